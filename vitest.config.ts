@@ -1,0 +1,35 @@
+import { defineConfig } from "vitest/config";
+
+// Three projects with different costs: unit tests are pure and fast; lab tests boot real Debian
+// hosts (systemd-nspawn) and talk SSH to them, so they run in one fork, one file at a time, with
+// long timeouts; e2e converges the whole reference site.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts", "test/fake-do/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "lab",
+          include: ["test/lab/**/*.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 1_800_000,
+          hookTimeout: 1_800_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
