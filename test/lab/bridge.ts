@@ -1,0 +1,34 @@
+import { run } from "./exec.js";
+import type { Topology } from "./topology.js";
+
+/** The metadata service's address; lab hosts reach it over the bridge, as droplets reach theirs. */
+export const METADATA_IPV4 = "169.254.169.254";
+
+async function linkExists(name: string): Promise<boolean> {
+  return (await run("ip", ["link", "show", "dev", name], { allowFailure: true })).code === 0;
+}
+
+async function addressesOf(name: string): Promise<string[]> {
+  const { stdout } = await run("ip", ["-o", "-4", "addr", "show", "dev", name]);
+  return [...stdout.matchAll(/inet (\S+)/g)].map((m) => m[1] ?? "");
+}
+
+/**
+ * The lab's bridge carries both lab networks and the metadata address. There is no NAT and no
+ * forwarding: lab hosts reach the lab machine's bridge addresses and each other, nothing else.
+ */
+export async function ensureBridge(t: Topology): Promise<void> {
+  if (!(await linkExists(t.bridge))) await run("ip", ["link", "add", t.bridge, "type", "bridge"]);
+  const want = [`${t.gatewayPrivate}/24`, `${t.gatewayPublic}/24`, `${METADATA_IPV4}/32`];
+  const have = await addressesOf(t.bridge);
+  for (const a of want) if (!have.includes(a)) await run("ip", ["addr", "add", a, "dev", t.bridge]);
+  await run("ip", ["link", "set", t.bridge, "up"]);
+}
+
+export async function removeBridge(name: string): Promise<void> {
+  if (await linkExists(name)) await run("ip", ["link", "del", name]);
+}
+
+export async function bridgeExists(name: string): Promise<boolean> {
+  return linkExists(name);
+}
