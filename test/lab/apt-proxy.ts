@@ -6,7 +6,8 @@ import { run } from "./exec.js";
 import { portOpen, waitUntil } from "./net.js";
 import { cmdline, isAlive, readPid, signal, waitForExit } from "./processes.js";
 
-export const APT_PROXY_PORT = 3142;
+// Not 3142: a system apt-cacher-ng started by its package would hold that port on every address.
+export const APT_PROXY_PORT = 3149;
 
 export interface AptProxyPaths {
   stateDir: string;
