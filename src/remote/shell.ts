@@ -1,0 +1,174 @@
+import { randomBytes } from "node:crypto";
+import type { Connection, ProcessChannel } from "../transport/types.js";
+import { RemoteShellError } from "./errors.js";
+import { shellQuote } from "./quote.js";
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  rc: number;
+}
+
+export interface Become {
+  user: string;
+  /** sudo password; without it sudo must not ask (NOPASSWD), or opening the shell fails. */
+  password?: string;
+}
+
+export interface RunOptions {
+  /** Bytes for the command's standard input; otherwise it reads /dev/null. */
+  stdin?: Buffer | string;
+}
+
+// Commands run with a fixed, predictable environment whatever the login shell's profile says.
+const PRELUDE = "export LC_ALL=C LANG=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; unset HISTFILE";
+
+/**
+ * A long-lived `/bin/sh` on a host (one per host and become-user) that runs one framed command
+ * at a time. Each command costs one round trip instead of a new channel, shell, and sudo:
+ *
+ *   ( eval 'CMD' ) </dev/null; printf '\n%s:%d\n' MARK "$?"; printf '\n%s\n' MARK >&2
+ *
+ * `eval` of a quoted string keeps a syntax error in CMD from desynchronising the outer shell,
+ * the subshell keeps `cd`, `exit` and `set -e` from leaking into the next command, and MARK
+ * (a random nonce and a sequence number) ends the command's output on both streams.
+ */
+export class RemoteShell {
+  private stdoutBuf = Buffer.alloc(0);
+  private stderrBuf = Buffer.alloc(0);
+  private seq = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private dead: RemoteShellError | undefined;
+  private wake: () => void = () => undefined;
+  private readonly nonce = randomBytes(12).toString("hex");
+
+  private constructor(
+    readonly host: string,
+    readonly user: string | undefined,
+    private readonly proc: ProcessChannel,
+  ) {
+    proc.stdout.on("data", (d: Buffer) => {
+      this.stdoutBuf = Buffer.concat([this.stdoutBuf, d]);
+      this.wake();
+    });
+    proc.stderr.on("data", (d: Buffer) => {
+      this.stderrBuf = Buffer.concat([this.stderrBuf, d]);
+      this.wake();
+    });
+    void proc.exited.then((code) => {
+      const tail = this.stderrBuf.toString("utf8").trim().split("\n").slice(-3).join(" | ");
+      this.dead = new RemoteShellError(host, `remote shell${user ? ` (become ${user})` : ""} ended (exit ${code ?? "?"})${tail ? `: ${tail}` : ""}`);
+      this.wake();
+    });
+  }
+
+  static async open(conn: Connection, become?: Become): Promise<RemoteShell> {
+    const ready = `__DCV_READY_${randomBytes(6).toString("hex")}`;
+    const prompt = `[do-converge sudo ${randomBytes(6).toString("hex")}]`;
+    // The shell announces itself first, so "sudo needs no password after all" is told apart
+    // from "sudo is waiting for one" without a timeout.
+    const sh = `/bin/sh -c ${shellQuote(`echo ${ready}; exec /bin/sh`)}`;
+    const command = !become
+      ? `exec ${sh}`
+      : become.password === undefined
+        ? `exec sudo -n -H -u ${shellQuote(become.user)} -- ${sh}`
+        : `exec sudo -S -p ${shellQuote(prompt)} -H -u ${shellQuote(become.user)} -- ${sh}`;
+    const proc = await conn.spawn(command);
+    const shell = new RemoteShell(conn.host, become?.user, proc);
+    await shell.handshake(ready, prompt, become?.password);
+    const hello = await shell.run("id -un");
+    if (become && hello.stdout.trim() !== become.user) {
+      throw new RemoteShellError(conn.host, `become ${become.user} gave user ${hello.stdout.trim() || "?"}`);
+    }
+    return shell;
+  }
+
+  /** Runs one command; commands on the same shell run in order, one at a time. */
+  run(command: string, opts: RunOptions = {}): Promise<CommandResult> {
+    const next = this.queue.then(() => this.runNow(command, opts));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  close(): void {
+    this.proc.stdin.end();
+    this.proc.kill();
+  }
+
+  private async handshake(ready: string, prompt: string, password: string | undefined): Promise<void> {
+    const readyLine = Buffer.from(`${ready}\n`);
+    const seen = () => this.stdoutBuf.includes(readyLine) || (password !== undefined && this.stderrBuf.includes(prompt));
+    if (!(await this.waitFor(seen, 30_000))) throw this.dead ?? new RemoteShellError(this.host, "the remote shell did not start within 30 s");
+    if (!this.stdoutBuf.includes(readyLine) && password !== undefined) {
+      this.stderrBuf = Buffer.alloc(0);
+      this.proc.stdin.write(`${password}\n`);
+      // A wrong password makes sudo ask again: fail at once rather than wait out its retries.
+      await this.waitFor(() => this.stdoutBuf.includes(readyLine) || this.stderrBuf.includes(prompt), 30_000);
+      if (!this.stdoutBuf.includes(readyLine)) {
+        this.close();
+        throw new RemoteShellError(this.host, "sudo did not accept the become password");
+      }
+    }
+    this.stdoutBuf = this.stdoutBuf.subarray(this.stdoutBuf.indexOf(readyLine) + readyLine.length);
+    this.stderrBuf = Buffer.alloc(0);
+    // Runs in the long-lived shell itself (not a framed subshell), so it holds for every command.
+    this.proc.stdin.write(`${PRELUDE}\n`);
+  }
+
+  private async runNow(command: string, opts: RunOptions): Promise<CommandResult> {
+    if (this.dead) throw this.dead;
+    const mark = `__DCV_${this.nonce}_${++this.seq}`;
+    let input = "</dev/null";
+    let heredoc = "";
+    if (opts.stdin !== undefined) {
+      const b64 = Buffer.from(opts.stdin).toString("base64").replace(/.{1,76}/g, "$&\n");
+      input = `<<'${mark}_IN'`;
+      heredoc = `${b64}${mark}_IN\n`;
+    }
+    const script =
+      opts.stdin !== undefined
+        ? `base64 -d ${input} | ( eval ${shellQuote(command)} )\n${heredoc}`
+        : `( eval ${shellQuote(command)} ) ${input}\n`;
+    this.proc.stdin.write(`${script}printf '\\n%s:%d\\n' '${mark}' "$?"; printf '\\n%s\\n' '${mark}' >&2\n`);
+
+    const outEnd = Buffer.from(`\n${mark}:`);
+    const errEnd = Buffer.from(`\n${mark}\n`);
+    let rc = -1;
+    let stdout = "";
+    let stderr = "";
+    const done = () => {
+      const o = this.stdoutBuf.indexOf(outEnd);
+      if (o < 0) return false;
+      const nl = this.stdoutBuf.indexOf(0x0a, o + outEnd.length);
+      const e = this.stderrBuf.indexOf(errEnd);
+      if (nl < 0 || e < 0) return false;
+      rc = Number.parseInt(this.stdoutBuf.subarray(o + outEnd.length, nl).toString("latin1"), 10);
+      stdout = this.stdoutBuf.subarray(0, o).toString("utf8");
+      stderr = this.stderrBuf.subarray(0, e).toString("utf8");
+      this.stdoutBuf = this.stdoutBuf.subarray(nl + 1);
+      this.stderrBuf = this.stderrBuf.subarray(e + errEnd.length);
+      return true;
+    };
+    await this.waitFor(done);
+    if (rc < 0) throw this.dead ?? new RemoteShellError(this.host, "remote shell gave no result");
+    return { stdout, stderr, rc };
+  }
+
+  /** Resolves true once `check` holds, false if the shell died (or the deadline passed). */
+  private waitFor(check: () => boolean, timeoutMs?: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish(false), timeoutMs);
+      const finish = (v: boolean) => {
+        clearTimeout(timer);
+        this.wake = () => undefined;
+        resolve(v);
+      };
+      const test = () => {
+        if (check()) finish(true);
+        else if (this.dead) finish(false);
+      };
+      this.wake = test;
+      test();
+    });
+  }
+}
