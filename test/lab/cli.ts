@@ -1,6 +1,7 @@
 // `npm run lab -- up|down|status|ssh NAME [-t TOPOLOGY]`: the lab from the shell.
 import { spawnSync } from "node:child_process";
 import { Command } from "commander";
+import { apiStateFiles } from "./api.js";
 import { DEPLOY_USER } from "./base.js";
 import { LabError } from "./errors.js";
 import { Lab } from "./lab.js";
@@ -28,6 +29,7 @@ program
     const s = await l.status();
     for (const h of s.hosts) console.log(`${h.name.padEnd(10)} ${h.address.padEnd(15)} ${h.ssh ? "up" : "DOWN"}`);
     log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; ssh key ${l.keyFile}, known_hosts ${l.knownHostsFile}`);
+    log(`DIGITALOCEAN_API_URL=${l.api.url} (token in ${apiStateFiles(l.paths.stateDir).token})`);
   });
 
 program

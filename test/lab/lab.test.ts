@@ -81,7 +81,7 @@ describe.skipIf(skip !== undefined)("the lab: real Debian hosts over SSH", () =>
     const install = await s.exec(
       `sudo -n apt-get -q purge -y ${pkg} >/dev/null 2>&1; sudo -n apt-get -q update >/dev/null && sudo -n DEBIAN_FRONTEND=noninteractive apt-get -q install -y ${pkg} 2>&1; dpkg-query -W -f='\${Status}' ${pkg}`,
     );
-    expect(install.stdout).toMatch(/install ok installed$/);
+    expect(install.stdout, `${install.stdout}\n${install.stderr}`).toMatch(/install ok installed$/);
     const proxyConf = await s.exec("apt-config dump Acquire::http::Proxy");
     expect(proxyConf.stdout).toContain(`http://${lab.topology.gatewayPrivate}:`);
     // The proxy's own log proves the download went through it, not around it.
@@ -136,7 +136,7 @@ describe.skipIf(skip !== undefined)("the lab: real Debian hosts over SSH", () =>
     expect(links).not.toContain(`${lab.topology.bridge}:`);
     expect(links).not.toMatch(/vb-/);
     const procs = (await run("ps", ["-eo", "args"])).stdout;
-    expect(procs).not.toMatch(/systemd-nspawn|apt-cacher-ng/);
+    expect(procs).not.toMatch(/systemd-nspawn|apt-cacher-ng|api-daemon/);
     const status = await lab.status();
     expect(status.bridge).toBe(false);
     expect(status.hosts.some((h) => h.running)).toBe(false);

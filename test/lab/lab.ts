@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type LabApi, ensureApi, stopApi } from "./api.js";
 import { ensureAptProxy, stopAptProxy } from "./apt-proxy.js";
 import { hostDebianSources } from "./apt-sources.js";
 import { ensureBase } from "./base.js";
@@ -125,7 +126,17 @@ export class Lab {
       if (booting.length > 0) log(`booting ${booting.map((h) => h.name).join(", ")}`);
       await Promise.all(booting.map((h) => waitForSsh(h.name, h.privateIpv4, SSH_BOOT_TIMEOUT_MS)));
       this.writeKnownHosts();
+      this.apiInfo = await ensureApi(this.paths.stateDir, this.topology);
+      log(`fake DigitalOcean API ${this.apiInfo.url}, metadata service http://169.254.169.254`);
     });
+  }
+
+  private apiInfo: LabApi | undefined;
+
+  /** The lab's fake DigitalOcean API (running since `up`): its URL and token. */
+  get api(): LabApi {
+    if (!this.apiInfo) throw new LabError("the lab's API is known after up()");
+    return this.apiInfo;
   }
 
   async down(log: Log = () => undefined): Promise<void> {
@@ -137,6 +148,7 @@ export class Lab {
       const orphans = pidsWithEnv(MARKER_ENV, `${this.paths.hostsDir}/`, "prefix");
       for (const p of orphans) signal(p, "SIGKILL");
       await waitForExit(orphans, 10_000);
+      await stopApi(this.paths.stateDir);
       await stopAptProxy(this.paths);
       await removeBridge(this.topology.bridge);
       rmSync(this.paths.stateDir, { recursive: true, force: true });
