@@ -1,0 +1,20 @@
+import { mergeInventories } from "./merge.js";
+import type { Inventory, InventorySource } from "./model.js";
+import { attachVarsDirs } from "./vars-dirs.js";
+
+export interface LoadInventoryOptions {
+  readonly sources: readonly InventorySource[];
+  /**
+   * Directories whose group_vars/ and host_vars/ apply after the sources' own (typically the
+   * directory of site.ts), as Ansible lets playbook-adjacent vars override inventory-adjacent.
+   */
+  readonly siteDirs?: readonly string[];
+}
+
+/** Loads every source, merges them, and attaches group_vars/ and host_vars/: the whole inventory. */
+export async function loadInventory(options: LoadInventoryOptions): Promise<Inventory> {
+  const fragments = await Promise.all(options.sources.map((s) => s.load()));
+  const merged = mergeInventories(fragments);
+  const dirs = [...fragments.flatMap((f) => (f.varsDir === undefined ? [] : [f.varsDir])), ...(options.siteDirs ?? [])];
+  return attachVarsDirs(merged, dirs);
+}

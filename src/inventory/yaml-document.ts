@@ -1,0 +1,135 @@
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Tags } from "yaml";
+import { InventoryShapeError, InventorySyntaxError, VarsFileError } from "./errors.js";
+import type { Provenance } from "./provenance.js";
+
+/** A parsed YAML (or JSON) file that can still say where each node came from. */
+export interface YamlFile {
+  readonly file: string;
+  readonly text: string;
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+}
+
+/** One key of a mapping: the key as text, where it is, and its (alias-resolved) value node. */
+export interface MappingEntry {
+  readonly key: string;
+  readonly at: Provenance;
+  readonly value: Node | null;
+}
+
+// Inline `!vault` values need a vault password we do not handle yet; fail on them by name
+// instead of letting the ciphertext through as an ordinary string.
+const vaultTag: Tags[number] = {
+  tag: "!vault",
+  resolve(_value: string, onError: (message: string) => void): string {
+    onError("ansible-vault encrypted values (!vault) are not supported yet");
+    return "";
+  },
+};
+
+// PyYAML, which Ansible uses, implements YAML 1.1 with two differences from the spec that the
+// yaml package follows: `y`/`n` are strings, not booleans, and a float needs a dot (`1e3` and
+// `1234e56`, say a short git hash, stay strings).
+const PYYAML_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
+const PYYAML_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+const PYYAML_EXP_FLOAT = /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*[eE][-+][0-9]+$/;
+
+function asPyYaml(tag: Tags[number]): Tags[number] {
+  if (typeof tag !== "object" || tag.test === undefined) return tag;
+  if (tag.tag === "tag:yaml.org,2002:bool") return { ...tag, test: tag.test.test("yes") ? PYYAML_TRUE : PYYAML_FALSE };
+  if (tag.tag === "tag:yaml.org,2002:float" && tag.format === "EXP") return { ...tag, test: PYYAML_EXP_FLOAT };
+  return tag;
+}
+
+/**
+ * Parses with YAML 1.1 rules because Ansible reads inventories with PyYAML (YAML 1.1): `yes`/`no`
+ * are booleans, `0644` is octal and `<<` merge keys work, so values match what Ansible would see.
+ * `.json` files take 1.2 rules instead, whose core schema is JSON's (Ansible reads them with
+ * json.loads first). The first error becomes an InventorySyntaxError at its file:line:col.
+ */
+export function parseYamlFile(text: string, file: string, dialect: "yaml" | "json" = "yaml"): YamlFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    version: dialect === "json" ? "1.2" : "1.1",
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    customTags: (tags) => [...tags.map(asPyYaml), vaultTag],
+  });
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    const y: YamlFile = { file, text, doc, lines };
+    const at = locateOffset(y, firstTokenAt(text, first.pos[0]));
+    if (first.code === "TAG_RESOLVE_FAILED") throw new VarsFileError(at, first.message);
+    throw new InventorySyntaxError(at, `invalid ${dialect === "json" ? "JSON" : "YAML"}: ${first.message}`);
+  }
+  return { file, text, doc, lines };
+}
+
+/**
+ * The yaml package reports some errors (a duplicate key after an empty value, a bad indent) at
+ * the line break before the offending token; move to the token so the line number is the one
+ * the author has to fix.
+ */
+function firstTokenAt(text: string, offset: number): number {
+  if (text[offset] !== "\n" && text[offset] !== "\r") return offset;
+  const skipped = /^[\s]*/.exec(text.slice(offset))?.[0].length ?? 0;
+  return offset + skipped < text.length ? offset + skipped : offset;
+}
+
+export function locateOffset(y: YamlFile, offset: number): Provenance {
+  const { line, col } = y.lines.linePos(offset);
+  return { file: y.file, line, column: col };
+}
+
+/** Where a node starts; the document start when the node is missing (e.g. an empty file). */
+export function locate(y: YamlFile, node: Node | null | undefined): Provenance {
+  return locateOffset(y, node?.range?.[0] ?? 0);
+}
+
+/** Follows an alias to the node it names, so `children: *common` reads like the original. */
+export function deref(y: YamlFile, node: unknown): Node | null {
+  if (isAlias(node)) return node.resolve(y.doc) ?? null;
+  return isMap(node) || isSeq(node) || isScalar(node) ? node : null;
+}
+
+/** True for an absent value or an explicit null (`hosts:` with nothing after it). */
+export function isNull(node: Node | null): boolean {
+  return node === null || (isScalar(node) && node.value === null);
+}
+
+/** "a mapping", "a sequence", "a string 'x'", ... for messages about a wrong type. */
+export function describe(node: Node | null): string {
+  if (isNull(node)) return "null";
+  if (isMap(node)) return "a mapping";
+  if (isSeq(node)) return "a sequence";
+  if (isScalar(node)) {
+    const v: unknown = node.value;
+    if (typeof v === "string") return `a string '${v}'`;
+    return `a ${typeof v} (${String(v)})`;
+  }
+  return "an unknown node";
+}
+
+/**
+ * The entries of a mapping node, keys as the text the author wrote: a YAML 1.1 key such as `yes`
+ * or `0123` would otherwise turn into `true` or `83`, which no one means as a host or group name.
+ */
+export function mappingEntries(y: YamlFile, node: Node, keyPath: string): MappingEntry[] {
+  if (!isMap(node)) throw new InventoryShapeError(locate(y, node), `expected a mapping, found ${describe(node)}`, keyPath);
+  return node.items.map((pair) => {
+    const keyNode = deref(y, pair.key);
+    if (!isScalar(keyNode) || keyNode.value === null || keyNode.range === undefined || keyNode.range === null) {
+      throw new InventoryShapeError(locate(y, keyNode), "keys must be plain names", keyPath);
+    }
+    const key = typeof keyNode.value === "string" ? keyNode.value : y.text.slice(keyNode.range[0], keyNode.range[1]);
+    return { key, at: locate(y, keyNode), value: deref(y, pair.value) };
+  });
+}
+
+/** The plain JavaScript value of a node (anchors and merge keys applied). */
+export function toValue(y: YamlFile, node: Node | null): unknown {
+  if (node === null) return null;
+  const value: unknown = node.toJS(y.doc);
+  return value;
+}

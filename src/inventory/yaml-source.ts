@@ -1,0 +1,233 @@
+import { readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { isMap, type Node } from "yaml";
+import {
+  GroupCycleError,
+  InvalidGroupNameError,
+  InvalidHostNameError,
+  InventoryShapeError,
+  InventorySyntaxError,
+} from "./errors.js";
+import { findCycle } from "./graph.js";
+import { parseHostKey } from "./host-names.js";
+import { ALL, type GroupDecl, type HostDecl, type InventoryFragment, type InventorySource } from "./model.js";
+import type { Provenance, TrackedValue } from "./provenance.js";
+import { varsFromEntries } from "./provenance.js";
+import { describe, isNull, locate, mappingEntries, parseYamlFile, toValue, type YamlFile } from "./yaml-document.js";
+
+/** The static YAML inventory (Ansible's `yaml` inventory plugin format) read from one file. */
+export class YamlInventorySource implements InventorySource {
+  readonly name: string;
+  constructor(readonly path: string) {
+    this.name = path;
+  }
+
+  async load(): Promise<InventoryFragment> {
+    let text: string;
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch (err) {
+      throw new InventorySyntaxError({ file: this.path }, `cannot read inventory: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return { ...parseYamlInventory(text, this.path), varsDir: dirname(this.path) };
+  }
+}
+
+const GROUP_KEYS = ["hosts", "vars", "children"] as const;
+
+// Characters that mean something in a host pattern (`:`, `,`, `!`, `&`, `~`, `[`, `*`, ...) cannot
+// appear in a group name, or the group could never be selected.
+const GROUP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+
+interface GroupDraft {
+  name: string;
+  hosts: string[];
+  children: string[];
+  vars: Map<string, TrackedValue>;
+  priority?: { value: number; provenance: Provenance };
+  declaredAt: Provenance;
+  /** child → where this group names it, to point a cycle error at the exact key */
+  childAt: Map<string, Provenance>;
+}
+
+interface HostDraft {
+  name: string;
+  vars: Map<string, TrackedValue>;
+  declaredAt: Provenance;
+}
+
+/**
+ * Parses Ansible's YAML inventory shape: top-level keys are groups (usually just `all`), each a
+ * mapping of `hosts`, `vars` and `children` (any may be null). A group may be mentioned several
+ * times; the mentions merge. Errors carry file:line:col and the key path.
+ */
+export function parseYamlInventory(text: string, file: string): InventoryFragment {
+  return new YamlInventoryParser(parseYamlFile(text, file)).parse();
+}
+
+class YamlInventoryParser {
+  private readonly groups = new Map<string, GroupDraft>();
+  private readonly hosts = new Map<string, HostDraft>();
+  /** group bodies being parsed: an alias to one of them (`&g {children: {x: *g}}`) would recurse forever */
+  private readonly open = new Set<Node>();
+
+  constructor(private readonly y: YamlFile) {}
+
+  parse(): InventoryFragment {
+    const root = this.y.doc.contents;
+    if (root === null || isNull(root)) {
+      throw new InventoryShapeError(locate(this.y, root), "the inventory is empty; expected a mapping such as 'all: {hosts: ...}'");
+    }
+    for (const entry of mappingEntries(this.y, root, "(top level)")) {
+      if (!isNull(entry.value) && !isGroupShaped(entry.value)) {
+        const hint = entry.key === "plugin" ? " (inventory plugin configs are not static inventories)" : "";
+        const problem =
+          "unknown top-level key: top-level keys are group names whose values are mappings of " +
+          `hosts/vars/children, but this is ${describe(entry.value)}${hint}`;
+        throw new InventoryShapeError(entry.at, problem, entry.key);
+      }
+      this.group(entry.key, entry.at, entry.value, entry.key);
+    }
+    this.checkCycles();
+    return {
+      source: this.y.file,
+      hosts: [...this.hosts.values()].map(finishHost),
+      groups: [...this.groups.values()].map(finishGroup),
+      warnings: [],
+    };
+  }
+
+  private group(name: string, at: Provenance, body: Node | null, path: string): void {
+    if (!GROUP_NAME.test(name)) {
+      throw new InvalidGroupNameError(at, "invalid group name: use letters, digits, '_', '-' and '.'", path);
+    }
+    const draft = this.groups.get(name) ?? this.newGroup(name, at);
+    if (body === null || isNull(body)) return;
+    if (!isGroupShaped(body)) {
+      const problem = `a group must be a mapping of hosts/vars/children, found ${describe(body)}`;
+      throw new InventoryShapeError(locate(this.y, body), problem, path);
+    }
+    if (this.open.has(body)) {
+      throw new InventoryShapeError(at, "this alias names a group that contains it, so the group would be its own descendant", path);
+    }
+    this.open.add(body);
+    this.groupBody(draft, body, path);
+    this.open.delete(body);
+  }
+
+  private groupBody(draft: GroupDraft, body: Node, path: string): void {
+    const name = draft.name;
+    for (const section of mappingEntries(this.y, body, path)) {
+      const sectionPath = `${path}.${section.key}`;
+      if (!isSection(section.key)) {
+        const problem = `unknown key in group '${name}'; expected one of ${GROUP_KEYS.join(", ")}`;
+        throw new InventoryShapeError(section.at, problem, sectionPath);
+      }
+      if (section.value === null || isNull(section.value)) continue;
+      if (!isGroupShaped(section.value)) {
+        const what = section.key === "hosts" ? "a mapping of host names (each to its vars, or null)" : "a mapping";
+        const problem = `${section.key} must be ${what}, found ${describe(section.value)}`;
+        throw new InventoryShapeError(locate(this.y, section.value), problem, sectionPath);
+      }
+      if (section.key === "hosts") this.groupHosts(draft, section.value, sectionPath);
+      else if (section.key === "vars") this.groupVars(draft, section.value, sectionPath);
+      else this.groupChildren(draft, section.value, sectionPath);
+    }
+  }
+
+  private newGroup(name: string, at: Provenance): GroupDraft {
+    const draft: GroupDraft = { name, hosts: [], children: [], vars: new Map(), declaredAt: at, childAt: new Map() };
+    this.groups.set(name, draft);
+    return draft;
+  }
+
+  private groupHosts(group: GroupDraft, body: Node, path: string): void {
+    for (const entry of mappingEntries(this.y, body, path)) {
+      const hostPath = `${path}.${entry.key}`;
+      const parsed = parseHostKey(entry.key);
+      if (!parsed.ok) throw new InvalidHostNameError(entry.at, parsed.problem, hostPath);
+      if (!isNull(entry.value) && !isGroupShaped(entry.value)) {
+        const problem = `host vars must be a mapping, found ${describe(entry.value)}`;
+        throw new InventoryShapeError(locate(this.y, entry.value), problem, hostPath);
+      }
+      const vars = entry.value === null || isNull(entry.value) ? [] : this.trackedEntries(entry.value, hostPath);
+      for (const name of parsed.names) {
+        const host = this.hosts.get(name) ?? this.newHost(name, entry.at);
+        if (!group.hosts.includes(name)) group.hosts.push(name);
+        // Ansible sets ansible_port from `name:port` first, so the host's own vars may override it.
+        if (parsed.port !== undefined) host.vars.set("ansible_port", { value: parsed.port, provenance: lineOnly(entry.at) });
+        for (const [key, value] of vars) host.vars.set(key, value);
+      }
+    }
+  }
+
+  private newHost(name: string, at: Provenance): HostDraft {
+    const draft: HostDraft = { name, vars: new Map(), declaredAt: at };
+    this.hosts.set(name, draft);
+    return draft;
+  }
+
+  private groupVars(group: GroupDraft, body: Node, path: string): void {
+    for (const [key, tracked] of this.trackedEntries(body, path)) {
+      if (key !== "ansible_group_priority") {
+        group.vars.set(key, tracked);
+        continue;
+      }
+      const value = Number(tracked.value);
+      if (typeof tracked.value === "boolean" || !Number.isInteger(value)) {
+        throw new InventoryShapeError(tracked.provenance, `must be an integer, found ${JSON.stringify(tracked.value)}`, `${path}.${key}`);
+      }
+      group.priority = { value, provenance: tracked.provenance };
+    }
+  }
+
+  private groupChildren(group: GroupDraft, body: Node, path: string): void {
+    for (const entry of mappingEntries(this.y, body, path)) {
+      if (entry.key === ALL) throw new GroupCycleError([ALL, group.name, ALL], entry.at);
+      this.group(entry.key, entry.at, entry.value, `${path}.${entry.key}`);
+      if (!group.children.includes(entry.key)) group.children.push(entry.key);
+      if (!group.childAt.has(entry.key)) group.childAt.set(entry.key, entry.at);
+    }
+  }
+
+  private trackedEntries(body: Node, path: string): Array<[string, TrackedValue]> {
+    return mappingEntries(this.y, body, path).map((e) => [e.key, { value: toValue(this.y, e.value), provenance: lineOnly(e.at) }]);
+  }
+
+  /** Points at the `children` key that closes the loop, since that is the line to change. */
+  private checkCycles(): void {
+    const cycle = findCycle(new Map([...this.groups].map(([name, g]) => [name, g.children])));
+    if (cycle === undefined) return;
+    const parent = this.groups.get(cycle[cycle.length - 2] ?? "");
+    throw new GroupCycleError(cycle, parent?.childAt.get(cycle[cycle.length - 1] ?? ""));
+  }
+}
+
+function isSection(key: string): key is (typeof GROUP_KEYS)[number] {
+  return (GROUP_KEYS as readonly string[]).includes(key);
+}
+
+function isGroupShaped(node: Node | null): node is Node {
+  return isMap(node);
+}
+
+/** Variable provenance is `file:line`: the column adds nothing for a key at the start of a line. */
+function lineOnly(at: Provenance): Provenance {
+  return at.line === undefined ? { file: at.file } : { file: at.file, line: at.line };
+}
+
+function finishHost(h: HostDraft): HostDecl {
+  return { name: h.name, vars: varsFromEntries(h.vars), declaredAt: h.declaredAt };
+}
+
+function finishGroup(g: GroupDraft): GroupDecl {
+  return {
+    name: g.name,
+    hosts: g.hosts,
+    children: g.children,
+    vars: varsFromEntries(g.vars),
+    ...(g.priority === undefined ? {} : { priority: g.priority }),
+    declaredAt: g.declaredAt,
+  };
+}
