@@ -1,0 +1,85 @@
+import { TemplateNotFoundError } from "./errors.js";
+import { TemplateEnvironment, asTemplateError, type JinjaTemplate } from "./environment.js";
+import { allFilters } from "./filters/index.js";
+import { MissingTemplateError, SearchPathLoader } from "./loader.js";
+import { allTests } from "./tests/index.js";
+
+// The public face of the template engine: render a template file or string with variables, or
+// check a template (and the templates it names literally) for syntax errors before any host is
+// touched.
+
+export interface TemplateEngineOptions {
+  /** Directories where templates — and their includes, imports and parents — are looked up, in order. */
+  searchPaths: string[];
+}
+
+export interface TemplateEngine {
+  /** Renders `name` (relative to a search path) with `vars`. */
+  renderFile(name: string, vars: Record<string, unknown>): string;
+  /** Renders template source; `name` is used in error messages (default "<template>"). */
+  renderString(source: string, vars: Record<string, unknown>, name?: string): string;
+  /** Parses and compiles `name` and, recursively, the templates it includes, imports or extends by literal name. */
+  check(name: string): void;
+}
+
+class Engine implements TemplateEngine {
+  private readonly environment: TemplateEnvironment;
+
+  constructor(opts: TemplateEngineOptions) {
+    this.environment = new TemplateEnvironment(new SearchPathLoader([...opts.searchPaths]), allFilters, allTests);
+  }
+
+  private load(name: string): JinjaTemplate {
+    try {
+      return this.environment.load(name);
+    } catch (e) {
+      if (e instanceof MissingTemplateError) {
+        throw new TemplateNotFoundError(name, e.searchPaths, { file: name, line: 0, column: 0 });
+      }
+      throw asTemplateError(e, name);
+    }
+  }
+
+  renderFile(name: string, vars: Record<string, unknown>): string {
+    return this.environment.render(this.load(name), vars);
+  }
+
+  renderString(source: string, vars: Record<string, unknown>, name = "<template>"): string {
+    let tmpl: JinjaTemplate;
+    try {
+      tmpl = this.environment.fromString(source, name);
+    } catch (e) {
+      throw asTemplateError(e, name);
+    }
+    return this.environment.render(tmpl, vars);
+  }
+
+  check(name: string): void {
+    const seen = new Set<string>();
+    const visit = (current: string, from?: { file: string }): void => {
+      if (seen.has(current)) return;
+      seen.add(current);
+      let tmpl: JinjaTemplate;
+      try {
+        tmpl = this.load(current);
+      } catch (e) {
+        if (e instanceof TemplateNotFoundError && from !== undefined) {
+          throw new TemplateNotFoundError(current, this.environment.loader.searchPaths, { file: from.file, line: 0, column: 0 });
+        }
+        throw e;
+      }
+      for (const ref of tmpl.references) {
+        try {
+          visit(ref.name, { file: current });
+        } catch (e) {
+          if (!(ref.optional && e instanceof TemplateNotFoundError)) throw e;
+        }
+      }
+    };
+    visit(name);
+  }
+}
+
+export function createTemplateEngine(opts: TemplateEngineOptions): TemplateEngine {
+  return new Engine(opts);
+}

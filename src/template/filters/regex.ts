@@ -1,0 +1,63 @@
+import { FilterError } from "../errors.js";
+import { compilePyRegex, pyReEscape, pySub } from "../values/py-regex.js";
+import { tuple } from "../values/tagged.js";
+import { flag, int, optionalText, text } from "./args.js";
+import { defineFilter, type FilterTable } from "./registry.js";
+
+// Ansible's regex filters with Python `re` semantics (see values/py-regex.ts for the syntax
+// translation): regex_replace (re.subn, count, mandatory_count), regex_search (group selection
+// with '\\1' / '\\g<name>'), regex_findall (re.findall's string/tuple results), regex_escape.
+
+export const regexFilters: FilterTable = {
+  regex_replace: defineFilter(
+    ["pattern", "replacement", "ignorecase", "multiline", "count", "mandatory_count"],
+    (v, [pattern, replacement, ignorecase, multiline, count, mandatory]) => {
+      const re = compilePyRegex(optionalText(pattern, ""), { ignorecase: flag(ignorecase), multiline: flag(multiline) });
+      const { output, subs } = pySub(re, optionalText(replacement, ""), text(v), int("regex_replace", count, 0, "count"));
+      const required = int("regex_replace", mandatory, 0, "mandatory_count");
+      if (required !== 0 && required !== subs) {
+        throw new FilterError("regex_replace", `'${optionalText(pattern, "")}' should match ${required} times, but matches ${subs} times in '${text(v)}'`);
+      }
+      return output;
+    },
+  ),
+  regex_search: defineFilter(["regex", "*args", "**kwargs"], (v, [pattern, argsRaw, kwargsRaw]) => {
+    const kwargs = kwargsRaw as Readonly<Record<string, unknown>>;
+    const groups = (argsRaw as unknown[]).map((arg) => {
+      const a = text(arg);
+      const named = /^\\g<(\S+)>/.exec(a);
+      if (named !== null) return /^\d+$/.test(named[1] ?? "") ? Number(named[1]) : (named[1] ?? "");
+      const numbered = /^\\(\d+)/.exec(a);
+      if (numbered !== null) return Number(numbered[1]);
+      throw new FilterError("regex_search", "Unknown argument");
+    });
+    const re = compilePyRegex(text(pattern), { ignorecase: flag(kwargs.ignorecase), multiline: flag(kwargs.multiline) });
+    const m = re.exec(text(v));
+    if (m === null) return null;
+    if (groups.length === 0) return m[0];
+    return groups.map((g) => (typeof g === "number" ? (m[g] ?? null) : (m.groups?.[g] ?? null)));
+  }),
+  regex_findall: defineFilter(["regex", "multiline", "ignorecase"], (v, [pattern, multiline, ignorecase]) => {
+    const re = compilePyRegex(text(pattern), { ignorecase: flag(ignorecase), multiline: flag(multiline) }, true);
+    const out: unknown[] = [];
+    for (const m of text(v).matchAll(re)) {
+      if (m.length === 1) out.push(m[0]);
+      else if (m.length === 2) out.push(m[1] ?? "");
+      else out.push(tuple(m.slice(1).map((g) => g ?? "")));
+    }
+    return out;
+  }),
+  regex_escape: defineFilter(["re_type"], (v, [reType]) => {
+    const s = text(v);
+    switch (optionalText(reType, "python")) {
+      case "python":
+        return pyReEscape(s);
+      case "posix_basic":
+        return s.replace(/[\].[^$*\\]/g, (c) => `\\${c}`);
+      case "posix_extended":
+        return s.replace(/[\^$.*+?[\]|(){}\\]/g, (c) => `\\${c}`);
+      default:
+        throw new FilterError("regex_escape", `Invalid regex type (${optionalText(reType, "")})`);
+    }
+  }),
+};

@@ -1,0 +1,530 @@
+import {
+  nunjucksInternals,
+  type BinOpNode,
+  type CompareNode,
+  type CompileFrame,
+  type FunCallNode,
+  type IfNode,
+  type InlineIfNode,
+  type Node,
+  type NodeList,
+  type PairNode,
+  type TemplateRefNode,
+  type UnaryOpNode,
+  type ValueNode,
+} from "../nunjucks/internals.js";
+import { PyFloat } from "../values/py-float.js";
+import type { AssignNode, DoNode, ForNode, LookupNode, SliceNode, TestNode, WithNode } from "./nodes.js";
+
+// Nunjucks' code generator, with every expression routed through the Jinja runtime (`jr`, see
+// runtime/runtime.ts) instead of JavaScript operators. Statement code we keep from Nunjucks
+// (macros, blocks, includes, imports, extends) calls back into these overrides for its
+// expressions. Each runtime call gets a site — `S[n]`, a {file, line, column} table emitted at
+// the top of the generated module — so errors point at the exact expression.
+
+const { nodes } = nunjucksInternals;
+const Base = nunjucksInternals.compiler.Compiler;
+
+export interface KnownCallables {
+  hasFilter(name: string): boolean;
+  hasTest(name: string): boolean;
+}
+
+const OPS: Record<string, string> = {
+  Add: "add",
+  Sub: "sub",
+  Mul: "mul",
+  Div: "div",
+  FloorDiv: "floordiv",
+  Mod: "mod",
+  Pow: "pow",
+  Concat: "concat",
+};
+
+function js(value: string): string {
+  return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+export class JinjaCompiler extends Base {
+  private readonly sites: string[] = [];
+  /** Templates named by literal in include/import/extends, so check() can follow them. */
+  readonly references: { name: string; optional: boolean }[] = [];
+  private currentBlock: string | null = null;
+  private readonly file: string;
+
+  constructor(
+    file: string,
+    private readonly known: KnownCallables,
+  ) {
+    super(file, false);
+    this.file = file;
+  }
+
+  /** A reference to the site table entry for node (1-based line and column). */
+  private site(node: Node): string {
+    this.sites.push(`{file:${js(this.file)},line:${node.lineno + 1},column:${node.colno + 1}}`);
+    return `S[${this.sites.length - 1}]`;
+  }
+
+  override getCode(): string {
+    return `var S = [${this.sites.join(",")}];\n${super.getCode()}`;
+  }
+
+  override _emitFuncBegin(node: Node, name: string): void {
+    this.currentBlock = name.startsWith("b_") ? name.slice(2) : null;
+    super._emitFuncBegin(node, name);
+    this._emitLine(`var jr = env.jr; lineno = ${node.lineno + 1}; colno = ${node.colno + 1};`);
+  }
+
+  override _emitFuncEnd(noReturn?: boolean): void {
+    if (!noReturn) this._emitLine(`cb(null, ${this.buffer ?? "output"});`);
+    this._closeScopeLevels();
+    this._emitLine("} catch (e) {");
+    this._emitLine(`  cb(env.jr.locate(e, ${js(this.file)}, lineno, colno));`);
+    this._emitLine("}");
+    this._emitLine("}");
+    this.buffer = null;
+  }
+
+  private position(node: Node): void {
+    this._emitLine(`lineno = ${node.lineno + 1}; colno = ${node.colno + 1};`);
+    const ref = node as TemplateRefNode & { ignoreMissing?: boolean };
+    if (ref.template.typename === "Literal" && typeof (ref.template as ValueNode).value === "string") {
+      this.references.push({ name: String((ref.template as ValueNode).value), optional: ref.ignoreMissing === true });
+    }
+  }
+
+  override _compileExpression(node: Node, frame: CompileFrame): void {
+    this.compile(node, frame);
+  }
+
+  private expr(node: Node, frame: CompileFrame): void {
+    this.compile(node, frame);
+  }
+
+  /** Expression text for messages: `hostvars[h].ansible_host`. */
+  private describe(node: Node): string {
+    switch (node.typename) {
+      case "Symbol":
+        return String((node as ValueNode).value);
+      case "Literal": {
+        const v = (node as ValueNode).value;
+        if (typeof v === "string") return `'${v}'`;
+        if (v === null) return "None";
+        if (typeof v === "boolean") return v ? "True" : "False";
+        return String(v instanceof PyFloat ? v.value : v);
+      }
+      case "JLookup": {
+        const n = node as LookupNode;
+        const key = n.val.typename === "Literal" ? (n.val as ValueNode).value : undefined;
+        if (n.dot && typeof key === "string") return `${this.describe(n.target)}.${key}`;
+        return `${this.describe(n.target)}[${this.describe(n.val)}]`;
+      }
+      case "FunCall":
+        return `${this.describe((node as FunCallNode).name)}(...)`;
+      case "Filter": {
+        const f = node as FunCallNode;
+        const input = f.args.children[0];
+        return `${input === undefined ? "" : this.describe(input)} | ${String((f.name as ValueNode).value)}`;
+      }
+      default:
+        return "<expression>";
+    }
+  }
+
+  // ---- literals and names ----------------------------------------------------------------
+
+  compileLiteral(node: ValueNode): void {
+    const v = node.value;
+    if (typeof v === "string") this._emit(js(v));
+    else if (v instanceof PyFloat) this._emit(`jr.float(${String(v.value)})`);
+    else if (v === null || v === undefined) this._emit("null");
+    else this._emit(String(v));
+  }
+
+  compileTemplateData(node: ValueNode): void {
+    this.compileLiteral(node);
+  }
+
+  compileSymbol(node: ValueNode, frame: CompileFrame): void {
+    const name = String(node.value);
+    const bound = frame.lookup(name);
+    if (bound) this._emit(`jr.local(${bound}, ${js(name)}, ${this.site(node)})`);
+    else this._emit(`jr.name(context, frame, ${js(name)}, ${this.site(node)})`);
+  }
+
+  compileJLookup(node: LookupNode, frame: CompileFrame): void {
+    this._emit("jr.attr(");
+    this.expr(node.target, frame);
+    this._emit(",");
+    this.expr(node.val, frame);
+    this._emit(`, ${node.dot ? "true" : "false"}, ${js(this.describe(node))}, ${this.site(node)})`);
+  }
+
+  compileJSlice(node: SliceNode, frame: CompileFrame): void {
+    this._emit("jr.slice(");
+    this.expr(node.target, frame);
+    for (const part of [node.start, node.stop, node.step]) {
+      this._emit(",");
+      if (part === null) this._emit("null");
+      else this.expr(part, frame);
+    }
+    this._emit(`, ${this.site(node)})`);
+  }
+
+  compileJTuple(node: NodeList, frame: CompileFrame): void {
+    this._emit("jr.tuple(");
+    this._compileAggregate(node, frame, "[", "]");
+    this._emit(")");
+  }
+
+  compileDict(node: NodeList, frame: CompileFrame): void {
+    this._emit("jr.dict([");
+    node.children.forEach((child, i) => {
+      const pair = child as PairNode;
+      if (i > 0) this._emit(",");
+      this.expr(pair.key, frame);
+      this._emit(",");
+      this.expr(pair.value, frame);
+    });
+    this._emit(`], ${this.site(node)})`);
+  }
+
+  /** Positional arguments as a JS array and keyword arguments as an object literal. */
+  private compileArgs(args: readonly Node[], frame: CompileFrame): void {
+    const positional = args.filter((a) => a.typename !== "KeywordArgs");
+    const keywords = args.find((a) => a.typename === "KeywordArgs") as NodeList | undefined;
+    this._emit("[");
+    positional.forEach((a, i) => {
+      if (i > 0) this._emit(",");
+      this.expr(a, frame);
+    });
+    this._emit("], {");
+    (keywords?.children ?? []).forEach((child, i) => {
+      const pair = child as PairNode;
+      if (i > 0) this._emit(",");
+      this._emit(`${js(String((pair.key as ValueNode).value))}: `);
+      this.expr(pair.value, frame);
+    });
+    this._emit("}");
+  }
+
+  // ---- calls, filters, tests -------------------------------------------------------------
+
+  compileFunCall(node: FunCallNode, frame: CompileFrame): void {
+    const callee = node.name;
+    if (callee.typename === "Symbol" && (callee as ValueNode).value === "super" && node.args.children.length === 0) {
+      if (this.currentBlock === null) this.fail("super() is only available inside a block", node.lineno, node.colno);
+      const block = this.currentBlock;
+      this._emit(`jr.superBlock(env, context, ${js(block)}, b_${block}, frame, runtime, ${this.site(node)})`);
+      return;
+    }
+    this._emit("jr.call(");
+    this.expr(callee, frame);
+    this._emit(",");
+    this.compileArgs(node.args.children, frame);
+    this._emit(`, ${js(this.describe(callee))}, ${this.site(node)})`);
+  }
+
+  compileFilter(node: FunCallNode, frame: CompileFrame): void {
+    const name = String((node.name as ValueNode).value);
+    if (!this.known.hasFilter(name)) this.fail(`no filter named '${name}'`, node.lineno, node.colno);
+    this._emit(`jr.filter(${js(name)}, ${this.site(node)}, `);
+    this.compileArgs(node.args.children, frame);
+    this._emit(")");
+  }
+
+  compileJTest(node: TestNode, frame: CompileFrame): void {
+    if (!this.known.hasTest(node.name)) this.fail(`no test named '${node.name}'`, node.lineno, node.colno);
+    this._emit(`jr.test(${js(node.name)}, ${this.site(node)}, `);
+    this.compileArgs([node.expr, ...node.args.children], frame);
+    this._emit(")");
+  }
+
+  // ---- operators ---------------------------------------------------------------------------
+
+  private binary(node: BinOpNode, frame: CompileFrame): void {
+    this._emit(`jr.op(${js(OPS[node.typename] ?? "")}, `);
+    this.expr(node.left, frame);
+    this._emit(",");
+    this.expr(node.right, frame);
+    this._emit(`, ${this.site(node)})`);
+  }
+
+  compileAdd(node: BinOpNode, frame: CompileFrame): void {
+    this.binary(node, frame);
+  }
+  compileSub(node: BinOpNode, frame: CompileFrame): void {
+    this.binary(node, frame);
+  }
+  compileMul(node: BinOpNode, frame: CompileFrame): void {
+    this.binary(node, frame);
+  }
+  compileDiv(node: BinOpNode, frame: CompileFrame): void {
+    this.binary(node, frame);
+  }
+  compileFloorDiv(node: BinOpNode, frame: CompileFrame): void {
+    this.binary(node, frame);
+  }
+  compileMod(node: BinOpNode, frame: CompileFrame): void {
+    this.binary(node, frame);
+  }
+  compilePow(node: BinOpNode, frame: CompileFrame): void {
+    this.binary(node, frame);
+  }
+  compileConcat(node: BinOpNode, frame: CompileFrame): void {
+    this.binary(node, frame);
+  }
+
+  compileNeg(node: UnaryOpNode, frame: CompileFrame): void {
+    this._emit("jr.neg(");
+    this.expr(node.target, frame);
+    this._emit(`, ${this.site(node)})`);
+  }
+
+  compilePos(node: UnaryOpNode, frame: CompileFrame): void {
+    this._emit("jr.pos(");
+    this.expr(node.target, frame);
+    this._emit(`, ${this.site(node)})`);
+  }
+
+  compileNot(node: UnaryOpNode, frame: CompileFrame): void {
+    this._emit("jr.not(");
+    this.expr(node.target, frame);
+    this._emit(`, ${this.site(node)})`);
+  }
+
+  compileAnd(node: BinOpNode, frame: CompileFrame): void {
+    this._emit("jr.and(");
+    this.expr(node.left, frame);
+    this._emit(", function() { return ");
+    this.expr(node.right, frame);
+    this._emit(`; }, ${this.site(node)})`);
+  }
+
+  compileOr(node: BinOpNode, frame: CompileFrame): void {
+    this._emit("jr.or(");
+    this.expr(node.left, frame);
+    this._emit(", function() { return ");
+    this.expr(node.right, frame);
+    this._emit(`; }, ${this.site(node)})`);
+  }
+
+  compileCompare(node: CompareNode, frame: CompileFrame): void {
+    const [first, ...rest] = node.ops;
+    if (first === undefined) {
+      this.expr(node.expr, frame);
+      return;
+    }
+    if (rest.length === 0) {
+      this._emit(`jr.cmp(${js(first.type)}, `);
+      this.expr(node.expr, frame);
+      this._emit(",");
+      this.expr(first.expr, frame);
+      this._emit(`, ${this.site(first)})`);
+      return;
+    }
+    // a < b < c: each operand evaluated once, later ones only if needed, as in Python.
+    const left = this._tmpid();
+    const right = this._tmpid();
+    this._emit(`(function() { var ${left} = `);
+    this.expr(node.expr, frame);
+    this._emit(`; var ${right};`);
+    for (const op of node.ops) {
+      this._emit(` ${right} = `);
+      this.expr(op.expr, frame);
+      this._emit(`; if (!jr.cmp(${js(op.type)}, ${left}, ${right}, ${this.site(op)})) return false; ${left} = ${right};`);
+    }
+    this._emit(" return true; })()");
+  }
+
+  compileInlineIf(node: InlineIfNode, frame: CompileFrame): void {
+    this._emit("(jr.truthy(");
+    this.expr(node.cond, frame);
+    this._emit(`, ${this.site(node)}) ? `);
+    this.expr(node.body, frame);
+    this._emit(" : ");
+    if (node.else_ !== null) {
+      this.expr(node.else_, frame);
+    } else {
+      // Jinja2 uses its lenient Undefined here even under StrictUndefined: `{{ ',' if not
+      // loop.last }}` renders nothing on the last item instead of failing.
+      this._emit('""');
+    }
+    this._emit(")");
+  }
+
+  // ---- statements ----------------------------------------------------------------------------
+
+  compileOutput(node: NodeList, frame: CompileFrame): void {
+    for (const child of node.children) {
+      if (child.typename === "TemplateData") {
+        const text = (child as ValueNode).value;
+        if (text) {
+          this._emit(`${this.buffer ?? "output"} += `);
+          this.compileLiteral(child as ValueNode);
+          this._emitLine(";");
+        }
+        continue;
+      }
+      this._emit(`${this.buffer ?? "output"} += jr.out(`);
+      this.expr(child, frame);
+      this._emitLine(`, ${this.site(child)});`);
+    }
+  }
+
+  compileIf(node: IfNode, frame: CompileFrame): void {
+    this._emit("if (jr.truthy(");
+    this.expr(node.cond, frame);
+    this._emitLine(`, ${this.site(node)})) {`);
+    this._withScopedSyntax(() => this.compile(node.body, frame));
+    const else_ = node.else_;
+    if (else_ !== null) {
+      this._emitLine("} else {");
+      this._withScopedSyntax(() => this.compile(else_, frame));
+    }
+    this._emitLine("}");
+  }
+
+  /** Emits code binding `target` (a name or a tuple of names) to the JS expression `source`. */
+  private bindTarget(target: Node, source: string, frame: CompileFrame, topLevelExports: boolean): void {
+    if (target.typename === "Symbol") {
+      const name = String((target as ValueNode).value);
+      const id = frame.lookup(name) || this._tmpid();
+      this._emitLine(`var ${id} = ${source};`);
+      this._emitLine(`frame.set(${js(name)}, ${id});`);
+      if (topLevelExports) {
+        this._emitLine(`if (frame.topLevel) { context.setVariable(${js(name)}, ${id});${name.startsWith("_") ? "" : ` context.addExport(${js(name)}, ${id});`} }`);
+      }
+      return;
+    }
+    if (target.typename === "JTuple") {
+      const targets = (target as NodeList).children;
+      const parts = this._tmpid();
+      this._emitLine(`var ${parts} = jr.unpack(${source}, ${targets.length}, ${this.site(target)});`);
+      targets.forEach((t, i) => this.bindTarget(t, `${parts}[${i}]`, frame, topLevelExports));
+      return;
+    }
+    this.fail("cannot assign to this expression", target.lineno, target.colno);
+  }
+
+  /** Loop variables are bound at compile time to JS variables, like Nunjucks does. */
+  private bindLoopTarget(target: Node, source: string, frame: CompileFrame): void {
+    if (target.typename === "Symbol") {
+      const name = String((target as ValueNode).value);
+      let id = frame.lookup(name);
+      if (!id) {
+        id = this._tmpid();
+        frame.set(name, id);
+      }
+      this._emitLine(`var ${id} = ${source}; frame.set(${js(name)}, ${id});`);
+      return;
+    }
+    const targets = (target as NodeList).children;
+    const parts = this._tmpid();
+    this._emitLine(`var ${parts} = jr.unpack(${source}, ${targets.length}, ${this.site(target)});`);
+    targets.forEach((t, i) => this.bindLoopTarget(t, `${parts}[${i}]`, frame));
+  }
+
+  compileJFor(node: ForNode, outer: CompileFrame): void {
+    const frame = outer.push();
+    const site = this.site(node);
+    const items = this._tmpid();
+    const len = this._tmpid();
+    const i = this._tmpid();
+    const loop = this._tmpid();
+    this._emitLine("frame = frame.push();");
+    this._emit(`var ${items} = jr.iter(`);
+    this.expr(node.iter, frame);
+    this._emitLine(`, ${site});`);
+    const cond = node.cond;
+    if (cond !== null) {
+      // Jinja2 filters before counting, so loop.length/index/last refer to the kept items.
+      const item = this._tmpid();
+      this._emitLine(`${items} = ${items}.filter(function(${item}) {`);
+      this.bindLoopTarget(node.target, item, frame);
+      this._emit("return jr.truthy(");
+      this.expr(cond, frame);
+      this._emitLine(`, ${this.site(cond)}); });`);
+    }
+    this._emitLine(`var ${len} = ${items}.length; var ${loop} = jr.loop(${items}, ${site});`);
+    this._emitLine(`for (var ${i} = 0; ${i} < ${len}; ${i}++) {`);
+    // A fresh scope per iteration: Jinja2 forgets a body's assignments between iterations.
+    this._emitLine("frame = frame.push();");
+    this.bindLoopTarget(node.target, `${items}[${i}]`, frame);
+    this._emitLine(`${loop}.index0 = ${i}; frame.set("loop", ${loop});`);
+    this._withScopedSyntax(() => {
+      this.compile(node.body, frame);
+      this._emitLine("frame = frame.pop();");
+    });
+    this._emitLine("}");
+    const else_ = node.else_;
+    if (else_ !== null) {
+      this._emitLine(`if (!${len}) {`);
+      this._withScopedSyntax(() => this.compile(else_, frame));
+      this._emitLine("}");
+    }
+    this._emitLine("frame = frame.pop();");
+  }
+
+  compileJAssign(node: AssignNode, frame: CompileFrame): void {
+    const value = this._tmpid();
+    this._emit(`var ${value} = `);
+    if (node.value !== null) {
+      this.expr(node.value, frame);
+    } else {
+      this.compileCapture(new nodes.Capture(node.lineno, node.colno, node.body), frame);
+    }
+    this._emitLine(";");
+    if (node.target.typename === "JLookup") {
+      const target = node.target as LookupNode;
+      this._emit("jr.setAttr(");
+      this.expr(target.target, frame);
+      this._emitLine(`, ${js(String((target.val as ValueNode).value))}, ${value}, ${this.site(target)});`);
+      return;
+    }
+    // Jinja2 scoping: an assignment never reaches out of the current scope (a loop body, a
+    // macro, a block), unlike Nunjucks, which writes to the outer variable.
+    this.bindTarget(node.target, value, frame, true);
+  }
+
+  compileJWith(node: WithNode, outer: CompileFrame): void {
+    const values = node.values.map((v) => {
+      const id = this._tmpid();
+      this._emit(`var ${id} = `);
+      this.expr(v, outer);
+      this._emitLine(";");
+      return id;
+    });
+    const frame = outer.push();
+    this._emitLine("frame = frame.push();");
+    node.targets.forEach((t, i) => this.bindTarget(t, values[i] ?? "undefined", frame, false));
+    this._withScopedSyntax(() => this.compile(node.body, frame));
+    this._emitLine("frame = frame.pop();");
+  }
+
+  compileJDo(node: DoNode, frame: CompileFrame): void {
+    this.expr(node.expr, frame);
+    this._emitLine(";");
+  }
+
+  override compileInclude(node: Node, frame: CompileFrame): void {
+    this.position(node);
+    super.compileInclude(node, frame);
+  }
+
+  override compileImport(node: Node, frame: CompileFrame): void {
+    this.position(node);
+    super.compileImport(node, frame);
+  }
+
+  override compileFromImport(node: Node, frame: CompileFrame): void {
+    this.position(node);
+    super.compileFromImport(node, frame);
+  }
+
+  override compileExtends(node: Node, frame: CompileFrame): void {
+    this.position(node);
+    super.compileExtends(node, frame);
+  }
+}

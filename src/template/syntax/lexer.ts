@@ -1,0 +1,144 @@
+import { nunjucksInternals, type Token, type Tokenizer } from "../nunjucks/internals.js";
+
+// Nunjucks' tokenizer, adjusted where Jinja2 (as Ansible configures it) lexes differently:
+//  - string literals use Python escapes, and an unknown escape keeps its backslash, so
+//    regex_replace('\d+', ...) means \d+ as in Jinja2 (Nunjucks would drop the backslash);
+//  - trim_blocks also removes the newline after a comment `#}`, as in Jinja2;
+//  - newlines are normalised to "\n" (Jinja2's newline_sequence, which Ansible keeps at "\n").
+
+const { lexer } = nunjucksInternals;
+
+function readHex(t: Tokenizer, digits: number): number | undefined {
+  let text = "";
+  for (let i = 0; i < digits; i++) {
+    const c = t.current();
+    if (!/^[0-9a-fA-F]$/.test(c)) return undefined;
+    text += c;
+    t.forward();
+  }
+  return parseInt(text, 16);
+}
+
+/** Reads a Python string literal starting at the opening delimiter. */
+function parsePythonString(t: Tokenizer, delimiter: string): string {
+  t.forward();
+  let out = "";
+  while (!t.isFinished() && t.current() !== delimiter) {
+    const c = t.current();
+    t.forward();
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const e = t.current();
+    if (t.isFinished()) {
+      out += "\\";
+      break;
+    }
+    t.forward();
+    switch (e) {
+      case "\n":
+        break; // line continuation
+      case "\\":
+      case "'":
+      case '"':
+        out += e;
+        break;
+      case "a":
+        out += "\x07";
+        break;
+      case "b":
+        out += "\b";
+        break;
+      case "f":
+        out += "\f";
+        break;
+      case "n":
+        out += "\n";
+        break;
+      case "r":
+        out += "\r";
+        break;
+      case "t":
+        out += "\t";
+        break;
+      case "v":
+        out += "\v";
+        break;
+      case "x":
+      case "u":
+      case "U": {
+        const cp = readHex(t, e === "x" ? 2 : e === "u" ? 4 : 8);
+        out += cp === undefined ? `\\${e}` : String.fromCodePoint(cp);
+        break;
+      }
+      default:
+        if (/^[0-7]$/.test(e)) {
+          let octal = e;
+          while (octal.length < 3 && /^[0-7]$/.test(t.current())) {
+            octal += t.current();
+            t.forward();
+          }
+          out += String.fromCodePoint(parseInt(octal, 8));
+        } else {
+          out += `\\${e}`;
+        }
+    }
+  }
+  t.forward();
+  return out;
+}
+
+const NUMBER = /^\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?/;
+
+/** Jinja2's number literals, including exponents (`1e3`, `1.5e-7`) that Nunjucks lexes as names. */
+function readNumber(t: Tokenizer): Token | null {
+  if (!/^\d$/.test(t.current())) return null;
+  const m = NUMBER.exec(t.str.slice(t.index));
+  if (m === null) return null;
+  const text = m[0];
+  // A name character right after the digits means this is not a number (Nunjucks decides).
+  if (/^[A-Za-z_]/.test(t.str.slice(t.index + text.length))) return null;
+  const tok: Token = {
+    type: /[.eE]/.test(text) ? lexer.TOKEN_FLOAT : lexer.TOKEN_INT,
+    value: text.replace(/_/g, ""),
+    lineno: t.lineno,
+    colno: t.colno,
+  };
+  for (let i = 0; i < text.length; i++) t.forward();
+  return tok;
+}
+
+export interface LexOptions {
+  trimBlocks: boolean;
+  lstripBlocks: boolean;
+}
+
+export function normalizeNewlines(src: string): string {
+  return src.replace(/\r\n?/g, "\n");
+}
+
+export function createTokenizer(src: string, opts: LexOptions): Tokenizer {
+  const tokens = lexer.lex(src, opts);
+  tokens._parseString = (delimiter: string): string => parsePythonString(tokens, delimiter);
+  const next = tokens.nextToken.bind(tokens);
+  // Jinja2 only ends a `{{ }}` at a `}}` outside open braces, so `{{ {'a': {'b': 1}} }}` works.
+  let braces = 0;
+  tokens.nextToken = (): Token | null => {
+    if (tokens.in_code && braces > 0 && tokens.current() === "}") {
+      const tok: Token = { type: lexer.TOKEN_RIGHT_CURLY, value: "}", lineno: tokens.lineno, colno: tokens.colno };
+      tokens.forward();
+      braces--;
+      return tok;
+    }
+    const number = tokens.in_code ? readNumber(tokens) : null;
+    if (number !== null) return number;
+    const tok = next();
+    if (tok?.type === lexer.TOKEN_LEFT_CURLY) braces++;
+    else if (tok?.type === lexer.TOKEN_RIGHT_CURLY) braces = Math.max(0, braces - 1);
+    else if (tok?.type === lexer.TOKEN_VARIABLE_START || tok?.type === lexer.TOKEN_BLOCK_START) braces = 0;
+    if (opts.trimBlocks && tok !== null && tok.type === lexer.TOKEN_COMMENT && tokens.current() === "\n") tokens.forward();
+    return tok;
+  };
+  return tokens;
+}
