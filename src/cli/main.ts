@@ -1,25 +1,93 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
+import { InventoryError } from "../inventory/errors.js";
+import { ConfigError } from "../runner/errors.js";
+import type { TemplateRenderer } from "../runner/options.js";
+import { SiteError, VarsValidationError } from "../site/errors.js";
+import { TemplateError } from "../template/errors.js";
 import { packageInfo } from "./package-info.js";
+import { type RunCommandOptions, runCommand } from "./run-command.js";
+import { type TemplateRenderOptions, renderTemplateCommand } from "./template-command.js";
 
-export function buildProgram(): Command {
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const count = (_: string, previous = 0) => previous + 1;
+
+export interface CliDeps {
+  templates: TemplateRenderer;
+}
+
+export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
   const info = packageInfo();
-  return new Command()
+  const program = new Command()
     .name("do-converge")
     .description(info.description)
     .version(info.version, "-V, --version", "print the version and exit")
     .helpOption("-h, --help", "show this help")
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // Options after a subcommand's name belong to it (`template render -i INV` is render's -i).
+    .enablePositionalOptions()
+    .argument("[site]", "the site file (site.ts) to converge")
+    .option("-i, --inventory <path>", "inventory source (repeatable); replaces the site's own", collect)
+    .option("-C, --check", "report what would change; change nothing")
+    .option("-D, --diff", "show the differences in changed files")
+    .option("-l, --limit <pattern>", "further limit the hosts of every play to a pattern")
+    .option("-t, --tags <tags>", "run only tasks with these tags (comma-separated)")
+    .option("--skip-tags <tags>", "skip tasks with these tags (comma-separated)")
+    .option("-e, --extra-vars <vars>", "key=value, a YAML/JSON mapping, or @file.yml (repeatable)", collect)
+    .addOption(new Option("-f, --forks <n>", "hosts worked on at once").default(20).argParser((v) => Number.parseInt(v, 10)))
+    .option("-v, --verbose", "more output: -v results, -vvv the commands run on hosts", count, 0)
+    .option("--json <file>", "write a machine-readable report")
+    .option("--accept-new-host-keys", "record unknown SSH host keys (trust on first use); changed keys still fail")
+    .option("--known-hosts <file>", "an extra known_hosts file, consulted first (repeatable)", collect)
+    .option("--no-typecheck", "skip type-checking the site before running it")
+    .action(async (site: string | undefined, opts: RunCommandOptions) => {
+      if (!site) {
+        program.outputHelp();
+        setExit(1);
+        return;
+      }
+      setExit(await runCommand(site, opts, deps.templates));
+    });
+
+  program
+    .command("template")
+    .description("work with templates")
+    .command("render")
+    .description("print a template rendered with variables, as a converge would render it")
+    .argument("<template>", "the template file")
+    .option("--vars <file>", "a YAML file of variables (repeatable; later files win)", collect)
+    .option("-i, --inventory <path>", "inventory source (repeatable)", collect)
+    .option("--host <name>", "render as this inventory host: its vars, groups and hostvars")
+    .action(async (template: string, opts: TemplateRenderOptions) => {
+      process.stdout.write(await renderTemplateCommand(template, opts));
+    });
+  return program;
+}
+
+/** Errors whose message is the whole story for the operator: exit 1, no stack trace. */
+function isConfigError(err: unknown): err is Error {
+  return (
+    err instanceof ConfigError ||
+    err instanceof SiteError ||
+    err instanceof VarsValidationError ||
+    err instanceof InventoryError ||
+    err instanceof TemplateError
+  );
 }
 
 /** Runs the CLI and returns the process exit code; never calls process.exit itself. */
-export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
+  let code = 0;
+  const program = buildProgram(deps, (c) => (code = c));
   try {
     await program.parseAsync([...argv]);
-    return 0;
+    return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
+    if (isConfigError(err)) {
+      process.stderr.write(`ERROR: ${err.message}\n`);
+      return 1;
+    }
     throw err;
   }
 }

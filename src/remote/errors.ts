@@ -8,3 +8,14 @@ export class RemoteShellError extends Error {
     super(`${host}: ${message}`);
   }
 }
+
+/** A command ran but did not do its job (cannot write a file, validation refused it). */
+export class RemoteCommandError extends Error {
+  override name = "RemoteCommandError";
+  constructor(
+    readonly host: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -41,6 +41,7 @@ export class RemoteShell {
   private dead: RemoteShellError | undefined;
   private wake: () => void = () => undefined;
   private readonly nonce = randomBytes(12).toString("hex");
+  private trace: ((command: string) => void) | undefined;
 
   private constructor(
     readonly host: string,
@@ -62,7 +63,8 @@ export class RemoteShell {
     });
   }
 
-  static async open(conn: Connection, become?: Become): Promise<RemoteShell> {
+  /** `trace` sees every command as sent (not its stdin): the -vvv log. */
+  static async open(conn: Connection, become?: Become, trace?: (command: string) => void): Promise<RemoteShell> {
     const ready = `__DCV_READY_${randomBytes(6).toString("hex")}`;
     const prompt = `[do-converge sudo ${randomBytes(6).toString("hex")}]`;
     // The shell announces itself first, so "sudo needs no password after all" is told apart
@@ -75,6 +77,7 @@ export class RemoteShell {
         : `exec sudo -S -p ${shellQuote(prompt)} -H -u ${shellQuote(become.user)} -- ${sh}`;
     const proc = await conn.spawn(command);
     const shell = new RemoteShell(conn.host, become?.user, proc);
+    shell.trace = trace;
     await shell.handshake(ready, prompt, become?.password);
     const hello = await shell.run("id -un");
     if (become && hello.stdout.trim() !== become.user) {
@@ -88,6 +91,11 @@ export class RemoteShell {
     const next = this.queue.then(() => this.runNow(command, opts));
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** False once the shell's process or connection has ended. */
+  get alive(): boolean {
+    return this.dead === undefined;
   }
 
   close(): void {
@@ -117,6 +125,7 @@ export class RemoteShell {
 
   private async runNow(command: string, opts: RunOptions): Promise<CommandResult> {
     if (this.dead) throw this.dead;
+    this.trace?.(command);
     const mark = `__DCV_${this.nonce}_${++this.seq}`;
     let input = "</dev/null";
     let heredoc = "";

@@ -63,7 +63,8 @@ export function entryMatches(entry: KnownHostEntry, name: string): boolean {
     if (pattern.startsWith("|1|")) {
       const [, , salt, hash] = pattern.split("|");
       if (!salt || !hash) continue;
-      const mac = createHmac("sha1", Buffer.from(salt, "base64")).update(name).digest("base64");
+      // ssh lowercases the host name before hashing or looking it up (and ssh-keygen -H too).
+      const mac = createHmac("sha1", Buffer.from(salt, "base64")).update(name.toLowerCase()).digest("base64");
       if (mac === hash) matched = true;
       continue;
     }
@@ -115,7 +116,7 @@ export class KnownHosts {
   /** Trust on first use: appends a hashed entry, as `HashKnownHosts yes` would write it. */
   record(file: string, name: string, key: Buffer): void {
     const salt = randomBytes(20);
-    const hash = createHmac("sha1", salt).update(name).digest("base64");
+    const hash = createHmac("sha1", salt).update(name.toLowerCase()).digest("base64");
     const hashedName = `|1|${salt.toString("base64")}|${hash}`;
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     // One write of one whole line with O_APPEND: concurrent recorders never interleave lines.

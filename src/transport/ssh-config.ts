@@ -18,12 +18,15 @@ export interface SshConfigHost {
 
 interface Block {
   patterns: string[];
+  /** Patterns of the Host blocks enclosing the Include that read this block: all must match too. */
+  within: string[][];
   options: [string, string][];
 }
 
 function globMatch(pattern: string, name: string): boolean {
   const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, "i").test(name);
+  // Case-sensitive, as OpenSSH's match_pattern() for Host lines.
+  return new RegExp(`^${body}$`).test(name);
 }
 
 /** ssh_config(5) Host matching: any positive pattern matches and no negated one does. */
@@ -43,10 +46,10 @@ function splitArgs(rest: string): string[] {
   return out;
 }
 
-function parseBlocks(file: string, seen = new Set<string>()): Block[] {
+function parseBlocks(file: string, seen = new Set<string>(), within: string[][] = []): Block[] {
   if (seen.has(file) || !existsSync(file)) return [];
   seen.add(file);
-  const blocks: Block[] = [{ patterns: ["*"], options: [] }];
+  const blocks: Block[] = [{ patterns: ["*"], within, options: [] }];
   for (const raw of readFileSync(file, "utf8").split("\n")) {
     const line = raw.trim();
     if (!line || line.startsWith("#")) continue;
@@ -55,18 +58,20 @@ function parseBlocks(file: string, seen = new Set<string>()): Block[] {
     const key = m[1].toLowerCase();
     const args = splitArgs(m[2] ?? "");
     if (key === "host") {
-      blocks.push({ patterns: args, options: [] });
+      blocks.push({ patterns: args, within, options: [] });
     } else if (key === "match") {
       // Match blocks need command execution and canonicalisation; their options are not applied.
-      blocks.push({ patterns: [], options: [] });
+      blocks.push({ patterns: [], within, options: [] });
     } else if (key === "include") {
+      // As OpenSSH: the included file applies only where the enclosing block matches, and the
+      // enclosing block resumes after the Include line.
+      const current = blocks.at(-1) as Block;
       for (const inc of args) {
         const path = isAbsolute(inc) ? inc : join(homedir(), ".ssh", inc.replace(/^~\//, ""));
-        const included = parseBlocks(inc.startsWith("~/") ? join(homedir(), inc.slice(2)) : path, seen);
-        // An Include inside a Host block applies only when that block matches; keep it simple
-        // and faithful for the common top-level case by appending the included blocks.
+        const included = parseBlocks(inc.startsWith("~/") ? join(homedir(), inc.slice(2)) : path, seen, [...current.within, current.patterns]);
         blocks.push(...included);
       }
+      blocks.push({ patterns: current.patterns, within: current.within, options: [] });
     } else {
       blocks.at(-1)?.options.push([key, args.join(" ")]);
     }
@@ -107,7 +112,7 @@ export function resolveSshConfig(host: string, file = join(homedir(), ".ssh", "c
   const set = new Set<string>();
   const raw: [string, string][] = [];
   for (const b of parseBlocks(file)) {
-    if (!hostMatches(b.patterns, host)) continue;
+    if (!hostMatches(b.patterns, host) || !b.within.every((p) => hostMatches(p, host))) continue;
     for (const [k, v] of b.options) {
       if (k === "identityfile") raw.push([k, v]);
       else if (!set.has(k)) {

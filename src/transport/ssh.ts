@@ -46,7 +46,7 @@ export function defaultSshOptions(): SshOptions {
     connectTimeoutMs: 10_000,
     retries: 2,
     retryDelayMs: 1000,
-    keepaliveIntervalMs: 15_000,
+    keepaliveIntervalMs: 5_000,
   };
 }
 
@@ -188,7 +188,7 @@ async function connectOnce(t: ResolvedTarget, opts: SshOptions, sock: Readable |
     username: t.user,
     readyTimeout: opts.connectTimeoutMs,
     keepaliveInterval: opts.keepaliveIntervalMs,
-    keepaliveCountMax: 4,
+    keepaliveCountMax: 3, // a host silent for ~15 s is lost: a dead droplet must not stall the run
     algorithms: { serverHostKey: order },
     authHandler: auth,
     hostVerifier: (key: Buffer) => {

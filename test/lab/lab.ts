@@ -195,6 +195,24 @@ export class Lab {
     await Promise.all(running.map((h) => this.inNetns(h.name, ["ip", "neigh", "flush", "to", ip]).catch(() => "")));
   }
 
+  /**
+   * Pulls the plug on a host: its nspawn and every process in it are killed at once, as a droplet
+   * that loses power; its file system stays mounted at rootOf(name) for inspection. The next
+   * up() boots a fresh host in its place.
+   */
+  async powerOff(name: string): Promise<void> {
+    const d = containerDirs(this.paths.hostsDir, this.host(name).name);
+    const init = initPid(d);
+    const nspawn = nspawnPid(d);
+    for (const p of [init, nspawn]) if (p !== undefined) signal(p, "SIGKILL");
+    await waitForExit([init, nspawn].filter((p): p is number => p !== undefined), 10_000);
+  }
+
+  /** Where a host's root file system is mounted on the lab machine. */
+  rootOf(name: string): string {
+    return containerDirs(this.paths.hostsDir, this.host(name).name).merged;
+  }
+
   private hostDirs(): string[] {
     try {
       return readdirSync(this.paths.hostsDir).sort();

@@ -1,0 +1,77 @@
+import { dirname, resolve } from "node:path";
+import { loadInventory } from "../inventory/load.js";
+import { YamlInventorySource } from "../inventory/yaml-source.js";
+import { JsonReporter } from "../report/json.js";
+import { TerminalReporter } from "../report/terminal.js";
+import type { RunEvent } from "../runner/events.js";
+import type { RunOptions, TemplateRenderer } from "../runner/options.js";
+import { runSite } from "../runner/run-site.js";
+import { checkTemplates } from "../runner/template-check.js";
+import { typecheckSite } from "../site/typecheck.js";
+import { defaultSshOptions } from "../transport/ssh.js";
+import { parseExtraVars } from "./extra-vars.js";
+import { loadSite } from "./load-site.js";
+import { packageInfo } from "./package-info.js";
+
+export interface RunCommandOptions {
+  inventory?: string[];
+  check?: boolean;
+  diff?: boolean;
+  limit?: string;
+  tags?: string;
+  skipTags?: string;
+  extraVars?: string[];
+  forks: number;
+  verbose: number;
+  json?: string;
+  acceptNewHostKeys?: boolean;
+  knownHosts?: string[];
+  /** commander's --no-typecheck sets this false. */
+  typecheck: boolean;
+}
+
+const list = (s: string | undefined) => (s ? s.split(",").map((t) => t.trim()).filter(Boolean) : []);
+
+/** `do-converge SITE`: loads the site and inventory, converges, reports; returns the exit code. */
+export async function runCommand(siteFile: string, o: RunCommandOptions, templates: TemplateRenderer): Promise<number> {
+  if (o.typecheck) typecheckSite(siteFile, packageInfo().version);
+  const site = await loadSite(siteFile);
+  const siteDir = dirname(resolve(siteFile));
+  checkTemplates(site, siteDir);
+  const sources = (o.inventory?.length ? o.inventory.map((i) => resolve(i)) : site.inventory.map((i) => resolve(siteDir, i))).map(
+    (path) => new YamlInventorySource(path),
+  );
+  const inventory = await loadInventory({ sources, siteDirs: [siteDir] });
+  const ssh = defaultSshOptions();
+  const options: RunOptions = {
+    check: o.check ?? false,
+    diff: o.diff ?? false,
+    forks: o.forks,
+    ...(o.limit ? { limit: o.limit } : {}),
+    tags: list(o.tags),
+    skipTags: list(o.skipTags),
+    extraVars: parseExtraVars(o.extraVars ?? []),
+    verbosity: o.verbose,
+    ssh: {
+      ...ssh,
+      hostKeyPolicy: o.acceptNewHostKeys ? "accept-new" : "strict",
+      ...(o.knownHosts?.length ? { knownHostsFiles: [...o.knownHosts, ...ssh.knownHostsFiles] } : {}),
+    },
+    ...(process.env.DO_CONVERGE_BECOME_PASSWORD ? { becomePassword: process.env.DO_CONVERGE_BECOME_PASSWORD } : {}),
+  };
+  const terminal = new TerminalReporter({
+    write: (s) => process.stdout.write(s),
+    color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    verbosity: o.verbose,
+    diff: options.diff,
+  });
+  const json = new JsonReporter();
+  const emit = (e: RunEvent) => {
+    terminal.handle(e);
+    json.handle(e);
+  };
+  const result = await runSite(site, inventory, options, { siteDir, emit, templates });
+  terminal.recap(result.recap);
+  if (o.json) json.write(o.json, result.recap, { check: options.check, exitCode: result.exitCode });
+  return result.exitCode;
+}

@@ -1,0 +1,44 @@
+import { basename, dirname, resolve } from "node:path";
+import { loadInventory } from "../inventory/load.js";
+import { magicVars } from "../inventory/magic.js";
+import { resolveHostVars } from "../inventory/precedence.js";
+import { readVarsFile } from "../inventory/vars-file.js";
+import { YamlInventorySource } from "../inventory/yaml-source.js";
+import { ConfigError } from "../runner/errors.js";
+import type { Vars } from "../site/host.js";
+import { createTemplateEngine } from "../template/index.js";
+
+export interface TemplateRenderOptions {
+  vars?: string[];
+  inventory?: string[];
+  host?: string;
+}
+
+/**
+ * `do-converge template render`: prints a template's rendering. With an inventory and a host,
+ * the host's variables, `groups`, `group_names` and `hostvars` are those a converge would see
+ * (facts are not gathered: no host is contacted); --vars files are laid on top, in order.
+ */
+export async function renderTemplateCommand(template: string, o: TemplateRenderOptions): Promise<string> {
+  let vars: Vars = {};
+  if (o.inventory?.length) {
+    if (!o.host) throw new ConfigError("template render: --host NAME is needed with an inventory");
+    const inv = await loadInventory({ sources: o.inventory.map((i) => new YamlInventorySource(resolve(i))) });
+    const hostvars: Vars = {};
+    for (const h of inv.hosts) {
+      Object.defineProperty(hostvars, h.name, {
+        enumerable: true,
+        get: () => ({ ...resolveHostVars(inv, h.name).values, ...magicVars(inv, h.name) }),
+      });
+    }
+    vars = { ...resolveHostVars(inv, o.host).values, ...magicVars(inv, o.host), hostvars };
+  } else if (o.host) {
+    throw new ConfigError("template render: --host needs an inventory (-i)");
+  }
+  for (const file of o.vars ?? []) {
+    const tracked = await readVarsFile(file);
+    vars = { ...vars, ...Object.fromEntries(Object.entries(tracked).map(([k, v]) => [k, v.value])) };
+  }
+  const path = resolve(template);
+  return createTemplateEngine({ searchPaths: [dirname(path)] }).renderFile(basename(path), vars);
+}

@@ -1,0 +1,73 @@
+import type { z } from "zod";
+import type { RemoteShell } from "../remote/shell.js";
+
+/** Before and after of one file (or other text state), for --diff. */
+export interface TextDiff {
+  /** What the halves describe: a path, or "state" for attributes. */
+  label: string;
+  before: string;
+  after: string;
+}
+
+/** What a module would change on a host, decided by its pure `diff` step. */
+export interface Change {
+  /** One line for the task line and -v output, e.g. "mode 0644 -> 0600". */
+  summary: string;
+  diffs?: TextDiff[];
+  /**
+   * In check mode the change cannot be predicted (a command without creates/removes): the task
+   * is reported skipped, as Ansible does, instead of claiming a change.
+   */
+  unpredictable?: boolean;
+}
+
+/** Everything a module may use on the control node and the host. */
+export interface ModuleContext {
+  /** Inventory name, for messages. */
+  readonly host: string;
+  readonly check: boolean;
+  readonly wantDiff: boolean;
+  /** The host's shell as the task's (become) user. */
+  readonly sh: RemoteShell;
+  /** Renders a template file of the site or role with this host's variables. */
+  renderTemplate(src: string, extraVars?: Record<string, unknown>): string;
+  /** Reads a file of the site or role (copy's src) on the control node. */
+  readControlFile(src: string): Buffer;
+}
+
+/**
+ * The module contract (DESIGN §5): `probe` reads the host (cheap, read-only, batched), `diff`
+ * decides from args and state alone whether anything must change, `apply` changes the host and
+ * runs only when diff found a change and not in check mode. A second converge therefore reports
+ * changed=0 by construction when probe and diff are honest.
+ */
+export interface ModuleDef<S extends z.ZodType, State, R> {
+  readonly name: string;
+  readonly args: S;
+  probe(ctx: ModuleContext, args: z.output<S>): Promise<State>;
+  diff(args: z.output<S>, state: State, ctx: ModuleContext): Change | undefined;
+  apply(ctx: ModuleContext, args: z.output<S>, state: State, change: Change): Promise<R>;
+  /** The result when nothing had to change (or in check mode). */
+  unchanged(args: z.output<S>, state: State): R;
+  /**
+   * Why an applied result counts as a failure (a command's non-zero rc), or undefined. The
+   * task's `failedWhen` replaces this judgement; modules that fail outright throw ModuleError.
+   */
+  failure?(result: R): string | undefined;
+}
+
+/** Declares a module with its types inferred from the schema. */
+export function defineModule<S extends z.ZodType, State, R>(def: ModuleDef<S, State, R>): ModuleDef<S, State, R> {
+  return def;
+}
+
+/** A task failed on the host: the message says why, in the operator's terms. */
+export class ModuleError extends Error {
+  override name = "ModuleError";
+  constructor(
+    message: string,
+    readonly details: { rc?: number; stdout?: string; stderr?: string } = {},
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,229 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { type FileState, probeFiles, putFile, readTextFile } from "../remote/files.js";
+import { shellQuote } from "../remote/quote.js";
+import { AbsPath, FileAttrs } from "./args.js";
+import { type Change, type ModuleContext, ModuleError, type TextDiff, defineModule } from "./contract.js";
+import { attrChanges, attrCommands, attrText, mergedAttrs } from "./file-attrs.js";
+
+// ---------------------------------------------------------------------------------------------
+// file: directories, empty files, symlinks, absence, attributes.
+
+const FileArgs = z.strictObject({
+  path: AbsPath,
+  state: z.enum(["file", "directory", "absent", "touch", "link"]).default("file"),
+  /** For state=link: the link's target. */
+  src: z.string().min(1).optional(),
+  ...FileAttrs,
+});
+
+export interface FileResult {
+  path: string;
+  state: FileState["type"];
+}
+
+export const file = defineModule({
+  name: "file",
+  args: FileArgs.refine((a) => a.state !== "link" || a.src !== undefined, { message: "state=link needs src", path: ["src"] }),
+  async probe(ctx, args) {
+    const [state] = await probeFiles(ctx.sh, [args.path]);
+    return state ?? { type: "absent" as const, path: args.path };
+  },
+  diff(args, st): Change | undefined {
+    const before = attrText(st.type, mergedAttrs(st, {}));
+    const change = (summary: string, type: FileState["type"]): Change => ({
+      summary,
+      diffs: [{ label: args.path, before, after: attrText(type, mergedAttrs(st, args)) }],
+    });
+    switch (args.state) {
+      case "absent":
+        return st.type === "absent" ? undefined : change(`remove ${st.type}`, "absent");
+      case "directory":
+        if (st.type === "absent") return change("create directory", "directory");
+        if (st.type !== "directory") throw new ModuleError(`${args.path} exists and is a ${st.type}, not a directory`);
+        break;
+      case "touch":
+        if (st.type === "absent") return change("create file", "file");
+        break;
+      case "file":
+        if (st.type === "absent") throw new ModuleError(`${args.path} does not exist (state=file only changes attributes; use state=touch to create it)`);
+        break;
+      case "link":
+        if (st.type === "link" && st.target === args.src) break;
+        if (st.type === "directory") throw new ModuleError(`${args.path} is a directory; refusing to replace it with a link`);
+        return change(st.type === "absent" ? `link to ${args.src}` : `relink ${st.target || st.type} -> ${args.src}`, "link");
+    }
+    const attrs = args.state === "link" ? [] : attrChanges(st, args);
+    return attrs.length ? change(attrs.join(", "), st.type) : undefined;
+  },
+  async apply(ctx, args, st) {
+    const p = shellQuote(args.path);
+    const cmds: string[] = ["set -e"];
+    switch (args.state) {
+      case "absent":
+        cmds.push(`rm -rf -- ${p}`);
+        break;
+      case "directory":
+        cmds.push(`mkdir -p -- ${p}`);
+        break;
+      case "touch":
+        if (st.type === "absent") cmds.push(`( umask 022; : >> ${p} )`);
+        break;
+      case "link":
+        cmds.push(`ln -sfnT ${shellQuote(args.src ?? "")} ${p}`);
+        break;
+      case "file":
+        break;
+    }
+    if (args.state !== "absent" && args.state !== "link") cmds.push(...attrCommands(args.path, args));
+    if (args.state === "link" && (args.owner || args.group)) cmds.push(...attrCommands(args.path, { owner: args.owner, group: args.group }));
+    const r = await ctx.sh.run(cmds.join("\n"));
+    if (r.rc !== 0) throw new ModuleError(`${args.path}: ${r.stderr.trim()}`, r);
+    return { path: args.path, state: args.state === "touch" ? "file" : args.state === "absent" ? "absent" : args.state } satisfies FileResult;
+  },
+  unchanged(args, st): FileResult {
+    return { path: args.path, state: st.type };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+// copy and template: a whole file's content, sent only when its hash differs.
+
+export interface ContentState {
+  file: FileState;
+  content: Buffer;
+  sha256: string;
+  /** Current text for --diff, fetched only when the content differs and a diff was asked for. */
+  before?: string;
+}
+
+export interface ContentResult {
+  dest: string;
+  checksum: string;
+  backup?: string;
+}
+
+const ContentAttrs = {
+  dest: AbsPath,
+  ...FileAttrs,
+  validate: z.string().includes("%s", { message: "validate must contain %s (the temporary file)" }).optional(),
+  backup: z.boolean().default(false),
+  /** false: leave an existing dest alone, whatever its content. */
+  force: z.boolean().default(true),
+};
+
+async function probeContent(ctx: ModuleContext, dest: string, content: Buffer): Promise<ContentState> {
+  const [f] = await probeFiles(ctx.sh, [dest]);
+  const fileState = f ?? { type: "absent" as const, path: dest };
+  const sha256 = createHash("sha256").update(content).digest("hex");
+  const differs = fileState.type !== "file" || fileState.sha256 !== sha256;
+  if (fileState.type === "directory") throw new ModuleError(`${dest} is a directory`);
+  const before = differs && ctx.wantDiff && fileState.type === "file" ? await readTextFile(ctx.sh, dest) : undefined;
+  return { file: fileState, content, sha256, ...(before !== undefined ? { before } : {}) };
+}
+
+function contentDiff(args: { dest: string; force: boolean; mode?: string | undefined; owner?: string | undefined; group?: string | undefined }, st: ContentState): Change | undefined {
+  const f = st.file;
+  if (f.type !== "absent" && !args.force) return undefined;
+  const contentDiffers = f.type !== "file" || f.sha256 !== st.sha256;
+  const attrs = attrChanges(f, args);
+  if (!contentDiffers && attrs.length === 0) return undefined;
+  const diffs: TextDiff[] = [];
+  const after = st.content.includes(0) ? "(binary content)\n" : st.content.toString("utf8");
+  if (contentDiffers) diffs.push({ label: args.dest, before: f.type === "absent" ? "" : (st.before ?? "(binary or large file)\n"), after });
+  if (attrs.length && f.type !== "absent") {
+    diffs.push({ label: `${args.dest} (attributes)`, before: attrText(f.type, mergedAttrs(f, {})), after: attrText(f.type, mergedAttrs(f, args)) });
+  }
+  const summary = f.type === "absent" ? "create" : [...(contentDiffers ? ["content"] : []), ...attrs].join(", ");
+  return { summary, diffs };
+}
+
+async function applyContent(ctx: ModuleContext, args: z.output<z.ZodObject<typeof ContentAttrs>>, st: ContentState): Promise<ContentResult> {
+  const contentDiffers = st.file.type !== "file" || st.file.sha256 !== st.sha256;
+  if (contentDiffers) {
+    const put = await putFile(ctx.sh, args.dest, st.content, {
+      ...(args.mode ? { mode: args.mode } : {}),
+      ...(args.owner ? { owner: args.owner } : {}),
+      ...(args.group ? { group: args.group } : {}),
+      ...(args.validate ? { validate: args.validate } : {}),
+      backup: args.backup,
+    });
+    return { dest: args.dest, checksum: st.sha256, ...put };
+  }
+  const r = await ctx.sh.run(["set -e", ...attrCommands(args.dest, args)].join("\n"));
+  if (r.rc !== 0) throw new ModuleError(`${args.dest}: ${r.stderr.trim()}`, r);
+  return { dest: args.dest, checksum: st.sha256 };
+}
+
+const CopyArgs = z
+  .strictObject({ ...ContentAttrs, content: z.string().optional(), src: z.string().min(1).optional() })
+  .refine((a) => (a.content === undefined) !== (a.src === undefined), { message: "give exactly one of content and src" });
+
+export const copy = defineModule({
+  name: "copy",
+  args: CopyArgs,
+  probe: (ctx, args) => probeContent(ctx, args.dest, args.content !== undefined ? Buffer.from(args.content) : ctx.readControlFile(args.src ?? "")),
+  diff: (args, st) => contentDiff(args, st),
+  apply: (ctx, args, st) => applyContent(ctx, args, st),
+  unchanged: (args, st): ContentResult => ({ dest: args.dest, checksum: st.sha256 }),
+});
+
+const TemplateArgs = z.strictObject({
+  ...ContentAttrs,
+  src: z.string().min(1),
+  /** Variables for this rendering only, on top of the host's. */
+  vars: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const template = defineModule({
+  name: "template",
+  args: TemplateArgs,
+  probe: (ctx, args) => probeContent(ctx, args.dest, Buffer.from(ctx.renderTemplate(args.src, args.vars))),
+  diff: (args, st) => contentDiff(args, st),
+  apply: (ctx, args, st) => applyContent(ctx, args, st),
+  unchanged: (args, st): ContentResult => ({ dest: args.dest, checksum: st.sha256 }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// stat: read-only.
+
+export interface StatResult {
+  exists: boolean;
+  path: string;
+  isdir: boolean;
+  isreg: boolean;
+  islnk: boolean;
+  mode?: string;
+  owner?: string;
+  group?: string;
+  size?: number;
+  checksum?: string;
+  lnk_target?: string;
+}
+
+export const stat = defineModule({
+  name: "stat",
+  args: z.strictObject({ path: AbsPath }),
+  async probe(ctx, args) {
+    const [s] = await probeFiles(ctx.sh, [args.path]);
+    return s ?? { type: "absent" as const, path: args.path };
+  },
+  diff: () => undefined,
+  apply: () => Promise.reject(new Error("stat never changes anything")),
+  unchanged(args, s): StatResult {
+    if (s.type === "absent") return { exists: false, path: args.path, isdir: false, isreg: false, islnk: false };
+    return {
+      exists: true,
+      path: args.path,
+      isdir: s.type === "directory",
+      isreg: s.type === "file",
+      islnk: s.type === "link",
+      mode: s.mode.padStart(4, "0"),
+      owner: s.owner,
+      group: s.group,
+      size: s.size,
+      ...(s.sha256 ? { checksum: s.sha256 } : {}),
+      ...(s.target ? { lnk_target: s.target } : {}),
+    };
+  },
+});

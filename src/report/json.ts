@@ -1,0 +1,64 @@
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { RunEvent } from "../runner/events.js";
+import type { HostStats } from "../runner/stats.js";
+
+export interface JsonTask {
+  play: string;
+  host: string;
+  task: string;
+  module: string;
+  status: string;
+  changed: boolean;
+  duration_ms: number;
+  msg?: string;
+  delegated_to?: string;
+  handler?: boolean;
+}
+
+/** Collects a run's events into the machine-readable report written by `--json FILE`. */
+export class JsonReporter {
+  private readonly tasks: JsonTask[] = [];
+  private readonly plays: string[] = [];
+  private readonly warnings: string[] = [];
+  private readonly started = new Date();
+
+  handle = (e: RunEvent): void => {
+    if (e.type === "play-start") this.plays.push(e.play);
+    if (e.type === "warning") this.warnings.push(e.msg);
+    if (e.type !== "task-end") return;
+    this.tasks.push({
+      play: e.play,
+      host: e.host,
+      task: e.task,
+      module: e.module,
+      status: e.status,
+      changed: e.status === "changed",
+      duration_ms: e.durationMs,
+      ...(e.msg && !e.noLog ? { msg: e.msg } : {}),
+      ...(e.delegatedTo ? { delegated_to: e.delegatedTo } : {}),
+      ...(e.handler ? { handler: true } : {}),
+    });
+  };
+
+  report(recap: ReadonlyMap<string, HostStats>, extra: { check: boolean; exitCode: number }) {
+    return {
+      started: this.started.toISOString(),
+      duration_ms: Date.now() - this.started.getTime(),
+      check: extra.check,
+      exit_code: extra.exitCode,
+      plays: this.plays,
+      recap: Object.fromEntries(recap),
+      tasks: this.tasks,
+      warnings: this.warnings,
+    };
+  }
+
+  /** Written atomically: a reader (monitoring, a timer's next run) never sees half a report. */
+  write(file: string, recap: ReadonlyMap<string, HostStats>, extra: { check: boolean; exitCode: number }): void {
+    mkdirSync(dirname(file) || ".", { recursive: true });
+    const tmp = join(dirname(file) || ".", `.${process.pid}.json.tmp`);
+    writeFileSync(tmp, `${JSON.stringify(this.report(recap, extra), null, 2)}\n`);
+    renameSync(tmp, file);
+  }
+}

@@ -1,0 +1,24 @@
+import type { SshOptions } from "../transport/ssh.js";
+
+export interface RunOptions {
+  /** Report what would change; change nothing. */
+  check: boolean;
+  /** Show before/after of what changes. */
+  diff: boolean;
+  /** Hosts worked on at once. */
+  forks: number;
+  /** `--limit`: a host pattern intersected with every play's hosts. */
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: Record<string, unknown>;
+  verbosity: number;
+  ssh: SshOptions;
+  /** sudo password for become (prompted, from the environment, or a secret). */
+  becomePassword?: string;
+}
+
+/** Renders a template file found on one of the search paths (role first, then the site). */
+export interface TemplateRenderer {
+  render(searchPaths: readonly string[], name: string, vars: Record<string, unknown>): string;
+}

@@ -1,0 +1,257 @@
+import { readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import pLimit from "p-limit";
+import { factsAsVars } from "../facts/as-vars.js";
+import { type Facts, gatherFacts } from "../facts/gather.js";
+import type { ConnectionSpec } from "../inventory/connection.js";
+import { RemoteShellError } from "../remote/errors.js";
+import type { Play, Role } from "../site/dsl.js";
+import type { Host, Vars } from "../site/host.js";
+import type { ConnectionPool } from "./connections.js";
+import { HostUnreachableError, PlayAbortedError, TaskFailedError } from "./errors.js";
+import type { Emit } from "./events.js";
+import { createHost } from "./host-context.js";
+import type { RunOptions, TemplateRenderer } from "./options.js";
+import { serialBatches } from "./serial.js";
+import { type HostStats, count } from "./stats.js";
+import type { TaskEnv } from "./task.js";
+
+/** What the run keeps about a host across plays. */
+export interface HostRecord {
+  readonly name: string;
+  readonly stats: HostStats;
+  facts?: Facts;
+  /** Variables set with h.setFact(), visible to later plays and through hostvars(). */
+  setFacts: Vars;
+  /** Once failed or unreachable, a host takes no part in later plays. */
+  dead?: "failed" | "unreachable";
+}
+
+/** Everything about a play decided before any host is touched (see prepare.ts). */
+export interface PreparedPlay {
+  readonly play: Play;
+  readonly hosts: readonly string[];
+  /** Per host: inventory, play and extra vars with the magic variables. */
+  readonly vars: ReadonlyMap<string, Vars>;
+  /** Per host and role: vars after the role's schema (defaults applied, validated). */
+  readonly roleVars: ReadonlyMap<string, ReadonlyMap<string, Vars>>;
+  readonly specs: ReadonlyMap<string, ConnectionSpec>;
+  readonly groups: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface RunState {
+  readonly options: RunOptions;
+  readonly siteDir: string;
+  readonly pool: ConnectionPool;
+  readonly emit: Emit;
+  readonly templates: TemplateRenderer;
+  readonly hosts: Map<string, HostRecord>;
+  /** Connection specs of every inventory host, for delegation and hostvars. */
+  readonly allSpecs: ReadonlyMap<string, ConnectionSpec>;
+  /** Inventory variables of every host (for hostvars of hosts outside the play). */
+  readonly allVars: ReadonlyMap<string, Vars>;
+}
+
+interface HandlerEntry {
+  name: string;
+  role: Role | undefined;
+  run: (h: Host) => Promise<unknown>;
+}
+
+function roleDir(state: RunState, role: Role): string {
+  return role.dir ?? join(state.siteDir, "roles", role.name);
+}
+
+function readControlFile(dirs: readonly string[], src: string): Buffer {
+  const candidates = isAbsolute(src) ? [src] : dirs.map((d) => join(d, src));
+  for (const c of candidates) {
+    try {
+      return readFileSync(c);
+    } catch {
+      // try the next directory
+    }
+  }
+  throw new Error(`file not found: ${src} (looked in ${candidates.join(", ")})`);
+}
+
+/**
+ * Runs one play: its hosts in `serial` batches, the hosts of a batch in parallel up to
+ * `forks`, each host's tasks in order (roles, then the play's own), then its notified handlers.
+ * Hosts do not wait for each other between tasks (unlike Ansible's linear strategy): a slow host
+ * slows only itself. Returns false when the play was aborted (maxFailPercentage, all hosts of a
+ * batch failed), which ends the run as in Ansible.
+ */
+export async function runPlay(state: RunState, p: PreparedPlay): Promise<boolean> {
+  const { play } = p;
+  const live = p.hosts.filter((h) => !state.hosts.get(h)?.dead);
+  state.emit({ type: "play-start", play: play.name, hosts: live, check: state.options.check });
+  if (live.length === 0) {
+    state.emit({ type: "warning", msg: `play ${JSON.stringify(play.name)}: no hosts left to run on` });
+    state.emit({ type: "play-end", play: play.name });
+    return true;
+  }
+
+  const handlers: HandlerEntry[] = [];
+  for (const role of play.roles) {
+    for (const name of role.handlerNames) handlers.push({ name, role, run: (h) => role.runHandler(name, h) });
+  }
+  for (const [name, fn] of Object.entries(play.handlers)) handlers.push({ name, role: undefined, run: fn });
+
+  const batches = serialBatches(live, play.serial);
+  let aborted = false;
+  for (const [index, batch] of batches.entries()) {
+    if (batches.length > 1) state.emit({ type: "batch-start", play: play.name, hosts: batch, index: index + 1, of: batches.length });
+    const runOnce = new Map<string, Promise<unknown>>();
+    const abort = { fatal: false };
+    const limit = pLimit(Math.max(1, state.options.forks));
+    await Promise.all(batch.map((host) => limit(() => runHost(state, p, host, handlers, runOnce, abort))));
+    const failed = batch.filter((h) => state.hosts.get(h)?.dead).length;
+    const overMax = play.maxFailPercentage !== undefined && (failed / batch.length) * 100 > play.maxFailPercentage;
+    // As Ansible: a batch whose every host failed, too many failures, or anyErrorsFatal ends the run.
+    if (failed === batch.length || overMax || abort.fatal) {
+      const why = abort.fatal ? "anyErrorsFatal" : overMax ? `maxFailPercentage ${play.maxFailPercentage}` : "every host of the batch failed";
+      state.emit({ type: "warning", msg: `play ${JSON.stringify(play.name)} aborted: ${failed} of ${batch.length} hosts failed (${why})` });
+      aborted = true;
+      break;
+    }
+  }
+  state.emit({ type: "play-end", play: play.name });
+  return !aborted;
+}
+
+async function runHost(
+  state: RunState,
+  p: PreparedPlay,
+  host: string,
+  handlers: readonly HandlerEntry[],
+  runOnce: Map<string, Promise<unknown>>,
+  abort: { fatal: boolean },
+): Promise<void> {
+  const { play } = p;
+  const rec = state.hosts.get(host);
+  if (!rec) return;
+  const spec = p.specs.get(host);
+  if (!spec) return;
+  const notified = new Set<string>();
+  const playBecome = play.become === false ? undefined : play.become === true ? spec.becomeUser : play.become;
+  const inheritedBecome = playBecome ?? (spec.become ? spec.becomeUser : undefined);
+  const vars = p.vars.get(host) ?? {};
+
+  const hostvars = (name: string): Vars & { facts?: Facts } => {
+    const other = state.hosts.get(name);
+    const base = p.vars.get(name) ?? state.allVars.get(name);
+    if (!base) throw new TaskFailedError(host, "hostvars", `no host named ${name} in the inventory`);
+    return { ...base, ...(other?.facts ? factsAsVars(other.facts) : {}), ...(other?.setFacts ?? {}), ...(other?.facts ? { facts: other.facts } : {}) };
+  };
+
+  const templateVars = (scopeVars: Vars, extra?: Vars): Vars => {
+    const all: Vars = {};
+    for (const name of state.allVars.keys()) Object.defineProperty(all, name, { enumerable: true, get: () => hostvars(name) });
+    return { ...scopeVars, ...(rec.facts ? factsAsVars(rec.facts) : {}), ...rec.setFacts, hostvars: all, ...(extra ?? {}) };
+  };
+
+  const makeEnv = (tags: readonly string[], role: Role | undefined, handler: boolean, scopeVars: Vars): TaskEnv => {
+    const dirs = role ? [roleDir(state, role), state.siteDir] : [state.siteDir];
+    return {
+      play: play.name,
+      host,
+      options: state.options,
+      emit: state.emit,
+      stats: rec.stats,
+      tags,
+      become: inheritedBecome,
+      handler,
+      shellFor: (target, user) => {
+        const targetSpec = target === "localhost" ? { ...spec, name: "localhost", connection: "local" as const } : state.allSpecs.get(target);
+        if (!targetSpec) throw new TaskFailedError(host, "delegateTo", `no host named ${target} to delegate to`);
+        return state.pool.get(targetSpec).acquire(user);
+      },
+      renderTemplate: (src, extra) => state.templates.render(dirs.map((d) => join(d, "templates")), src, templateVars(scopeVars, extra)),
+      readControlFile: (src) => readControlFile(dirs.map((d) => join(d, "files")), src),
+      notify: (names, task) => {
+        for (const n of names) {
+          if (!handlers.some((h) => h.name === n)) {
+            throw new TaskFailedError(host, task, `notifies ${JSON.stringify(n)}, which no role of this play nor the play defines as a handler`);
+          }
+          notified.add(n);
+        }
+      },
+      checkAborted: () => {
+        if (abort.fatal) throw new PlayAbortedError(`${host}: stopped: another host failed and the play has anyErrorsFatal`);
+      },
+    };
+  };
+
+  const scope = (env: TaskEnv, scopeVars: Vars) =>
+    createHost({
+      env,
+      vars: scopeVars,
+      facts: rec.facts,
+      groups: p.groups,
+      hostvars,
+      flushHandlers: () => flush(),
+      runOnce: <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+        let r = runOnce.get(key);
+        if (!r) {
+          r = fn();
+          runOnce.set(key, r);
+        }
+        return r as Promise<T>;
+      },
+      setFact: (v) => Object.assign(rec.setFacts, v),
+    });
+
+  const flush = async (): Promise<void> => {
+    // Definition order, each notified handler once; a handler may notify later ones.
+    for (const h of handlers) {
+      if (!notified.has(h.name)) continue;
+      notified.delete(h.name);
+      const hv = h.role ? (p.roleVars.get(host)?.get(h.role.name) ?? vars) : vars;
+      const tags = [...play.tags, ...(h.role?.tags ?? [])];
+      await h.run(scope(makeEnv(tags, h.role, true, hv), hv));
+    }
+  };
+
+  try {
+    if (play.gatherFacts) {
+      const started = Date.now();
+      const lease = await state.pool.get(spec).acquire(undefined);
+      try {
+        rec.facts = await gatherFacts(lease.sh);
+      } finally {
+        lease.release();
+      }
+      count(rec.stats, "ok");
+      state.emit({ type: "task-end", play: play.name, host, task: "Gathering Facts", module: "facts", status: "ok", durationMs: Date.now() - started });
+    }
+    for (const role of play.roles) {
+      const rv = p.roleVars.get(host)?.get(role.name) ?? vars;
+      await role.runTasks(scope(makeEnv([...play.tags, ...role.tags], role, false, rv), rv));
+    }
+    if (play.tasks) await play.tasks(scope(makeEnv(play.tags, undefined, false, vars), vars));
+    await flush();
+  } catch (err) {
+    if (err instanceof PlayAbortedError) {
+      state.emit({ type: "host-failed", play: play.name, host, msg: err.message });
+      rec.dead = "failed";
+      return;
+    }
+    if (err instanceof HostUnreachableError || (err instanceof RemoteShellError && err.name === "RemoteShellError")) {
+      if (rec.stats.unreachable === 0) {
+        count(rec.stats, "unreachable");
+        state.emit({ type: "task-end", play: play.name, host, task: "connect", module: "connection", status: "unreachable", msg: err.message, durationMs: 0 });
+      }
+      rec.dead = "unreachable";
+      state.emit({ type: "host-unreachable", play: play.name, host, msg: err.message });
+    } else {
+      if (!(err instanceof TaskFailedError)) {
+        // An exception from the site's own code (a bug, a thrown Error): the host fails with it.
+        count(rec.stats, "failed");
+        state.emit({ type: "task-end", play: play.name, host, task: "(site code)", module: "code", status: "failed", msg: err instanceof Error ? err.message : String(err), durationMs: 0 });
+      }
+      rec.dead = "failed";
+      state.emit({ type: "host-failed", play: play.name, host, msg: err instanceof Error ? err.message : String(err) });
+    }
+    if (play.anyErrorsFatal) abort.fatal = true;
+  }
+}

@@ -1,0 +1,83 @@
+import { type ConnectionSpec, connectionSpec } from "../inventory/connection.js";
+import { hostsOfGroup } from "../inventory/graph.js";
+import { magicVars } from "../inventory/magic.js";
+import type { Inventory } from "../inventory/model.js";
+import { selectHosts } from "../inventory/patterns.js";
+import { resolveHostVars } from "../inventory/precedence.js";
+import { formatProvenance, trackVars } from "../inventory/provenance.js";
+import type { Site } from "../site/dsl.js";
+import type { Vars } from "../site/host.js";
+import { ConfigError } from "./errors.js";
+import type { RunOptions } from "./options.js";
+import type { PreparedPlay } from "./play.js";
+
+export interface PreparedRun {
+  plays: PreparedPlay[];
+  allSpecs: Map<string, ConnectionSpec>;
+  allVars: Map<string, Vars>;
+  warnings: string[];
+}
+
+/**
+ * Everything that can be decided without touching a host: which hosts each play selects, each
+ * host's variables through every layer, its connection settings, and each role's variables
+ * validated against the role's schema. All problems are collected and reported together, so an
+ * operator fixes a bad inventory in one pass, and no SSH connection is opened on bad input.
+ */
+export function prepareRun(site: Site, inv: Inventory, options: RunOptions): PreparedRun {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      problems.push(err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
+  };
+  const extraVars = trackVars(options.extraVars, { file: "--extra-vars" });
+  const allSpecs = new Map<string, ConnectionSpec>();
+  const allVars = new Map<string, Vars>();
+  for (const h of inv.hosts) {
+    const resolved = attempt(() => resolveHostVars(inv, h.name, { extraVars }));
+    if (!resolved) continue;
+    allVars.set(h.name, { ...resolved.values, ...magicVars(inv, h.name) });
+    const spec = attempt(() => connectionSpec(h.name, resolved));
+    if (spec) allSpecs.set(h.name, spec);
+  }
+
+  const groups = Object.fromEntries(inv.groups.map((g) => [g.name, [...hostsOfGroup(inv, g.name)]]));
+  const plays: PreparedPlay[] = [];
+  for (const play of site.plays) {
+    const selection = attempt(() => selectHosts(inv, play.hosts, options.limit ? { limit: options.limit } : {}));
+    if (!selection) continue;
+    warnings.push(...selection.warnings.map((w) => `play ${JSON.stringify(play.name)}: ${w}`));
+    const playVars = trackVars(play.vars, { file: `play ${JSON.stringify(play.name)} vars` });
+    const vars = new Map<string, Vars>();
+    const roleVars = new Map<string, Map<string, Vars>>();
+    const specs = new Map<string, ConnectionSpec>();
+    for (const host of selection.hosts) {
+      const resolved = attempt(() => resolveHostVars(inv, host, { playVars, extraVars }));
+      if (!resolved) continue;
+      const hostVars: Vars = { ...resolved.values, ...magicVars(inv, host) };
+      vars.set(host, hostVars);
+      const spec = attempt(() => connectionSpec(host, resolved));
+      if (spec) specs.set(host, spec);
+      const source = (key: string) => {
+        const p = resolved.provenance[key];
+        return p ? formatProvenance(p) : undefined;
+      };
+      const perRole = new Map<string, Vars>();
+      for (const role of play.roles) {
+        const rv = attempt(() => role.parseVars(host, hostVars, source));
+        if (rv) perRole.set(role.name, rv);
+      }
+      roleVars.set(host, perRole);
+    }
+    plays.push({ play, hosts: selection.hosts, vars, roleVars, specs, groups });
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`${problems.length} problem${problems.length > 1 ? "s" : ""} before any host was touched:\n  ${problems.join("\n  ")}`);
+  }
+  return { plays, allSpecs, allVars, warnings };
+}

@@ -1,0 +1,50 @@
+import type { Inventory } from "../inventory/model.js";
+import type { Site } from "../site/dsl.js";
+import { ConnectionPool } from "./connections.js";
+import type { Emit } from "./events.js";
+import type { RunOptions, TemplateRenderer } from "./options.js";
+import { type HostRecord, type RunState, runPlay } from "./play.js";
+import { prepareRun } from "./prepare.js";
+import { type HostStats, emptyStats } from "./stats.js";
+
+export interface RunResult {
+  /** Per host, in first-seen order: the PLAY RECAP counters. */
+  recap: Map<string, HostStats>;
+  /** 0 success, 2 a task failed, 4 a host was unreachable (failures take precedence). */
+  exitCode: 0 | 2 | 4;
+}
+
+/**
+ * Converges a site: prepares every play without touching a host (exit 1 via ConfigError on bad
+ * input), then runs the plays in order over one connection per host, closed at the end.
+ */
+export async function runSite(site: Site, inventory: Inventory, options: RunOptions, io: { siteDir: string; emit: Emit; templates: TemplateRenderer }): Promise<RunResult> {
+  const prepared = prepareRun(site, inventory, options);
+  for (const msg of prepared.warnings) io.emit({ type: "warning", msg });
+  const hosts = new Map<string, HostRecord>();
+  for (const p of prepared.plays) {
+    for (const h of p.hosts) if (!hosts.has(h)) hosts.set(h, { name: h, stats: emptyStats(), setFacts: {} });
+  }
+  const pool = new ConnectionPool(options.ssh, options.becomePassword, io.emit);
+  const state: RunState = {
+    options,
+    siteDir: io.siteDir,
+    pool,
+    emit: io.emit,
+    templates: io.templates,
+    hosts,
+    allSpecs: prepared.allSpecs,
+    allVars: prepared.allVars,
+  };
+  try {
+    for (const p of prepared.plays) {
+      if (!(await runPlay(state, p))) break;
+    }
+  } finally {
+    await pool.closeAll();
+  }
+  const recap = new Map([...hosts].map(([name, rec]) => [name, rec.stats]));
+  const stats = [...recap.values()];
+  const exitCode = stats.some((s) => s.failed > 0) ? 2 : stats.some((s) => s.unreachable > 0) ? 4 : 0;
+  return { recap, exitCode };
+}

@@ -1,0 +1,169 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { z } from "zod";
+import { type Change, type ModuleContext, ModuleError } from "../modules/contract.js";
+import { type AnyModule, type ModuleName, modules } from "../modules/registry.js";
+import { RemoteCommandError, RemoteShellError } from "../remote/errors.js";
+import type { TaskMeta, TaskResult } from "../site/task-meta.js";
+import type { ShellLease } from "./connections.js";
+import { HostUnreachableError, TaskFailedError } from "./errors.js";
+import type { Emit, TaskEnd, TaskStatus } from "./events.js";
+import type { RunOptions } from "./options.js";
+import { type HostStats, count } from "./stats.js";
+import { selectedByTags } from "./tags.js";
+
+/** What a task needs from the host and scope (play, role, handler) it runs in. */
+export interface TaskEnv {
+  readonly play: string;
+  readonly host: string;
+  readonly options: RunOptions;
+  readonly emit: Emit;
+  readonly stats: HostStats;
+  /** Tags inherited from the play and role. */
+  readonly tags: readonly string[];
+  /** Become user inherited from the play (undefined: the login user). */
+  readonly become: string | undefined;
+  readonly handler: boolean;
+  shellFor(host: string, becomeUser: string | undefined): Promise<ShellLease>;
+  renderTemplate(src: string, extraVars?: Record<string, unknown>): string;
+  readControlFile(src: string): Buffer;
+  notify(handlers: readonly string[], task: string): void;
+  /** Throws when another host's failure ended the play. */
+  checkAborted(): void;
+}
+
+function becomeUser(meta: boolean | string | undefined, inherited: string | undefined): string | undefined {
+  if (meta === undefined) return inherited;
+  if (meta === false) return undefined;
+  return meta === true ? "root" : meta;
+}
+
+/** "template /etc/haproxy/haproxy.cfg": a default task name from the module's main argument. */
+function defaultName(module: string, args: Record<string, unknown>): string {
+  const main = args.dest ?? args.path ?? args.name ?? args.cmd ?? (Array.isArray(args.argv) ? args.argv.join(" ") : undefined);
+  return typeof main === "string" ? `${module} ${main.length > 60 ? `${main.slice(0, 57)}...` : main}` : module;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ModuleError || err instanceof RemoteCommandError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+function judge<R>(rule: boolean | ((r: R) => boolean) | undefined, r: R): boolean | undefined {
+  return rule === undefined ? undefined : typeof rule === "boolean" ? rule : rule(r);
+}
+
+interface Attempt {
+  result: unknown;
+  change: Change | undefined;
+  failure: string | undefined;
+}
+
+async function attempt(mod: AnyModule, ctx: ModuleContext, args: unknown, failedWhen: TaskMeta<unknown>["failedWhen"]): Promise<Attempt> {
+  const state = await mod.probe(ctx, args);
+  const change = mod.diff(args, state, ctx);
+  const applied = change !== undefined && !ctx.check;
+  const result = applied ? await mod.apply(ctx, args, state, change) : mod.unchanged(args, state);
+  const ruled = judge(failedWhen, result);
+  const failure = ruled === undefined ? (applied ? mod.failure?.(result) : undefined) : ruled ? "failedWhen matched" : undefined;
+  return { result, change, failure };
+}
+
+/**
+ * Runs one module call as a task: tags, args validation, become and delegation, probe → diff →
+ * apply (never in check mode), retries/until, changedWhen/failedWhen, ignoreErrors, notify,
+ * then one task-end event and the recap counters. A failure throws TaskFailedError (the host
+ * stops) unless ignored; a lost connection throws HostUnreachableError.
+ */
+export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknown, meta: TaskMeta<R> = {}): Promise<TaskResult<R>> {
+  env.checkAborted();
+  const mod: AnyModule = modules[name];
+  const argsRecord = (typeof rawArgs === "object" && rawArgs !== null ? rawArgs : {}) as Record<string, unknown>;
+  const task = meta.name ?? defaultName(name, argsRecord);
+  const tags = [...env.tags, ...(meta.tags ?? [])];
+  if (!selectedByTags(tags, env.options.tags, env.options.skipTags)) {
+    return { changed: false, failed: false, skipped: true, msg: "not selected by tags" } as TaskResult<R>;
+  }
+  const started = Date.now();
+  const check = meta.checkMode ?? env.options.check;
+  const target = meta.delegateTo ?? env.host;
+  const end = (status: TaskStatus, extra: Partial<TaskEnd>): TaskEnd => {
+    const e: TaskEnd = {
+      type: "task-end",
+      play: env.play,
+      host: env.host,
+      task,
+      module: name,
+      status,
+      durationMs: Date.now() - started,
+      ...(meta.delegateTo ? { delegatedTo: meta.delegateTo } : {}),
+      ...(env.handler ? { handler: true } : {}),
+      ...(meta.noLog ? { noLog: true } : {}),
+      ...extra,
+    };
+    count(env.stats, status);
+    env.emit(e);
+    return e;
+  };
+
+  const parsed = mod.args.safeParse(rawArgs);
+  if (!parsed.success) {
+    const msg = `invalid arguments: ${parsed.error.issues.map((i: z.core.$ZodIssue) => `${i.path.join(".") || "(args)"}: ${i.message}`).join("; ")}`;
+    const e = end("failed", { msg });
+    throw new TaskFailedError(env.host, task, msg, e);
+  }
+
+  let outcome: Attempt;
+  let lease: ShellLease | undefined;
+  try {
+    lease = await env.shellFor(target, becomeUser(meta.become, env.become));
+    const sh = lease.sh;
+    const ctx: ModuleContext = {
+      host: target,
+      check,
+      wantDiff: meta.diff ?? env.options.diff,
+      sh,
+      renderTemplate: (src, extra) => env.renderTemplate(src, extra),
+      readControlFile: (src) => env.readControlFile(src),
+    };
+    const until = meta.until as ((r: unknown) => boolean) | undefined;
+    const tries = 1 + (meta.retries ?? (until ? 3 : 0));
+    for (let n = 1; ; n++) {
+      outcome = await attempt(mod, ctx, parsed.data, meta.failedWhen as TaskMeta<unknown>["failedWhen"]);
+      const done = until ? !outcome.failure && until(outcome.result) : !outcome.failure;
+      if (done || n >= tries) {
+        if (until && !done && !outcome.failure) outcome.failure = `until did not hold after ${tries} attempts`;
+        break;
+      }
+      await sleep((meta.delay ?? 5) * 1000);
+    }
+  } catch (err) {
+    if (err instanceof HostUnreachableError || (err instanceof RemoteShellError && !(err instanceof RemoteCommandError))) {
+      const msg = err instanceof HostUnreachableError ? err.message : `connection lost: ${err.message}`;
+      end("unreachable", { msg });
+      throw err instanceof HostUnreachableError ? err : new HostUnreachableError(env.host, msg);
+    }
+    const msg = describe(err);
+    const e = end(meta.ignoreErrors ? "ignored" : "failed", { msg });
+    if (meta.ignoreErrors) return { changed: false, failed: true, skipped: false, msg } as TaskResult<R>;
+    throw new TaskFailedError(env.host, task, msg, e);
+  } finally {
+    lease?.release();
+  }
+
+  const { result, change, failure } = outcome;
+  const unpredictable = check && change?.unpredictable === true;
+  const changedRule = judge(meta.changedWhen as TaskMeta<unknown>["changedWhen"], result);
+  const changed = !unpredictable && (changedRule ?? change !== undefined);
+  const status: TaskStatus = failure ? (meta.ignoreErrors ? "ignored" : "failed") : unpredictable ? "skipped" : changed ? "changed" : "ok";
+  const msg = failure ?? (unpredictable ? "skipped in check mode: the command's effect cannot be predicted" : undefined);
+  const e = end(status, {
+    ...(change && changed ? { summary: change.summary } : {}),
+    ...(msg ? { msg } : {}),
+    ...(change?.diffs && changed && !meta.noLog ? { diffs: change.diffs } : {}),
+    ...(meta.noLog ? {} : { result }),
+  });
+  if (changed && meta.notify) env.notify(typeof meta.notify === "string" ? [meta.notify] : meta.notify, task);
+  const registered = { ...(result as object), changed, failed: failure !== undefined, skipped: status === "skipped", ...(msg ? { msg } : {}) };
+  if (failure && !meta.ignoreErrors) throw new TaskFailedError(env.host, task, failure, e);
+  return registered as TaskResult<R>;
+}

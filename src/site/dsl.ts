@@ -1,0 +1,119 @@
+import { z } from "zod";
+import { SiteError, VarsValidationError } from "./errors.js";
+import type { Host, Vars } from "./host.js";
+
+type Shape = z.ZodRawShape;
+type Handler<V extends Vars> = (h: Host<V>) => Promise<unknown>;
+
+export interface RoleDef<S extends Shape> {
+  name: string;
+  /** The role's variables: types, defaults (the lowest precedence) and validation. */
+  vars?: z.ZodObject<S>;
+  /** Handlers by name, run once at the end of the play when a task notified them. */
+  handlers?: Record<string, Handler<z.output<z.ZodObject<S>> & Vars>>;
+  tasks(h: Host<z.output<z.ZodObject<S>> & Vars>, v: z.output<z.ZodObject<S>>): Promise<void>;
+  /** The role's directory (templates/, files/); default: roles/<name> beside the site file. */
+  dir?: string;
+  tags?: string[];
+}
+
+/** A role as plays hold it: its vars type is checked inside, where role() was called. */
+export interface Role {
+  readonly kind: "role";
+  readonly name: string;
+  readonly dir: string | undefined;
+  readonly tags: readonly string[];
+  readonly handlerNames: readonly string[];
+  /** Applies defaults and validates; `source(key)` names where a variable was set. */
+  parseVars(host: string, vars: Vars, source?: (key: string) => string | undefined): Vars;
+  runTasks(h: Host): Promise<void>;
+  runHandler(name: string, h: Host): Promise<unknown>;
+}
+
+export function role<S extends Shape = Record<never, never>>(def: RoleDef<S>): Role {
+  const schema = def.vars ?? z.object({});
+  type V = z.output<z.ZodObject<S>> & Vars;
+  return {
+    kind: "role",
+    name: def.name,
+    dir: def.dir,
+    tags: def.tags ?? [],
+    handlerNames: Object.keys(def.handlers ?? {}),
+    parseVars(host, vars, source) {
+      // Only the role's own keys are validated; every other variable passes through untouched.
+      const parsed = schema.safeParse(vars);
+      if (!parsed.success) {
+        throw new VarsValidationError(
+          def.name,
+          host,
+          parsed.error.issues.map((i) => {
+            const key = i.path.map(String).join(".") || "(vars)";
+            const src = source?.(String(i.path[0] ?? ""));
+            return { key, message: i.message, ...(src ? { source: src } : {}) };
+          }),
+        );
+      }
+      return { ...vars, ...parsed.data };
+    },
+    // parseVars produced h.vars from this role's schema, which is what makes these views sound.
+    runTasks: (h) => def.tasks(h as Host<V>, h.vars as V),
+    runHandler(name, h) {
+      const handler = def.handlers?.[name];
+      if (!handler) throw new SiteError(`role ${def.name} has no handler ${JSON.stringify(name)}`);
+      return handler(h as Host<V>);
+    },
+  };
+}
+
+/** `serial`: a batch size, a percentage of the play's hosts, or a list of them (the last repeats). */
+export const Serial = z.union([
+  z.number().int().positive(),
+  z.string().regex(/^\d+(\.\d+)?%$/, "a percentage such as \"30%\""),
+  z.array(z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?%$/)])).min(1),
+]);
+
+const PlaySchema = z.strictObject({
+  name: z.string().min(1),
+  /** A host pattern: group names, `all`, globs, `a:b`, `a:&b`, `a:!b`, `group[0]`. */
+  hosts: z.string().min(1),
+  roles: z.array(z.custom<Role>((r) => typeof r === "object" && r !== null && (r as Role).kind === "role", "a role()")).default([]),
+  tasks: z.custom<(h: Host) => Promise<void>>((f) => typeof f === "function", "an async function (h) => ...").optional(),
+  handlers: z.record(z.string(), z.custom<Handler<Vars>>((f) => typeof f === "function", "an async function (h) => ...")).default({}),
+  vars: z.record(z.string(), z.unknown()).default({}),
+  serial: Serial.optional(),
+  /** Abort the play when more than this percentage of a batch's hosts failed. */
+  maxFailPercentage: z.number().min(0).max(100).optional(),
+  /** Any host failing stops every host of the play at its next task. */
+  anyErrorsFatal: z.boolean().default(false),
+  gatherFacts: z.boolean().default(true),
+  become: z.union([z.boolean(), z.string().min(1)]).default(false),
+  tags: z.array(z.string()).default([]),
+});
+export type PlayDef = z.input<typeof PlaySchema>;
+export type Play = z.output<typeof PlaySchema> & { readonly kind: "play" };
+
+export function play(def: PlayDef): Play {
+  const parsed = PlaySchema.safeParse(def);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new SiteError(`play ${JSON.stringify(def.name ?? "?")}: ${i?.path.join(".") || "(play)"}: ${i?.message ?? "invalid"}`);
+  }
+  return { ...parsed.data, kind: "play" };
+}
+
+const SiteSchema = z.strictObject({
+  /** Inventory sources relative to the site file; `-i` on the command line replaces them. */
+  inventory: z.array(z.string().min(1)).default([]),
+  plays: z.array(z.custom<Play>((p) => typeof p === "object" && p !== null && (p as Play).kind === "play", "a play()")).min(1),
+});
+export type SiteDef = z.input<typeof SiteSchema>;
+export type Site = z.output<typeof SiteSchema> & { readonly kind: "site" };
+
+export function site(def: SiteDef): Site {
+  const parsed = SiteSchema.safeParse(def);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new SiteError(`site: ${i?.path.join(".") || "(site)"}: ${i?.message ?? "invalid"}`);
+  }
+  return { ...parsed.data, kind: "site" };
+}

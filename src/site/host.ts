@@ -1,0 +1,54 @@
+import type { z } from "zod";
+import type { Facts } from "../facts/gather.js";
+import type { ModuleDef } from "../modules/contract.js";
+import type { ModuleName, Modules } from "../modules/registry.js";
+import type { TaskMeta, TaskResult } from "./task-meta.js";
+
+/** Variables as the inventory and plays give them: plain data keyed by name. */
+export type Vars = Record<string, unknown>;
+
+type ArgsOf<M> = M extends ModuleDef<infer S, infer _State, infer _R> ? z.input<S> : never;
+type ResultOf<M> = M extends ModuleDef<infer _S, infer _State, infer R> ? R : never;
+
+/** `h.file(...)`, `h.template(...)`, ...: one typed method per registered module. */
+export type ModuleMethods = {
+  [K in ModuleName]: (args: ArgsOf<Modules[K]>, meta?: TaskMeta<ResultOf<Modules[K]>>) => Promise<TaskResult<ResultOf<Modules[K]>>>;
+};
+
+export interface BlockOptions {
+  name?: string;
+  /** Runs when a task in the block fails; the host carries on if it returns normally. */
+  rescue?: (error: Error) => Promise<void>;
+  /** Runs after the block (and rescue) whatever happened. */
+  always?: () => Promise<void>;
+}
+
+/**
+ * The host context of a role's or play's tasks: `when` is `if`, loops are `for`, `register` is
+ * the value a module call returns.
+ */
+export interface Host<V extends Vars = Vars> extends ModuleMethods {
+  readonly name: string;
+  /** The host's variables (inventory, play, extra vars) with the role's parsed vars on top. */
+  readonly vars: V & Vars;
+  /** Gathered at the start of the play unless the play says gatherFacts: false. */
+  readonly facts: Facts;
+  /** Group name → host names, as the inventory has them (`all` included). */
+  readonly groups: Readonly<Record<string, readonly string[]>>;
+  /** Another host's variables, and its facts once gathered in this run. */
+  hostvars(name: string): Vars & { facts?: Facts };
+  /** True in check mode (`--check`). */
+  readonly check: boolean;
+  /** Runs the handlers notified so far, now instead of at the end of the play. */
+  flushHandlers(): Promise<void>;
+  /** Runs fn on the first host that gets here; the others wait and get its result. */
+  runOnce<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** block/rescue/always with failures reported as Ansible does (rescued, not failed). */
+  block(fn: () => Promise<void>, opts?: BlockOptions): Promise<void>;
+  /** Fails the host with a message (Ansible's `fail`); a task, so tags select it like any other. */
+  fail(msg: string, meta?: { tags?: string[] }): Promise<void>;
+  /** Prints a message for this host (Ansible's `debug`). */
+  debug(msg: unknown, meta?: { tags?: string[] }): Promise<void>;
+  /** Sets variables for this host for the rest of the run, visible through hostvars(). */
+  setFact(vars: Vars): void;
+}

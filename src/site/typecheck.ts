@@ -1,0 +1,70 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, extname, join, relative, resolve } from "node:path";
+import ts from "typescript";
+import { SiteError } from "./errors.js";
+
+const SOURCE = new Set([".ts", ".mts", ".cts", ".tsx"]);
+
+function sourcesUnder(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === "node_modules" || e.name.startsWith(".")) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) sourcesUnder(p, out);
+    else if (SOURCE.has(extname(e.name))) out.push(p);
+  }
+  return out;
+}
+
+function cacheFile(siteFile: string, version: string): string {
+  const dir = dirname(siteFile);
+  const h = createHash("sha256").update(version).update(siteFile);
+  for (const f of sourcesUnder(dir).sort()) h.update(f).update(readFileSync(f));
+  const base = process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache");
+  return join(base, "do-converge", "typecheck", h.digest("hex"));
+}
+
+/**
+ * Type-checks the site file and what it imports from its own directory before any host is
+ * touched: module arguments are zod-derived types, so an unknown or mistyped argument, a wrong
+ * variable type in a role, or a typo in a method name fails here with file:line:col. A clean
+ * result is remembered (keyed by the content of every source file under the site's directory),
+ * so an unchanged site costs nothing on the next run.
+ */
+export function typecheckSite(siteFile: string, version: string): void {
+  const file = resolve(siteFile);
+  if (!SOURCE.has(extname(file))) return;
+  const marker = cacheFile(file, version);
+  if (existsSync(marker)) return;
+  const siteDir = dirname(file);
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2023,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    allowImportingTsExtensions: true,
+    skipLibCheck: true,
+    types: [],
+  });
+  const problems = ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.category === ts.DiagnosticCategory.Error)
+    .filter((d) => !d.file || (d.file.fileName.startsWith(`${siteDir}/`) && !d.file.fileName.includes("/node_modules/")))
+    .map((d) => {
+      const text = ts.flattenDiagnosticMessageText(d.messageText, "\n  ");
+      if (!d.file || d.start === undefined) return text;
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      return `${relative(process.cwd(), d.file.fileName) || d.file.fileName}:${line + 1}:${character + 1}: ${text}`;
+    });
+  if (problems.length > 0) {
+    throw new SiteError(`the site does not type-check (nothing was run):\n  ${problems.join("\n  ")}`);
+  }
+  try {
+    mkdirSync(dirname(marker), { recursive: true });
+    writeFileSync(marker, `${new Date().toISOString()} ${file}\n`);
+  } catch {
+    // An unwritable cache only costs the next run another check.
+  }
+}

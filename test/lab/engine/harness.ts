@@ -1,0 +1,86 @@
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Lab } from "../lab.js";
+import { labInventory } from "../inventory.js";
+
+const repo = new URL("../../..", import.meta.url).pathname;
+// The CLI runs from the site's directory, where "tsx" would not resolve: name the loader by path.
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+/** What site files in tests import: the library entry, as `import ... from "do-converge"`. */
+export const DSL = join(repo, "src/index.ts");
+
+export interface Converge {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  report: Report | undefined;
+}
+
+export interface Report {
+  exit_code: number;
+  recap: Record<string, { ok: number; changed: number; unreachable: number; failed: number; skipped: number; rescued: number; ignored: number }>;
+  tasks: { host: string; task: string; status: string; changed: boolean; module: string; msg?: string }[];
+}
+
+/** A site in a temporary directory: files by relative path, plus an inventory of lab hosts. */
+export class TestSite {
+  readonly dir = mkdtempSync(join(tmpdir(), "dcv-site-"));
+
+  constructor(
+    readonly lab: Lab,
+    files: Record<string, string>,
+    hosts?: string[],
+  ) {
+    this.write("inventory.yml", labInventory(lab.topology, lab.keyFile, hosts));
+    for (const [path, text] of Object.entries(files)) this.write(path, text.replaceAll("$DSL", DSL));
+  }
+
+  write(path: string, text: string): void {
+    mkdirSync(dirname(join(this.dir, path)), { recursive: true });
+    writeFileSync(join(this.dir, path), text);
+  }
+
+  /** Runs the do-converge CLI as a real process on site.ts; `--json` is always collected. */
+  converge(args: string[] = [], opts: { onStdout?: (chunk: string) => void; site?: string } = {}): Promise<Converge> {
+    const json = join(this.dir, `report-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+    const argv = ["--import", TSX, join(repo, "src/cli/bin.ts"), join(this.dir, opts.site ?? "site.ts"), "--known-hosts", this.lab.knownHostsFile, "--json", json, ...args];
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, argv, { cwd: this.dir, env: { ...process.env, NO_COLOR: "1" } });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => {
+        stdout += d;
+        opts.onStdout?.(d);
+      });
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      child.on("error", reject);
+      child.on("close", (code) => {
+        let report: Report | undefined;
+        try {
+          report = JSON.parse(readFileSync(json, "utf8")) as Report;
+        } catch {
+          report = undefined;
+        }
+        resolve({ code, stdout, stderr, report });
+      });
+    });
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Sum of a recap counter over every host. */
+export function total(r: Converge, key: keyof Report["recap"][string]): number {
+  if (!r.report) throw new Error(`no JSON report; exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+  return Object.values(r.report.recap).reduce((n, s) => n + s[key], 0);
+}
+
+export function explain(r: Converge): string {
+  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+}
