@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseExtraVars } from "../../../src/cli/extra-vars.js";
+import { ConfigError } from "../../../src/runner/errors.js";
+
+/** What `fn` throws, failing the test if it returns. */
+function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof Error) return err;
+    throw new Error(`threw a non-Error: ${String(err)}`);
+  }
+  throw new Error("expected an exception, but the call returned");
+}
+
+let dir = "";
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "do-converge-extra-vars-"));
+  writeFileSync(join(dir, "vars.yml"), "db_name: wordpress\nreplicas: 3\nflags:\n  - a\n  - b\nnested:\n  key: value\n");
+  writeFileSync(join(dir, "vars.json"), '{"db_name": "blog", "port": 3306, "enabled": true}');
+  writeFileSync(join(dir, "list.yml"), "- one\n- two\n");
+  writeFileSync(join(dir, "scalar.yml"), "just a string\n");
+  writeFileSync(join(dir, "broken.yml"), "a: [unclosed\n");
+  writeFileSync(join(dir, "empty.yml"), "");
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("parseExtraVars (ansible-playbook -e)", () => {
+  it("returns an empty mapping for no -e at all", () => {
+    expect(parseExtraVars([])).toEqual({});
+  });
+
+  it("parses key=value pairs; the values stay strings, as Ansible's parse_kv leaves them", () => {
+    expect(parseExtraVars(["version=1.2 count=3 enabled=true"])).toEqual({ version: "1.2", count: "3", enabled: "true" });
+  });
+
+  it("accepts double- and single-quoted values with spaces and strips the quotes", () => {
+    expect(parseExtraVars([`msg="hello world" name='it is' plain=x`])).toEqual({ msg: "hello world", name: "it is", plain: "x" });
+  });
+
+  it("splits only on the first = so values may contain =", () => {
+    expect(parseExtraVars(["opts=a=b,c=d", 'q="x = y"'])).toEqual({ opts: "a=b,c=d", q: "x = y" });
+  });
+
+  it("keeps an empty value as the empty string", () => {
+    expect(parseExtraVars(["empty= other=1"])).toEqual({ empty: "", other: "1" });
+    expect(parseExtraVars(['empty=""'])).toEqual({ empty: "" });
+  });
+
+  it("parses a JSON mapping with its types", () => {
+    expect(parseExtraVars(['{"port": 8080, "debug": false, "hosts": ["a", "b"], "n": null}'])).toEqual({
+      port: 8080,
+      debug: false,
+      hosts: ["a", "b"],
+      n: null,
+    });
+  });
+
+  it("parses a YAML flow mapping", () => {
+    expect(parseExtraVars(["{db_name: wp, replicas: 2, tags: [x, y], nested: {k: v}}"])).toEqual({
+      db_name: "wp",
+      replicas: 2,
+      tags: ["x", "y"],
+      nested: { k: "v" },
+    });
+  });
+
+  it("reads @file.yml and @file.json", () => {
+    expect(parseExtraVars([`@${join(dir, "vars.yml")}`])).toEqual({ db_name: "wordpress", replicas: 3, flags: ["a", "b"], nested: { key: "value" } });
+    expect(parseExtraVars([`@${join(dir, "vars.json")}`])).toEqual({ db_name: "blog", port: 3306, enabled: true });
+  });
+
+  it("later -e options override earlier ones, key by key (top level replaced, not merged)", () => {
+    const vars = parseExtraVars([`@${join(dir, "vars.yml")}`, "db_name=override", '{"nested": {"other": 1}}', "replicas=5"]);
+    expect(vars).toEqual({ db_name: "override", replicas: "5", flags: ["a", "b"], nested: { other: 1 } });
+  });
+
+  it("within one key=value item a repeated key keeps the last value", () => {
+    expect(parseExtraVars(["a=1 a=2"])).toEqual({ a: "2" });
+  });
+
+  it("rejects a word that is not key=value, naming it", () => {
+    const err = thrown(() => parseExtraVars(["a=1 oops"]));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toBe('--extra-vars: "oops" is not key=value');
+  });
+
+  it("rejects an empty key", () => {
+    const err = thrown(() => parseExtraVars(["=value"]));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toBe('--extra-vars: "=value" is not key=value');
+  });
+
+  it("rejects a file whose content is a list or a scalar: extra vars must be a mapping", () => {
+    const list = thrown(() => parseExtraVars([`@${join(dir, "list.yml")}`]));
+    expect(list).toBeInstanceOf(ConfigError);
+    expect(list.message).toBe(`--extra-vars @${join(dir, "list.yml")}: must be a mapping of variables`);
+    const scalar = thrown(() => parseExtraVars([`@${join(dir, "scalar.yml")}`]));
+    expect(scalar).toBeInstanceOf(ConfigError);
+    expect(scalar.message).toBe(`--extra-vars @${join(dir, "scalar.yml")}: must be a mapping of variables`);
+  });
+
+  it("rejects an empty file (YAML null) as not a mapping", () => {
+    const err = thrown(() => parseExtraVars([`@${join(dir, "empty.yml")}`]));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toBe(`--extra-vars @${join(dir, "empty.yml")}: must be a mapping of variables`);
+  });
+
+  it("reports a missing file as a ConfigError naming the option", () => {
+    const missing = join(dir, "nope.yml");
+    const err = thrown(() => parseExtraVars([`@${missing}`]));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message.startsWith(`--extra-vars @${missing}: ENOENT`)).toBe(true);
+  });
+
+  it("reports YAML syntax errors in a file and in inline mappings as ConfigErrors", () => {
+    const file = thrown(() => parseExtraVars([`@${join(dir, "broken.yml")}`]));
+    expect(file).toBeInstanceOf(ConfigError);
+    expect(file.message.startsWith(`--extra-vars @${join(dir, "broken.yml")}: `)).toBe(true);
+    const inline = thrown(() => parseExtraVars(['{"a": 1']));
+    expect(inline).toBeInstanceOf(ConfigError);
+    expect(inline.message.startsWith("--extra-vars: not a valid mapping: ")).toBe(true);
+  });
+
+  it("rejects an inline JSON list, as Ansible does (not a dictionary)", () => {
+    expect(thrown(() => parseExtraVars(["[1, 2]"]))).toBeInstanceOf(ConfigError);
+  });
+
+  it("ignores surrounding whitespace and skips an empty item", () => {
+    expect(parseExtraVars(["  a=1  ", "", '  {"b": 2}  '])).toEqual({ a: "1", b: 2 });
+  });
+});
