@@ -39,6 +39,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("--json <file>", "write a machine-readable report")
     .option("--accept-new-host-keys", "record unknown SSH host keys (trust on first use); changed keys still fail")
     .option("--known-hosts <file>", "an extra known_hosts file, consulted first (repeatable)", collect)
+    .option("-K, --ask-become-pass", "ask for the sudo password used by become")
     .option("--no-typecheck", "skip type-checking the site before running it")
     .action(async (site: string | undefined, opts: RunCommandOptions) => {
       if (!site) {

@@ -2,6 +2,7 @@ import { dirname, resolve } from "node:path";
 import { loadInventory } from "../inventory/load.js";
 import { YamlInventorySource } from "../inventory/yaml-source.js";
 import { JsonReporter } from "../report/json.js";
+import { ProgressLine } from "../report/progress.js";
 import { TerminalReporter } from "../report/terminal.js";
 import type { RunEvent } from "../runner/events.js";
 import type { RunOptions, TemplateRenderer } from "../runner/options.js";
@@ -12,6 +13,7 @@ import { defaultSshOptions } from "../transport/ssh.js";
 import { parseExtraVars } from "./extra-vars.js";
 import { loadSite } from "./load-site.js";
 import { packageInfo } from "./package-info.js";
+import { promptSecret } from "./prompt.js";
 
 export interface RunCommandOptions {
   inventory?: string[];
@@ -26,6 +28,7 @@ export interface RunCommandOptions {
   json?: string;
   acceptNewHostKeys?: boolean;
   knownHosts?: string[];
+  askBecomePass?: boolean;
   /** commander's --no-typecheck sets this false. */
   typecheck: boolean;
 }
@@ -43,6 +46,7 @@ export async function runCommand(siteFile: string, o: RunCommandOptions, templat
   );
   const inventory = await loadInventory({ sources, siteDirs: [siteDir] });
   const ssh = defaultSshOptions();
+  const becomePassword = o.askBecomePass ? await promptSecret("BECOME password: ") : process.env.DO_CONVERGE_BECOME_PASSWORD;
   const options: RunOptions = {
     check: o.check ?? false,
     diff: o.diff ?? false,
@@ -57,7 +61,7 @@ export async function runCommand(siteFile: string, o: RunCommandOptions, templat
       hostKeyPolicy: o.acceptNewHostKeys ? "accept-new" : "strict",
       ...(o.knownHosts?.length ? { knownHostsFiles: [...o.knownHosts, ...ssh.knownHostsFiles] } : {}),
     },
-    ...(process.env.DO_CONVERGE_BECOME_PASSWORD ? { becomePassword: process.env.DO_CONVERGE_BECOME_PASSWORD } : {}),
+    ...(becomePassword !== undefined ? { becomePassword } : {}),
   };
   const terminal = new TerminalReporter({
     write: (s) => process.stdout.write(s),
@@ -66,11 +70,15 @@ export async function runCommand(siteFile: string, o: RunCommandOptions, templat
     diff: options.diff,
   });
   const json = new JsonReporter();
+  const progress = process.stderr.isTTY ? new ProgressLine((s) => process.stderr.write(s)) : undefined;
   const emit = (e: RunEvent) => {
+    progress?.clear();
     terminal.handle(e);
     json.handle(e);
+    progress?.handle(e);
   };
   const result = await runSite(site, inventory, options, { siteDir, emit, templates });
+  progress?.clear();
   terminal.recap(result.recap);
   if (o.json) json.write(o.json, result.recap, { check: options.check, exitCode: result.exitCode });
   return result.exitCode;

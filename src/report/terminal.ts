@@ -57,6 +57,7 @@ export class TerminalReporter {
         break;
       case "host-unreachable":
       case "host-failed":
+      case "host-end":
       case "play-end":
         break;
     }

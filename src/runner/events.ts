@@ -28,6 +28,7 @@ export type RunEvent =
   | TaskEnd
   | { type: "host-unreachable"; play: string; host: string; msg: string }
   | { type: "host-failed"; play: string; host: string; msg: string }
+  | { type: "host-end"; play: string; host: string }
   | { type: "play-end"; play: string }
   | { type: "command"; host: string; user: string | undefined; command: string }
   | { type: "debug"; host: string; msg: string }

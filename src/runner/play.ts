@@ -253,5 +253,7 @@ async function runHost(
       state.emit({ type: "host-failed", play: play.name, host, msg: err instanceof Error ? err.message : String(err) });
     }
     if (play.anyErrorsFatal) abort.fatal = true;
+  } finally {
+    state.emit({ type: "host-end", play: play.name, host });
   }
 }

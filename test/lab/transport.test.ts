@@ -87,6 +87,25 @@ describe.skipIf(skip !== undefined)("transport and remote shell over SSH to lab 
     await conn.close();
   });
 
+  it("becomes root with a sudo password, and says so when the password is wrong", async () => {
+    // A user whose sudo asks for a password, as on hosts without NOPASSWD.
+    const admin = await RemoteShell.open(await connectSsh(target("spare1"), opts), { user: "root" });
+    await admin.run(
+      "id ops >/dev/null 2>&1 || useradd -m -s /bin/sh ops; echo 'ops:s3cret pass' | chpasswd; " +
+        "echo 'ops ALL=(ALL) ALL' > /etc/sudoers.d/91-ops; chmod 0440 /etc/sudoers.d/91-ops; " +
+        `install -d -m 0700 -o ops -g ops ~ops/.ssh; install -m 0600 -o ops -g ops ~${DEPLOY_USER}/.ssh/authorized_keys ~ops/.ssh/authorized_keys`,
+    );
+    const ops = { ...target("spare1"), user: "ops" };
+    const good = await connectSsh(ops, opts);
+    const root = await RemoteShell.open(good, { user: "root", password: "s3cret pass" });
+    expect((await root.run("id -un")).stdout).toBe("root\n");
+    await good.close();
+    const bad = await connectSsh(ops, opts);
+    await expect(RemoteShell.open(bad, { user: "root", password: "wrong" })).rejects.toThrow(/sudo did not accept the become password/);
+    await expect(RemoteShell.open(bad, { user: "root" })).rejects.toThrow(/remote shell \(become root\) ended.*password is required/);
+    await bad.close();
+  });
+
   describe("the framed remote shell", () => {
     let sh: RemoteShell;
     let root: RemoteShell;

@@ -96,6 +96,30 @@ export default site({
   ],
 });
 `,
+  "maxfail.ts": `${HEADER}
+export default site({
+  inventory: ["inventory.yml"],
+  plays: [
+    ${prepare},
+    play({
+      name: "maxfail",
+      hosts: "all",
+      become: true,
+      gatherFacts: false,
+      serial: 2,
+      maxFailPercentage: 40,
+      handlers: { "mark": (h) => h.shell({ cmd: "echo handled >> " + DIR + "/handled-" + h.name }) },
+      tasks: async (h) => {
+        await h.shell({ cmd: "true" }, { notify: "mark" });
+        await h.flushHandlers();
+        // The handler ran before this task, not at the end of the play.
+        await h.shell({ cmd: "cat " + DIR + "/handled-" + h.name + " > " + DIR + "/seen-" + h.name });
+        if (h.name === "db2") await h.fail("db2 fails on purpose");
+      },
+    }),
+  ],
+});
+`,
 };
 
 describe.skipIf(skip !== undefined)("runner semantics on real hosts", () => {
@@ -147,6 +171,17 @@ describe.skipIf(skip !== undefined)("runner semantics on real hosts", () => {
     }
     expect(await sh("db1", `ls ${DIR}/never-tag 2>/dev/null || echo none`)).toBe("none\n");
     for (const h of HOSTS) expect(readFileSync(join(site.dir, `from-${h}`), "utf8")).toBe(`${h}\n`);
+  });
+
+  it("flushHandlers runs notified handlers at once; maxFailPercentage stops the next batches; -vvv shows commands", async () => {
+    const r = await site.converge(["-vvv"], { site: "maxfail.ts" });
+    expect(r.code, explain(r)).toBe(2);
+    // Batch 1 (db1, db2): 1 of 2 failed = 50% > 40%: db3 and web1 never ran.
+    expect(Object.keys(r.report?.recap ?? {}).sort()).toEqual([...HOSTS].sort());
+    for (const h of ["db1", "db2"]) expect(await sh(h, `cat ${DIR}/seen-${h}`)).toBe("handled\n");
+    for (const h of ["db3", "web1"]) expect(await sh(h, `ls ${DIR}/handled-${h} 2>/dev/null || echo none`)).toBe("none\n");
+    expect(r.stdout).toMatch(/aborted: 1 of 2 hosts failed \(maxFailPercentage 40\)/);
+    expect(r.stdout).toMatch(/<db1> \(become root\) echo handled >> \/srv\/dcv-runner\/handled-db1/);
   });
 
   it("anyErrorsFatal stops every host when one fails; exit code 2", async () => {
