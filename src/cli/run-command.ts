@@ -37,7 +37,7 @@ const list = (s: string | undefined) => (s ? s.split(",").map((t) => t.trim()).f
 
 /** `do-converge SITE`: loads the site and inventory, converges, reports; returns the exit code. */
 export async function runCommand(siteFile: string, o: RunCommandOptions, templates: TemplateRenderer): Promise<number> {
-  if (o.typecheck) typecheckSite(siteFile, packageInfo().version);
+  if (o.typecheck) await typecheckSite(siteFile, packageInfo().version);
   const site = await loadSite(siteFile);
   const siteDir = dirname(resolve(siteFile));
   checkTemplates(site, siteDir);

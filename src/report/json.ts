@@ -47,6 +47,8 @@ export class JsonReporter {
       duration_ms: Date.now() - this.started.getTime(),
       check: extra.check,
       exit_code: extra.exitCode,
+      /** Peak resident memory of this do-converge process. */
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       plays: this.plays,
       recap: Object.fromEntries(recap),
       tasks: this.tasks,

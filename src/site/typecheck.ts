@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, extname, join, relative, resolve } from "node:path";
-import ts from "typescript";
 import { SiteError } from "./errors.js";
 
 const SOURCE = new Set([".ts", ".mts", ".cts", ".tsx"]);
@@ -34,12 +33,14 @@ function cacheFile(siteFile: string, version: string): string {
  * result is remembered (keyed by the content of every source file under the site's directory),
  * so an unchanged site costs nothing on the next run.
  */
-export function typecheckSite(siteFile: string, version: string): void {
+export async function typecheckSite(siteFile: string, version: string): Promise<void> {
   const file = resolve(siteFile);
   if (!SOURCE.has(extname(file))) return;
   const marker = cacheFile(file, version);
   if (existsSync(marker)) return;
   const siteDir = dirname(file);
+  // The compiler is loaded only when a check runs: an unchanged site never pays for it.
+  const { default: ts } = await import("typescript");
   const program = ts.createProgram([file], {
     strict: true,
     noEmit: true,

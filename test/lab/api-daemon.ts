@@ -3,7 +3,7 @@
 // reserved-IP actions moving the address between lab hosts for real. Started detached by
 // `lab up` (see api.ts) and stopped by `lab down`; argv[2] is the lab's state directory.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname } from "node:path";
 import { dropletsFromTopology, reservedIpsFromTopology, startFakeDigitalOcean } from "../fake-do/index.js";
 import { API_PORT, apiStateFiles } from "./api.js";
 import { METADATA_IPV4 } from "./bridge.js";
@@ -15,7 +15,7 @@ const stateDir = process.argv[2];
 if (!stateDir) throw new Error("usage: api-daemon.ts STATE_DIR");
 const files = apiStateFiles(stateDir);
 const topology = JSON.parse(readFileSync(files.topology, "utf8")) as Topology;
-const lab = new Lab(topology, labPaths(join(stateDir, "..")));
+const lab = new Lab(topology, labPaths(dirname(stateDir), basename(stateDir)));
 const nameOf = (id: number | null) => (id === null ? null : (topology.hosts.find((h) => h.dropletId === id)?.name ?? null));
 
 const fake = await startFakeDigitalOcean({

@@ -19,7 +19,7 @@ async function addressesOf(name: string): Promise<string[]> {
  */
 export async function ensureBridge(t: Topology): Promise<void> {
   if (!(await linkExists(t.bridge))) await run("ip", ["link", "add", t.bridge, "type", "bridge"]);
-  const want = [`${t.gatewayPrivate}/24`, `${t.gatewayPublic}/24`, `${METADATA_IPV4}/32`];
+  const want = [`${t.gatewayPrivate}/24`, `${t.gatewayPublic}/24`, ...(t.digitalocean ? [`${METADATA_IPV4}/32`] : [])];
   const have = await addressesOf(t.bridge);
   for (const a of want) if (!have.includes(a)) await run("ip", ["addr", "add", a, "dev", t.bridge]);
   await run("ip", ["link", "set", t.bridge, "up"]);

@@ -29,7 +29,7 @@ program
     const s = await l.status();
     for (const h of s.hosts) console.log(`${h.name.padEnd(10)} ${h.address.padEnd(15)} ${h.ssh ? "up" : "DOWN"}`);
     log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; ssh key ${l.keyFile}, known_hosts ${l.knownHostsFile}`);
-    log(`DIGITALOCEAN_API_URL=${l.api.url} (token in ${apiStateFiles(l.paths.stateDir).token})`);
+    if (l.topology.digitalocean) log(`DIGITALOCEAN_API_URL=${l.api.url} (token in ${apiStateFiles(l.paths.stateDir).token})`);
   });
 
 program

@@ -126,8 +126,10 @@ export class Lab {
       if (booting.length > 0) log(`booting ${booting.map((h) => h.name).join(", ")}`);
       await Promise.all(booting.map((h) => waitForSsh(h.name, h.privateIpv4, SSH_BOOT_TIMEOUT_MS)));
       this.writeKnownHosts();
-      this.apiInfo = await ensureApi(this.paths.stateDir, this.topology);
-      log(`fake DigitalOcean API ${this.apiInfo.url}, metadata service http://169.254.169.254`);
+      if (this.topology.digitalocean) {
+        this.apiInfo = await ensureApi(this.paths.stateDir, this.topology);
+        log(`fake DigitalOcean API ${this.apiInfo.url}, metadata service http://169.254.169.254`);
+      }
     });
   }
 

@@ -26,6 +26,11 @@ const TopologySchema = z.strictObject({
   publicNet: z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}$/).default("10.78.0"),
   vpcUuid: z.string().uuid().default("5a4981aa-9653-4bd1-bef5-d6bff52042e4"),
   reservedIps: z.array(z.strictObject({ ip: Ipv4, region: z.string().default("nyc3") })).default([]),
+  /**
+   * Run the lab's DigitalOcean (fake API, metadata service on 169.254.169.254). Only one lab on
+   * a machine can hold the metadata address; a second lab (the benchmark's) turns this off.
+   */
+  digitalocean: z.boolean().default(true),
   hosts: z.array(HostSpec).min(1),
 });
 
@@ -52,6 +57,7 @@ export interface Topology {
   gatewayPublic: string;
   vpcUuid: string;
   reservedIps: { ip: string; region: string }[];
+  digitalocean: boolean;
   hosts: LabHost[];
 }
 
@@ -90,6 +96,7 @@ export function buildTopology(input: unknown, source = "<topology>"): Topology {
     gatewayPublic: `${t.publicNet}.1`,
     vpcUuid: t.vpcUuid,
     reservedIps: t.reservedIps,
+    digitalocean: t.digitalocean,
     hosts,
   };
 }
