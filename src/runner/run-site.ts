@@ -6,6 +6,7 @@ import type { RunOptions, TemplateRenderer } from "./options.js";
 import { type HostRecord, type RunState, runPlay } from "./play.js";
 import { prepareRun } from "./prepare.js";
 import { type HostStats, emptyStats } from "./stats.js";
+import { checkTemplateVars } from "./template-vars-check.js";
 
 export interface RunResult {
   /** Per host, in first-seen order: the PLAY RECAP counters. */
@@ -16,11 +17,14 @@ export interface RunResult {
 
 /**
  * Converges a site: prepares every play without touching a host (exit 1 via ConfigError on bad
- * input), then runs the plays in order over one connection per host, closed at the end.
+ * input, undefined template variables included), then runs the plays in order over one
+ * connection per host, closed at the end.
  */
 export async function runSite(site: Site, inventory: Inventory, options: RunOptions, io: { siteDir: string; emit: Emit; templates: TemplateRenderer }): Promise<RunResult> {
   const prepared = prepareRun(site, inventory, options);
   for (const msg of prepared.warnings) io.emit({ type: "warning", msg });
+  const vars = await checkTemplateVars(site, io.siteDir, prepared.plays);
+  if (vars.skipped !== undefined) io.emit({ type: "warning", msg: `template variables were not checked: ${vars.skipped}` });
   const hosts = new Map<string, HostRecord>();
   for (const p of prepared.plays) {
     for (const h of p.hosts) if (!hosts.has(h)) hosts.set(h, { name: h, stats: emptyStats(), setFacts: {} });

@@ -1,18 +1,8 @@
-import { existsSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import type { Site } from "../site/dsl.js";
 import { createTemplateEngine } from "../template/index.js";
 import { ConfigError } from "./errors.js";
-
-function filesUnder(dir: string, out: string[] = []): string[] {
-  if (!existsSync(dir)) return out;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) filesUnder(p, out);
-    else out.push(p);
-  }
-  return out;
-}
+import { filesUnder, templateScopes } from "./template-dirs.js";
 
 /**
  * Parses every template of the site and of the roles its plays use (with the templates they
@@ -20,17 +10,9 @@ function filesUnder(dir: string, out: string[] = []): string[] {
  * template:line:col instead of failing a task halfway through a converge.
  */
 export function checkTemplates(site: Site, siteDir: string): void {
-  const siteTemplates = join(siteDir, "templates");
-  const scopes = new Map<string, string[]>([[siteTemplates, [siteTemplates]]]);
-  for (const play of site.plays) {
-    for (const role of play.roles) {
-      const dir = join(role.dir ?? join(siteDir, "roles", role.name), "templates");
-      scopes.set(dir, [dir, siteTemplates]);
-    }
-  }
   const problems: string[] = [];
-  for (const [dir, searchPaths] of scopes) {
-    const engine = createTemplateEngine({ searchPaths });
+  for (const { dir, searchPaths } of templateScopes(site, siteDir)) {
+    const engine = createTemplateEngine({ searchPaths: [...searchPaths] });
     for (const file of filesUnder(dir)) {
       try {
         engine.check(relative(dir, file));

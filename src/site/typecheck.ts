@@ -1,30 +1,9 @@
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { dirname, extname, join, relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { SiteError } from "./errors.js";
+import { SourceCache, isTypeScriptSource } from "./source-cache.js";
 
-const SOURCE = new Set([".ts", ".mts", ".cts", ".tsx"]);
 /** The package root (this file is src/site/ or dist/site/ below it). */
 const OWN_ROOT = new URL("../../", import.meta.url).pathname;
-
-function sourcesUnder(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === "node_modules" || e.name.startsWith(".")) continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) sourcesUnder(p, out);
-    else if (SOURCE.has(extname(e.name))) out.push(p);
-  }
-  return out;
-}
-
-function cacheFile(siteFile: string, version: string): string {
-  const dir = dirname(siteFile);
-  const h = createHash("sha256").update(version).update(siteFile);
-  for (const f of sourcesUnder(dir).sort()) h.update(f).update(readFileSync(f));
-  const base = process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache");
-  return join(base, "do-converge", "typecheck", h.digest("hex"));
-}
 
 /**
  * Type-checks the site file and what it imports from its own directory before any host is
@@ -35,10 +14,10 @@ function cacheFile(siteFile: string, version: string): string {
  */
 export async function typecheckSite(siteFile: string, version: string): Promise<void> {
   const file = resolve(siteFile);
-  if (!SOURCE.has(extname(file))) return;
-  const marker = cacheFile(file, version);
-  if (existsSync(marker)) return;
+  if (!isTypeScriptSource(file)) return;
   const siteDir = dirname(file);
+  const cache = new SourceCache("typecheck", [siteDir], `${version}\0${file}`);
+  if (cache.read() !== undefined) return;
   // The compiler is loaded only when a check runs: an unchanged site never pays for it.
   const { default: ts } = await import("typescript");
   const program = ts.createProgram([file], {
@@ -65,10 +44,5 @@ export async function typecheckSite(siteFile: string, version: string): Promise<
   if (problems.length > 0) {
     throw new SiteError(`the site does not type-check (nothing was run):\n  ${problems.join("\n  ")}`);
   }
-  try {
-    mkdirSync(dirname(marker), { recursive: true });
-    writeFileSync(marker, `${new Date().toISOString()} ${file}\n`);
-  } catch {
-    // An unwritable cache only costs the next run another check.
-  }
+  cache.write(`${new Date().toISOString()} ${file}\n`);
 }

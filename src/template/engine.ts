@@ -1,12 +1,15 @@
+import { type FreeVariable, findFreeVariables } from "./analysis/free-variables.js";
 import { TemplateNotFoundError } from "./errors.js";
 import { TemplateEnvironment, asTemplateError, type JinjaTemplate } from "./environment.js";
 import { allFilters } from "./filters/index.js";
 import { MissingTemplateError, SearchPathLoader } from "./loader.js";
+import type { NodeList } from "./nunjucks/internals.js";
+import { parseSource } from "./syntax/compile.js";
 import { allTests } from "./tests/index.js";
 
 // The public face of the template engine: render a template file or string with variables, or
-// check a template (and the templates it names literally) for syntax errors before any host is
-// touched.
+// check a template (and the templates it names literally) for syntax errors and list the variables
+// it needs, before any host is touched.
 
 export interface TemplateEngineOptions {
   /** Directories where templates — and their includes, imports and parents — are looked up, in order. */
@@ -20,6 +23,13 @@ export interface TemplateEngine {
   renderString(source: string, vars: Record<string, unknown>, name?: string): string;
   /** Parses and compiles `name` and, recursively, the templates it includes, imports or extends by literal name. */
   check(name: string): void;
+  /**
+   * The variables `name` reads and does not bind itself, with what it includes, imports with
+   * context and extends by literal name (a missing one is skipped: check() reports it).
+   */
+  freeVariables(name: string): FreeVariable[];
+  /** The templates `name` includes, imports or extends by literal name, directly or through others (those that exist). */
+  references(name: string): string[];
 }
 
 class Engine implements TemplateEngine {
@@ -77,6 +87,47 @@ class Engine implements TemplateEngine {
       }
     };
     visit(name);
+  }
+
+  references(name: string): string[] {
+    const seen = new Set<string>();
+    const visit = (current: string): void => {
+      let tmpl: JinjaTemplate;
+      try {
+        tmpl = this.load(current);
+      } catch (e) {
+        if (e instanceof TemplateNotFoundError) return;
+        throw e;
+      }
+      for (const ref of tmpl.references) {
+        if (seen.has(ref.name)) continue;
+        seen.add(ref.name);
+        visit(ref.name);
+      }
+    };
+    visit(name);
+    return [...seen];
+  }
+
+  freeVariables(name: string): FreeVariable[] {
+    const parsed = new Map<string, NodeList | undefined>();
+    const parse = (other: string): NodeList | undefined => {
+      if (!parsed.has(other)) {
+        try {
+          parsed.set(other, parseSource(this.load(other).tmplStr));
+        } catch (e) {
+          if (!(e instanceof TemplateNotFoundError)) throw e;
+          parsed.set(other, undefined);
+        }
+      }
+      return parsed.get(other);
+    };
+    return findFreeVariables(name, parseSource(this.load(name).tmplStr), {
+      load: parse,
+      globals: new Set(Object.keys(this.environment.env.globals)),
+      filters: allFilters,
+      tests: allTests,
+    });
   }
 }
 

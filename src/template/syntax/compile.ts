@@ -1,5 +1,5 @@
 import { TemplateSyntaxError } from "../errors.js";
-import type { TemplateProps } from "../nunjucks/internals.js";
+import type { NodeList, TemplateProps } from "../nunjucks/internals.js";
 import { JinjaCompiler, type KnownCallables } from "./compiler.js";
 import { createTokenizer, normalizeNewlines } from "./lexer.js";
 import { JinjaParser } from "./parser.js";
@@ -18,8 +18,16 @@ interface Positioned {
   colno?: number;
 }
 
+/** Ansible's template module: trim_blocks on, lstrip_blocks off. */
+const LEXER_OPTIONS = { trimBlocks: true, lstripBlocks: false } as const;
+
+/** The syntax tree of a template that compiles (static analysis reads it; errors are compile's to report). */
+export function parseSource(source: string): NodeList {
+  return new JinjaParser(createTokenizer(normalizeNewlines(source), LEXER_OPTIONS)).parseAsRoot();
+}
+
 export function compileTemplate(source: string, file: string, known: KnownCallables): CompiledTemplate {
-  const tokens = createTokenizer(normalizeNewlines(source), { trimBlocks: true, lstripBlocks: false });
+  const tokens = createTokenizer(normalizeNewlines(source), LEXER_OPTIONS);
   let code: string;
   let references: CompiledTemplate["references"];
   try {

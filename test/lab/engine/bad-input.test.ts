@@ -77,6 +77,13 @@ describe.skipIf(skip !== undefined)("bad input fails before any host is touched,
     );
   });
 
+  it("an undefined template variable: template:line:col and the variable", async () => {
+    await expectUntouched(
+      { "site.ts": role(`await h.template({ src: "a.conf.njk", dest: "/tmp/a.conf" });`), "roles/demo/templates/a.conf.njk": "port {{ demo_port }}\nname {{ demo_nmae }}\n" },
+      /roles\/demo\/templates\/a\.conf\.njk:2:9: undefined variable 'demo_nmae' for hosts db1, web1 \(role demo\)/,
+    );
+  });
+
   it("an unknown group in a play's hosts pattern: names it", async () => {
     const text = role("").replace('hosts: "all"', 'hosts: "dbservers"');
     await expectUntouched({ "site.ts": text }, /dbservers/);

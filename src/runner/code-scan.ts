@@ -1,0 +1,100 @@
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
+import ts from "typescript";
+import { sourcesUnder } from "../site/source-cache.js";
+
+// What a site's TypeScript gives templates beyond the host's variables, read from its syntax
+// (nothing is run): the keys of `h.template({ ..., vars: { ... } })` and of `h.setFact({ ... })`,
+// and the template names rendered by a literal `src`. When a call's object is not written out
+// literally — a variable, a spread, a computed key — any name may be provided, and the caller
+// must not judge names at all.
+
+/** What the scan found, as plain data (it is cached as JSON, see code-provided-vars.ts). */
+export interface CodeScan {
+  /** Keys of every literal template vars and setFact object. */
+  names: string[];
+  /** Literal `src` of template calls: templates rendered directly, even if others include them. */
+  sources: string[];
+  /** Where the code provides names we cannot list (file:line and why); undefined when we can. */
+  opaque: string | undefined;
+}
+
+/** `(x)`, `x as T`, `x satisfies T`, `<T>x`: the expression itself. */
+function unwrap(e: ts.Expression): ts.Expression {
+  let cur = e;
+  while (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isSatisfiesExpression(cur) || ts.isTypeAssertionExpression(cur)) cur = cur.expression;
+  return cur;
+}
+
+function propertyName(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (ts.isComputedPropertyName(name)) {
+    const e = unwrap(name.expression);
+    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  }
+  return undefined;
+}
+
+/** The keys of an object literal, or undefined when some key is not written out (spread, computed). */
+function literalKeys(e: ts.Expression): string[] | undefined {
+  const obj = unwrap(e);
+  if (!ts.isObjectLiteralExpression(obj)) return undefined;
+  const keys: string[] = [];
+  for (const p of obj.properties) {
+    if (ts.isSpreadAssignment(p)) return undefined;
+    const key = p.name === undefined ? undefined : propertyName(p.name);
+    if (key === undefined) return undefined;
+    keys.push(key);
+  }
+  return keys;
+}
+
+function property(obj: ts.ObjectLiteralExpression, key: string): ts.ObjectLiteralElementLike | undefined {
+  return obj.properties.find((p) => p.name !== undefined && propertyName(p.name) === key);
+}
+
+/** Reads the TypeScript under `dirs`; messages name files relative to `base`. */
+export function scanCode(dirs: readonly string[], base: string): CodeScan {
+  const files = sourcesUnder(dirs);
+  const names = new Set<string>();
+  const sources = new Set<string>();
+  let opaque: string | undefined;
+
+  for (const file of files) {
+    const sf = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+    const where = (n: ts.Node) => `${relative(base, file)}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
+    const visit = (n: ts.Node): void => {
+      if (opaque !== undefined) return;
+      if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
+        const method = n.expression.name.text;
+        const [arg] = n.arguments;
+        if (method === "setFact") {
+          const keys = arg === undefined ? [] : literalKeys(arg);
+          if (keys === undefined) opaque = `${where(n)}: setFact() is given an object that is not written out`;
+          else for (const k of keys) names.add(k);
+        } else if (method === "template") {
+          const obj = arg === undefined ? undefined : unwrap(arg);
+          if (obj === undefined || !ts.isObjectLiteralExpression(obj) || obj.properties.some(ts.isSpreadAssignment)) {
+            opaque = `${where(n)}: template() arguments are not written out`;
+            return;
+          }
+          const src = property(obj, "src");
+          if (src !== undefined && ts.isPropertyAssignment(src)) {
+            const value = unwrap(src.initializer);
+            if (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value)) sources.add(value.text);
+          }
+          const vars = property(obj, "vars");
+          if (vars !== undefined) {
+            const keys = ts.isPropertyAssignment(vars) ? literalKeys(vars.initializer) : undefined;
+            if (keys === undefined) opaque = `${where(n)}: template() vars is not an object written out`;
+            else for (const k of keys) names.add(k);
+          }
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+    if (opaque !== undefined) break;
+  }
+  return { names: [...names].sort(), sources: [...sources].sort(), opaque };
+}

@@ -1,0 +1,60 @@
+import { createHash } from "node:crypto";
+import { type Dirent, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, extname, join } from "node:path";
+
+const SOURCE = new Set([".ts", ".mts", ".cts", ".tsx"]);
+
+export function isTypeScriptSource(file: string): boolean {
+  return SOURCE.has(extname(file));
+}
+
+/** TypeScript sources under dirs (node_modules and dot-folders skipped), sorted. */
+export function sourcesUnder(dirs: readonly string[]): string[] {
+  const out = new Set<string>();
+  const walk = (dir: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name === "node_modules" || e.name.startsWith(".")) continue;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (isTypeScriptSource(e.name)) out.add(p);
+    }
+  };
+  for (const d of dirs) walk(d);
+  return [...out].sort();
+}
+
+/**
+ * A cache entry keyed by the content of every TypeScript source under `dirs` (plus `key`):
+ * work that depends only on the site's code — type-checking it, scanning it — is done once per
+ * change of that code, so an unchanged site starts without loading the TypeScript compiler.
+ */
+export class SourceCache {
+  readonly file: string;
+
+  constructor(kind: string, dirs: readonly string[], key: string) {
+    const h = createHash("sha256").update(key);
+    for (const f of sourcesUnder(dirs)) h.update(f).update("\0").update(readFileSync(f));
+    const base = process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache");
+    this.file = join(base, "do-converge", kind, h.digest("hex"));
+  }
+
+  read(): string | undefined {
+    return existsSync(this.file) ? readFileSync(this.file, "utf8") : undefined;
+  }
+
+  write(text: string): void {
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      writeFileSync(this.file, text);
+    } catch {
+      // An unwritable cache only costs the next run the same work again.
+    }
+  }
+}
