@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,6 +30,27 @@ describe.skipIf(skip !== undefined)("transport and remote shell over SSH to lab 
     const sh = await RemoteShell.open(conn);
     expect((await sh.run("hostname")).stdout).toBe("db1\n");
     await conn.close();
+  });
+
+  it("authenticates with a key held by ssh-agent (SSH_AUTH_SOCK), no key file given", async () => {
+    const sock = join(tmp, "agent.sock");
+    const agent = spawnSync("ssh-agent", ["-a", sock], { encoding: "utf8" });
+    const pid = /SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1];
+    try {
+      expect(spawnSync("ssh-add", [lab.keyFile], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status).toBe(0);
+      const saved = process.env.SSH_AUTH_SOCK;
+      process.env.SSH_AUTH_SOCK = sock;
+      try {
+        const conn = await connectSsh({ name: "db1", address: lab.host("db1").privateIpv4, user: DEPLOY_USER, privateKeyFiles: ["/nonexistent"] }, { ...opts, useAgent: true });
+        expect((await (await RemoteShell.open(conn)).run("hostname")).stdout).toBe("db1\n");
+        await conn.close();
+      } finally {
+        if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+        else process.env.SSH_AUTH_SOCK = saved;
+      }
+    } finally {
+      if (pid) process.kill(Number(pid));
+    }
   });
 
   it("refuses an unknown host key in strict mode, naming host and SHA256 fingerprint", async () => {
