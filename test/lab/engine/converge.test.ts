@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
-import { DEPLOY_USER } from "../base.js";
 import { Lab } from "../lab.js";
-import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
-import { TestSite, explain, total } from "./harness.js";
+import { RootShells, TestSite, explain, total } from "./harness.js";
 
 const skip = labSkipReason();
 const HOSTS = ["db1", "db2", "web1"];
@@ -43,15 +41,8 @@ peers = {% for h in groups['all'] | sort %}{{ hostvars[h]['ansible_host'] }}{% i
 describe.skipIf(skip !== undefined)("converging real hosts: file, copy, template, command, stat, handlers", () => {
   const lab = Lab.fromFile();
   let site: TestSite;
-  const sessions = new Map<string, LabSsh>();
-  const sh = async (name: string, cmd: string) => {
-    let s = sessions.get(name);
-    if (!s) {
-      s = await labSsh({ host: lab.host(name).privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, name) });
-      sessions.set(name, s);
-    }
-    return (await s.exec(`sudo -n sh -c '${cmd.replace(/'/g, `'"'"'`)}'`)).stdout;
-  };
+  const root = new RootShells(lab);
+  const sh = (name: string, cmd: string) => root.run(name, cmd);
 
   beforeAll(async () => {
     await lab.up();
@@ -60,7 +51,7 @@ describe.skipIf(skip !== undefined)("converging real hosts: file, copy, template
   });
   afterAll(async () => {
     for (const h of HOSTS) await sh(h, "rm -rf /srv/dcv-demo").catch(() => "");
-    for (const s of sessions.values()) s.close();
+    root.close();
     site.remove();
   });
 

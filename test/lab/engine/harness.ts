@@ -4,8 +4,11 @@ import { pathToFileURL } from "node:url";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Lab } from "../lab.js";
+import { shellQuote } from "../../../src/remote/quote.js";
+import { DEPLOY_USER } from "../base.js";
 import { labInventory } from "../inventory.js";
+import type { Lab } from "../lab.js";
+import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
 
 const repo = new URL("../../..", import.meta.url).pathname;
 // The CLI runs from the site's directory, where "tsx" would not resolve: name the loader by path.
@@ -83,4 +86,29 @@ export function total(r: Converge, key: keyof Report["recap"][string]): number {
 
 export function explain(r: Converge): string {
   return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+}
+
+/**
+ * Root shells on lab hosts for asserting and drifting state by hand, one SSH session per host
+ * (strict host keys), reused across calls. `run(host, cmd)` returns the command's stdout.
+ */
+export class RootShells {
+  private readonly sessions = new Map<string, Promise<LabSsh>>();
+
+  constructor(private readonly lab: Lab) {}
+
+  async run(name: string, cmd: string): Promise<string> {
+    let s = this.sessions.get(name);
+    if (!s) {
+      const h = this.lab.host(name);
+      s = labSsh({ host: h.privateIpv4, user: DEPLOY_USER, keyFile: this.lab.keyFile, acceptKeys: knownKeys(this.lab.knownHostsFile, name) });
+      this.sessions.set(name, s);
+    }
+    return (await (await s).exec(`sudo -n sh -c ${shellQuote(cmd)}`)).stdout;
+  }
+
+  close(): void {
+    for (const s of this.sessions.values()) void s.then((x) => x.close(), () => undefined);
+    this.sessions.clear();
+  }
 }

@@ -2,10 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
-import { DEPLOY_USER } from "../base.js";
 import { Lab } from "../lab.js";
-import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
-import { TestSite, explain, total } from "./harness.js";
+import { RootShells, TestSite, explain, total } from "./harness.js";
 
 const skip = labSkipReason();
 const HOSTS = ["db1", "db2", "db3", "web1"];
@@ -125,15 +123,8 @@ export default site({
 describe.skipIf(skip !== undefined)("runner semantics on real hosts", () => {
   const lab = Lab.fromFile();
   let site: TestSite;
-  const sessions = new Map<string, LabSsh>();
-  const sh = async (name: string, cmd: string) => {
-    let s = sessions.get(name);
-    if (!s) {
-      s = await labSsh({ host: lab.host(name).privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, name) });
-      sessions.set(name, s);
-    }
-    return (await s.exec(`sudo -n sh -c '${cmd.replace(/'/g, `'"'"'`)}'`)).stdout;
-  };
+  const root = new RootShells(lab);
+  const sh = (name: string, cmd: string) => root.run(name, cmd);
 
   beforeAll(async () => {
     await lab.up();
@@ -142,7 +133,7 @@ describe.skipIf(skip !== undefined)("runner semantics on real hosts", () => {
   });
   afterAll(async () => {
     for (const h of HOSTS) await sh(h, `rm -rf ${DIR}`).catch(() => "");
-    for (const s of sessions.values()) s.close();
+    root.close();
     site.remove();
   });
 
