@@ -4,6 +4,7 @@ import { ConfigError } from "../runner/errors.js";
 import type { TemplateRenderer } from "../runner/options.js";
 import { SiteError, VarsValidationError } from "../site/errors.js";
 import { TemplateError } from "../template/errors.js";
+import { type InventoryCommandOptions, inventoryCommand } from "./inventory-command.js";
 import { packageInfo } from "./package-info.js";
 import { type RunCommandOptions, runCommand } from "./run-command.js";
 import { type TemplateRenderOptions, renderTemplateCommand } from "./template-command.js";
@@ -41,6 +42,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("--known-hosts <file>", "an extra known_hosts file, consulted first (repeatable)", collect)
     .option("-K, --ask-become-pass", "ask for the sudo password used by become")
     .option("--no-typecheck", "skip type-checking the site before running it")
+    .option("--refresh-inventory", "ignore cached DigitalOcean answers and ask the API again")
     .action(async (site: string | undefined, opts: RunCommandOptions) => {
       if (!site) {
         program.outputHelp();
@@ -61,6 +63,23 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("--host <name>", "render as this inventory host: its vars, groups and hostvars")
     .action(async (template: string, opts: TemplateRenderOptions) => {
       process.stdout.write(await renderTemplateCommand(template, opts));
+    });
+
+  program
+    .command("inventory")
+    .description("show the inventory as a converge sees it: hosts, groups and variables (no host is contacted)")
+    .argument("[site]", "a site file: its inventory (unless -i) and the group_vars/host_vars beside it")
+    .option("-i, --inventory <path>", "inventory source: static YAML, digitalocean.yml, terraform.tfstate (repeatable)", collect)
+    .option("--list", "every group and host as JSON, ansible-inventory's shape (_meta.hostvars)")
+    .option("--graph [group]", "the group tree, from a group (default all)")
+    .option("--host <name>", "one host's variables, each with its precedence layer and source")
+    .option("-e, --extra-vars <vars>", "extra vars to show on top, with --host (repeatable)", collect)
+    .option("--refresh-inventory", "ignore cached DigitalOcean answers and ask the API again")
+    .action(async (site: string | undefined, opts: InventoryCommandOptions) => {
+      const notice = (line: string) => process.stderr.write(`${line}\n`);
+      const result = await inventoryCommand(site, opts, { onNotice: notice });
+      for (const w of result.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
+      process.stdout.write(result.output);
     });
   return program;
 }

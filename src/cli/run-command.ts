@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { loadInventory } from "../inventory/load.js";
-import { YamlInventorySource } from "../inventory/yaml-source.js";
+import { inventorySource } from "../inventory/source-factory.js";
+import { formatInventoryWarning } from "../inventory/warnings.js";
 import { JsonReporter } from "../report/json.js";
 import { ProgressLine } from "../report/progress.js";
 import { TerminalReporter } from "../report/terminal.js";
@@ -31,6 +32,7 @@ export interface RunCommandOptions {
   askBecomePass?: boolean;
   /** commander's --no-typecheck sets this false. */
   typecheck: boolean;
+  refreshInventory?: boolean;
 }
 
 const list = (s: string | undefined) => (s ? s.split(",").map((t) => t.trim()).filter(Boolean) : []);
@@ -42,7 +44,7 @@ export async function runCommand(siteFile: string, o: RunCommandOptions, templat
   const siteDir = dirname(resolve(siteFile));
   checkTemplates(site, siteDir);
   const sources = (o.inventory?.length ? o.inventory.map((i) => resolve(i)) : site.inventory.map((i) => resolve(siteDir, i))).map(
-    (path) => new YamlInventorySource(path),
+    (path) => inventorySource(path, { refresh: o.refreshInventory === true, onNotice: (line) => process.stderr.write(`${line}\n`) }),
   );
   const inventory = await loadInventory({ sources, siteDirs: [siteDir] });
   const ssh = defaultSshOptions();
@@ -77,6 +79,7 @@ export async function runCommand(siteFile: string, o: RunCommandOptions, templat
     json.handle(e);
     progress?.handle(e);
   };
+  for (const w of inventory.warnings) emit({ type: "warning", msg: formatInventoryWarning(w) });
   const result = await runSite(site, inventory, options, { siteDir, emit, templates });
   progress?.clear();
   terminal.recap(result.recap);

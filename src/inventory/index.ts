@@ -15,6 +15,23 @@ export {
   UnknownPatternNameError,
   VarsFileError,
 } from "./errors.js";
+export { DigitalOceanConfigSchema, type DigitalOceanConfig } from "./digitalocean-config.js";
+export { DigitalOceanInventorySource, dropletFacts, loadDigitalOceanInventory } from "./digitalocean-source.js";
+export {
+  DropletFactsSchema,
+  DropletGroupingSchema,
+  dropletHosts,
+  groupName,
+  HostAddressSchema,
+  KeyedGroupSchema,
+  type DropletEntry,
+  type DropletFacts,
+  type DropletGrouping,
+  type HostAddress,
+  type KeyedGroup,
+} from "./droplet-hosts.js";
+export { DropletHostError, DynamicInventoryError } from "./dynamic-errors.js";
+export type { DynamicSourceOptions } from "./dynamic-options.js";
 export { groupsOfHost, hostsOfGroup } from "./graph.js";
 export { loadInventory, type LoadInventoryOptions } from "./load.js";
 export { magicVars, MagicVarsSchema, type MagicVars } from "./magic.js";
@@ -42,7 +59,11 @@ export {
   type TrackedValue,
   type TrackedVars,
 } from "./provenance.js";
+export { inventorySource, loadInventoryFile, PLUGINS } from "./source-factory.js";
+export { loadTerraformConfig, loadTerraformState, TerraformConfigSchema, TerraformStateSource } from "./terraform-source.js";
+export { parseTerraformState, type TerraformState } from "./terraform-state.js";
 export { attachVarsDirs } from "./vars-dirs.js";
 export { parseVarsText, readVarsFile } from "./vars-file.js";
 export { parseYamlInventory, YamlInventorySource } from "./yaml-source.js";
 export { inventoryGraph, inventoryList } from "./views.js";
+export { formatInventoryWarning } from "./warnings.js";

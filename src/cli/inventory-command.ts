@@ -1,0 +1,77 @@
+import { dirname, resolve } from "node:path";
+import type { DynamicSourceOptions } from "../inventory/dynamic-options.js";
+import { indexInventory } from "../inventory/graph.js";
+import { loadInventory } from "../inventory/load.js";
+import type { Inventory } from "../inventory/model.js";
+import { resolveHostVars } from "../inventory/precedence.js";
+import { formatProvenance, trackVars } from "../inventory/provenance.js";
+import { inventorySource } from "../inventory/source-factory.js";
+import { inventoryGraph, inventoryList } from "../inventory/views.js";
+import { formatInventoryWarning } from "../inventory/warnings.js";
+import { ConfigError } from "../runner/errors.js";
+import { parseExtraVars } from "./extra-vars.js";
+import { loadSite } from "./load-site.js";
+
+export interface InventoryCommandOptions {
+  inventory?: string[];
+  list?: boolean;
+  /** commander gives `true` for a bare --graph, the group name when one follows. */
+  graph?: boolean | string;
+  host?: string;
+  extraVars?: string[];
+  refreshInventory?: boolean;
+}
+
+export interface InventoryCommandResult {
+  output: string;
+  warnings: string[];
+}
+
+/**
+ * `do-converge inventory`: the inventory as a converge would see it. With a site file, its
+ * `inventory:` list (unless -i replaces it) and the group_vars/ and host_vars/ beside it count,
+ * as they do in a run. Reads sources only; no host is contacted.
+ */
+export async function inventoryCommand(site: string | undefined, o: InventoryCommandOptions, dynamic: DynamicSourceOptions = {}): Promise<InventoryCommandResult> {
+  const modes = [o.list === true, o.graph !== undefined && o.graph !== false, o.host !== undefined].filter(Boolean).length;
+  if (modes !== 1) throw new ConfigError("inventory: choose exactly one of --list, --graph [GROUP], --host NAME");
+  const inv = await loadInventory(await sourcesOf(site, o, dynamic));
+  const warnings = inv.warnings.map(formatInventoryWarning);
+  if (o.list) return { output: `${JSON.stringify(inventoryList(inv), null, 2)}\n`, warnings };
+  if (o.host !== undefined) return { output: hostReport(inv, o.host, parseExtraVars(o.extraVars ?? [])), warnings };
+  const group = typeof o.graph === "string" ? o.graph : "all";
+  if (!indexInventory(inv).groups.has(group)) throw new ConfigError(`inventory --graph: no group named '${group}'`);
+  return { output: `${inventoryGraph(inv, group)}\n`, warnings };
+}
+
+async function sourcesOf(site: string | undefined, o: InventoryCommandOptions, dynamic: DynamicSourceOptions) {
+  const options: DynamicSourceOptions = { ...dynamic, ...(o.refreshInventory ? { refresh: true } : {}) };
+  if (o.inventory?.length) {
+    const siteDirs = site === undefined ? [] : [dirname(resolve(site))];
+    // Paths as typed, so messages and --host sources read the way the operator wrote them.
+    return { sources: o.inventory.map((i) => inventorySource(i, options)), siteDirs };
+  }
+  if (site === undefined) throw new ConfigError("inventory: name an inventory with -i PATH, or a site file whose inventory to show");
+  const siteDir = dirname(resolve(site));
+  const loaded = await loadSite(site);
+  if (loaded.inventory.length === 0) throw new ConfigError(`inventory: ${site} names no inventory; pass -i PATH`);
+  return { sources: loaded.inventory.map((i) => inventorySource(resolve(siteDir, i), options)), siteDirs: [siteDir] };
+}
+
+/**
+ * One line per variable, valid YAML: `name: <JSON value>  # <layer>: <where>`, sorted by name,
+ * so an operator sees both what a host gets and which file (or droplet) to change.
+ */
+function hostReport(inv: Inventory, host: string, extraVars: Record<string, unknown>): string {
+  const resolved = resolveHostVars(inv, host, { extraVars: trackVars(extraVars, { file: "--extra-vars" }) });
+  const names = Object.keys(resolved.values).sort();
+  const left = names.map((n) => `${n}: ${JSON.stringify(resolved.values[n]) ?? "null"}`);
+  const width = Math.min(60, Math.max(0, ...left.map((l) => l.length)));
+  const lines = names.map((n, i) => {
+    const p = resolved.provenance[n];
+    const where = p === undefined ? "" : `: ${formatProvenance(p)}`;
+    return `${(left[i] ?? "").padEnd(width)}  # ${resolved.layers[n] ?? "?"}${where}`;
+  });
+  const count = `${names.length} variable${names.length === 1 ? "" : "s"}`;
+  return `# ${host}: ${count}, each with the precedence layer and the place that set it\n${lines.join("\n")}\n`;
+}
