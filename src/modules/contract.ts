@@ -50,10 +50,18 @@ export interface ModuleDef<S extends z.ZodType, State, R> {
   /** The result when nothing had to change (or in check mode). */
   unchanged(args: z.output<S>, state: State): R;
   /**
-   * Why an applied result counts as a failure (a command's non-zero rc), or undefined. The
-   * task's `failedWhen` replaces this judgement; modules that fail outright throw ModuleError.
+   * Why a result counts as a failure (a command's non-zero rc, a uri status not accepted), or
+   * undefined; judged on applied and unchanged results alike, so it also covers what a probe did.
+   * The task's `failedWhen` replaces this judgement, and `until` retries it; modules that fail
+   * outright throw ModuleError.
    */
   failure?(result: R): string | undefined;
+  /**
+   * After apply: whether anything changed after all (default: yes). For modules that learn it
+   * only by acting: uri (a request is not a change, as in Ansible), get_url with force (the
+   * same bytes downloaded again). The task's `changedWhen` still overrides it.
+   */
+  changed?(result: R): boolean;
 }
 
 /** Declares a module with its types inferred from the schema. */

@@ -42,6 +42,8 @@ export class RemoteShell {
   private wake: () => void = () => undefined;
   private readonly nonce = randomBytes(12).toString("hex");
   private trace: ((command: string) => void) | undefined;
+  /** False while a task that hides its details (noLog) holds the shell. */
+  traced = true;
 
   private constructor(
     readonly host: string,
@@ -125,7 +127,7 @@ export class RemoteShell {
 
   private async runNow(command: string, opts: RunOptions): Promise<CommandResult> {
     if (this.dead) throw this.dead;
-    this.trace?.(command);
+    if (this.traced) this.trace?.(command);
     const mark = `__DCV_${this.nonce}_${++this.seq}`;
     let input = "</dev/null";
     let heredoc = "";

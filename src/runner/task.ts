@@ -39,7 +39,7 @@ function becomeUser(meta: boolean | string | undefined, inherited: string | unde
 
 /** "template /etc/haproxy/haproxy.cfg": a default task name from the module's main argument. */
 function defaultName(module: string, args: Record<string, unknown>): string {
-  const main = args.dest ?? args.path ?? args.name ?? args.cmd ?? (Array.isArray(args.argv) ? args.argv.join(" ") : undefined);
+  const main = args.dest ?? args.path ?? args.name ?? args.cmd ?? args.url ?? (Array.isArray(args.argv) ? args.argv.join(" ") : undefined);
   return typeof main === "string" ? `${module} ${main.length > 60 ? `${main.slice(0, 57)}...` : main}` : module;
 }
 
@@ -48,12 +48,18 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The host is gone (connect failed, shell or connection lost), as opposed to a task failing. */
+function isUnreachable(err: unknown): err is HostUnreachableError | RemoteShellError {
+  return err instanceof HostUnreachableError || (err instanceof RemoteShellError && !(err instanceof RemoteCommandError));
+}
+
 function judge<R>(rule: boolean | ((r: R) => boolean) | undefined, r: R): boolean | undefined {
   return rule === undefined ? undefined : typeof rule === "boolean" ? rule : rule(r);
 }
 
 interface Attempt {
   result: unknown;
+  /** What diff found; undefined once apply reported that nothing changed after all. */
   change: Change | undefined;
   failure: string | undefined;
 }
@@ -64,8 +70,10 @@ async function attempt(mod: AnyModule, ctx: ModuleContext, args: unknown, failed
   const applied = change !== undefined && !ctx.check;
   const result = applied ? await mod.apply(ctx, args, state, change) : mod.unchanged(args, state);
   const ruled = judge(failedWhen, result);
-  const failure = ruled === undefined ? (applied ? mod.failure?.(result) : undefined) : ruled ? "failedWhen matched" : undefined;
-  return { result, change, failure };
+  // Judged on unapplied results too: a probe can fail on its own (uri's GET answering 500).
+  const failure = ruled === undefined ? mod.failure?.(result) : ruled ? "failedWhen matched" : undefined;
+  const stillChanged = !applied || (mod.changed?.(result) ?? true);
+  return { result, change: stillChanged ? change : undefined, failure };
 }
 
 /**
@@ -78,7 +86,7 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
   env.checkAborted();
   const mod: AnyModule = modules[name];
   const argsRecord = (typeof rawArgs === "object" && rawArgs !== null ? rawArgs : {}) as Record<string, unknown>;
-  const task = meta.name ?? defaultName(name, argsRecord);
+  const task = meta.name ?? (meta.noLog ? name : defaultName(name, argsRecord));
   const tags = [...env.tags, ...(meta.tags ?? [])];
   if (!selectedByTags(tags, env.options.tags, env.options.skipTags)) {
     return { changed: false, failed: false, skipped: true, msg: "not selected by tags" } as TaskResult<R>;
@@ -99,7 +107,11 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
       ...(env.handler ? { handler: true } : {}),
       ...(meta.noLog ? { noLog: true } : {}),
       ...extra,
+      // noLog hides everything a task could say about its arguments or output, errors included.
+      ...(meta.noLog ? { summary: undefined, msg: extra.msg === undefined ? undefined : "(details hidden: noLog)" } : {}),
     };
+    if (e.summary === undefined) delete e.summary;
+    if (e.msg === undefined) delete e.msg;
     count(env.stats, status);
     env.emit(e);
     return e;
@@ -117,6 +129,8 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
   try {
     lease = await env.shellFor(target, becomeUser(meta.become, env.become));
     const sh = lease.sh;
+    // -vvv must not show the commands of a noLog task: they may carry what it hides.
+    sh.traced = !meta.noLog;
     const ctx: ModuleContext = {
       host: target,
       check,
@@ -128,7 +142,15 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
     const until = meta.until as ((r: unknown) => boolean) | undefined;
     const tries = 1 + (meta.retries ?? (until ? 3 : 0));
     for (let n = 1; ; n++) {
-      outcome = await attempt(mod, ctx, parsed.data, meta.failedWhen as TaskMeta<unknown>["failedWhen"]);
+      try {
+        outcome = await attempt(mod, ctx, parsed.data, meta.failedWhen as TaskMeta<unknown>["failedWhen"]);
+      } catch (err) {
+        // A module that failed outright (a download refused, a lock held) is retried like a
+        // failed result; a lost host is not.
+        if (isUnreachable(err) || n >= tries) throw err;
+        await sleep((meta.delay ?? 5) * 1000);
+        continue;
+      }
       const done = until ? !outcome.failure && until(outcome.result) : !outcome.failure;
       if (done || n >= tries) {
         if (until && !done && !outcome.failure) outcome.failure = `until did not hold after ${tries} attempts`;
@@ -137,7 +159,7 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
       await sleep((meta.delay ?? 5) * 1000);
     }
   } catch (err) {
-    if (err instanceof HostUnreachableError || (err instanceof RemoteShellError && !(err instanceof RemoteCommandError))) {
+    if (isUnreachable(err)) {
       const msg = err instanceof HostUnreachableError ? err.message : `connection lost: ${err.message}`;
       end("unreachable", { msg });
       throw err instanceof HostUnreachableError ? err : new HostUnreachableError(env.host, msg);
@@ -147,6 +169,7 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
     if (meta.ignoreErrors) return { changed: false, failed: true, skipped: false, msg } as TaskResult<R>;
     throw new TaskFailedError(env.host, task, msg, e);
   } finally {
+    if (lease) lease.sh.traced = true;
     lease?.release();
   }
 

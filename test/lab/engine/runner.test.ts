@@ -67,6 +67,8 @@ export default site({
           },
         );
         await h.shell({ cmd: "echo never-tagged > " + DIR + "/never-tag" }, { tags: ["never"] });
+        await h.shell({ cmd: "echo s3cr3t-value; echo s3cr3t-value >&2; exit 1" }, { noLog: true, ignoreErrors: true });
+        await h.copy({ dest: DIR + "/hidden", content: "s3cr3t-value\\n" }, { noLog: true });
         await h.shell({ cmd: "echo " + h.name + " > " + String(h.vars.local_dir) + "/from-" + h.name }, { delegateTo: "localhost", become: false });
       },
     }),
@@ -150,14 +152,18 @@ describe.skipIf(skip !== undefined)("runner semantics on real hosts", () => {
   });
 
   it("runOnce, register, changedWhen, failedWhen, ignoreErrors, retries/until, block/rescue/always, never, delegate to localhost", async () => {
-    const r = await site.converge(["-e", `local_dir=${site.dir}`], { site: "features.ts" });
+    const r = await site.converge(["-e", `local_dir=${site.dir}`, "-vvv", "--diff"], { site: "features.ts" });
     expect(r.code, explain(r)).toBe(0);
+    // noLog hides output, errors, diffs and the commands themselves, even at -vvv.
+    expect(r.stdout).not.toContain("s3cr3t");
+    expect(JSON.stringify(r.report)).not.toContain("s3cr3t");
+    expect(r.stdout).toContain("(details hidden: noLog)");
     expect((await sh("db1", `cat ${DIR}/once.log`)).trim().split("\n")).toHaveLength(1);
     for (const h of HOSTS) {
       expect(await sh(h, `cat ${DIR}/block-${h}; ls ${DIR}/never-${h} 2>/dev/null || echo none`)).toBe("in-block\nrescued\nalways\nnone\n");
       expect(await sh(h, `wc -l < ${DIR}/tries-${h}`)).toBe("3\n");
       expect(r.report?.recap[h]?.rescued).toBe(1);
-      expect(r.report?.recap[h]?.ignored).toBe(1);
+      expect(r.report?.recap[h]?.ignored).toBe(2); // exit 1, and the noLog exit 1
       expect(r.report?.recap[h]?.failed).toBe(0);
     }
     expect(await sh("db1", `ls ${DIR}/never-tag 2>/dev/null || echo none`)).toBe("none\n");

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
 import { Lab } from "../lab.js";
-import { TestSite, explain } from "./harness.js";
+import { RootShells, TestSite, explain } from "./harness.js";
 
 const skip = labSkipReason();
 const HOSTS = ["lb1", "lb2", "spare1"];
@@ -41,6 +41,9 @@ describe.skipIf(skip !== undefined)("a host that loses power in the middle of a 
   afterAll(async () => {
     site.remove();
     await lab.up(); // boots a fresh spare1 in place of the dead one
+    const root = new RootShells(lab);
+    for (const h of ["lb1", "lb2"]) await root.run(h, `rm -rf ${DIR}`);
+    root.close();
   });
 
   it("the others finish, the recap says unreachable, exit 4, and no file is half-written", async () => {
