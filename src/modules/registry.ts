@@ -1,13 +1,26 @@
+import { apt } from "./apt.js";
+import { apt_repository, apt_signing_key } from "./apt-repository.js";
+import { unarchive } from "./archives.js";
+import { authorized_key } from "./authorized-key.js";
 import { command, shell } from "./command.js";
+import { debconf } from "./debconf.js";
+import { blockinfile, lineinfile } from "./lines.js";
+import { sysctl } from "./sysctl.js";
+import { wait_for } from "./wait-for.js";
 import type { ModuleDef } from "./contract.js";
+import { get_url } from "./downloads.js";
 import { copy, file, stat, template } from "./files.js";
+import { mysql_db, mysql_query, mysql_user } from "./mysql.js";
+import { systemd } from "./systemd.js";
+import { uri } from "./uri.js";
+import { group, user } from "./users.js";
 
 /**
  * Every module the host context offers, by method name. The `h.<name>(args, meta)` methods and
  * their argument and result types are derived from this object: adding a module here is all it
  * takes to expose it, typed.
  */
-export const modules = { file, copy, template, stat, command, shell } as const;
+export const modules = { file, copy, template, stat, command, shell, apt, apt_repository, apt_signing_key, systemd, mysql_db, mysql_user, mysql_query, group, user, authorized_key, get_url, unarchive, uri, lineinfile, blockinfile, sysctl, wait_for, debconf } as const;
 
 export type Modules = typeof modules;
 export type ModuleName = keyof Modules;

@@ -1,0 +1,290 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { formatMode, putFile, sameMode } from "../remote/files.js";
+import { shellQuote } from "../remote/quote.js";
+import type { RemoteShell } from "../remote/shell.js";
+import { updateCache } from "./apt-cache.js";
+import { editListFile, formatOneLine, isArmoredKey, parseOneLine, renderDeb822, suggestFilename } from "./apt-sources.js";
+import { AbsPath, Mode } from "./args.js";
+import { type Change, type ModuleContext, ModuleError, type TextDiff, defineModule } from "./contract.js";
+
+// apt_repository (a deb822 .sources file, or a line in a one-line .list file) and
+// apt_signing_key (a keyring file in /etc/apt/keyrings for Signed-By). The modern Debian way:
+// one key per repository, referenced by path, never apt-key's global trust.
+
+const SOURCES_DIR = "/etc/apt/sources.list.d";
+
+/** A file name without directory or extension. */
+const BaseName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a file name (letters, digits, _ . -) without directory or extension");
+
+const Words = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .transform((v) => (Array.isArray(v) ? v : v.trim().split(/\s+/)));
+
+/** The current file, with attributes and text, in one round trip. */
+interface SmallFile {
+  exists: boolean;
+  mode?: string;
+  content: Buffer;
+}
+
+async function readSmallFile(sh: RemoteShell, path: string, extra = ""): Promise<{ file: SmallFile; extra: string }> {
+  const r = await sh.run(`p=${shellQuote(path)}
+if [ -f "$p" ]; then printf 'file %s\\n' "$(stat -c %a "$p")"; base64 -w0 < "$p" || exit 1; echo; else echo absent; echo; fi
+${extra}
+true`);
+  if (r.rc !== 0) throw new ModuleError(`cannot read ${path}: ${r.stderr.trim()}`);
+  const [head = "", b64 = "", ...rest] = r.stdout.split("\n");
+  const file: SmallFile = head.startsWith("file ") ? { exists: true, mode: head.slice(5), content: Buffer.from(b64, "base64") } : { exists: false, content: Buffer.alloc(0) };
+  return { file, extra: rest.join("\n") };
+}
+
+const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
+
+/** Summary and diff for one owned file going from `file` to `want` (undefined: removed). */
+function fileChange(path: string, file: SmallFile, want: Buffer | undefined, mode: string, text: (b: Buffer) => string): Change | undefined {
+  if (want === undefined) return file.exists ? { summary: `remove ${path}`, diffs: [{ label: path, before: text(file.content), after: "" }] } : undefined;
+  const contentDiffers = !file.exists || sha(file.content) !== sha(want);
+  const modeDiffers = file.exists && file.mode !== undefined && !sameMode(file.mode, mode);
+  if (!contentDiffers && !modeDiffers) return undefined;
+  const diffs: TextDiff[] = [];
+  if (contentDiffers) diffs.push({ label: path, before: file.exists ? text(file.content) : "", after: text(want) });
+  if (modeDiffers) diffs.push({ label: `${path} (attributes)`, before: `mode: ${formatMode(file.mode ?? "0")}\n`, after: `mode: ${formatMode(mode)}\n` });
+  const summary = !file.exists ? `create ${path}` : [...(contentDiffers ? ["content"] : []), ...(modeDiffers ? [`mode ${formatMode(file.mode ?? "0")} -> ${formatMode(mode)}`] : [])].join(", ");
+  return { summary, diffs };
+}
+
+/** Writes (or removes) the file; only the mode when the content is already right. */
+async function writeOwned(sh: RemoteShell, path: string, file: SmallFile, want: Buffer | undefined, mode: string, validate?: string): Promise<void> {
+  if (want === undefined) {
+    const r = await sh.run(`rm -f -- ${shellQuote(path)}`);
+    if (r.rc !== 0) throw new ModuleError(`cannot remove ${path}: ${r.stderr.trim()}`);
+    return;
+  }
+  if (file.exists && sha(file.content) === sha(want)) {
+    const r = await sh.run(`chmod ${shellQuote(mode)} ${shellQuote(path)}`);
+    if (r.rc !== 0) throw new ModuleError(`cannot chmod ${path}: ${r.stderr.trim()}`);
+    return;
+  }
+  await putFile(sh, path, want, { mode, ...(validate ? { validate } : {}) });
+}
+
+/**
+ * Lets apt itself parse a sources file before it goes live: a broken file in sources.list.d
+ * stops every later apt run on the host. apt picks the format by extension, so the temporary
+ * file is checked under a proper name; --print-uris takes no lock and fetches nothing.
+ */
+function sourcesValidator(ext: "sources" | "list"): string {
+  return `d=$(mktemp -d) && cp %s "$d/check.${ext}" && apt-get -o Dir::Etc::SourceList="$d/check.${ext}" -o Dir::Etc::SourceParts="$d/none" --print-uris update >/dev/null; rc=$?; rm -rf "$d"; [ $rc -eq 0 ]`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// apt_repository
+
+const RepoArgs = z
+  .strictObject({
+    /** deb822 form: writes /etc/apt/sources.list.d/<name>.sources (Ansible's deb822_repository). */
+    name: BaseName.optional(),
+    types: z
+      .union([z.enum(["deb", "deb-src"]), z.array(z.enum(["deb", "deb-src"])).min(1)])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .default(["deb"]),
+    uris: Words.optional(),
+    suites: Words.optional(),
+    components: Words.optional(),
+    /** A keyring path on the host (see apt_signing_key), or an ASCII-armored key to embed. */
+    signed_by: z.string().min(1).optional(),
+    architectures: Words.optional(),
+    trusted: z.boolean().optional(),
+    enabled: z.boolean().optional(),
+    /** One-line form: a `deb [options] URI SUITE COMPONENT...` line in a .list file (Ansible's apt_repository). */
+    repo: z.string().min(1).optional(),
+    /** One-line form: the .list file's name without extension; derived from the URI when absent. */
+    filename: BaseName.optional(),
+    state: z.enum(["present", "absent"]).default("present"),
+    /** Run `apt-get update` after a change (Ansible's default); a failing update reverts the change. */
+    update_cache: z.boolean().default(true),
+    mode: Mode.default("0644"),
+    lock_timeout: z.number().int().min(0).default(60),
+    update_cache_retries: z.number().int().min(0).default(5),
+  })
+  .superRefine((a, ctx) => {
+    const issue = (message: string, path: string) => ctx.addIssue({ code: "custom", message, path: [path] });
+    if ((a.name === undefined) === (a.repo === undefined)) return issue("give exactly one of name (deb822 .sources) and repo (one-line .list)", "name");
+    if (a.repo !== undefined) {
+      for (const k of ["uris", "suites", "components", "signed_by", "architectures", "trusted", "enabled"] as const) {
+        if (a[k] !== undefined) issue(`${k} belongs to the deb822 form (name); put options in the repo line`, k);
+      }
+      try {
+        parseOneLine(a.repo);
+      } catch (err) {
+        issue(err instanceof Error ? err.message : String(err), "repo");
+      }
+      return;
+    }
+    if (a.filename !== undefined) issue("filename belongs to the one-line form (repo); the deb822 file is named by name", "filename");
+    if (a.state === "absent") return;
+    if (!a.uris) issue("state=present needs uris", "uris");
+    if (!a.suites) issue("state=present needs suites", "suites");
+    const flat = a.suites?.some((s) => s.endsWith("/")) ?? false;
+    if (flat && a.components) issue("a flat repository (suite ending in /) takes no components", "components");
+    if (!flat && a.suites && !a.components) issue("suites need components (e.g. main)", "components");
+    if (a.signed_by && !isArmoredKey(a.signed_by) && !a.signed_by.startsWith("/")) issue("signed_by is an absolute keyring path or an ASCII-armored public key", "signed_by");
+  });
+
+type RepoArgs = z.output<typeof RepoArgs>;
+
+export interface RepoState {
+  path: string;
+  file: SmallFile;
+  /** The wanted content; undefined when the file should not exist. */
+  want: Buffer | undefined;
+  /** signed_by names a keyring file the host does not have. */
+  keyMissing: boolean;
+}
+
+export interface RepoResult {
+  path: string;
+  /** The source as written: the deb822 file's text or the one-line source. */
+  repo: string;
+  cache_updated: boolean;
+}
+
+function repoPath(a: RepoArgs): string {
+  if (a.name !== undefined) return `${SOURCES_DIR}/${a.name}.sources`;
+  const line = parseOneLine(a.repo ?? "");
+  return `${SOURCES_DIR}/${a.filename ?? suggestFilename(line)}.list`;
+}
+
+export const apt_repository = defineModule({
+  name: "apt_repository",
+  args: RepoArgs,
+  async probe(ctx, a): Promise<RepoState> {
+    const path = repoPath(a);
+    const keyPath = a.signed_by && !isArmoredKey(a.signed_by) && a.state === "present" ? a.signed_by : undefined;
+    const { file, extra } = await readSmallFile(ctx.sh, path, keyPath ? `[ -r ${shellQuote(keyPath)} ] && echo key-ok || echo key-missing` : "");
+    let want: Buffer | undefined;
+    if (a.name !== undefined) {
+      want =
+        a.state === "absent"
+          ? undefined
+          : Buffer.from(
+              renderDeb822({
+                types: a.types,
+                uris: a.uris ?? [],
+                suites: a.suites ?? [],
+                components: a.components ?? [],
+                signedBy: a.signed_by,
+                architectures: a.architectures,
+                trusted: a.trusted,
+                enabled: a.enabled,
+              }),
+            );
+    } else {
+      const edited = editListFile(file.content.toString("utf8"), parseOneLine(a.repo ?? ""), a.state === "present");
+      want = edited === undefined ? undefined : Buffer.from(edited);
+    }
+    return { path, file, want, keyMissing: extra.includes("key-missing") };
+  },
+  diff(a, st, ctx) {
+    // In check mode the key may be one an earlier (also unapplied) task would write.
+    if (st.keyMissing && !ctx.check) throw new ModuleError(`signed_by ${a.signed_by} does not exist on the host (write it first, e.g. with apt_signing_key)`);
+    return fileChange(st.path, st.file, st.want, a.mode, (b) => b.toString("utf8"));
+  },
+  async apply(ctx, a, st): Promise<RepoResult> {
+    const ext = a.name !== undefined ? "sources" : "list";
+    await writeOwned(ctx.sh, st.path, st.file, st.want, a.mode, sourcesValidator(ext));
+    const contentChanged = st.want === undefined || !st.file.exists || sha(st.file.content) !== sha(st.want);
+    let updated = false;
+    if (a.update_cache && contentChanged) {
+      try {
+        await updateCache(ctx.sh, { lockTimeout: a.lock_timeout, retries: a.update_cache_retries });
+        updated = true;
+      } catch (err) {
+        // Like Ansible: a source apt cannot use does not stay behind to break every later run.
+        await writeOwned(ctx.sh, st.path, { exists: st.want !== undefined, content: st.want ?? Buffer.alloc(0) }, st.file.exists ? st.file.content : undefined, st.file.mode ?? a.mode);
+        throw new ModuleError(`${err instanceof Error ? err.message : String(err)} (${st.path} was put back as it was)`, err instanceof ModuleError ? err.details : {});
+      }
+    }
+    return { path: st.path, repo: repoText(a, st), cache_updated: updated };
+  },
+  unchanged(a, st): RepoResult {
+    return { path: st.path, repo: repoText(a, st), cache_updated: false };
+  },
+});
+
+function repoText(a: RepoArgs, st: RepoState): string {
+  return a.repo !== undefined ? formatOneLine(parseOneLine(a.repo)) : (st.want ?? st.file.content).toString("utf8");
+}
+
+// ---------------------------------------------------------------------------------------------
+// apt_signing_key
+
+const KeyArgs = z
+  .strictObject({
+    /** The keyring's file name: <dir>/<name>.asc (armored) or .gpg (binary). */
+    name: BaseName,
+    /** The public key, ASCII-armored. */
+    content: z.string().min(1).optional(),
+    /** A public key file of the site or role on the control node (armored or binary). */
+    src: z.string().min(1).optional(),
+    state: z.enum(["present", "absent"]).default("present"),
+    dir: AbsPath.default("/etc/apt/keyrings"),
+    mode: Mode.default("0644"),
+  })
+  .refine((a) => a.state === "absent" || (a.content === undefined) !== (a.src === undefined), { message: "give exactly one of content and src" });
+
+type KeyArgs = z.output<typeof KeyArgs>;
+
+/** An OpenPGP public key's kind by its first bytes, so the file gets the extension apt expects. */
+export function keyFormat(key: Buffer): "asc" | "gpg" {
+  const text = key.subarray(0, 4096).toString("latin1");
+  if (text.includes("-----BEGIN PGP PRIVATE KEY BLOCK-----")) throw new ModuleError("this is a private key: apt needs only the public key");
+  if (text.includes("-----BEGIN PGP PUBLIC KEY BLOCK-----")) return "asc";
+  const b = key[0] ?? 0;
+  // Packet tag 6 (public key): old format 0b10_0110_xx, new format 0b11_000110.
+  if ((b & 0xfc) === 0x98 || b === 0xc6) return "gpg";
+  throw new ModuleError("not an OpenPGP public key (neither ASCII-armored nor a binary keyring)");
+}
+
+export interface KeyState {
+  path: string;
+  /** The other extension's file, left from an earlier format: removed on absent. */
+  others: string[];
+  file: SmallFile;
+  key: Buffer | undefined;
+}
+
+export interface KeyResult {
+  path: string;
+}
+
+export const apt_signing_key = defineModule({
+  name: "apt_signing_key",
+  args: KeyArgs,
+  async probe(ctx, a: KeyArgs): Promise<KeyState> {
+    const key = a.state === "absent" ? undefined : a.content !== undefined ? Buffer.from(a.content) : ctx.readControlFile(a.src ?? "");
+    const ext = key ? keyFormat(key) : "asc";
+    const path = `${a.dir}/${a.name}.${ext}`;
+    const other = `${a.dir}/${a.name}.${ext === "asc" ? "gpg" : "asc"}`;
+    const { file, extra } = await readSmallFile(ctx.sh, path, `[ -e ${shellQuote(other)} ] && echo other`);
+    return { path, others: a.state === "absent" && extra.includes("other") ? [other] : [], file, key };
+  },
+  diff(a, st) {
+    const text = (b: Buffer) => (st.path.endsWith(".asc") ? b.toString("utf8") : `(binary keyring, sha256 ${sha(b)})\n`);
+    const change = fileChange(st.path, st.file, st.key, a.mode, text);
+    if (!st.others.length) return change;
+    const summary = [change?.summary, `remove ${st.others.join(", ")}`].filter(Boolean).join("; ");
+    return { summary, diffs: change?.diffs ?? [] };
+  },
+  async apply(ctx, a, st): Promise<KeyResult> {
+    if (st.key) {
+      const r = await ctx.sh.run(`mkdir -p -m 0755 ${shellQuote(a.dir)}`);
+      if (r.rc !== 0) throw new ModuleError(`cannot create ${a.dir}: ${r.stderr.trim()}`);
+    }
+    await writeOwned(ctx.sh, st.path, st.file, st.key, a.mode);
+    for (const o of st.others) await writeOwned(ctx.sh, o, { exists: true, content: Buffer.alloc(0) }, undefined, a.mode);
+    return { path: st.path };
+  },
+  unchanged: (_a, st): KeyResult => ({ path: st.path }),
+});

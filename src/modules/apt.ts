@@ -1,0 +1,242 @@
+import { z } from "zod";
+import { shellJoin, shellQuote } from "../remote/quote.js";
+import { CACHE_PROBE, type CacheState, aptErrors, cacheStaleReason, parseCacheLine, updateCache } from "./apt-cache.js";
+import {
+  DPKG_FORMAT,
+  type PkgAction,
+  type PkgSpec,
+  type PkgStatus,
+  type Plan,
+  type SimStep,
+  packagesDiff,
+  parseDpkgQuery,
+  parsePolicy,
+  parseSimulation,
+  parseSpec,
+  planPackages,
+  summarize,
+} from "./apt-plan.js";
+import { type Change, type ModuleContext, ModuleError, defineModule } from "./contract.js";
+
+// apt: packages in one apt-get transaction per task, Ansible's apt module as the yardstick.
+//
+// Default install_recommends=false (Ansible follows the host's apt config, which on Debian says
+// true): a role should get exactly the packages it names and their dependencies, the same on
+// every host whatever its apt.conf says. Recommends pull in daemons and alternatives a role did
+// not ask for (REFERENCE-SITE-NOTES 7 shows how an unasked-for apache2 fights nginx for port 80).
+// Set install_recommends: true to get them.
+
+const Names = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter(Boolean));
+
+const AptArgs = z
+  .strictObject({
+    /** Package names: `name`, `name:arch`, `name=version`; a list, or a comma-separated string. */
+    name: Names.optional(),
+    state: z.enum(["present", "absent", "latest"]).default("present"),
+    /**
+     * Run `apt-get update` first: every time (and every time reported as a change, where Ansible
+     * says ok when packages are named), unless cache_valid_time says the lists are fresh.
+     */
+    update_cache: z.boolean().optional(),
+    /** Seconds the lists stay fresh; setting it implies update_cache. */
+    cache_valid_time: z.number().int().min(0).optional(),
+    /** With state=absent: remove configuration files too (also of packages already removed). */
+    purge: z.boolean().default(false),
+    install_recommends: z.boolean().default(false),
+    /** apt's -t: prefer versions from this release (e.g. bookworm-backports). */
+    default_release: z.string().min(1).optional(),
+    allow_downgrade: z.boolean().default(false),
+    allow_change_held_packages: z.boolean().default(false),
+    /** dpkg options, comma-separated, each passed as -o Dpkg::Options::=--OPTION. */
+    dpkg_options: z.string().default("force-confdef,force-confold"),
+    /** Seconds to wait for another apt/dpkg run's lock before failing. */
+    lock_timeout: z.number().int().min(0).default(60),
+    /** Further attempts when `apt-get update` fails to download. */
+    update_cache_retries: z.number().int().min(0).default(5),
+  })
+  .refine((a) => (a.name?.length ?? 0) > 0 || a.update_cache === true || a.cache_valid_time !== undefined, {
+    message: "give name, or update_cache / cache_valid_time",
+  })
+  .superRefine((a, ctx) => {
+    for (const n of a.name ?? []) {
+      try {
+        const s = parseSpec(n);
+        if (s.version && a.state === "latest") ctx.addIssue({ code: "custom", path: ["name"], message: `${n}: a version pin contradicts state=latest` });
+      } catch (err) {
+        ctx.addIssue({ code: "custom", path: ["name"], message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  });
+
+type AptArgs = z.output<typeof AptArgs>;
+
+export interface AptState {
+  specs: PkgSpec[];
+  /** Why `apt-get update` must run first; undefined when it need not. */
+  stale?: string;
+  cache?: CacheState;
+  dpkg: PkgStatus[];
+  plan: Plan;
+  /** apt-get -s's view of the transaction (check mode and --diff only). */
+  sim?: SimStep[];
+}
+
+export interface AptResult {
+  cache_updated: boolean;
+  /** Epoch seconds of the update, when one ran. */
+  cache_update_time?: number;
+  /** What was done (or, in check mode, would be done), per named package. */
+  actions: PkgAction[];
+  /** Installed version of each named package afterwards; null when not installed. */
+  packages: Record<string, string | null>;
+  stdout?: string;
+  stderr?: string;
+}
+
+const SECTION = "@@dcv-apt ";
+
+function sections(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let name = "";
+  let buf: string[] = [];
+  for (const line of text.split("\n")) {
+    if (line.startsWith(SECTION)) {
+      out.set(name, buf.join("\n"));
+      name = line.slice(SECTION.length).trim();
+      buf = [];
+    } else buf.push(line);
+  }
+  out.set(name, buf.join("\n"));
+  return out;
+}
+
+const wantsUpdate = (a: AptArgs) => a.update_cache ?? a.cache_valid_time !== undefined;
+
+/** dpkg-query for the named packages, plus which of them installed packages provide (virtuals). */
+function statusScript(specs: PkgSpec[]): string {
+  const names = [...new Set(specs.map((s) => (s.arch ? `${s.name}:${s.arch}` : s.name)))];
+  const bare = [...new Set(specs.map((s) => s.name))].join(" ");
+  return `echo '${SECTION}dpkg'
+dpkg-query -W -f='${DPKG_FORMAT}' ${shellJoin(names)} 2>/dev/null
+echo '${SECTION}provides'
+dpkg-query -W -f='\${db:Status-Abbrev}\\t\${Package}\\t\${Provides}\\n' 2>/dev/null | awk -F'\\t' -v want=${shellQuote(bare)} '
+BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) W[w[i]] = 1 }
+$1 ~ /^[ih]i/ && $3 != "" { m = split($3, p, /, */); for (i = 1; i <= m; i++) { sub(/ .*/, "", p[i]); sub(/:.*/, "", p[i]); if (p[i] in W) print p[i] } }'`;
+}
+
+function releaseOpt(a: AptArgs): string {
+  return a.default_release ? ` -o APT::Default-Release=${shellQuote(a.default_release)}` : "";
+}
+
+function policyScript(a: AptArgs, specs: PkgSpec[]): string {
+  return `echo '${SECTION}policy'\napt-cache${releaseOpt(a)} policy ${shellJoin(specs.map((s) => (s.arch ? `${s.name}:${s.arch}` : s.name)))}`;
+}
+
+/** apt-get's options for a real or simulated transaction. */
+function aptGetOptions(a: AptArgs): string {
+  const dpkg = a.dpkg_options
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((o) => ` -o Dpkg::Options::=${shellQuote(`--${o.replace(/^--/, "")}`)}`)
+    .join("");
+  return (
+    `-q -y -o DPkg::Lock::Timeout=${a.lock_timeout}${dpkg} -o APT::Install-Recommends=${a.install_recommends ? "true" : "false"}` +
+    `${releaseOpt(a)}${a.allow_downgrade ? " --allow-downgrades" : ""}${a.allow_change_held_packages ? " --allow-change-held-packages" : ""}`
+  );
+}
+
+function transaction(a: AptArgs, plan: Plan, simulate: boolean): string {
+  const sim = simulate ? " -s" : "";
+  if (plan.install.length) return `apt-get${sim} ${aptGetOptions(a)} install ${shellJoin(plan.install)}`;
+  return `apt-get${sim} ${aptGetOptions(a)} ${a.purge ? "purge" : "remove"} ${shellJoin(plan.remove)}`;
+}
+
+const ENV = "export DEBIAN_FRONTEND=noninteractive APT_LISTCHANGES_FRONTEND=none NEEDRESTART_MODE=a";
+
+interface Probed {
+  dpkg: PkgStatus[];
+  provided: Set<string>;
+  cache?: CacheState;
+  plan: Plan;
+}
+
+/** One round trip: cache age (when an update may be due), package status, policy for latest. */
+async function probeOnce(ctx: ModuleContext, a: AptArgs, specs: PkgSpec[], withCache: boolean): Promise<Probed> {
+  const parts: string[] = [];
+  if (withCache) parts.push(`echo '${SECTION}cache'`, CACHE_PROBE);
+  if (specs.length) parts.push(statusScript(specs));
+  if (specs.length && a.state === "latest") parts.push(policyScript(a, specs));
+  const r = await ctx.sh.run(parts.join("\n"));
+  const s = sections(r.stdout);
+  if (a.state === "latest" && specs.length && !s.has("policy")) throw new ModuleError(`cannot read apt's package policy: ${r.stderr.trim()}`);
+  const dpkg = parseDpkgQuery(s.get("dpkg") ?? "");
+  const provided = new Set((s.get("provides") ?? "").split("\n").filter(Boolean));
+  const policy = a.state === "latest" ? parsePolicy(s.get("policy") ?? "") : undefined;
+  const plan = planPackages({ specs, state: a.state, purge: a.purge, dpkg, provided, ...(policy ? { policy } : {}) });
+  return { dpkg, provided, plan, ...(withCache ? { cache: parseCacheLine(s.get("cache") ?? "") } : {}) };
+}
+
+function installedVersions(specs: PkgSpec[], dpkg: PkgStatus[]): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const s of specs) out[s.name] = dpkg.find((p) => p.name === s.name && p.status === "installed" && (!s.arch || p.arch === s.arch || p.arch === "all"))?.version ?? null;
+  return out;
+}
+
+const hasWork = (p: Plan) => p.install.length > 0 || p.remove.length > 0;
+
+export const apt = defineModule({
+  name: "apt",
+  args: AptArgs,
+  async probe(ctx, a): Promise<AptState> {
+    const specs = (a.name ?? []).map(parseSpec);
+    const p = await probeOnce(ctx, a, specs, wantsUpdate(a));
+    const stale = p.cache ? cacheStaleReason(p.cache, a.cache_valid_time) : undefined;
+    const state: AptState = { specs, dpkg: p.dpkg, plan: p.plan, ...(p.cache ? { cache: p.cache } : {}), ...(stale ? { stale } : {}) };
+    if (hasWork(p.plan) && (ctx.check || ctx.wantDiff)) {
+      // Read-only: apt-get -s takes no lock and shows the dependencies the transaction pulls in.
+      const r = await ctx.sh.run(`${ENV}\n${transaction(a, p.plan, true)}`);
+      if (r.rc === 0) state.sim = parseSimulation(r.stdout);
+      // With an update still to come, the stale lists may not know the package yet.
+      else if (!stale) throw new ModuleError(`apt-get cannot do this: ${aptErrors(`${r.stdout}\n${r.stderr}`)}`, r);
+    }
+    return state;
+  },
+  diff(a, st): Change | undefined {
+    const parts: string[] = [];
+    if (st.stale) parts.push(`update cache (${st.stale})`);
+    if (hasWork(st.plan)) parts.push(summarize(st.plan.actions, st.sim));
+    if (!parts.length) return undefined;
+    const diffs = hasWork(st.plan) ? [{ label: "packages", ...packagesDiff(st.plan.actions, st.sim) }] : [];
+    return { summary: parts.join("; "), diffs };
+  },
+  async apply(ctx, a, st): Promise<AptResult> {
+    let plan = st.plan;
+    let updated: { stdout: string; time: number } | undefined;
+    if (st.stale) {
+      updated = await updateCache(ctx.sh, { lockTimeout: a.lock_timeout, retries: a.update_cache_retries });
+      // Fresh lists can bring new candidates: what "latest" means is decided again.
+      if (a.state === "latest" && st.specs.length) plan = (await probeOnce(ctx, a, st.specs, false)).plan;
+    }
+    const result: AptResult = {
+      cache_updated: updated !== undefined,
+      ...(updated ? { cache_update_time: updated.time } : {}),
+      actions: plan.actions,
+      packages: installedVersions(st.specs, st.dpkg),
+    };
+    if (!hasWork(plan)) return result;
+    const names = [...new Set(st.specs.map((s) => (s.arch ? `${s.name}:${s.arch}` : s.name)))];
+    const r = await ctx.sh.run(
+      `${ENV}\n${transaction(a, plan, false)}\nrc=$?\necho '${SECTION}after'\ndpkg-query -W -f='${DPKG_FORMAT}' ${shellJoin(names)} 2>/dev/null\nexit $rc`,
+    );
+    const s = sections(r.stdout);
+    const stdout = s.get("") ?? "";
+    if (r.rc !== 0) throw new ModuleError(`apt-get failed (rc ${r.rc}): ${aptErrors(`${stdout}\n${r.stderr}`)}`, { rc: r.rc, stdout, stderr: r.stderr });
+    return { ...result, packages: installedVersions(st.specs, parseDpkgQuery(s.get("after") ?? "")), stdout, stderr: r.stderr };
+  },
+  unchanged(_a, st): AptResult {
+    return { cache_updated: false, actions: st.plan.actions, packages: installedVersions(st.specs, st.dpkg) };
+  },
+});

@@ -1,0 +1,243 @@
+import { createHash } from "node:crypto";
+import { basename } from "node:path";
+import { z } from "zod";
+import { shellQuote } from "../remote/quote.js";
+import { SEP, parseSections } from "./account-state.js";
+import { AbsPath, Mode, Owner } from "./args.js";
+import { type Change, type ModuleContext, ModuleError, defineModule } from "./contract.js";
+
+// unarchive, with idempotence by a marker file instead of Ansible's per-member comparison:
+// after unpacking, DEST/.do-converge-unarchive-<archive name> records the archive's sha256 on
+// its first line and, one per line, the paths the archive put into dest. The probe (one round
+// trip) compares the sha256 and checks that those paths still exist with the wanted owner,
+// group and mode. So: a new or changed archive is unpacked; an unchanged one is neither copied
+// nor unpacked; deleted members bring a re-unpack; wrong owner/group/mode are fixed in place.
+// Not detected: a member's content edited by hand (Ansible's tar --diff would see it).
+
+export type ArchiveFormat = "tar" | "tar.gz" | "tar.xz" | "tar.bz2" | "zip";
+
+/** The format by the archive's file name, as the operator named it. */
+export function archiveFormat(name: string): ArchiveFormat | undefined {
+  const n = name.toLowerCase();
+  if (/\.(tar\.gz|tgz)$/.test(n)) return "tar.gz";
+  if (/\.(tar\.xz|txz)$/.test(n)) return "tar.xz";
+  if (/\.(tar\.bz2|tbz2?)$/.test(n)) return "tar.bz2";
+  if (n.endsWith(".tar")) return "tar";
+  if (n.endsWith(".zip")) return "zip";
+  return undefined;
+}
+
+/** The host command each format needs beyond tar, and the Debian package that has it. */
+const TOOL: Partial<Record<ArchiveFormat, { cmd: string; pkg: string }>> = {
+  "tar.xz": { cmd: "xz", pkg: "xz-utils" },
+  "tar.bz2": { cmd: "bzip2", pkg: "bzip2" },
+  zip: { cmd: "unzip", pkg: "unzip" },
+};
+
+/**
+ * The paths (relative to dest) an archive listing puts into dest after stripping `strip`
+ * leading components, in listing order without duplicates. Entries that strip to nothing, and
+ * names tar would refuse (..), are left out. Pure.
+ */
+export function manifestFromListing(listing: string, strip: number): string[] {
+  const out = new Set<string>();
+  for (const line of listing.split("\n")) {
+    const parts = line.split("/").filter((p) => p !== "" && p !== ".");
+    if (parts.length <= strip || parts.includes("..")) continue;
+    out.add(parts.slice(strip).join("/"));
+  }
+  return [...out];
+}
+
+const Args = z
+  .strictObject({
+    /** A file of the site or role (files/), or with remote_src a path on the host. */
+    src: z.string().min(1),
+    /** An existing directory. */
+    dest: AbsPath,
+    remote_src: z.boolean().default(false),
+    /** Skip entirely when this path exists. */
+    creates: AbsPath.optional(),
+    /** Drop this many leading path components of every member (tar --strip-components). */
+    strip_components: z.number().int().min(0).default(0),
+    owner: Owner.optional(),
+    group: Owner.optional(),
+    /** Mode of the extracted regular files (directories keep the archive's modes). */
+    mode: Mode.optional(),
+  })
+  .refine((a) => archiveFormat(a.src) !== undefined, {
+    message: "cannot tell the archive format from its name: expected .tar.gz, .tgz, .tar.xz, .txz, .tar.bz2, .tbz2, .tar or .zip",
+    path: ["src"],
+  })
+  .refine((a) => !a.remote_src || a.src.startsWith("/"), { message: "with remote_src, src must be an absolute path on the host", path: ["src"] });
+type Args = z.output<typeof Args>;
+
+export interface UnarchiveState {
+  /** Why nothing is to be done before looking further (creates exists), if so. */
+  skip?: string;
+  destMissing: boolean;
+  srcMissing: boolean;
+  /** sha256 of the archive (computed on the control node, or on the host for remote_src). */
+  sha256: string;
+  /** The archive bytes when they come from the control node. */
+  content?: Buffer;
+  /** The marker's sha256, members recorded, members present, and present with wrong attributes. */
+  marker?: { sha256: string; members: number; present: number; wrongAttrs: number };
+}
+
+export interface UnarchiveResult {
+  src: string;
+  dest: string;
+  sha256: string;
+  /** Members recorded in the marker (paths under dest). */
+  files?: number;
+  msg: string;
+}
+
+const markerPath = (args: Pick<Args, "dest" | "src">) => `${args.dest.replace(/\/+$/, "")}/.do-converge-unarchive-${basename(args.src)}`;
+
+/** find -printf over the marker's members; awk counts them and those with wrong attributes. */
+function memberCheck(args: Args, list: string): string {
+  const mode = args.mode ? Number.parseInt(args.mode, 8).toString(8) : "";
+  return [
+    `${list} | sed 's#^#./#' | tr '\\n' '\\0'`,
+    `| xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 -printf "%u %g %m %y\\n"' sh 2>/dev/null`,
+    `| awk -v o=${shellQuote(args.owner ?? "")} -v g=${shellQuote(args.group ?? "")} -v m=${shellQuote(mode)}`,
+    ` '{ n++; if ((o != "" && $1 != o) || (g != "" && $2 != g) || (m != "" && $4 == "f" && $3 != m)) bad++ } END { printf "%d${SEP}%d\\n", n, bad }'`,
+  ].join(" ");
+}
+
+function probeScript(args: Args): string {
+  const S = SEP;
+  return [
+    ...(args.creates ? [`[ -e ${shellQuote(args.creates)} ] && { echo created; exit 0; }`] : []),
+    `d=${shellQuote(args.dest)}; m=${shellQuote(markerPath(args))}`,
+    `[ -d "$d" ] || echo nodest`,
+    ...(args.remote_src
+      ? [`s=${shellQuote(args.src)}`, `if [ -f "$s" ]; then printf 'src${S}%s\\n' "$(sha256sum < "$s" | cut -d' ' -f1)"; else echo nosrc; fi`]
+      : []),
+    `[ -f "$m" ] || exit 0`,
+    `cd "$d"`,
+    `printf 'marker${S}%s${S}%s${S}%s\\n' "$(head -n 1 "$m")" "$(tail -n +2 "$m" | wc -l)" "$(${memberCheck(args, `tail -n +2 "$m"`)})"`,
+  ].join("\n");
+}
+
+function parseProbe(stdout: string, args: Args, content: Buffer | undefined): UnarchiveState {
+  const s = parseSections(stdout);
+  const m = s.get("marker")?.[0];
+  const sha256 = content ? createHash("sha256").update(content).digest("hex") : (s.get("src")?.[0]?.[0] ?? "");
+  return {
+    ...(s.has("created") ? { skip: `skipped, since ${args.creates} exists` } : {}),
+    destMissing: s.has("nodest"),
+    srcMissing: s.has("nosrc"),
+    sha256,
+    ...(content ? { content } : {}),
+    ...(m ? { marker: { sha256: m[0] ?? "", members: Number(m[1] ?? 0), present: Number(m[2] ?? 0), wrongAttrs: Number(m[3] ?? 0) } } : {}),
+  };
+}
+
+type Work = "unpack" | "attrs" | undefined;
+
+function work(st: UnarchiveState): { what: Work; why: string } {
+  const m = st.marker;
+  if (!m) return { what: "unpack", why: "not unpacked yet" };
+  if (m.sha256 !== st.sha256) return { what: "unpack", why: "the archive changed" };
+  if (m.present < m.members) return { what: "unpack", why: `${m.members - m.present} unpacked path(s) missing` };
+  if (m.wrongAttrs > 0) return { what: "attrs", why: `owner/group/mode of ${m.wrongAttrs} path(s)` };
+  return { what: undefined, why: "" };
+}
+
+/** Unpacks (one round trip: archive on stdin or on the host) and prints its sha256 and listing. */
+function unpackScript(args: Args, format: ArchiveFormat, expectSha: string): string {
+  const tool = TOOL[format];
+  const strip = args.strip_components;
+  const lines = [
+    "set -e",
+    `d=${shellQuote(args.dest)}`,
+    `[ -d "$d" ] || { printf '%s is not a directory (create it first)\\n' "$d" >&2; exit 5; }`,
+    ...(tool ? [`command -v ${tool.cmd} >/dev/null || { echo '${tool.cmd} is not installed on the host: install the ${tool.pkg} package first' >&2; exit 5; }`] : []),
+    `w=$(mktemp -d "\${TMPDIR:-/tmp}/.dcv-unarchive.XXXXXXXX")`,
+    `trap 'rm -rf "$w"' EXIT`,
+    ...(args.remote_src ? [`a=${shellQuote(args.src)}`] : ['a="$w/archive"', 'cat > "$a"']),
+    `sha=$(sha256sum < "$a" | cut -d' ' -f1)`,
+    ...(args.remote_src ? [] : [`[ "$sha" = ${expectSha} ] || { echo 'the archive was corrupted in transfer' >&2; exit 5; }`]),
+  ];
+  if (format === "zip") {
+    lines.push(`unzip -Z1 "$a" > "$w/list"`);
+    if (strip === 0) lines.push(`unzip -o -q "$a" -d "$d"`);
+    else {
+      // unzip cannot strip components: unpack aside, then copy each path at depth N+1 into dest.
+      lines.push(`mkdir "$w/x"`, `unzip -o -q "$a" -d "$w/x"`, `(cd "$w/x" && find . -mindepth ${strip + 1} -maxdepth ${strip + 1} -exec cp -a -- {} "$d"/ \\;)`);
+    }
+  } else {
+    lines.push(`tar --quoting-style=literal -tf "$a" > "$w/list"`, `tar -xf "$a" -C "$d"${strip ? ` --strip-components=${strip}` : ""}`);
+  }
+  lines.push(`printf 'sha${SEP}%s\\n' "$sha"`, "echo --list--", `cat "$w/list"`);
+  return lines.join("\n");
+}
+
+/** Sets owner/group/mode over a member list, then renames the new marker into place (stdin). */
+function finishScript(args: Args, newMarker: boolean): string {
+  const m = shellQuote(markerPath(args));
+  const members = (list: string) => `${list} | sed 's#^#./#' | tr '\\n' '\\0'`;
+  const list = newMarker ? `tail -n +2 "$t"` : `tail -n +2 ${m}`;
+  const lines = ["set -e", `cd ${shellQuote(args.dest)}`];
+  if (newMarker) lines.push(`t=$(mktemp ${m}.XXXXXXXX)`, `trap 'rm -f "$t"' EXIT`, `cat > "$t"`, `chmod 0644 "$t"`);
+  if (args.owner || args.group) lines.push(`${members(list)} | xargs -0 -r chown -h ${shellQuote(`${args.owner ?? ""}${args.group ? `:${args.group}` : ""}`)} --`);
+  if (args.mode) lines.push(`${members(list)} | xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 -type f -exec chmod ${args.mode} {} +' sh`);
+  if (newMarker) lines.push(`mv -f "$t" ${m}`, "trap - EXIT");
+  return lines.join("\n");
+}
+
+export const unarchive = defineModule({
+  name: "unarchive",
+  args: Args,
+  async probe(ctx: ModuleContext, args) {
+    const content = args.remote_src ? undefined : ctx.readControlFile(args.src);
+    const r = await ctx.sh.run(probeScript(args));
+    if (r.rc !== 0) throw new ModuleError(`cannot inspect ${args.dest}: ${r.stderr.trim()}`, r);
+    return parseProbe(r.stdout, args, content);
+  },
+  diff(args, st, ctx): Change | undefined {
+    if (st.skip) return undefined;
+    // In check mode dest or src may come from earlier tasks that did not run.
+    if (st.destMissing) {
+      if (ctx.check) return { summary: `unpack ${basename(args.src)} (${args.dest} does not exist yet)` };
+      throw new ModuleError(`dest ${args.dest} is not a directory (create it first)`);
+    }
+    if (st.srcMissing) {
+      if (ctx.check) return { summary: `unpack ${args.src} (not on the host yet)` };
+      throw new ModuleError(`src ${args.src} does not exist on the host`);
+    }
+    const { what, why } = work(st);
+    if (!what) return undefined;
+    return { summary: what === "unpack" ? `unpack ${basename(args.src)}: ${why}` : why };
+  },
+  async apply(ctx, args, st): Promise<UnarchiveResult> {
+    const { what } = work(st);
+    const base = { src: args.src, dest: args.dest, sha256: st.sha256 };
+    if (what === "attrs") {
+      const r = await ctx.sh.run(finishScript(args, false));
+      if (r.rc !== 0) throw new ModuleError(`${args.dest}: ${r.stderr.trim()}`, r);
+      return { ...base, files: st.marker?.members ?? 0, msg: "attributes fixed" };
+    }
+    const format = archiveFormat(args.src) ?? "tar";
+    const r = await ctx.sh.run(unpackScript(args, format, st.sha256), st.content ? { stdin: st.content } : {});
+    if (r.rc !== 0) throw new ModuleError(`cannot unpack ${args.src} into ${args.dest}: ${r.stderr.trim()}`, r);
+    const cut = r.stdout.indexOf("--list--\n");
+    const sha256 = parseSections(r.stdout.slice(0, cut)).get("sha")?.[0]?.[0] ?? st.sha256;
+    const members = manifestFromListing(r.stdout.slice(cut + "--list--\n".length), args.strip_components);
+    const fin = await ctx.sh.run(finishScript(args, true), { stdin: `${sha256}\n${members.map((p) => `${p}\n`).join("")}` });
+    if (fin.rc !== 0) throw new ModuleError(`${args.dest}: ${fin.stderr.trim()}`, fin);
+    return { ...base, sha256, files: members.length, msg: `unpacked ${members.length} path(s)` };
+  },
+  unchanged(args, st): UnarchiveResult {
+    return {
+      src: args.src,
+      dest: args.dest,
+      sha256: st.sha256,
+      ...(st.marker ? { files: st.marker.members } : {}),
+      msg: st.skip ?? (st.marker ? "already unpacked" : "would unpack"),
+    };
+  },
+});

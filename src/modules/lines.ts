@@ -1,0 +1,185 @@
+import { z } from "zod";
+import { type TextFileProbe, asFileText, probeTextFile } from "../remote/text-file.js";
+import { AbsPath, FileAttrs } from "./args.js";
+import { ModuleError, defineModule } from "./contract.js";
+import { DEFAULT_MARKER, type LineSpec, editBlock, editLine } from "./line-edit.js";
+import { pyRegex } from "./pyregex.js";
+import { type EditPlan, Validate, applyEdit, fileText, planChange, planEdit } from "./text-edit.js";
+
+/** Reports an invalid Python-style regular expression as an argument error, before any host is touched. */
+function checkRegex(ctx: z.RefinementCtx, pattern: string | undefined, key: string, skip: readonly string[] = []): void {
+  if (pattern === undefined || skip.includes(pattern)) return;
+  try {
+    pyRegex(pattern, { what: key });
+  } catch (err) {
+    ctx.addIssue({ code: "custom", path: [key], message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+function exclusive(ctx: z.RefinementCtx, a: Record<string, unknown>, x: string, y: string): void {
+  if (a[x] !== undefined && a[y] !== undefined && a[y] !== false) ctx.addIssue({ code: "custom", path: [y], message: `${x} and ${y} are mutually exclusive` });
+}
+
+const FileEdit = {
+  path: AbsPath,
+  state: z.enum(["present", "absent"]).default("present"),
+  insertafter: z.string().optional(),
+  insertbefore: z.string().optional(),
+  /** Create the file (and its directory) when it does not exist. */
+  create: z.boolean().default(false),
+  validate: Validate.optional(),
+  /** Keep the previous content as PATH.<timestamp>~ before replacing it. */
+  backup: z.boolean().default(false),
+  ...FileAttrs,
+};
+
+export interface EditResult {
+  path: string;
+  /** Ansible's msg: what was done ("line added", "Block inserted", ...), "" when nothing. */
+  msg: string;
+  backup?: string;
+}
+
+/** The plan for a probed file: computed by diff, and again (identically) by apply and unchanged. */
+interface EditState {
+  probe: TextFileProbe;
+  plan: EditPlan;
+  msg: string;
+  found?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// lineinfile
+
+const LineArgs = z
+  .strictObject({
+    ...FileEdit,
+    /** The line to have in the file (with backrefs: a template using the regexp's groups). */
+    line: z.string().regex(/^[^\n]*$/, "one line (no newline); use blockinfile for several lines").optional(),
+    /** Python-style regular expression: the last matching line is replaced (removed with state=absent). */
+    regexp: z.string().optional(),
+    /** A plain substring instead of regexp. */
+    search_string: z.string().optional(),
+    /** With regexp: build the line from the match's groups (\1, \g<name>); no match, no change. */
+    backrefs: z.boolean().default(false),
+    /** The first match of regexp/insertafter/insertbefore counts instead of the last. */
+    firstmatch: z.boolean().default(false),
+  })
+  .superRefine((a, ctx) => {
+    exclusive(ctx, a, "insertafter", "insertbefore");
+    exclusive(ctx, a, "regexp", "search_string");
+    if (a.backrefs && a.search_string !== undefined) ctx.addIssue({ code: "custom", path: ["backrefs"], message: "backrefs and search_string are mutually exclusive" });
+    if (a.state === "present" && a.line === undefined) ctx.addIssue({ code: "custom", path: ["line"], message: "line is required with state=present" });
+    if (a.state === "present" && a.backrefs && a.regexp === undefined) ctx.addIssue({ code: "custom", path: ["regexp"], message: "regexp is required with backrefs=true" });
+    if (a.state === "absent" && a.line === undefined && a.regexp === undefined && a.search_string === undefined) {
+      ctx.addIssue({ code: "custom", path: ["line"], message: "one of line, search_string or regexp is required with state=absent" });
+    }
+    checkRegex(ctx, a.regexp, "regexp");
+    checkRegex(ctx, a.insertafter, "insertafter", ["BOF", "EOF"]);
+    checkRegex(ctx, a.insertbefore, "insertbefore", ["BOF"]);
+  });
+
+type LineArgs = z.output<typeof LineArgs>;
+
+function planLine(args: LineArgs, probe: TextFileProbe): EditState {
+  const { text, encoding } = fileText(probe);
+  if (text === undefined && args.state === "present" && !args.create) throw new ModuleError(`${args.path} does not exist (create: true would create it)`);
+  // In a file that is not UTF-8, arguments are matched and written as UTF-8 bytes (as Ansible does).
+  const enc = (s: string | undefined) => (s === undefined ? undefined : asFileText(s, encoding));
+  const spec: LineSpec = {
+    state: args.state,
+    line: enc(args.line),
+    regexp: enc(args.regexp),
+    search_string: enc(args.search_string),
+    insertafter: enc(args.insertafter),
+    insertbefore: enc(args.insertbefore),
+    backrefs: args.backrefs,
+    firstmatch: args.firstmatch,
+  };
+  const edit = editLine(text, spec);
+  if (text === undefined && args.state === "absent") return { probe, plan: { attrs: [], what: "", diffs: [] }, msg: edit.msg, found: 0 };
+  return { probe, plan: planEdit(args.path, probe, edit.changed ? edit.content : undefined, edit.msg, args), msg: edit.msg, ...(edit.found !== undefined ? { found: edit.found } : {}) };
+}
+
+export interface LineResult extends EditResult {
+  /** state=absent: the number of lines that matched. */
+  found?: number;
+}
+
+/** lineinfile: one line present (inserted or replacing a match) or absent, as Ansible's. */
+export const lineinfile = defineModule({
+  name: "lineinfile",
+  args: LineArgs,
+  probe: (ctx, args) => probeTextFile(ctx.sh, args.path),
+  diff: (args, probe) => planChange(planLine(args, probe).plan, probe.file.type === "absent"),
+  async apply(ctx, args, probe): Promise<LineResult> {
+    const st = planLine(args, probe);
+    const w = await applyEdit(ctx, st.probe, st.plan, args);
+    const msg = [st.plan.content ? st.msg : "", ...st.plan.attrs].filter(Boolean).join(", ");
+    return { path: args.path, msg, ...(st.found !== undefined ? { found: st.found } : {}), ...w };
+  },
+  unchanged(args, probe): LineResult {
+    const st = planLine(args, probe);
+    return { path: args.path, msg: st.msg, ...(st.found !== undefined ? { found: st.found } : {}) };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+// blockinfile
+
+const BlockArgs = z
+  .strictObject({
+    ...FileEdit,
+    /** The lines between the markers; empty: the block is removed. */
+    block: z.string().default(""),
+    /** "{mark}" becomes marker_begin / marker_end. Ansible's default, so blocks it wrote are recognised. */
+    marker: z.string().regex(/^[^\n]*$/, "one line").includes("{mark}", { message: "marker must contain {mark}" }).default(DEFAULT_MARKER),
+    marker_begin: z.string().regex(/^[^\n]*$/, "one line").default("BEGIN"),
+    marker_end: z.string().regex(/^[^\n]*$/, "one line").default("END"),
+    /** A blank line after the block, unless one is there or the block ends the file. */
+    append_newline: z.boolean().default(false),
+    /** A blank line before the block, unless one is there or the block starts the file. */
+    prepend_newline: z.boolean().default(false),
+  })
+  .superRefine((a, ctx) => {
+    exclusive(ctx, a, "insertafter", "insertbefore");
+    if (a.marker_begin === a.marker_end) ctx.addIssue({ code: "custom", path: ["marker_end"], message: "marker_begin and marker_end must differ" });
+    checkRegex(ctx, a.insertafter, "insertafter", ["EOF"]);
+    checkRegex(ctx, a.insertbefore, "insertbefore", ["BOF"]);
+  });
+
+type BlockArgs = z.output<typeof BlockArgs>;
+
+function planBlock(args: BlockArgs, probe: TextFileProbe): EditState {
+  const { text, encoding } = fileText(probe);
+  if (text === undefined && args.state === "present" && !args.create) throw new ModuleError(`${args.path} does not exist (create: true would create it)`);
+  const enc = (s: string) => asFileText(s, encoding);
+  const edit = editBlock(text, {
+    state: args.state,
+    block: enc(args.block),
+    marker: enc(args.marker),
+    marker_begin: enc(args.marker_begin),
+    marker_end: enc(args.marker_end),
+    insertafter: args.insertafter === undefined ? undefined : enc(args.insertafter),
+    insertbefore: args.insertbefore === undefined ? undefined : enc(args.insertbefore),
+    append_newline: args.append_newline,
+    prepend_newline: args.prepend_newline,
+  });
+  if (text === undefined && args.state === "absent") return { probe, plan: { attrs: [], what: "", diffs: [] }, msg: edit.msg };
+  return { probe, plan: planEdit(args.path, probe, edit.changed ? edit.content : undefined, edit.msg, args), msg: edit.msg };
+}
+
+/** blockinfile: lines between marker lines, inserted, replaced or removed as a whole, as Ansible's. */
+export const blockinfile = defineModule({
+  name: "blockinfile",
+  args: BlockArgs,
+  probe: (ctx, args) => probeTextFile(ctx.sh, args.path),
+  diff: (args, probe) => planChange(planBlock(args, probe).plan, probe.file.type === "absent"),
+  async apply(ctx, args, probe): Promise<EditResult> {
+    const st = planBlock(args, probe);
+    const w = await applyEdit(ctx, st.probe, st.plan, args);
+    const msg = [st.plan.content ? st.msg : "", ...st.plan.attrs].filter(Boolean).join(", ");
+    return { path: args.path, msg, ...w };
+  },
+  unchanged: (args, probe): EditResult => ({ path: args.path, msg: planBlock(args, probe).msg }),
+});

@@ -1,0 +1,429 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { type Change, type ModuleContext, ModuleError, type TextDiff, defineModule } from "./contract.js";
+import { MysqlError, MysqlLoginArgs, probeUnlessUnavailable, runSql } from "./mysql-client.js";
+import {
+  PrivSyntaxError,
+  type PrivMap,
+  formatPrivileges,
+  parsePrivRecord,
+  parsePrivString,
+  parseShowGrants,
+  planPrivileges,
+  privilegesAfter,
+  privilegesRecord,
+  statementSql,
+  statementSummary,
+} from "./mysql-grants.js";
+import { type Row, SESSION_PRELUDE, isReadOnlyQuery, nativePasswordHash, sqlAccount, sqlIdent, sqlString } from "./mysql-output.js";
+
+// MariaDB databases, accounts and queries, after Ansible's community.mysql (mysql_db, mysql_user,
+// mysql_query), through the `mysql` client on the host (see mysql-client.ts for the login and why
+// SQL and secrets only ever travel on stdin).
+
+// ---------------------------------------------------------------------------------------------
+// mysql_db: a database's existence, default character set and collation.
+
+const CharsetName = z.string().regex(/^[A-Za-z0-9_]+$/, "a character set or collation name");
+
+const DbArgs = z.strictObject({
+  name: z.string().min(1).max(64),
+  state: z.enum(["present", "absent"]).default("present"),
+  /** Default character set (Ansible's name); an existing database is ALTERed to it. */
+  encoding: CharsetName.optional(),
+  collation: CharsetName.optional(),
+  ...MysqlLoginArgs,
+});
+
+export interface DbState {
+  /** Check mode without a server to ask: the change cannot be predicted. */
+  unavailable?: true;
+  exists: boolean;
+  charset: string;
+  collation: string;
+  /** encoding and collation as the server names them (utf8 -> utf8mb3), when asked for. */
+  wantCharset?: string;
+  wantCollation?: string;
+}
+
+export interface DbResult {
+  db: string;
+  executed_commands: string[];
+}
+
+function dbText(exists: boolean, charset: string, collation: string): string {
+  return exists ? `state: present\nencoding: ${charset}\ncollation: ${collation}\n` : "state: absent\n";
+}
+
+function dbStatements(args: z.output<typeof DbArgs>, st: DbState): string[] {
+  const db = sqlIdent(args.name);
+  if (args.state === "absent") return st.exists ? [`DROP DATABASE ${db}`] : [];
+  const spec = [...(st.wantCharset ? [`CHARACTER SET ${st.wantCharset}`] : []), ...(st.wantCollation ? [`COLLATE ${st.wantCollation}`] : [])].join(" ");
+  if (!st.exists) return [`CREATE DATABASE ${db}${spec ? ` ${spec}` : ""}`];
+  const collationDiffers = st.wantCollation !== undefined && st.wantCollation !== st.collation;
+  const charsetDiffers = st.wantCharset !== undefined && st.wantCharset !== st.charset;
+  return collationDiffers || charsetDiffers ? [`ALTER DATABASE ${db} ${spec}`] : [];
+}
+
+export const mysql_db = defineModule({
+  name: "mysql_db",
+  args: DbArgs,
+  async probe(ctx, args): Promise<DbState> {
+    // One round trip: the database's defaults, and the asked-for names resolved by the server
+    // itself (aliases such as utf8 -> utf8mb3, unknown names rejected even in check mode).
+    const sql = [
+      SESSION_PRELUDE,
+      `SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE BINARY SCHEMA_NAME = ${sqlString(args.name)};`,
+      ...(args.encoding ? [`SET SESSION character_set_connection = ${sqlString(args.encoding)};`, "SELECT @@character_set_connection AS cs;"] : []),
+      ...(args.collation ? [`SET SESSION collation_connection = ${sqlString(args.collation)};`, "SELECT @@character_set_connection AS cs, @@collation_connection AS co;"] : []),
+    ].join("\n");
+    const sets = await probeUnlessUnavailable(ctx.check, () => runSql(ctx.sh, args, `${sql}\n`, { what: `database ${args.name}: reading its state` }));
+    if (!sets) return { unavailable: true, exists: false, charset: "", collation: "" };
+    const row = sets[0]?.rows[0];
+    const enc = args.encoding ? sets[1]?.rows[0]?.cs : undefined;
+    const col = args.collation ? sets[args.encoding ? 2 : 1]?.rows[0] : undefined;
+    if (enc && col?.cs && col.cs !== enc) throw new ModuleError(`database ${args.name}: collation ${args.collation} belongs to ${col.cs}, not to encoding ${args.encoding}`);
+    return {
+      exists: row !== undefined,
+      charset: row?.cs ?? "",
+      collation: row?.co ?? "",
+      ...(enc ? { wantCharset: enc } : {}),
+      ...(col?.co ? { wantCollation: col.co } : {}),
+    };
+  },
+  diff(args, st): Change | undefined {
+    if (st.unavailable) return { summary: "no server to ask", unpredictable: true };
+    const stmts = dbStatements(args, st);
+    if (stmts.length === 0) return undefined;
+    const before = dbText(st.exists, st.charset, st.collation);
+    const charset = st.wantCharset ?? st.charset;
+    // Changing only the character set moves the collation to that set's default.
+    const collation = st.wantCollation ?? (st.wantCharset && st.wantCharset !== st.charset ? `(default of ${st.wantCharset})` : st.collation);
+    const after = args.state === "absent" ? dbText(false, "", "") : dbText(true, charset || "(server default)", collation || "(server default)");
+    const altered = [
+      ...(charset !== st.charset ? [`encoding ${st.charset} -> ${charset}`] : []),
+      ...(st.wantCollation && st.wantCollation !== st.collation ? [`collation ${st.collation} -> ${st.wantCollation}`] : []),
+    ];
+    const summary = args.state === "absent" ? "drop database" : !st.exists ? "create database" : altered.join(", ");
+    return { summary, diffs: [{ label: `database ${args.name}`, before, after }] };
+  },
+  async apply(ctx, args, st): Promise<DbResult> {
+    const stmts = dbStatements(args, st);
+    await runSql(ctx.sh, args, `${[SESSION_PRELUDE, ...stmts.map((s) => `${s};`)].join("\n")}\n`, { what: `database ${args.name}` });
+    return { db: args.name, executed_commands: stmts };
+  },
+  unchanged: (args): DbResult => ({ db: args.name, executed_commands: [] }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// mysql_user: an account, its authentication and its privileges.
+
+const PrivArg = z.union([z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))]);
+
+function desiredPrivileges(priv: z.output<typeof PrivArg>): PrivMap {
+  return typeof priv === "string" ? parsePrivString(priv) : parsePrivRecord(priv);
+}
+
+const UserArgs = z
+  .strictObject({
+    name: z.string().min(1).max(128),
+    host: z.string().min(1).max(255).default("localhost"),
+    /** Plain text (or, with encrypted, a mysql_native_password hash "*HEX"); never shown. */
+    password: z.string().optional(),
+    encrypted: z.boolean().default(false),
+    update_password: z.enum(["always", "on_create"]).default("always"),
+    /** unix_socket: the account logs in as the system user of the same name, no password. */
+    plugin: z.enum(["mysql_native_password", "unix_socket"]).optional(),
+    /** "db.*:SELECT,INSERT/otherdb.table:ALL,GRANT" or { "db.*": "SELECT,INSERT" }; unset: privileges untouched. */
+    priv: PrivArg.optional(),
+    append_privs: z.boolean().default(false),
+    state: z.enum(["present", "absent"]).default("present"),
+    ...MysqlLoginArgs,
+  })
+  .superRefine((a, ctx) => {
+    if (a.plugin === "unix_socket" && a.password !== undefined) ctx.addIssue({ code: "custom", path: ["password"], message: "plugin unix_socket takes no password" });
+    // The message never quotes the value: it is a secret.
+    if (a.encrypted && a.password !== undefined && !/^(\*[0-9A-Fa-f]{40})?$/.test(a.password)) {
+      ctx.addIssue({ code: "custom", path: ["password"], message: "with encrypted: true, password must be a mysql_native_password hash (\"*\" and 40 hex digits)" });
+    }
+    if (a.priv !== undefined) {
+      try {
+        desiredPrivileges(a.priv);
+      } catch (e) {
+        if (!(e instanceof PrivSyntaxError)) throw e;
+        ctx.addIssue({ code: "custom", path: ["priv"], message: e.message });
+      }
+    }
+  });
+type UserArgs = z.output<typeof UserArgs>;
+
+/** One way the account may log in (MariaDB allows several: "unix_socket OR mysql_native_password"). */
+export interface AuthMethod {
+  plugin: string;
+  /** The stored authentication string (a password hash): held in memory, never output. */
+  auth: string;
+}
+
+export interface UserState {
+  /** Check mode without a server to ask: the change cannot be predicted. */
+  unavailable?: true;
+  exists: boolean;
+  methods: AuthMethod[];
+  privileges: PrivMap;
+}
+
+export interface UserResult {
+  user: string;
+  host: string;
+  state: "present" | "absent";
+  password_changed: boolean;
+  /** The account's privileges afterwards, by object ("`db`.*": ["SELECT"]), when present. */
+  priv?: Record<string, string[]>;
+}
+
+const PrivJson = z.looseObject({
+  plugin: z.string().optional(),
+  authentication_string: z.string().optional(),
+  auth_or: z.array(z.looseObject({ plugin: z.string().optional(), authentication_string: z.string().optional() })).optional(),
+});
+
+/** mysql.global_priv's JSON: the main method, or the OR-list where `{}` stands for the main one. */
+export function authMethods(privJson: string): AuthMethod[] {
+  const p = PrivJson.parse(JSON.parse(privJson));
+  const main = { plugin: p.plugin ?? "mysql_native_password", auth: p.authentication_string ?? "" };
+  if (!p.auth_or) return [main];
+  return p.auth_or.map((m) => (m.plugin === undefined ? main : { plugin: m.plugin, auth: m.authentication_string ?? "" }));
+}
+
+function methodsText(methods: readonly AuthMethod[]): string {
+  return methods.map((m) => (m.plugin === "mysql_native_password" ? `${m.plugin} (${m.auth ? "password set" : "no password"})` : m.plugin)).join(" OR ");
+}
+
+/** What the account must become, decided from args and state alone: statements and texts. */
+export interface UserPlan {
+  statements: string[];
+  summary: string[];
+  passwordChanged: boolean;
+  /** The privileges afterwards (the current ones when priv is unset). */
+  after: PrivMap;
+  authAfter: string;
+}
+
+function hashOf(args: UserArgs): string | undefined {
+  if (args.password === undefined) return undefined;
+  return args.encrypted ? args.password.toUpperCase() : nativePasswordHash(args.password);
+}
+
+export function planUser(args: UserArgs, st: UserState): UserPlan {
+  const account = sqlAccount(args.name, args.host);
+  const plan: UserPlan = { statements: [], summary: [], passwordChanged: false, after: st.privileges, authAfter: methodsText(st.methods) };
+  if (args.state === "absent") {
+    if (st.exists) {
+      plan.statements.push(`DROP USER ${account}`);
+      plan.summary.push("drop user");
+    }
+    return plan;
+  }
+  const hash = hashOf(args);
+  const native = (h: string) => `IDENTIFIED VIA mysql_native_password USING ${sqlString(h)}`;
+  if (!st.exists) {
+    const auth = args.plugin === "unix_socket" ? " IDENTIFIED VIA unix_socket" : hash ? ` ${native(hash)}` : "";
+    plan.statements.push(`CREATE USER ${account}${auth}`);
+    plan.summary.push("create user");
+    plan.passwordChanged = hash !== undefined && hash !== "";
+    plan.authAfter = args.plugin === "unix_socket" ? "unix_socket" : methodsText([{ plugin: "mysql_native_password", auth: hash ?? "" }]);
+  } else {
+    const only = st.methods.length === 1 ? st.methods[0] : undefined;
+    if (args.plugin === "unix_socket") {
+      if (only?.plugin !== "unix_socket") {
+        plan.statements.push(`ALTER USER ${account} IDENTIFIED VIA unix_socket`);
+        plan.summary.push("authentication unix_socket");
+        plan.authAfter = "unix_socket";
+      }
+    } else {
+      const isNative = only?.plugin === "mysql_native_password";
+      // on_create leaves an existing password alone, unless the plugin itself must change.
+      const setPassword = hash !== undefined && (args.update_password === "always" || (args.plugin === "mysql_native_password" && !isNative));
+      if (setPassword && (!isNative || only?.auth !== hash)) {
+        plan.statements.push(`ALTER USER ${account} ${native(hash)}`);
+        plan.summary.push(isNative ? "password" : "authentication mysql_native_password");
+        plan.passwordChanged = true;
+        plan.authAfter = "mysql_native_password (new password)";
+      } else if (args.plugin === "mysql_native_password" && !isNative) {
+        throw new ModuleError(`user ${args.name}@${args.host}: switching it to mysql_native_password needs a password`);
+      }
+    }
+  }
+  if (args.priv !== undefined) {
+    const desired = desiredPrivileges(args.priv);
+    const current = st.exists ? st.privileges : new Map<string, Set<string>>();
+    const stmts = planPrivileges(current, desired, args.append_privs);
+    plan.statements.push(...stmts.map((s) => statementSql(s, account)));
+    plan.summary.push(...(stmts.length > 3 ? [`${stmts.length} privilege changes`] : stmts.map(statementSummary)));
+    plan.after = privilegesAfter(current, desired, args.append_privs);
+  }
+  return plan;
+}
+
+function userText(exists: boolean, auth: string, privileges: PrivMap): string {
+  if (!exists) return "state: absent\n";
+  const privs = formatPrivileges(privileges);
+  return `state: present\nauthentication: ${auth}\nprivileges:${privs.length ? `\n${privs.map((p) => `  ${p}`).join("\n")}` : " none"}\n`;
+}
+
+export const mysql_user = defineModule({
+  name: "mysql_user",
+  args: UserArgs,
+  async probe(ctx, args): Promise<UserState> {
+    const where = `BINARY User = ${sqlString(args.name)} AND BINARY Host = ${sqlString(args.host)}`;
+    // SHOW GRANTS fails for a missing account: run it only if the account exists, in the same
+    // round trip, through EXECUTE IMMEDIATE of a statement chosen by the server.
+    const showGrants = `SHOW GRANTS FOR ${sqlAccount(args.name, args.host)}`;
+    const sql = [
+      SESSION_PRELUDE,
+      `SELECT Priv FROM mysql.global_priv WHERE ${where};`,
+      `SET @dcv_grants = IF(EXISTS(SELECT 1 FROM mysql.global_priv WHERE ${where}), ${sqlString(showGrants)}, 'SELECT 1 FROM DUAL WHERE 0');`,
+      "EXECUTE IMMEDIATE @dcv_grants;",
+    ].join("\n");
+    const sets = await probeUnlessUnavailable(ctx.check, () => runSql(ctx.sh, args, `${sql}\n`, { what: `user ${args.name}@${args.host}: reading the account` }));
+    if (!sets) return { unavailable: true, exists: false, methods: [], privileges: new Map() };
+    const priv = sets[0]?.rows[0]?.Priv;
+    if (priv === undefined || priv === null) return { exists: false, methods: [], privileges: new Map() };
+    const grants = (sets[1]?.rows ?? []).map((r) => Object.values(r)[0] ?? "");
+    try {
+      return { exists: true, methods: authMethods(priv), privileges: parseShowGrants(grants) };
+    } catch (e) {
+      if (e instanceof PrivSyntaxError) throw new ModuleError(`user ${args.name}@${args.host}: cannot read its grants: ${e.message}`);
+      throw e;
+    }
+  },
+  diff(args, st): Change | undefined {
+    if (st.unavailable) return { summary: "no server to ask", unpredictable: true };
+    const plan = planUser(args, st);
+    if (plan.statements.length === 0) return undefined;
+    const diffs: TextDiff[] = [
+      {
+        label: `user ${args.name}@${args.host}`,
+        before: userText(st.exists, methodsText(st.methods), st.privileges),
+        after: userText(args.state === "present", plan.authAfter, plan.after),
+      },
+    ];
+    return { summary: plan.summary.join(", "), diffs };
+  },
+  async apply(ctx, args, st): Promise<UserResult> {
+    const plan = planUser(args, st);
+    const secrets = [args.password, hashOf(args)].filter((s): s is string => s !== undefined && s !== "");
+    const sql = [SESSION_PRELUDE, ...plan.statements.map((s) => `${s};`)].join("\n");
+    await runSql(ctx.sh, args, `${sql}\n`, { what: `user ${args.name}@${args.host}`, secrets });
+    return userResult(args, plan.after, plan.passwordChanged);
+  },
+  unchanged: (args, st): UserResult => userResult({ ...args, state: st.exists ? "present" : "absent" }, st.privileges, false),
+});
+
+function userResult(args: { name: string; host: string; state: "present" | "absent" }, privileges: PrivMap, passwordChanged: boolean): UserResult {
+  return {
+    user: args.name,
+    host: args.host,
+    state: args.state,
+    password_changed: passwordChanged,
+    ...(args.state === "present" ? { priv: privilegesRecord(privileges) } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// mysql_query: arbitrary statements.
+
+const QueryArgs = z.strictObject({
+  /** One statement, or a list run in order (one statement per item). */
+  query: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  login_db: z.string().min(1).max(64).optional(),
+  /** Run the list in one transaction: a failure rolls back what ran before it. */
+  single_transaction: z.boolean().default(false),
+  ...MysqlLoginArgs,
+});
+
+export interface QueryResult {
+  executed_queries: string[];
+  /** Per query, its rows as objects (column -> text or null). */
+  query_result: Row[][];
+  /** Per query: rows affected (INSERT/UPDATE/DELETE...), rows returned (SELECT...), 0 for DDL. */
+  rowcount: number[];
+}
+
+export interface QueryState {
+  /** Every query only reads: it ran in the probe and changes nothing (check mode included). */
+  result?: QueryResult;
+}
+
+const queriesOf = (q: string | string[]) => (typeof q === "string" ? [q] : q);
+
+/** The script: each query, then a marker row with ROW_COUNT(), so results map back to queries. */
+export function queryScript(queries: readonly string[], singleTransaction: boolean, marker: string): { sql: string; startLines: number[] } {
+  const lines: string[] = singleTransaction ? ["START TRANSACTION;"] : [];
+  const startLines: number[] = [];
+  for (const q of queries) {
+    startLines.push(lines.length + 1);
+    // ";" on a line of its own: a query ending in a "-- comment" still ends.
+    lines.push(...q.replace(/[\s;]+$/, "").split("\n"), ";", `SELECT ROW_COUNT() AS ${sqlIdent(marker)};`);
+  }
+  if (singleTransaction) lines.push("COMMIT;");
+  return { sql: `${lines.join("\n")}\n`, startLines };
+}
+
+/** Splits the result sets at the marker rows: rows and rowcount per query. */
+export function collectQueryResults(queries: readonly string[], sets: readonly { rows: Row[] }[], marker: string): QueryResult {
+  const out: QueryResult = { executed_queries: [...queries], query_result: [], rowcount: [] };
+  let rows: Row[] = [];
+  for (const set of sets) {
+    const first = set.rows[0];
+    if (set.rows.length === 1 && first && Object.keys(first).length === 1 && marker in first) {
+      const affected = Number(first[marker] ?? "-1");
+      out.query_result.push(rows);
+      out.rowcount.push(affected >= 0 ? affected : rows.length);
+      rows = [];
+    } else rows.push(...set.rows);
+  }
+  return out;
+}
+
+async function runQueries(ctx: ModuleContext, args: z.output<typeof QueryArgs>): Promise<QueryResult> {
+  const queries = queriesOf(args.query);
+  const marker = `__dcv_rowcount_${randomBytes(6).toString("hex")}`;
+  const { sql, startLines } = queryScript(queries, args.single_transaction, marker);
+  try {
+    const sets = await runSql(ctx.sh, args, sql, { database: args.login_db, what: "query" });
+    return collectQueryResults(queries, sets, marker);
+  } catch (e) {
+    if (!(e instanceof MysqlError) || e.client.line === undefined || queries.length < 2) throw e;
+    const line = e.client.line;
+    const index = startLines.reduce((found, start, i) => (line >= start ? i : found), 0);
+    const note = args.single_transaction ? "; the transaction was rolled back" : index > 0 ? `; queries 1-${index} were applied` : "";
+    throw new MysqlError(`query ${index + 1} of ${queries.length} failed: ${e.client.message}${note}`, e.client);
+  }
+}
+
+export const mysql_query = defineModule({
+  name: "mysql_query",
+  args: QueryArgs,
+  async probe(ctx, args): Promise<QueryState> {
+    if (!queriesOf(args.query).every(isReadOnlyQuery)) return {};
+    try {
+      return { result: await runQueries(ctx, args) };
+    } catch (e) {
+      // In check mode a read may target what earlier (unapplied) tasks would create, or a server
+      // not installed yet: report it skipped, as a write, rather than failing the prediction.
+      if (ctx.check && e instanceof MysqlError) return {};
+      throw e;
+    }
+  },
+  diff(args, st): Change | undefined {
+    if (st.result) return undefined;
+    const queries = queriesOf(args.query);
+    const first = (queries[0] ?? "").replace(/\s+/g, " ").trim();
+    // Whether rows change is only known afterwards: changed by default, changedWhen refines it
+    // (Ansible's rule: changedWhen: (r) => r.rowcount.some((n) => n > 0)).
+    return { summary: queries.length > 1 ? `${queries.length} queries` : first.length > 60 ? `${first.slice(0, 57)}...` : first, unpredictable: true };
+  },
+  apply: (ctx, args) => runQueries(ctx, args),
+  unchanged: (args, st): QueryResult => st.result ?? { executed_queries: [], query_result: [], rowcount: [] },
+});

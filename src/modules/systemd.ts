@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { shellQuote } from "../remote/quote.js";
+import { type Change, ModuleError, defineModule } from "./contract.js";
+import { SHOW_PROPS, type Step, type UnitProps, parseShow, planUnit, predictText, unitName, unitText } from "./systemd-plan.js";
+
+// systemd: a unit's run state, enablement and mask (Ansible's systemd_service), system scope.
+//
+// daemon_reload is judged, not blind: it runs when the unit (or, with daemon_reload: true, any
+// loaded unit) has NeedDaemonReload=yes, so a second converge reports nothing. daemon_reexec
+// and restarted/reloaded always act, as in Ansible, and always count as changes.
+
+const SystemdArgs = z
+  .strictObject({
+    /** A unit name; without a type suffix it means NAME.service, as for systemctl. */
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.@\\-]+$/, "a unit name such as nginx, nginx.service or getty@tty1.service")
+      .optional(),
+    state: z.enum(["started", "stopped", "restarted", "reloaded"]).optional(),
+    enabled: z.boolean().optional(),
+    masked: z.boolean().optional(),
+    /** Reload systemd's configuration if any loaded unit's file changed on disk. */
+    daemon_reload: z.boolean().default(false),
+    /** Re-execute systemd (always acts). */
+    daemon_reexec: z.boolean().default(false),
+    /** Only the system manager: user units would need the user's own bus. */
+    scope: z.literal("system").default("system"),
+    /** Queue start/stop/restart/reload jobs without waiting for them. */
+    no_block: z.boolean().default(false),
+  })
+  .refine((a) => a.name !== undefined || (a.state === undefined && a.enabled === undefined && a.masked === undefined), {
+    message: "state, enabled and masked need name",
+    path: ["name"],
+  })
+  .refine((a) => a.name !== undefined || a.daemon_reload || a.daemon_reexec, { message: "give name, or daemon_reload / daemon_reexec" })
+  .refine((a) => !(a.masked === true && (a.enabled === true || a.state === "started" || a.state === "restarted" || a.state === "reloaded")), {
+    message: "a masked unit cannot be enabled or started",
+    path: ["masked"],
+  });
+
+type SystemdArgs = z.output<typeof SystemdArgs>;
+
+export interface SystemdState {
+  unit?: string;
+  props?: UnitProps;
+  steps: Step[];
+}
+
+export interface SystemdResult {
+  name?: string;
+  /** ActiveState after the task (before it, in check mode). */
+  state?: string;
+  /** UnitFileState after the task. */
+  enabled?: string;
+  status?: UnitProps;
+  /** systemctl steps done (or, in check mode, that would be done). */
+  steps: Step[];
+}
+
+const PROPS = `-p ${SHOW_PROPS.join(",")}`;
+const MARK = "@@dcv-systemd ";
+
+function result(unit: string | undefined, props: UnitProps | undefined, steps: Step[]): SystemdResult {
+  if (!unit || !props) return { steps };
+  return { name: unit, state: props.ActiveState ?? "", enabled: props.UnitFileState ?? "", status: props, steps };
+}
+
+/**
+ * One step as shell. start/restart retry twice, a second and then two apart: right after a
+ * daemon was killed its old process can still be exiting, and the first start fails with
+ * "already running" (REFERENCE-SITE-NOTES 12). A failing step names itself on stderr.
+ */
+function stepScript(step: Step, unit: string | undefined, noBlock: boolean): string {
+  const u = unit ? ` -- ${shellQuote(unit)}` : "";
+  const nb = noBlock && ["start", "stop", "restart", "reload"].includes(step) ? " --no-block" : "";
+  const cmd = step === "daemon-reload" || step === "daemon-reexec" ? `systemctl ${step}` : `systemctl${nb} ${step}${u}`;
+  const tries = step === "start" || step === "restart" ? 3 : 1;
+  return `n=1; until out=$(${cmd} 2>&1); do [ $n -lt ${tries} ] || { printf '%s failed: %s\\n' ${shellQuote(`systemctl ${step}`)} "$out" >&2; exit 1; }; sleep $n; n=$((n + 1)); done`;
+}
+
+export const systemd = defineModule({
+  name: "systemd",
+  args: SystemdArgs,
+  async probe(ctx, a: SystemdArgs): Promise<SystemdState> {
+    const unit = a.name !== undefined ? unitName(a.name) : undefined;
+    const parts: string[] = [];
+    if (unit) parts.push(`systemctl show ${PROPS} -- ${shellQuote(unit)}`);
+    // Any loaded unit whose file changed: what an explicit daemon_reload is for.
+    if (a.daemon_reload) parts.push(`echo '${MARK}others'`, `systemctl show -p NeedDaemonReload --value '*' 2>/dev/null | grep -c '^yes$'`);
+    const r = await ctx.sh.run(parts.join("\n"));
+    const [mine = "", others = ""] = r.stdout.split(`${MARK}others\n`);
+    const props = unit ? parseShow(mine) : undefined;
+    if (unit && !props?.LoadState) throw new ModuleError(`cannot read unit ${unit} from systemd: ${r.stderr.trim() || r.stdout.trim()}`);
+    const steps = planUnit(unit, props, a, Number(others.trim() || "0") > 0);
+    return { ...(unit ? { unit } : {}), ...(props ? { props } : {}), steps };
+  },
+  diff(_a, st): Change | undefined {
+    if (!st.steps.length) return undefined;
+    const summary = st.steps.join(", ");
+    return st.props ? { summary, diffs: [{ label: `${st.unit} (state)`, before: unitText(st.props), after: predictText(st.props, st.steps) }] } : { summary };
+  },
+  async apply(ctx, a, st): Promise<SystemdResult> {
+    const script = [...st.steps.map((s) => stepScript(s, st.unit, a.no_block)), ...(st.unit ? [`systemctl show ${PROPS} -- ${shellQuote(st.unit)}`] : [])];
+    const r = await ctx.sh.run(script.join("\n"));
+    if (r.rc !== 0) {
+      const status = st.unit ? await ctx.sh.run(`systemctl status --no-pager -n 10 -- ${shellQuote(st.unit)}`) : undefined;
+      throw new ModuleError(`${st.unit ?? "systemd"}: ${r.stderr.trim()}`, { rc: r.rc, stdout: status?.stdout ?? r.stdout, stderr: r.stderr });
+    }
+    return result(st.unit, st.unit ? parseShow(r.stdout) : undefined, st.steps);
+  },
+  unchanged(_a, st): SystemdResult {
+    return result(st.unit, st.props, st.steps);
+  },
+});

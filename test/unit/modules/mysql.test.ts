@@ -1,0 +1,192 @@
+import { describe, expect, it } from "vitest";
+import type { ModuleContext } from "../../../src/modules/contract.js";
+import { clientScript, loginOptionFile, runSql } from "../../../src/modules/mysql-client.js";
+import { parsePrivString } from "../../../src/modules/mysql-grants.js";
+import { authMethods, collectQueryResults, mysql_db, mysql_query, mysql_user, planUser, queryScript } from "../../../src/modules/mysql.js";
+import type { RemoteShell, RunOptions } from "../../../src/remote/shell.js";
+
+const SECRET = "s3cr'et pass\"word";
+const HASH = "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"; // of "password"
+
+/** A shell that records what it was sent and answers with canned output. */
+function fakeShell(answer: { stdout?: string; stderr?: string; rc?: number } = {}) {
+  const calls: { command: string; stdin: string }[] = [];
+  const sh = {
+    host: "h",
+    run(command: string, opts: RunOptions = {}) {
+      calls.push({ command, stdin: opts.stdin === undefined ? "" : opts.stdin.toString() });
+      return Promise.resolve({ stdout: answer.stdout ?? "", stderr: answer.stderr ?? "", rc: answer.rc ?? 0 });
+    },
+  };
+  return { sh: sh as unknown as RemoteShell, calls };
+}
+
+const ctxOf = (sh: RemoteShell): ModuleContext => ({
+  host: "h",
+  check: false,
+  wantDiff: true,
+  sh,
+  renderTemplate: () => "",
+  readControlFile: () => Buffer.alloc(0),
+});
+
+describe("the client's login", () => {
+  const base = mysql_db.args.parse({ name: "x" });
+
+  it("root by socket: no option file, the default socket", () => {
+    expect(loginOptionFile(base)).toBeUndefined();
+    expect(clientScript(base)).toContain("mysql --protocol=socket --socket=/run/mysqld/mysqld.sock --connect-timeout=30 --default-character-set=utf8mb4 --batch --xml");
+  });
+
+  it("a login password goes to a 0600 file in a private directory, through stdin only", async () => {
+    const args = mysql_db.args.parse({ name: "x", login_user: "app", login_password: SECRET, config_file: "/root/.my.cnf" });
+    expect(loginOptionFile(args)).toBe(`!include /root/.my.cnf\n[client]\npassword="s3cr'et pass\\"word"\n`);
+    const script = clientScript(args, "appdb");
+    expect(script).toContain("umask 077");
+    expect(script).toContain('--defaults-file="$d/login.cnf" --protocol=socket');
+    expect(script).toContain("--user=app");
+    expect(script).toContain("--database=appdb");
+    const { sh, calls } = fakeShell();
+    await runSql(sh, args, "SELECT 1;\n", { what: "test" });
+    expect(calls[0]?.command).not.toContain("s3cr");
+    const [first, ...rest] = (calls[0]?.stdin ?? "").split("\n");
+    expect(Buffer.from(first ?? "", "base64").toString()).toContain(`password="s3cr'et pass\\"word"`);
+    expect(rest.join("\n")).toBe("SELECT 1;\n");
+  });
+
+  it("TCP when login_host is given", () => {
+    expect(clientScript(mysql_db.args.parse({ name: "x", login_host: "10.0.0.1", login_port: 3307 }))).toContain("--protocol=tcp --host=10.0.0.1 --port=3307");
+  });
+
+  it("errors are redacted and explained", async () => {
+    const args = mysql_user.args.parse({ name: "app", password: "password" });
+    const { sh } = fakeShell({ rc: 1, stderr: `--------------\nALTER USER ... USING '${HASH}'\n--------------\n\nERROR 1064 (42000) at line 2: near '${HASH}'\n` });
+    await expect(mysql_user.apply(ctxOf(sh), args, { exists: false, methods: [], privileges: new Map() }, { summary: "" })).rejects.toThrow(
+      "user app@localhost: ERROR 1064 (42000) at line 2: near '********'",
+    );
+    const down = fakeShell({ rc: 1, stderr: "ERROR 2002 (HY000): Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)\n" });
+    await expect(runSql(down.sh, args, "", { what: "x" })).rejects.toThrow(/\(is the server running\?\)$/);
+  });
+});
+
+describe("check mode before the server exists", () => {
+  it("no client or no server: mysql_db and mysql_user are skipped, not failed; outside check mode they fail", async () => {
+    const noClient = fakeShell({ rc: 127, stderr: "no mysql client on the host (package mariadb-client)\n" });
+    const check = { ...ctxOf(noClient.sh), check: true };
+    const db = mysql_db.args.parse({ name: "appdb" });
+    expect(mysql_db.diff(db, await mysql_db.probe(check, db), check)).toEqual({ summary: "no server to ask", unpredictable: true });
+    const down = fakeShell({ rc: 1, stderr: "ERROR 2002 (HY000): Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)\n" });
+    const user = mysql_user.args.parse({ name: "app", password: "x" });
+    expect(mysql_user.diff(user, await mysql_user.probe({ ...ctxOf(down.sh), check: true }, user), check)?.unpredictable).toBe(true);
+    await expect(mysql_user.probe(ctxOf(down.sh), user)).rejects.toThrow(/is the server running/);
+    const denied = fakeShell({ rc: 1, stderr: "ERROR 1698 (28000): Access denied for user 'deploy'@'localhost'\n" });
+    await expect(mysql_db.probe({ ...ctxOf(denied.sh), check: true }, db)).rejects.toThrow(/needs become: true/);
+  });
+});
+
+describe("mysql_user's plan", () => {
+  const absent = { exists: false, methods: [], privileges: new Map() };
+  const plan = (args: Record<string, unknown>, st: Parameters<typeof planUser>[1] = absent) => planUser(mysql_user.args.parse({ name: "app", ...args }), st);
+
+  it("creates with the hash, never the password", () => {
+    const p = plan({ password: "password", priv: "appdb.*:ALL" });
+    expect(p.statements).toEqual([
+      `CREATE USER 'app'@'localhost' IDENTIFIED VIA mysql_native_password USING '${HASH}'`,
+      "GRANT ALL PRIVILEGES ON `appdb`.* TO 'app'@'localhost'",
+    ]);
+    expect(p.passwordChanged).toBe(true);
+    expect(JSON.stringify(p.summary) + p.authAfter).not.toContain(HASH);
+  });
+
+  it("unix_socket accounts", () => {
+    expect(plan({ plugin: "unix_socket", host: "localhost" }).statements).toEqual(["CREATE USER 'app'@'localhost' IDENTIFIED VIA unix_socket"]);
+    const native = { exists: true, methods: [{ plugin: "mysql_native_password", auth: HASH }], privileges: new Map() };
+    expect(plan({ plugin: "unix_socket" }, native).statements).toEqual(["ALTER USER 'app'@'localhost' IDENTIFIED VIA unix_socket"]);
+    expect(() => mysql_user.args.parse({ name: "app", plugin: "unix_socket", password: "x" })).toThrow(/takes no password/);
+  });
+
+  it("password: same hash -> nothing; other hash -> ALTER; on_create -> left alone", () => {
+    const st = { exists: true, methods: [{ plugin: "mysql_native_password", auth: HASH }], privileges: new Map() };
+    expect(plan({ password: "password" }, st).statements).toEqual([]);
+    expect(plan({ password: HASH.toLowerCase(), encrypted: true }, st).statements).toEqual([]);
+    expect(plan({ password: "other" }, st).summary).toEqual(["password"]);
+    expect(plan({ password: "other", update_password: "on_create" }, st).statements).toEqual([]);
+  });
+
+  it("an OR-list of methods is not 'password set': the password makes it native only", () => {
+    const st = { exists: true, methods: authMethods(`{"plugin":"mysql_native_password","authentication_string":"${HASH}","auth_or":[{"plugin":"unix_socket"},{}]}`), privileges: new Map() };
+    expect(st.methods).toEqual([
+      { plugin: "unix_socket", auth: "" },
+      { plugin: "mysql_native_password", auth: HASH },
+    ]);
+    expect(plan({ password: "password" }, st).summary).toEqual(["authentication mysql_native_password"]);
+  });
+
+  it("privileges: untouched without priv, replaced with it", () => {
+    const st = { exists: true, methods: [{ plugin: "unix_socket", auth: "" }], privileges: parsePrivString("db.*:SELECT,INSERT") };
+    expect(plan({}, st).statements).toEqual([]);
+    expect(plan({ priv: "db.*:SELECT" }, st).statements).toEqual(["REVOKE INSERT ON `db`.* FROM 'app'@'localhost'"]);
+    expect(plan({ state: "absent" }, st).statements).toEqual(["DROP USER 'app'@'localhost'"]);
+  });
+
+  it("bad priv strings fail argument validation", () => {
+    expect(() => mysql_user.args.parse({ name: "app", priv: "appdb:SELECT" })).toThrow(/not db.table/);
+  });
+
+  it("the diff shows privileges and that the password changes, never the password or its hash", () => {
+    const st = { exists: true, methods: [{ plugin: "mysql_native_password", auth: nativeOf("old") }], privileges: parsePrivString("db.*:SELECT") };
+    const args = mysql_user.args.parse({ name: "app", password: SECRET, priv: "db.*:SELECT,INSERT" });
+    const change = mysql_user.diff(args, st, ctxOf(fakeShell().sh));
+    const text = JSON.stringify(change);
+    expect(text).not.toContain("s3cr");
+    expect(text).not.toMatch(/\*[0-9A-F]{40}/);
+    expect(change?.diffs?.[0]).toEqual({
+      label: "user app@localhost",
+      before: "state: present\nauthentication: mysql_native_password (password set)\nprivileges:\n  `db`.*: SELECT\n",
+      after: "state: present\nauthentication: mysql_native_password (new password)\nprivileges:\n  `db`.*: INSERT, SELECT\n",
+    });
+    expect(change?.summary).toBe("password, grant INSERT on `db`.*");
+  });
+});
+
+function nativeOf(pw: string): string {
+  return planUser(mysql_user.args.parse({ name: "x", password: pw }), { exists: false, methods: [], privileges: new Map() }).statements[0]?.match(/'(\*[0-9A-F]+)'/)?.[1] ?? "";
+}
+
+describe("mysql_query's script and results", () => {
+  const M = "__dcv_rowcount_test";
+
+  it("each query ends on its own line and is followed by a ROW_COUNT() marker", () => {
+    const { sql, startLines } = queryScript(["SELECT 1;", "UPDATE t SET a = 1 -- all of them\nWHERE 1"], true, M);
+    expect(sql).toBe(
+      "START TRANSACTION;\nSELECT 1\n;\nSELECT ROW_COUNT() AS `__dcv_rowcount_test`;\nUPDATE t SET a = 1 -- all of them\nWHERE 1\n;\nSELECT ROW_COUNT() AS `__dcv_rowcount_test`;\nCOMMIT;\n",
+    );
+    expect(startLines).toEqual([2, 5]);
+  });
+
+  it("maps result sets back to queries: rows for reads, affected rows for writes, 0 for DDL", () => {
+    const marker = (n: string) => ({ rows: [{ [M]: n }] });
+    const r = collectQueryResults(["SELECT", "SELECT none", "UPDATE", "CREATE"], [{ rows: [{ a: "1" }, { a: null }] }, marker("-1"), { rows: [] }, marker("-1"), marker("3"), marker("0")], M);
+    expect(r).toEqual({
+      executed_queries: ["SELECT", "SELECT none", "UPDATE", "CREATE"],
+      query_result: [[{ a: "1" }, { a: null }], [], [], []],
+      rowcount: [2, 0, 3, 0],
+    });
+  });
+
+  it("a failing query is named by its position", async () => {
+    const { sh } = fakeShell({ rc: 1, stderr: "ERROR 1054 (42S22) at line 4: Unknown column 'x' in 'SELECT'\n" });
+    const args = mysql_query.args.parse({ query: ["INSERT INTO t VALUES (1)", "SELECT x"] });
+    await expect(mysql_query.apply(ctxOf(sh), args, {}, { summary: "" })).rejects.toThrow("query 2 of 2 failed: ERROR 1054 (42S22) at line 4: Unknown column 'x' in 'SELECT'; queries 1-1 were applied");
+  });
+
+  it("reads run in the probe and change nothing; writes are unpredictable in check mode", async () => {
+    const ro = mysql_query.args.parse({ query: "SELECT 1" });
+    const { sh, calls } = fakeShell({ stdout: `<resultset statement="x"><row><field name="1">1</field></row></resultset>` });
+    const st = await mysql_query.probe(ctxOf(sh), ro);
+    expect(calls).toHaveLength(1);
+    expect(mysql_query.diff(ro, st, ctxOf(sh))).toBeUndefined();
+    const rw = mysql_query.args.parse({ query: "DELETE FROM t" });
+    expect(mysql_query.diff(rw, await mysql_query.probe(ctxOf(sh), rw), ctxOf(sh))).toEqual({ summary: "DELETE FROM t", unpredictable: true });
+  });
+});

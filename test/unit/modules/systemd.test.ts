@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { type UnitWant, parseShow, planUnit, predictText, unitName } from "../../../src/modules/systemd-plan.js";
+
+// `systemctl show -p ...` as systemd 252 prints it (its own property order, not the -p order).
+const RUNNING = "Id=dcv.service\nLoadState=loaded\nActiveState=active\nSubState=running\nFragmentPath=/usr/local/lib/systemd/system/dcv.service\nUnitFileState=enabled\nCanReload=no\nNeedDaemonReload=no\n";
+const props = (over: Record<string, string> = {}) => ({ ...parseShow(RUNNING), ...over });
+const want = (w: Partial<UnitWant>): UnitWant => ({ daemon_reload: false, daemon_reexec: false, ...w });
+const plan = (w: Partial<UnitWant>, over: Record<string, string> = {}, others = false) => planUnit("dcv.service", props(over), want(w), others);
+
+describe("systemd: unit names and show output", () => {
+  it("adds .service like systemctl, keeps other unit types and templates", () => {
+    expect(unitName("nginx")).toBe("nginx.service");
+    expect(unitName("getty@tty1")).toBe("getty@tty1.service");
+    expect(unitName("dcv-health.socket")).toBe("dcv-health.socket");
+    expect(unitName("apt-daily.timer")).toBe("apt-daily.timer");
+  });
+
+  it("reads KEY=value lines, values with = intact", () => {
+    expect(parseShow("A=b\nExecStart={ path=/bin/sleep ; argv[]=/bin/sleep infinity }\n\n")).toEqual({ A: "b", ExecStart: "{ path=/bin/sleep ; argv[]=/bin/sleep infinity }" });
+  });
+});
+
+describe("systemd: the plan", () => {
+  it("started/stopped act only when needed; restarted and reloaded always act", () => {
+    expect(plan({ state: "started", enabled: true })).toEqual([]);
+    expect(plan({ state: "started" }, { ActiveState: "failed" })).toEqual(["start"]);
+    expect(plan({ state: "started" }, { ActiveState: "activating" })).toEqual([]);
+    expect(plan({ state: "stopped" })).toEqual(["stop"]);
+    expect(plan({ state: "stopped" }, { ActiveState: "inactive" })).toEqual([]);
+    expect(plan({ state: "stopped" }, { ActiveState: "deactivating" })).toEqual(["stop"]);
+    expect(plan({ state: "restarted" })).toEqual(["restart"]);
+    expect(plan({ state: "restarted" }, { ActiveState: "inactive" })).toEqual(["start"]);
+    expect(plan({ state: "reloaded" }, { CanReload: "yes" })).toEqual(["reload"]);
+    expect(plan({ state: "reloaded" }, { ActiveState: "inactive" })).toEqual(["start"]);
+    expect(() => plan({ state: "reloaded" })).toThrow(/cannot reload/);
+  });
+
+  it("a unit file changed on disk gets daemon-reload first, whether asked or not", () => {
+    expect(plan({ state: "started" }, { NeedDaemonReload: "yes" })).toEqual(["daemon-reload"]);
+    expect(plan({ state: "restarted" }, { NeedDaemonReload: "yes" })).toEqual(["daemon-reload", "restart"]);
+    expect(plan({ daemon_reload: true })).toEqual([]);
+    expect(plan({ daemon_reload: true }, {}, true)).toEqual(["daemon-reload"]);
+    expect(planUnit(undefined, undefined, want({ daemon_reload: true, daemon_reexec: true }), false)).toEqual(["daemon-reexec"]);
+  });
+
+  it("enables and disables by unit file state; static units cannot be disabled", () => {
+    expect(plan({ enabled: false })).toEqual(["disable"]);
+    expect(plan({ enabled: true }, { UnitFileState: "disabled" })).toEqual(["enable"]);
+    expect(plan({ enabled: true }, { UnitFileState: "static" })).toEqual([]);
+    expect(plan({ enabled: true }, { UnitFileState: "enabled-runtime" })).toEqual([]);
+    expect(() => plan({ enabled: false }, { UnitFileState: "static" })).toThrow(/cannot be disabled/);
+  });
+
+  it("masks and unmasks first, in Ansible's order; a missing unit can only be masked", () => {
+    expect(plan({ masked: true, state: "stopped" })).toEqual(["mask", "stop"]);
+    expect(plan({ masked: false, enabled: true, state: "started" }, { LoadState: "masked", UnitFileState: "masked", ActiveState: "inactive" })).toEqual(["unmask", "enable", "start"]);
+    expect(plan({ masked: false }, { LoadState: "loaded" })).toEqual([]);
+    const missing = { LoadState: "not-found", UnitFileState: "", ActiveState: "inactive" };
+    expect(plan({ masked: true }, missing)).toEqual(["mask"]);
+    expect(() => plan({ state: "started" }, missing)).toThrow(/not found/);
+  });
+
+  it("predicts the state for --diff", () => {
+    expect(predictText(props({ ActiveState: "inactive", UnitFileState: "disabled" }), ["enable", "start"])).toBe("ActiveState: active\nUnitFileState: enabled\nLoadState: loaded\n");
+  });
+});
