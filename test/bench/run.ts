@@ -14,17 +14,19 @@ import { labPaths } from "../lab/paths.js";
 import { loadTopology } from "../lab/topology.js";
 import { DEPLOY_USER } from "../lab/base.js";
 import { knownKeys, labSsh } from "../lab/ssh.js";
+import { shellQuote } from "../../src/remote/quote.js";
 
 const here = new URL(".", import.meta.url).pathname;
 const repo = new URL("../..", import.meta.url).pathname;
 
 const { values: args } = parseArgs({
   options: {
-    workload: { type: "string", default: "files10" },
+    workload: { type: "string", default: "site" },
     rounds: { type: "string", default: "3" },
+    keep: { type: "boolean", default: false },
   },
 });
-const workload = join(here, "workloads", args.workload ?? "files10");
+const workload = join(here, "workloads", args.workload ?? "site");
 const rounds = Number(args.rounds);
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 
@@ -70,7 +72,8 @@ async function ensurePython(lab: Lab): Promise<void> {
       limit(async () => {
         const s = await labSsh({ host: h.privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, h.name) });
         try {
-          const r = await s.exec("command -v python3 >/dev/null || { sudo -n apt-get -q update >/dev/null && sudo -n DEBIAN_FRONTEND=noninteractive apt-get -q install -y python3 >/dev/null; }; command -v python3");
+          // python3-apt too: Ansible's apt module needs it (it would install it itself, untimed).
+          const r = await s.exec("dpkg-query -W -f='${Status}' python3-apt 2>/dev/null | grep -q 'ok installed' || { sudo -n apt-get -q update >/dev/null && sudo -n DEBIAN_FRONTEND=noninteractive apt-get -q install -y python3 python3-apt >/dev/null; }; command -v python3");
           if (r.code !== 0) throw new Error(`${h.name}: cannot install python3: ${r.stderr}`);
         } finally {
           s.close();
@@ -80,12 +83,15 @@ async function ensurePython(lab: Lab): Promise<void> {
   );
 }
 
+/** Undoes the workload on every host (its clean.sh, as root), so a first converge starts fresh. */
 async function cleanHosts(lab: Lab): Promise<void> {
+  const script = readFileSync(join(workload, "clean.sh"), "utf8");
   await Promise.all(
     lab.topology.hosts.map(async (h) => {
       const s = await labSsh({ host: h.privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, h.name) });
-      await s.exec("sudo -n rm -rf /srv/bench");
+      const r = await s.exec(`sudo -n sh -c ${shellQuote(script)}`);
       s.close();
+      if (r.code !== 0) throw new Error(`${h.name}: clean.sh failed: ${r.stderr}`);
     }),
   );
 }
@@ -152,6 +158,7 @@ async function main(): Promise<void> {
   console.log(`first converge: do-converge ${f(median(first.dc))}, ansible-playbook ${f(median(first.an))}, ratio ${(median(first.an) / median(first.dc)).toFixed(1)}`);
   console.log(`no-op converge: do-converge ${f(median(noop.dc))}, ansible-playbook ${f(median(noop.an))}`);
   console.log(`do-converge peak memory: ${peak.toFixed(0)} MB`);
+  if (!args.keep) await lab.down(log);
   console.log(`noop ratio ansible/do-converge: ${(median(noop.an) / median(noop.dc)).toFixed(1)}`);
 }
 
