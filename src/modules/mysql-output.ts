@@ -112,6 +112,19 @@ export function redact(text: string, secrets: readonly string[]): string {
  * may run in check mode and report no change. Leading comments and parentheses are skipped.
  */
 export function isReadOnlyQuery(q: string): boolean {
+  const { word, body } = leadingKeyword(q);
+  if (word === "SHOW" || word === "DESCRIBE" || word === "DESC" || word === "EXPLAIN") return true;
+  return word === "SELECT" && !/\bINTO\b/i.test(body);
+}
+
+/** Statements that change the schema: changed whatever their row count (as Ansible's mysql_query). */
+export function isDdlQuery(q: string): boolean {
+  const { word } = leadingKeyword(q);
+  return word !== undefined && ["CREATE", "DROP", "ALTER", "RENAME", "TRUNCATE"].includes(word);
+}
+
+/** The first keyword of a statement, after leading comments and parentheses. */
+function leadingKeyword(q: string): { word: string | undefined; body: string } {
   let s = q;
   for (;;) {
     const t = s.replace(/^[\s(]+/, "");
@@ -119,9 +132,7 @@ export function isReadOnlyQuery(q: string): boolean {
     if (stripped === s) break;
     s = stripped;
   }
-  const word = /^[A-Za-z]+/.exec(s)?.[0]?.toUpperCase();
-  if (word === "SHOW" || word === "DESCRIBE" || word === "DESC" || word === "EXPLAIN") return true;
-  return word === "SELECT" && !/\bINTO\b/i.test(s);
+  return { word: /^[A-Za-z]+/.exec(s)?.[0]?.toUpperCase(), body: s };
 }
 
 /**

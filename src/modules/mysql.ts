@@ -15,7 +15,7 @@ import {
   statementSql,
   statementSummary,
 } from "./mysql-grants.js";
-import { type Row, SESSION_PRELUDE, isReadOnlyQuery, nativePasswordHash, sqlAccount, sqlIdent, sqlString } from "./mysql-output.js";
+import { type Row, SESSION_PRELUDE, isDdlQuery, isReadOnlyQuery, nativePasswordHash, sqlAccount, sqlIdent, sqlString } from "./mysql-output.js";
 
 // MariaDB databases, accounts and queries, after Ansible's community.mysql (mysql_db, mysql_user,
 // mysql_query), through the `mysql` client on the host (see mysql-client.ts for the login and why
@@ -420,10 +420,11 @@ export const mysql_query = defineModule({
     if (st.result) return undefined;
     const queries = queriesOf(args.query);
     const first = (queries[0] ?? "").replace(/\s+/g, " ").trim();
-    // Whether rows change is only known afterwards: changed by default, changedWhen refines it
-    // (Ansible's rule: changedWhen: (r) => r.rowcount.some((n) => n > 0)).
+    // Whether rows change is only known afterwards: `changed` below decides after the run.
     return { summary: queries.length > 1 ? `${queries.length} queries` : first.length > 60 ? `${first.slice(0, 57)}...` : first, unpredictable: true };
   },
   apply: (ctx, args) => runQueries(ctx, args),
   unchanged: (args, st): QueryResult => st.result ?? { executed_queries: [], query_result: [], rowcount: [] },
+  // Ansible's rule: a write changed something when it affected rows; schema statements always do.
+  changed: (r) => r.rowcount.some((n) => n > 0) || r.executed_queries.some(isDdlQuery),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isReadOnlyQuery, nativePasswordHash, parseClientError, parseXmlResults, redact, sqlIdent, sqlString } from "../../../src/modules/mysql-output.js";
+import { isDdlQuery, isReadOnlyQuery, nativePasswordHash, parseClientError, parseXmlResults, redact, sqlIdent, sqlString } from "../../../src/modules/mysql-output.js";
 
 // Verbatim output of MariaDB 10.11's `mysql --batch --xml` for:
 //   SELECT 1 AS a, NULL AS b, 'x<y&"z<TAB>tab<NL>nl' AS `c d`; SELECT 1 FROM DUAL WHERE 0;
@@ -106,5 +106,20 @@ describe("read-only queries", () => {
     ["CREATE TABLE t (a INT)", false],
   ])("%s -> %s", (q, ro) => {
     expect(isReadOnlyQuery(q)).toBe(ro);
+  });
+});
+
+describe("isDdlQuery: schema statements count as changes whatever their row count", () => {
+  it.each([
+    ["CREATE TABLE t (a INT)", true],
+    ["-- c\n drop table t", true],
+    ["ALTER TABLE t ADD b INT", true],
+    ["RENAME TABLE a TO b", true],
+    ["TRUNCATE t", true],
+    ["INSERT INTO t VALUES (1)", false],
+    ["UPDATE t SET a = 1", false],
+    ["SELECT 1", false],
+  ])("%s -> %s", (q, ddl) => {
+    expect(isDdlQuery(q)).toBe(ddl);
   });
 });
