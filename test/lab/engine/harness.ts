@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { shellQuote } from "../../../src/remote/quote.js";
@@ -29,6 +29,8 @@ export interface Report {
   tasks: { host: string; task: string; status: string; changed: boolean; module: string; msg?: string }[];
 }
 
+const REPORT_PREFIX = "report-";
+
 /** A site in a temporary directory: files by relative path, plus an inventory of lab hosts. */
 export class TestSite {
   readonly dir = mkdtempSync(join(tmpdir(), "dcv-site-"));
@@ -49,7 +51,7 @@ export class TestSite {
 
   /** Runs the do-converge CLI as a real process on site.ts; `--json` is always collected. */
   converge(args: string[] = [], opts: { onStdout?: (chunk: string) => void; site?: string; env?: Record<string, string> } = {}): Promise<Converge> {
-    const json = join(this.dir, `report-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+    const json = join(this.dir, `${REPORT_PREFIX}${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
     const argv = ["--import", TSX, join(repo, "src/cli/bin.ts"), join(this.dir, opts.site ?? "site.ts"), "--known-hosts", this.lab.knownHostsFile, "--json", json, ...args];
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, argv, { cwd: this.dir, env: { ...process.env, NO_COLOR: "1", ...opts.env } });
@@ -73,9 +75,27 @@ export class TestSite {
     });
   }
 
+  /** Every JSON report the runs so far have written, one after another. */
+  reports(): string {
+    return readdirSync(this.dir)
+      .filter((f) => f.startsWith(REPORT_PREFIX))
+      .map((f) => readFileSync(join(this.dir, f), "utf8"))
+      .join("\n");
+  }
+
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Everything a run printed or reported, the JSON report files of the site's runs included. */
+export function everything(site: TestSite, r: Converge): string {
+  return [r.stdout, r.stderr, site.reports()].join("\n");
+}
+
+/** The names of the tasks a run changed, in order. */
+export function changedTasks(r: Converge): string[] {
+  return r.report?.tasks.filter((t) => t.changed).map((t) => t.task) ?? [];
 }
 
 /** Sum of a recap counter over every host. */

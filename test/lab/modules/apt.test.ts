@@ -6,7 +6,8 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
 import { Lab } from "../lab.js";
-import { type Converge, RootShells, TestSite, explain, total } from "../engine/harness.js";
+import { RootShells, type TestSite, changedTasks, explain, total } from "../engine/harness.js";
+import { closeSite, openSite } from "./helpers.js";
 
 // apt, apt_repository and apt_signing_key against lb1 (this family's host: nothing else runs there).
 const skip = labSkipReason();
@@ -81,7 +82,6 @@ sleep $secs;
 print time, "\\n";
 `;
 
-const changedTasks = (r: Converge) => r.report?.tasks.filter((t) => t.changed).map((t) => t.task) ?? [];
 const json = (v: unknown) => JSON.stringify(v);
 
 /** A tiny signed repository built on the control node: a .deb, Packages, InRelease, keys. */
@@ -136,15 +136,9 @@ describe.skipIf(skip !== undefined)("apt modules on a real host", () => {
     );
 
   beforeAll(async () => {
-    await lab.up();
-    await cleanup();
-    site = new TestSite(lab, { "apt.ts": APT_SITE, "repo.ts": REPO_SITE, "line.ts": LINE_SITE, "badkey.ts": BADKEY_SITE }, [HOST]);
+    site = await openSite(lab, HOST, { "apt.ts": APT_SITE, "repo.ts": REPO_SITE, "line.ts": LINE_SITE, "badkey.ts": BADKEY_SITE }, cleanup);
   });
-  afterAll(async () => {
-    await cleanup().catch(() => "");
-    root.close();
-    site?.remove();
-  });
+  afterAll(() => closeSite(root, site, cleanup));
 
   it("update_cache with cache_valid_time updates stale lists once; wiped lists or a changed source make them stale again", async () => {
     const lists = () => sh("stat -c '%n %.9Y' /var/lib/apt/lists/* /var/lib/apt/periodic/update-success-stamp 2>/dev/null");

@@ -1,11 +1,8 @@
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
-import { DEPLOY_USER } from "../base.js";
-import { type Converge, TestSite, explain, total } from "../engine/harness.js";
+import { RootShells, type TestSite, changedTasks, everything, explain, total } from "../engine/harness.js";
 import { Lab } from "../lab.js";
-import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
+import { closeSite, openSite } from "./helpers.js";
 
 const skip = labSkipReason();
 const HOST = "web1";
@@ -43,46 +40,33 @@ export default site({
 
 describe.skipIf(skip !== undefined)("debconf on a real host", () => {
   const lab = Lab.fromFile();
+  const root = new RootShells(lab);
+  const sh = (cmd: string) => root.run(HOST, cmd);
   let site: TestSite;
-  let ssh: LabSsh | undefined;
-  const sh = async (cmd: string) => {
-    ssh ??= await labSsh({ host: lab.host(HOST).privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, HOST) });
-    return (await ssh.exec(`sudo -n sh -c '${cmd.replace(/'/g, `'"'"'`)}'`)).stdout;
-  };
   const ask = (lines: string[]) => sh(`printf '${lines.join("\\n")}\\n' | DEBIAN_FRONTEND=noninteractive debconf-communicate ${PKG}`);
   const purge = () => ask(["PURGE"]);
-  const changed = (r: Converge) => r.report?.tasks.filter((t) => t.changed).map((t) => t.task) ?? [];
-  /** Everything a run printed or reported, the JSON report files included. */
-  const everything = (r: Converge) =>
-    [r.stdout, r.stderr, ...readdirSync(site.dir).filter((f) => f.endsWith(".json")).map((f) => readFileSync(join(site.dir, f), "utf8"))].join("\n");
 
   beforeAll(async () => {
-    await lab.up();
-    await purge();
-    site = new TestSite(lab, { "site.ts": SITE }, [HOST]);
+    site = await openSite(lab, HOST, { "site.ts": SITE }, purge);
   });
-  afterAll(async () => {
-    await purge().catch(() => "");
-    ssh?.close();
-    site?.remove();
-  });
+  afterAll(() => closeSite(root, site, purge));
 
   it("sets answers, then a second converge changes nothing; passwords never show", async () => {
     const first = await site.converge(["--diff", "-v"]);
     expect(first.code, explain(first)).toBe(0);
-    expect(changed(first)).toEqual(["greeting", "enabled", "langs", "unseen", "secret"]);
+    expect(changedTasks(first)).toEqual(["greeting", "enabled", "langs", "unseen", "secret"]);
     expect(await ask([`GET ${PKG}/greeting`, `GET ${PKG}/enabled`, `GET ${PKG}/langs`, `GET ${PKG}/secret`, `FGET ${PKG}/later seen`, `FGET ${PKG}/greeting seen`])).toBe(
       `0 hello world\n0 true\n0 fr, en\n0 ${SECRET}\n0 false\n0 true\n`,
     );
     expect(first.stdout).toContain(`+${PKG}/greeting (string): hello world`);
     expect(first.stdout).toContain(`+${PKG}/secret (password): (password omitted), changed`);
-    expect(everything(first)).not.toContain(SECRET);
+    expect(everything(site, first)).not.toContain(SECRET);
 
     const second = await site.converge(["-vvv"]);
     expect(second.code, explain(second)).toBe(0);
     expect(total(second, "changed"), explain(second)).toBe(0);
     // -vvv logs every command sent: the password is compared on the host, through stdin only.
-    expect(everything(second)).not.toContain(SECRET);
+    expect(everything(site, second)).not.toContain(SECRET);
   });
 
   it("--check --diff reports answers changed by hand and changes nothing; a converge repairs them", async () => {
@@ -90,15 +74,15 @@ describe.skipIf(skip !== undefined)("debconf on a real host", () => {
     const check = await site.converge(["--check", "--diff", "-vvv"]);
     expect(check.code, explain(check)).toBe(0);
     // The multiselect list compares as a set: "en, fr" is the same answer.
-    expect(changed(check)).toEqual(["greeting", "secret"]);
+    expect(changedTasks(check)).toEqual(["greeting", "secret"]);
     expect(check.stdout).toContain(`-${PKG}/greeting (string): bye\n+${PKG}/greeting (string): hello world\n`);
-    expect(everything(check)).not.toContain(SECRET);
-    expect(everything(check)).not.toContain("other-secret");
+    expect(everything(site, check)).not.toContain(SECRET);
+    expect(everything(site, check)).not.toContain("other-secret");
     expect(await ask([`GET ${PKG}/greeting`, `GET ${PKG}/secret`])).toBe("0 bye\n0 other-secret\n");
 
     const fix = await site.converge();
     expect(fix.code, explain(fix)).toBe(0);
-    expect(changed(fix)).toEqual(["greeting", "secret"]);
+    expect(changedTasks(fix)).toEqual(["greeting", "secret"]);
     expect(await ask([`GET ${PKG}/greeting`, `GET ${PKG}/secret`])).toBe(`0 hello world\n0 ${SECRET}\n`);
     const again = await site.converge();
     expect(total(again, "changed"), explain(again)).toBe(0);

@@ -7,10 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
-import { DEPLOY_USER } from "../base.js";
 import { Lab } from "../lab.js";
-import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
-import { type Converge, DSL, TestSite, explain, total } from "../engine/harness.js";
+import { type Converge, RootShells, TestSite, changedTasks, explain, total } from "../engine/harness.js";
+import { closeSite, playSite } from "./helpers.js";
 
 const skip = labSkipReason();
 const HOST = "web2";
@@ -44,8 +43,9 @@ function buildArchives(): { dir: string; files: Record<string, Buffer>; zip: boo
 
 describe.skipIf(skip !== undefined)("get_url and unarchive on a real host", () => {
   const lab = Lab.fromFile();
+  const root = new RootShells(lab);
+  const sh = (cmd: string) => root.run(HOST, cmd);
   let site: TestSite;
-  let ssh: LabSsh | undefined;
   let server: Server;
   let base = "";
   let archives: ReturnType<typeof buildArchives>;
@@ -53,27 +53,12 @@ describe.skipIf(skip !== undefined)("get_url and unarchive on a real host", () =
   const count = (path: string) => requests.get(path) ?? 0;
   let installed: string[] = [];
 
-  const sh = async (cmd: string) => {
-    ssh ??= await labSsh({ host: lab.host(HOST).privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, HOST) });
-    return (await ssh.exec(`sudo -n sh -c '${cmd.replace(/'/g, `'"'"'`)}'`)).stdout;
-  };
-  const changedTasks = (r: Converge) => r.report?.tasks.filter((t) => t.changed).map((t) => t.task) ?? [];
   const failedMsg = (r: Converge) => r.report?.tasks.find((t) => t.status === "failed")?.msg ?? "";
 
-  const site_ = (tasks: string) => `
-import { site, play } from "$DSL";
-const BASE = ${JSON.stringify(base)};
-const DIR = ${JSON.stringify(DIR)};
-export default site({
-  inventory: ["inventory.yml"],
-  plays: [play({ name: "downloads", hosts: "all", become: true, gatherFacts: false, tasks: async (h) => {
-${tasks}
-  } })],
-});
-`;
+  const site_ = (tasks: string) => playSite("downloads", { BASE: base, DIR }, tasks);
 
   /** Writes another site file with these tasks, for a one-off run. */
-  const extraSite = (name: string, tasks: string) => site.write(name, site_(tasks).replaceAll("$DSL", DSL));
+  const extraSite = (name: string, tasks: string) => site.write(name, site_(tasks));
 
   const MAIN = () =>
     site_(`
@@ -115,11 +100,11 @@ ${tasks}
     }
   });
   afterAll(async () => {
-    await sh(`rm -rf ${DIR}`).catch(() => "");
-    if (installed.length) await sh(`DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq ${installed.join(" ")} >/dev/null`).catch(() => "");
-    ssh?.close();
     server?.close();
-    site?.remove();
+    await closeSite(root, site, async () => {
+      await sh(`rm -rf ${DIR}`).catch(() => "");
+      if (installed.length) await sh(`DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq ${installed.join(" ")} >/dev/null`);
+    });
     if (archives) rmSync(archives.dir, { recursive: true, force: true });
   });
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
-import { DEPLOY_USER } from "../base.js";
-import { type Converge, TestSite, explain, total } from "../engine/harness.js";
+import { RootShells, type TestSite, changedTasks, explain, total } from "../engine/harness.js";
 import { Lab } from "../lab.js";
-import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
+import { closeSite, openSite } from "./helpers.js";
 
 const skip = labSkipReason();
 const HOST = "web1";
@@ -79,29 +78,21 @@ const BLOCKS = "# BEGIN ANSIBLE MANAGED BLOCK\nx = 1\n# END ANSIBLE MANAGED BLOC
 
 describe.skipIf(skip !== undefined)("lineinfile and blockinfile on a real host", () => {
   const lab = Lab.fromFile();
+  const root = new RootShells(lab);
+  const sh = (cmd: string) => root.run(HOST, cmd);
   let site: TestSite;
-  let ssh: LabSsh | undefined;
-  const sh = async (cmd: string) => {
-    ssh ??= await labSsh({ host: lab.host(HOST).privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, HOST) });
-    return (await ssh.exec(`sudo -n sh -c '${cmd.replace(/'/g, `'"'"'`)}'`)).stdout;
-  };
-  const changed = (r: Converge) => r.report?.tasks.filter((t) => t.changed).map((t) => t.task) ?? [];
 
   beforeAll(async () => {
-    await lab.up();
-    await sh(`rm -rf ${DIR}; mkdir -p ${DIR}; printf '%s' '${SEED}' > ${DIR}/app.conf; printf 't\\n' > ${DIR}/target.conf; ln -s target.conf ${DIR}/link.conf`);
-    site = new TestSite(lab, { "site.ts": SITE, "failing.ts": FAILING }, [HOST]);
+    site = await openSite(lab, HOST, { "site.ts": SITE, "failing.ts": FAILING }, () =>
+      sh(`rm -rf ${DIR}; mkdir -p ${DIR}; printf '%s' '${SEED}' > ${DIR}/app.conf; printf 't\\n' > ${DIR}/target.conf; ln -s target.conf ${DIR}/link.conf`),
+    );
   });
-  afterAll(async () => {
-    await sh(`rm -rf ${DIR}`).catch(() => "");
-    ssh?.close();
-    site?.remove();
-  });
+  afterAll(() => closeSite(root, site, () => sh(`rm -rf ${DIR}`)));
 
   it("converges, then a second converge changes nothing", async () => {
     const first = await site.converge();
     expect(first.code, explain(first)).toBe(0);
-    expect(changed(first)).toEqual(["port", "listen", "obsolete", "java", "block", "created", "blocks", "through a link"]);
+    expect(changedTasks(first)).toEqual(["port", "listen", "obsolete", "java", "block", "created", "blocks", "through a link"]);
     expect(await sh(`cat ${DIR}/app.conf; stat -c '%a %U' ${DIR}/app.conf`)).toBe(`${APP}640 root\n`);
     expect(await sh(`cat ${DIR}/sub/dir/new.conf; stat -c '%a %U %G' ${DIR}/sub/dir/new.conf`)).toBe("created = yes\n640 root adm\n");
     expect(await sh(`cat ${DIR}/blocks.conf; ls ${DIR} | grep -c '~$' || true`)).toBe(`${BLOCKS}0\n`);
@@ -119,7 +110,7 @@ describe.skipIf(skip !== undefined)("lineinfile and blockinfile on a real host",
 
     const check = await site.converge(["--check", "--diff"]);
     expect(check.code, explain(check)).toBe(0);
-    expect(changed(check)).toEqual(["port", "block", "created", "blocks"]);
+    expect(changedTasks(check)).toEqual(["port", "block", "created", "blocks"]);
     expect(check.stdout).toContain("-port = 81\n+port = 8080\n");
     expect(check.stdout).toContain("-mode: 0644\n+mode: 0640\n");
     expect(check.stdout).toContain("+beta = 2\n");
@@ -129,7 +120,7 @@ describe.skipIf(skip !== undefined)("lineinfile and blockinfile on a real host",
 
     const fix = await site.converge();
     expect(fix.code, explain(fix)).toBe(0);
-    expect(changed(fix)).toEqual(["port", "block", "created", "blocks"]);
+    expect(changedTasks(fix)).toEqual(["port", "block", "created", "blocks"]);
     expect(await sh(`cat ${DIR}/app.conf; stat -c %a ${DIR}/app.conf; cat ${DIR}/blocks.conf ${DIR}/sub/dir/new.conf`)).toBe(`${APP}640\n${BLOCKS}created = yes\n`);
     // backup: true kept the drifted blocks.conf.
     expect(await sh(`cat ${DIR}/blocks.conf.*~`)).toBe(BLOCKS.replace("x = 1", "x = 2"));

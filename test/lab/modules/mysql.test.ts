@@ -1,12 +1,9 @@
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nativePasswordHash } from "../../../src/modules/mysql-output.js";
 import { labSkipReason } from "../availability.js";
-import { DEPLOY_USER } from "../base.js";
-import { TestSite, explain, total } from "../engine/harness.js";
+import { RootShells, type TestSite, explain, total } from "../engine/harness.js";
 import { Lab } from "../lab.js";
-import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
+import { closeSite, openSite } from "./helpers.js";
 
 const skip = labSkipReason();
 const HOST = "spare1";
@@ -83,12 +80,9 @@ export default site({
 
 describe.skipIf(skip !== undefined)("mysql_db, mysql_user, mysql_query on a real MariaDB", () => {
   const lab = Lab.fromFile();
+  const root = new RootShells(lab);
+  const sh = (cmd: string) => root.run(HOST, cmd);
   let site: TestSite;
-  let ssh: LabSsh | undefined;
-  const sh = async (cmd: string) => {
-    ssh ??= await labSsh({ host: lab.host(HOST).privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, HOST) });
-    return (await ssh.exec(`sudo -n sh -c '${cmd.replace(/'/g, `'"'"'`)}'`)).stdout;
-  };
   /** SQL as root through the socket, tab-separated rows without headers. */
   const sql = (q: string) => sh(`mysql -N -B -e "${q.replace(/(["\\$`])/g, "\\$1")}"`);
   const grants = async (account: string) => (await sql(`SHOW GRANTS FOR ${account}`)).replace(/ IDENTIFIED BY PASSWORD '[^']*'/, "");
@@ -99,12 +93,6 @@ describe.skipIf(skip !== undefined)("mysql_db, mysql_user, mysql_query on a real
     for (const s of SECRETS) expect(out.includes(s), `a secret leaked into the output:\n${out}`).toBe(false);
     expect(out).not.toMatch(/\*[0-9A-F]{40}/);
   };
-  const reports = () =>
-    readdirSync(site.dir)
-      .filter((f) => f.startsWith("report-"))
-      .map((f) => readFileSync(join(site.dir, f), "utf8"))
-      .join("\n");
-
   /** No server, no data, no configuration: how the test finds spare1 and leaves it. */
   const purge = () =>
     sh(
@@ -112,15 +100,9 @@ describe.skipIf(skip !== undefined)("mysql_db, mysql_user, mysql_query on a real
     );
 
   beforeAll(async () => {
-    await lab.up();
-    await purge();
-    site = new TestSite(lab, { "site.ts": SITE, "remove.ts": REMOVE }, [HOST]);
+    site = await openSite(lab, HOST, { "site.ts": SITE, "remove.ts": REMOVE }, purge);
   });
-  afterAll(async () => {
-    await purge().catch(() => "");
-    ssh?.close();
-    site.remove();
-  });
+  afterAll(() => closeSite(root, site, purge));
 
   it("--check on a host without the server predicts without failing: the mysql tasks are skipped", async () => {
     const check = await site.converge(["--check"]);
@@ -140,7 +122,7 @@ describe.skipIf(skip !== undefined)("mysql_db, mysql_user, mysql_query on a real
     // -vvv shows the commands sent, the login password of "fill notes" travelled on stdin only.
     expect(first.stdout).toContain('mysql --defaults-file="$d/login.cnf" --protocol=socket');
     expect(first.stdout).toContain("+privileges:\n+  *.*: PROCESS\n+  `dcv_app`.*: SELECT\n");
-    expectNoSecrets(first.stdout + first.stderr + reports());
+    expectNoSecrets(first.stdout + first.stderr + site.reports());
 
     expect(await sql("SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'dcv_app'")).toBe("utf8mb4\tutf8mb4_unicode_ci\n");
     expect(await grants("'dcv_app'@'localhost'")).toBe(
@@ -172,7 +154,7 @@ describe.skipIf(skip !== undefined)("mysql_db, mysql_user, mysql_query on a real
     expect(check.stdout).toContain("changed: [spare1] mysql_user dcv_report (password)");
     expect(check.stdout).toContain("-  `dcv_app`.*: CREATE, DELETE, DROP, INSERT, SELECT, UPDATE\n+  `dcv_app`.*: CREATE, DELETE, INSERT, SELECT, UPDATE\n");
     expect(check.stdout).toContain("-state: absent\n+state: present\n+encoding: utf8mb4\n+collation: utf8mb4_unicode_ci\n");
-    expectNoSecrets(check.stdout + check.stderr + reports());
+    expectNoSecrets(check.stdout + check.stderr + site.reports());
 
     expect(await sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'dcv_app'")).toBe("0\n");
     expect(await grants("'dcv_app'@'localhost'")).toContain("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP ON `dcv_app`.*");
@@ -180,7 +162,7 @@ describe.skipIf(skip !== undefined)("mysql_db, mysql_user, mysql_query on a real
 
     const fix = await site.converge(["-vvv", "--diff"]);
     expect(fix.code, explain(fix)).toBe(0);
-    expectNoSecrets(fix.stdout + fix.stderr + reports());
+    expectNoSecrets(fix.stdout + fix.stderr + site.reports());
     expect(await sql("SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'dcv_app'")).toBe("utf8mb4_unicode_ci\n");
     expect(await grants("'dcv_app'@'localhost'")).toContain("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE ON `dcv_app`.*");
     expect(await authString("dcv_report", "%")).toBe(nativePasswordHash(REPORT_PW));

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
-import { DEPLOY_USER } from "../base.js";
-import { type Converge, TestSite, explain, total } from "../engine/harness.js";
+import { RootShells, type TestSite, changedTasks, explain, total } from "../engine/harness.js";
 import { Lab } from "../lab.js";
-import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
+import { closeSite, openSite } from "./helpers.js";
 
 const skip = labSkipReason();
 const HOST = "web1";
@@ -57,33 +56,29 @@ export default site({
 
 describe.skipIf(skip !== undefined)("sysctl on a real host", () => {
   const lab = Lab.fromFile();
+  const root = new RootShells(lab);
+  const sh = (cmd: string) => root.run(HOST, cmd);
   let site: TestSite;
-  let ssh: LabSsh | undefined;
   let original = "";
-  const sh = async (cmd: string) => {
-    ssh ??= await labSsh({ host: lab.host(HOST).privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, HOST) });
-    return (await ssh.exec(`sudo -n sh -c '${cmd.replace(/'/g, `'"'"'`)}'`)).stdout;
-  };
   const live = () => sh(`sysctl -n ${KEYS.join(" ")}`);
-  const changed = (r: Converge) => r.report?.tasks.filter((t) => t.changed).map((t) => t.task) ?? [];
 
   beforeAll(async () => {
-    await lab.up();
-    original = await live();
-    await sh(`rm -f ${DEFAULT_FILE} /etc/sysctl.d/61-dcv-test.conf; printf '# test file\\nnet.ipv4.tcp_fin_timeout = 30\\nnet.core.somaxconn = 128\\n' > ${TEST_FILE}; sysctl -w net.ipv4.ip_nonlocal_bind=0 net.core.somaxconn=128 net.ipv4.tcp_keepalive_time=7200 >/dev/null`);
-    site = new TestSite(lab, { "site.ts": SITE, "failing.ts": FAILING }, [HOST]);
+    site = await openSite(lab, HOST, { "site.ts": SITE, "failing.ts": FAILING }, async () => {
+      original = await live();
+      await sh(`rm -f ${DEFAULT_FILE} /etc/sysctl.d/61-dcv-test.conf; printf '# test file\\nnet.ipv4.tcp_fin_timeout = 30\\nnet.core.somaxconn = 128\\n' > ${TEST_FILE}; sysctl -w net.ipv4.ip_nonlocal_bind=0 net.core.somaxconn=128 net.ipv4.tcp_keepalive_time=7200 >/dev/null`);
+    });
   });
-  afterAll(async () => {
-    const [bind, conn, keep] = original.trim().split("\n");
-    await sh(`rm -f ${DEFAULT_FILE} ${TEST_FILE} /etc/sysctl.d/61-dcv-test.conf; sysctl -w net.ipv4.ip_nonlocal_bind=${bind} net.core.somaxconn=${conn} net.ipv4.tcp_keepalive_time=${keep} >/dev/null`).catch(() => "");
-    ssh?.close();
-    site?.remove();
-  });
+  afterAll(() =>
+    closeSite(root, site, () => {
+      const [bind, conn, keep] = original.trim().split("\n");
+      return sh(`rm -f ${DEFAULT_FILE} ${TEST_FILE} /etc/sysctl.d/61-dcv-test.conf; sysctl -w net.ipv4.ip_nonlocal_bind=${bind} net.core.somaxconn=${conn} net.ipv4.tcp_keepalive_time=${keep} >/dev/null`);
+    }),
+  );
 
   it("persists and applies, then a second converge changes nothing", async () => {
     const first = await site.converge();
     expect(first.code, explain(first)).toBe(0);
-    expect(changed(first)).toEqual(["nonlocal bind", "somaxconn", "keepalive in the file only", "fin timeout gone"]);
+    expect(changedTasks(first)).toEqual(["nonlocal bind", "somaxconn", "keepalive in the file only", "fin timeout gone"]);
     expect(await sh(`cat ${DEFAULT_FILE}; stat -c %a ${DEFAULT_FILE}`)).toBe("net.ipv4.ip_nonlocal_bind=1\n644\n");
     expect(await sh(`cat ${TEST_FILE}`)).toBe("# test file\nnet.core.somaxconn=1024\nnet.ipv4.tcp_keepalive_time=600\n");
     // reload: false left the live keepalive alone.
@@ -98,7 +93,7 @@ describe.skipIf(skip !== undefined)("sysctl on a real host", () => {
     await sh(`sysctl -w net.ipv4.ip_nonlocal_bind=0 >/dev/null; sed -i 's/^net.core.somaxconn=1024/net.core.somaxconn = 2048/' ${TEST_FILE}`);
     const check = await site.converge(["--check", "--diff"]);
     expect(check.code, explain(check)).toBe(0);
-    expect(changed(check)).toEqual(["nonlocal bind", "somaxconn"]);
+    expect(changedTasks(check)).toEqual(["nonlocal bind", "somaxconn"]);
     expect(check.stdout).toContain("-net.ipv4.ip_nonlocal_bind = 0\n+net.ipv4.ip_nonlocal_bind = 1\n");
     expect(check.stdout).toContain("-net.core.somaxconn = 2048\n+net.core.somaxconn=1024\n");
     expect(await live()).toBe("0\n1024\n7200\n");
@@ -106,7 +101,7 @@ describe.skipIf(skip !== undefined)("sysctl on a real host", () => {
 
     const fix = await site.converge();
     expect(fix.code, explain(fix)).toBe(0);
-    expect(changed(fix)).toEqual(["nonlocal bind", "somaxconn"]);
+    expect(changedTasks(fix)).toEqual(["nonlocal bind", "somaxconn"]);
     expect(await live()).toBe("1\n1024\n7200\n");
     expect(await sh(`cat ${TEST_FILE}`)).toBe("# test file\nnet.core.somaxconn=1024\nnet.ipv4.tcp_keepalive_time=600\n");
 

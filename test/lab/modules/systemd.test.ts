@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
 import { Lab } from "../lab.js";
-import { type Converge, RootShells, TestSite, explain, total } from "../engine/harness.js";
+import { RootShells, type TestSite, changedTasks, explain, total } from "../engine/harness.js";
+import { closeSite, openSite } from "./helpers.js";
 
 // systemd against lb2 (this family's host). The unit lives in /usr/local/lib/systemd/system, as
 // a package's would in /lib: `systemctl mask` refuses a unit whose file is in /etc/systemd/system.
@@ -35,7 +36,6 @@ export default site({
 });
 `;
 
-const changedTasks = (r: Converge) => r.report?.tasks.filter((t) => t.changed).map((t) => t.task) ?? [];
 
 describe.skipIf(skip !== undefined)("systemd module on a real host", () => {
   const lab = Lab.fromFile();
@@ -53,15 +53,9 @@ describe.skipIf(skip !== undefined)("systemd module on a real host", () => {
     sh(`systemctl unmask ${UNIT} >/dev/null 2>&1; systemctl disable --now ${UNIT} >/dev/null 2>&1; rm -f ${UNIT_DIR}/${UNIT} ${RELOADS}; systemctl daemon-reload; systemctl reset-failed ${UNIT} 2>/dev/null; true`);
 
   beforeAll(async () => {
-    await lab.up();
-    await cleanup();
-    site = new TestSite(lab, { "site.ts": SITE }, [HOST]);
+    site = await openSite(lab, HOST, { "site.ts": SITE }, cleanup);
   });
-  afterAll(async () => {
-    await cleanup().catch(() => "");
-    root.close();
-    site?.remove();
-  });
+  afterAll(() => closeSite(root, site, cleanup));
 
   it("starts and enables a unit written in the same site; a second converge changes nothing", async () => {
     const first = await converge({ state: "started", enabled: true });

@@ -2,10 +2,9 @@ import { type IncomingMessage, type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
-import { DEPLOY_USER } from "../base.js";
 import { Lab } from "../lab.js";
-import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
-import { type Converge, DSL, TestSite, explain, total } from "../engine/harness.js";
+import { type Converge, RootShells, TestSite, explain, total } from "../engine/harness.js";
+import { closeSite, playSite } from "./helpers.js";
 
 const skip = labSkipReason();
 const HOST = "web2";
@@ -29,31 +28,17 @@ async function readBody(req: IncomingMessage): Promise<string> {
 // uri runs on the control node: the server listens on loopback, which web2 could not even reach.
 describe.skipIf(skip !== undefined)("uri from the control node, in a site run against a real host", () => {
   const lab = Lab.fromFile();
+  const root = new RootShells(lab);
+  const sh = (cmd: string) => root.run(HOST, cmd);
   let site: TestSite;
-  let ssh: LabSsh | undefined;
   let server: Server;
   let base = "";
   const seen: Seen[] = [];
   const calls = (method: string, path: string) => seen.filter((s) => s.method === method && s.path === path);
 
-  const sh = async (cmd: string) => {
-    ssh ??= await labSsh({ host: lab.host(HOST).privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, HOST) });
-    return (await ssh.exec(`sudo -n sh -c '${cmd.replace(/'/g, `'"'"'`)}'`)).stdout;
-  };
   const statuses = (r: Converge) => r.report?.tasks.map((t) => `${t.task}: ${t.status}`) ?? [];
 
-  const siteFile = (tasks: string) =>
-    `
-import { site, play } from "$DSL";
-const BASE = ${JSON.stringify(base)};
-const DIR = ${JSON.stringify(DIR)};
-export default site({
-  inventory: ["inventory.yml"],
-  plays: [play({ name: "uri", hosts: "all", become: true, gatherFacts: false, tasks: async (h) => {
-${tasks}
-  } })],
-});
-`.replaceAll("$DSL", DSL);
+  const siteFile = (tasks: string) => playSite("uri", { BASE: base, DIR }, tasks);
 
   const MAIN = () =>
     siteFile(`
@@ -98,10 +83,8 @@ ${tasks}
     site = new TestSite(lab, { "site.ts": MAIN() }, [HOST]);
   });
   afterAll(async () => {
-    await sh(`rm -rf ${DIR}`).catch(() => "");
-    ssh?.close();
     server?.close();
-    site?.remove();
+    await closeSite(root, site, () => sh(`rm -rf ${DIR}`));
   });
 
   it("requests from the control node; uri reports ok (changed only by changedWhen); results feed later tasks", async () => {

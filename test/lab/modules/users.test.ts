@@ -1,11 +1,8 @@
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
-import { DEPLOY_USER } from "../base.js";
 import { Lab } from "../lab.js";
-import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
-import { type Converge, DSL, TestSite, explain, total } from "../engine/harness.js";
+import { DSL, RootShells, type TestSite, changedTasks, everything, explain, total } from "../engine/harness.js";
+import { closeSite, openSite } from "./helpers.js";
 
 const skip = labSkipReason();
 const HOST = "web2";
@@ -68,30 +65,19 @@ export default site({
 
 describe.skipIf(skip !== undefined)("user, group, authorized_key on a real host", () => {
   const lab = Lab.fromFile();
+  const root = new RootShells(lab);
+  const sh = (cmd: string) => root.run(HOST, cmd);
   let site: TestSite;
-  let ssh: LabSsh | undefined;
-  const sh = async (cmd: string) => {
-    ssh ??= await labSsh({ host: lab.host(HOST).privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, HOST) });
-    return (await ssh.exec(`sudo -n sh -c '${cmd.replace(/'/g, `'"'"'`)}'`)).stdout;
-  };
   const cleanup = () => sh(`${USERS.map((u) => `userdel -r ${u} 2>/dev/null;`).join(" ")} ${GROUPS.map((g) => `groupdel ${g} 2>/dev/null;`).join(" ")} true`);
-  const changedTasks = (r: Converge) => r.report?.tasks.filter((t) => t.changed).map((t) => t.task) ?? [];
-  /** Everything a run printed or reported, the JSON report files included. */
-  const everything = (r: Converge) =>
-    [r.stdout, r.stderr, ...readdirSync(site.dir).filter((f) => f.startsWith("report-")).map((f) => readFileSync(join(site.dir, f), "utf8"))].join("\n");
 
   beforeAll(async () => {
-    await lab.up();
-    await cleanup();
-    // Something for the absent tasks to remove.
-    await sh("groupadd dcvgonegroup && useradd -m dcvgone");
-    site = new TestSite(lab, { "site.ts": SITE, "keys.ts": KEYS_SITE }, [HOST]);
+    site = await openSite(lab, HOST, { "site.ts": SITE, "keys.ts": KEYS_SITE }, async () => {
+      await cleanup();
+      // Something for the absent tasks to remove.
+      await sh("groupadd dcvgonegroup && useradd -m dcvgone");
+    });
   });
-  afterAll(async () => {
-    await cleanup().catch(() => "");
-    ssh?.close();
-    site?.remove();
-  });
+  afterAll(() => closeSite(root, site, cleanup));
 
   it("creates groups, users, keys and removes the absent ones; a second converge changes nothing", async () => {
     const first = await site.converge(["--diff", "-vvv"]);
@@ -111,7 +97,7 @@ describe.skipIf(skip !== undefined)("user, group, authorized_key on a real host"
     expect(bob.slice(1)).toEqual(["dcvbob dcvextra", "nohome", ""]);
     expect(await sh("getent passwd dcvgone; getent group dcvgonegroup; test -e /home/dcvgone && echo home; true")).toBe("");
     // The password hash never shows, not even with -vvv (commands) and --diff.
-    expect(everything(first)).not.toContain(HASH1);
+    expect(everything(site, first)).not.toContain(HASH1);
     expect(first.stdout).toContain("+uid: 23450");
 
     const second = await site.converge();
@@ -130,7 +116,7 @@ describe.skipIf(skip !== undefined)("user, group, authorized_key on a real host"
     expect(check.stdout).toContain("-shell: /bin/sh\n+shell: /bin/bash\n");
     expect(check.stdout).toMatch(/user dcvalice.*shell \/bin\/sh -> \/bin\/bash/);
     expect(check.stdout).toMatch(/password/);
-    expect(everything(check)).not.toContain(HASH2);
+    expect(everything(site, check)).not.toContain(HASH2);
     expect(await sh("getent passwd dcvalice; getent shadow dcvalice | cut -d: -f2; id -Gn dcvalice; stat -c %a /home/dcvalice/.ssh/authorized_keys")).toBe(before);
 
     const fix = await site.converge();

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
-import { DEPLOY_USER } from "../base.js";
-import { type Converge, TestSite, explain, total } from "../engine/harness.js";
+import { type Converge, RootShells, type TestSite, explain, total } from "../engine/harness.js";
 import { Lab } from "../lab.js";
-import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
+import { closeSite, openSite } from "./helpers.js";
 
 const skip = labSkipReason();
 const HOST = "web1";
@@ -84,27 +83,24 @@ export default site({
 
 describe.skipIf(skip !== undefined)("wait_for on a real host", () => {
   const lab = Lab.fromFile();
+  const root = new RootShells(lab);
+  const sh = (cmd: string) => root.run(HOST, cmd);
   let site: TestSite;
-  let ssh: LabSsh | undefined;
-  const sh = async (cmd: string) => {
-    ssh ??= await labSsh({ host: lab.host(HOST).privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, HOST) });
-    return (await ssh.exec(`sudo -n sh -c '${cmd.replace(/'/g, `'"'"'`)}'`)).stdout;
-  };
   const stopUnits = () => sh("for u in dcv-wait-listener dcv-wait-touch dcv-wait-rm; do systemctl stop $u 2>/dev/null; systemctl reset-failed $u 2>/dev/null; done; true");
   const statuses = (r: Converge) => Object.fromEntries((r.report?.tasks ?? []).map((t) => [t.task, t.status]));
 
   beforeAll(async () => {
-    await lab.up();
-    await stopUnits();
-    await sh(`rm -rf ${DIR}; mkdir -p ${DIR}; cat > ${DIR}/listen.pl <<"EOF"\n${LISTENER}EOF`);
-    site = new TestSite(lab, { "site.ts": SITE, "timeouts.ts": TIMEOUTS }, [HOST]);
+    site = await openSite(lab, HOST, { "site.ts": SITE, "timeouts.ts": TIMEOUTS }, async () => {
+      await stopUnits();
+      await sh(`rm -rf ${DIR}; mkdir -p ${DIR}; cat > ${DIR}/listen.pl <<"EOF"\n${LISTENER}EOF`);
+    });
   });
-  afterAll(async () => {
-    await stopUnits().catch(() => "");
-    await sh(`rm -rf ${DIR}`).catch(() => "");
-    ssh?.close();
-    site?.remove();
-  });
+  afterAll(() =>
+    closeSite(root, site, async () => {
+      await stopUnits().catch(() => "");
+      await sh(`rm -rf ${DIR}`);
+    }),
+  );
 
   it("waits for a port to open (and greet) and close, and a file to appear, say something and go; never changed", async () => {
     const r = await site.converge();
