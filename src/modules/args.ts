@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { PyRegexError, compilePyRegex } from "../python/regex.js";
+import { ModuleError } from "./contract.js";
 
 /** Octal modes only ("0644", "644", "1777"): they compare exactly, so idempotence is exact. */
 export const Mode = z
@@ -16,3 +18,17 @@ export const FileAttrs = {
   owner: Owner.optional(),
   group: Owner.optional(),
 };
+
+/**
+ * A Python regular expression argument (regexp, insertafter, search_regex) compiled as Ansible
+ * compiles it: a bytes pattern, `to_bytes(regexp)`, so \d \w \s \b are ASCII-only. A pattern
+ * Python rejects (or JavaScript cannot express) is a ModuleError naming the argument.
+ */
+export function regexArg(pattern: string, what: string, options: { multiline?: boolean } = {}): RegExp {
+  try {
+    return compilePyRegex(pattern, { ...options, bytes: true });
+  } catch (err) {
+    if (err instanceof PyRegexError) throw new ModuleError(`invalid ${what} ${JSON.stringify(pattern)}: ${err.reason}`);
+    throw err;
+  }
+}

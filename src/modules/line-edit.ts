@@ -1,4 +1,6 @@
-import { pyExpand, pyInlineFlags, pyRegex } from "./pyregex.js";
+import { PyRegexError, pyExpand, pyRegexFlags, pySearch } from "../python/regex.js";
+import { regexArg } from "./args.js";
+import { ModuleError } from "./contract.js";
 
 // Pure line and block editing with Ansible's lineinfile/blockinfile semantics (ansible-core 2.16),
 // quirks included: a file converged by Ansible is left alone, and the same arguments give the
@@ -61,9 +63,9 @@ export function editLine(content: string | undefined, spec: LineSpec): LineEdit 
 
 function removeLines(content: string | undefined, spec: LineSpec): LineEdit {
   if (content === undefined) return { content: "", changed: false, msg: "file not present", found: 0 };
-  const re = spec.regexp !== undefined ? pyRegex(spec.regexp, { what: "regexp" }) : undefined;
+  const re = spec.regexp !== undefined ? regexArg(spec.regexp, "regexp") : undefined;
   const matches = (l: string): boolean => {
-    if (re) return re.test(l);
+    if (re) return pySearch(re, l) !== null;
     if (spec.search_string !== undefined) return l.includes(spec.search_string);
     return stripEol(l) === spec.line;
   };
@@ -81,12 +83,12 @@ function presentLine(content: string, spec: LineSpec): LineEdit {
   if (insertafter === undefined && insertbefore === undefined) insertafter = "EOF";
   const firstmatch = spec.firstmatch === true;
 
-  const matchRe = spec.regexp !== undefined ? pyRegex(spec.regexp, { what: "regexp" }) : undefined;
+  const matchRe = spec.regexp !== undefined ? regexArg(spec.regexp, "regexp") : undefined;
   const insRe =
     insertafter !== undefined && insertafter !== "BOF" && insertafter !== "EOF"
-      ? pyRegex(insertafter, { what: "insertafter" })
+      ? regexArg(insertafter, "insertafter")
       : insertbefore !== undefined && insertbefore !== "BOF"
-        ? pyRegex(insertbefore, { what: "insertbefore" })
+        ? regexArg(insertbefore, "insertbefore")
         : undefined;
 
   // index[0]: the line that matched regexp/search_string (or equals line); index[1]: the insert point.
@@ -97,7 +99,7 @@ function presentLine(content: string, spec: LineSpec): LineEdit {
 
   if (matchRe) {
     for (const [n, l] of lines.entries()) {
-      const m = matchRe.exec(l);
+      const m = pySearch(matchRe, l);
       if (m) {
         matchAt = n;
         match = m;
@@ -119,7 +121,7 @@ function presentLine(content: string, spec: LineSpec): LineEdit {
       if (stripEol(l) === line) {
         matchAt = n;
         exactLine = true;
-      } else if (insRe?.test(l)) {
+      } else if (insRe && pySearch(insRe, l) !== null) {
         if (insertafter !== undefined) {
           insertAt = n + 1;
           if (firstmatch) break;
@@ -136,7 +138,7 @@ function presentLine(content: string, spec: LineSpec): LineEdit {
   const same: LineEdit = { content, changed: false, msg: "" };
 
   if (matchAt !== -1) {
-    let newLine = spec.backrefs && match && match !== true ? pyExpand(line, match) : line;
+    let newLine = spec.backrefs && match && match !== true ? expandBackrefs(line, match) : line;
     if (!newLine.endsWith(NL)) newLine += NL;
     // (The branch Ansible has here for "no regexp, no match, no exact line" cannot be reached:
     // matchAt is only set by a match or an exact line.)
@@ -171,6 +173,16 @@ function presentLine(content: string, spec: LineSpec): LineEdit {
   }
   lines.splice(insertAt, 0, line + NL);
   return added();
+}
+
+/** lineinfile's backrefs: the line is Python's `match.expand(line)`. */
+function expandBackrefs(line: string, match: RegExpExecArray): string {
+  try {
+    return pyExpand(line, match);
+  } catch (err) {
+    if (err instanceof PyRegexError) throw new ModuleError(`invalid line ${JSON.stringify(line)} for backrefs: ${err.reason}`);
+    throw err;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,7 +230,7 @@ export function editBlock(content: string | undefined, spec: BlockSpec): BlockEd
   const insertbefore = spec.insertbefore;
   if (insertafter === undefined && insertbefore === undefined) insertafter = "EOF";
   const insPattern = insertafter !== undefined && insertafter !== "EOF" ? insertafter : insertbefore !== undefined && insertbefore !== "BOF" ? insertbefore : undefined;
-  const insRe = insPattern !== undefined ? pyRegex(insPattern, { what: insertafter !== undefined ? "insertafter" : "insertbefore" }) : undefined;
+  const insRe = insPattern !== undefined ? regexArg(insPattern, insertafter !== undefined ? "insertafter" : "insertbefore") : undefined;
 
   const begin = markerLine(spec.marker, spec.marker_begin);
   const end = markerLine(spec.marker, spec.marker_end);
@@ -239,14 +251,14 @@ export function editBlock(content: string | undefined, spec: BlockSpec): BlockEd
   if (n0 === undefined || n1 === undefined) {
     let found: number | undefined;
     if (insRe && insPattern !== undefined) {
-      if (pyInlineFlags(insPattern).m) {
-        const m = insRe.exec(original);
+      if (pyRegexFlags(insPattern, { bytes: true }).multiline) {
+        const m = pySearch(insRe, original);
         if (m) {
           const upTo = insertafter !== undefined ? m.index + m[0].length : m.index;
           found = countNewlines(original.slice(0, upTo));
         }
       } else {
-        for (const [i, l] of lines.entries()) if (insRe.test(l)) found = i;
+        for (const [i, l] of lines.entries()) if (pySearch(insRe, l) !== null) found = i;
       }
       if (found === undefined) at = lines.length;
       else at = insertafter !== undefined ? found + 1 : found;

@@ -1,16 +1,15 @@
 import { z } from "zod";
 import { type TextFileProbe, asFileText, probeTextFile } from "../remote/text-file.js";
-import { AbsPath, FileAttrs } from "./args.js";
+import { AbsPath, FileAttrs, regexArg } from "./args.js";
 import { ModuleError, defineModule } from "./contract.js";
 import { DEFAULT_MARKER, type LineSpec, editBlock, editLine } from "./line-edit.js";
-import { pyRegex } from "./pyregex.js";
 import { type EditPlan, Validate, applyEdit, fileText, planChange, planEdit } from "./text-edit.js";
 
 /** Reports an invalid Python-style regular expression as an argument error, before any host is touched. */
 function checkRegex(ctx: z.RefinementCtx, pattern: string | undefined, key: string, skip: readonly string[] = []): void {
   if (pattern === undefined || skip.includes(pattern)) return;
   try {
-    pyRegex(pattern, { what: key });
+    regexArg(pattern, key);
   } catch (err) {
     ctx.addIssue({ code: "custom", path: [key], message: err instanceof Error ? err.message : String(err) });
   }

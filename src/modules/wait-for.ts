@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
+import { pySearch } from "../python/regex.js";
 import { shellQuote } from "../remote/quote.js";
 import type { RemoteShell } from "../remote/shell.js";
 import { asFileText, decodeText } from "../remote/text-file.js";
-import { AbsPath } from "./args.js";
+import { AbsPath, regexArg } from "./args.js";
 import { ModuleError, defineModule } from "./contract.js";
-import { pyRegex } from "./pyregex.js";
 
 // wait_for: waits on the host for a TCP port to open or close, or a file to appear (with some
 // text in it) or go, as Ansible's. Read-only: it runs in check mode too and never changes
@@ -44,7 +44,7 @@ const WaitArgs = z
     if (a.search_regex !== undefined && a.port === undefined && a.path === undefined) ctx.addIssue({ code: "custom", path: ["search_regex"], message: "search_regex needs a port or a path" });
     if (a.search_regex !== undefined) {
       try {
-        pyRegex(a.search_regex, { multiline: true, what: "search_regex" });
+        regexArg(a.search_regex, "search_regex", { multiline: true });
       } catch (err) {
         ctx.addIssue({ code: "custom", path: ["search_regex"], message: err instanceof Error ? err.message : String(err) });
       }
@@ -93,7 +93,7 @@ interface Check {
 
 function searchIn(buf: Buffer, pattern: string): RegExpExecArray | undefined {
   const { text, encoding } = decodeText(buf);
-  return pyRegex(asFileText(pattern, encoding), { multiline: true, what: "search_regex" }).exec(text) ?? undefined;
+  return pySearch(regexArg(asFileText(pattern, encoding), "search_regex", { multiline: true }), text) ?? undefined;
 }
 
 async function checkOnce(sh: RemoteShell, a: WaitArgs, remaining: number): Promise<Check> {

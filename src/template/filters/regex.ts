@@ -1,19 +1,36 @@
-import { FilterError } from "../errors.js";
-import { compilePyRegex, pyReEscape, pySub } from "../values/py-regex.js";
+import { PyRegexError, type PyRegexOptions, compilePyRegex, pyFindIter, pyReEscape, pySearch, pySub } from "../../python/regex.js";
+import { FilterError, TemplateValueError } from "../errors.js";
 import { tuple } from "../values/tagged.js";
 import { flag, int, optionalText, text } from "./args.js";
 import { defineFilter, type FilterTable } from "./registry.js";
 
-// Ansible's regex filters with Python `re` semantics (see values/py-regex.ts for the syntax
-// translation): regex_replace (re.subn, count, mandatory_count), regex_search (group selection
-// with '\\1' / '\\g<name>'), regex_findall (re.findall's string/tuple results), regex_escape.
+// Ansible's regex filters with Python `re` semantics (src/python/regex.ts translates the
+// syntax): regex_replace (re.subn, count, mandatory_count), regex_search (group selection with
+// '\\1' / '\\g<name>'), regex_findall (re.findall's string/tuple results), regex_escape.
+
+/** re.compile for a filter: a pattern Python rejects fails the filter with Python's reason. */
+function compile(pattern: string, options: PyRegexOptions): RegExp {
+  try {
+    return compilePyRegex(pattern, options);
+  } catch (err) {
+    if (err instanceof PyRegexError) throw new TemplateValueError(`invalid regular expression '${pattern}': ${err.reason}`);
+    throw err;
+  }
+}
 
 export const regexFilters: FilterTable = {
   regex_replace: defineFilter(
     ["pattern", "replacement", "ignorecase", "multiline", "count", "mandatory_count"],
     (v, [pattern, replacement, ignorecase, multiline, count, mandatory]) => {
-      const re = compilePyRegex(optionalText(pattern, ""), { ignorecase: flag(ignorecase), multiline: flag(multiline) });
-      const { output, subs } = pySub(re, optionalText(replacement, ""), text(v), int("regex_replace", count, 0, "count"));
+      const re = compile(optionalText(pattern, ""), { ignorecase: flag(ignorecase), multiline: flag(multiline) });
+      let result: { output: string; subs: number };
+      try {
+        result = pySub(re, optionalText(replacement, ""), text(v), int("regex_replace", count, 0, "count"));
+      } catch (err) {
+        if (err instanceof PyRegexError) throw new TemplateValueError(err.message);
+        throw err;
+      }
+      const { output, subs } = result;
       const required = int("regex_replace", mandatory, 0, "mandatory_count");
       if (required !== 0 && required !== subs) {
         throw new FilterError("regex_replace", `'${optionalText(pattern, "")}' should match ${required} times, but matches ${subs} times in '${text(v)}'`);
@@ -31,16 +48,16 @@ export const regexFilters: FilterTable = {
       if (numbered !== null) return Number(numbered[1]);
       throw new FilterError("regex_search", "Unknown argument");
     });
-    const re = compilePyRegex(text(pattern), { ignorecase: flag(kwargs.ignorecase), multiline: flag(kwargs.multiline) });
-    const m = re.exec(text(v));
+    const re = compile(text(pattern), { ignorecase: flag(kwargs.ignorecase), multiline: flag(kwargs.multiline) });
+    const m = pySearch(re, text(v));
     if (m === null) return null;
     if (groups.length === 0) return m[0];
     return groups.map((g) => (typeof g === "number" ? (m[g] ?? null) : (m.groups?.[g] ?? null)));
   }),
   regex_findall: defineFilter(["regex", "multiline", "ignorecase"], (v, [pattern, multiline, ignorecase]) => {
-    const re = compilePyRegex(text(pattern), { ignorecase: flag(ignorecase), multiline: flag(multiline) }, true);
+    const re = compile(text(pattern), { ignorecase: flag(ignorecase), multiline: flag(multiline) });
     const out: unknown[] = [];
-    for (const m of text(v).matchAll(re)) {
+    for (const m of pyFindIter(re, text(v))) {
       if (m.length === 1) out.push(m[0]);
       else if (m.length === 2) out.push(m[1] ?? "");
       else out.push(tuple(m.slice(1).map((g) => g ?? "")));

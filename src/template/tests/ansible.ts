@@ -1,8 +1,9 @@
+import { PyRegexError, compilePyRegex, pySearch } from "../../python/regex.js";
+import { TemplateValueError } from "../errors.js";
 import { defineTest, type TestTable } from "../filters/registry.js";
 import { pyContains, pyTruthy } from "../values/compare.js";
 import { pyIterable } from "../values/iterate.js";
 import { numericValue } from "../values/py-float.js";
-import { compilePyRegex } from "../values/py-regex.js";
 import { pyStr } from "../values/repr.js";
 import { versionCompare } from "./version.js";
 
@@ -11,14 +12,15 @@ import { versionCompare } from "./version.js";
 
 function regex(value: unknown, pattern: unknown, ignorecase: unknown, multiline: unknown, kind: "match" | "search" | "fullmatch"): boolean {
   const source = pyStr(pattern ?? "");
-  const flags = { ignorecase: pyTruthy(ignorecase ?? false), multiline: pyTruthy(multiline ?? false) };
-  const text = pyStr(value);
-  if (kind === "search") return compilePyRegex(source, flags).test(text);
-  // re.match / re.fullmatch are anchored at position 0: a sticky regex from index 0.
-  const re = compilePyRegex(kind === "fullmatch" ? `(?:${source})\\Z` : source, flags);
-  const sticky = new RegExp(re.source, `${re.flags}y`);
-  sticky.lastIndex = 0;
-  return sticky.test(text);
+  let re: RegExp;
+  try {
+    // re.search / re.match / re.fullmatch: the mode makes the RegExp sticky (and anchored at the end).
+    re = compilePyRegex(source, { ignorecase: pyTruthy(ignorecase ?? false), multiline: pyTruthy(multiline ?? false), mode: kind });
+  } catch (err) {
+    if (err instanceof PyRegexError) throw new TemplateValueError(`invalid regular expression '${source}': ${err.reason}`);
+    throw err;
+  }
+  return pySearch(re, pyStr(value)) !== null;
 }
 
 function set(values: unknown): unknown[] {

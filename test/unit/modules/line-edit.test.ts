@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ModuleError } from "../../../src/modules/contract.js";
 import { DEFAULT_MARKER, editBlock, editLine, readLines, splitLinesKeep } from "../../../src/modules/line-edit.js";
 import { BLOCK_CASES, BLOCK_NEWLINE_CASES, LINE_CASES } from "./line-edit.cases.js";
 
@@ -31,6 +32,19 @@ describe("lineinfile's editor (cases checked against ansible-core)", () => {
 
   it("fails on a backref to a group the regexp does not have", () => {
     expect(() => editLine("a=1\n", { state: "present", regexp: "^(a)=", line: "\\2", backrefs: true })).toThrow(/invalid group reference 2/);
+    expect(() => editLine("a=1\n", { state: "present", regexp: "^(a)=", line: "\\2", backrefs: true })).toThrow(ModuleError);
+  });
+
+  it("fails on a regexp Python rejects, naming the argument", () => {
+    const spec = { state: "present", regexp: "(?<k>a)", line: "x" } as const;
+    expect(() => editLine("a\n", spec)).toThrow(ModuleError);
+    expect(() => editLine("a\n", spec)).toThrow('invalid regexp "(?<k>a)": unknown extension ?<k');
+    expect(() => editLine("a\n", { state: "present", insertafter: "x(?m)", line: "y" })).toThrow('invalid insertafter "x(?m)": global flags not at the start of the expression');
+  });
+
+  it("compiles bytes patterns as Ansible does: \\w is ASCII, \\u is a bad escape", () => {
+    expect(editLine("café=1\n", { state: "present", regexp: "^\\w+=", line: "x" }).content).toBe("café=1\nx\n");
+    expect(() => editLine("a\n", { state: "present", regexp: "\\u0041", line: "x" })).toThrow('invalid regexp "\\\\u0041": bad escape \\u');
   });
 
   it("regexps are matched with Python's semantics (. never matches the newline, \\Z the very end)", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expr, render } from "./helpers.js";
+import { expr, render, renderError } from "./helpers.js";
 
 // String filters. Jinja2 built-ins were checked against Jinja2 3.1; Ansible's against
 // ansible/plugins/filter/core.py run under CPython (re, shlex).
@@ -79,5 +79,28 @@ describe("regex filters with Python re semantics", () => {
   it("escapes like re.escape", () => {
     expect(expr("'a.b*c d' | regex_escape")).toBe("a\\.b\\*c\\ d");
     expect(expr("'a.b*c' | regex_escape('posix_basic')")).toBe("a\\.b\\*c");
+  });
+
+  // Checked with CPython 3.11 re; these differed before the translators were merged.
+  it("matches . ^ $ \\w as Python's str patterns do", () => {
+    expect(expr("'a\\rb' | regex_search('a.b')")).toBe("a\rb");
+    expect(expr("'a\\rb\\nc' | regex_replace('^', '> ', multiline=true)")).toBe("> a\rb\n> c");
+    expect(expr("'café au lait' | regex_findall('\\\\w+')")).toBe("['café', 'au', 'lait']");
+    expect(expr("'ab' | regex_replace('(?x) a b # verbose', 'X')")).toBe("X");
+    expect(expr("'aaab' | regex_search('a{,2}b')")).toBe("aab");
+    expect(expr("'x1 y2' | regex_findall('|\\\\D')")).toBe("['', 'x', '', '', ' ', '', 'y', '', '']");
+  });
+
+  it("expands replacements as Python does (\\0 is NUL, \\12 needs twelve groups)", () => {
+    expect(expr("'ab' | regex_replace('(a)', '[\\\\0]') | length")).toBe("4");
+    expect(renderError("{{ 'ab' | regex_replace('(a)', '\\\\12') }}").detail).toBe(
+      'invalid replacement "\\\\12": invalid group reference 12 (the regular expression has 1 group)',
+    );
+  });
+
+  it("fails on a pattern Python rejects, with Python's reason", () => {
+    expect(renderError("{{ 'ab' | regex_search('a(?i)b') }}").detail).toBe("invalid regular expression 'a(?i)b': global flags not at the start of the expression");
+    expect(renderError("{{ 'ab' | regex_replace('[a', 'x') }}").detail).toBe("invalid regular expression '[a': unterminated character set");
+    expect(renderError("{{ 'ab' | regex_findall('(?i:a)') }}").detail).toMatch(/^invalid regular expression '\(\?i:a\)': a scoped inline flag group .* JavaScript cannot express/);
   });
 });

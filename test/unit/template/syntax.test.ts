@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expr, render } from "./helpers.js";
+import { expr, render, renderError } from "./helpers.js";
 
 // Jinja2 constructs Nunjucks lacks or gets wrong. Every expected string below is what Jinja2
 // 3.1 (configured like Ansible's template module) renders for the same template.
@@ -160,6 +160,8 @@ describe("tests", () => {
 
   it("supports Ansible's tests", () => {
     expect(render("{{ 'web01' is match('web') }} {{ 'aweb' is match('web') }} {{ 'aweb' is search('web') }} {{ 'web01' is regex('\\d+$') }}")).toBe("True False True True");
+    expect(render("{{ 'ABC' is regex('(?i)abc', match_type='fullmatch') }} {{ 'a\\n' is regex('a$', match_type='fullmatch') }} {{ 'ab' is match('a|ab') }}")).toBe("True False True");
+    expect(renderError("{{ 'a' is search('(?<=a+)b') }}").detail).toBe("invalid regular expression '(?<=a+)b': look-behind requires fixed-width pattern");
     expect(render("{{ '1.10.2' is version('1.9', '>') }} {{ '2.0' is version('2.0.1', 'lt') }} {{ '1.2.3' is version_compare('1.2.3', '==') }}")).toBe("True True True");
     expect(render("{{ [1, 2] is subset([1, 2, 3]) }} {{ [1, 2, 3] is superset([3]) }} {{ [1, 2] is contains(2) }} {{ [0, 1] is any }} {{ [0, 1] is all }} {{ 'x' is truthy }} {{ '' is falsy }}")).toBe(
       "True True True True False True True",
