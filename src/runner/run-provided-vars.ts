@@ -27,7 +27,7 @@ function knownFactNames(): ReadonlySet<string> {
   return factNames;
 }
 
-/** Per-interface facts (ansible_eth0...) and whatever else Ansible-style: any ansible_ name passes. */
+/** Per-interface facts (ansible_eth0...) and whatever else Ansible-style: every ansible_ name passes. */
 const ANSIBLE_NAME = /^ansible_[A-Za-z0-9_]+$/;
 
 export function isRunProvided(name: string): boolean {

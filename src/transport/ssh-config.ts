@@ -29,7 +29,7 @@ function globMatch(pattern: string, name: string): boolean {
   return new RegExp(`^${body}$`).test(name);
 }
 
-/** ssh_config(5) Host matching: any positive pattern matches and no negated one does. */
+/** ssh_config(5) Host matching, where a positive pattern must match and no negated one may. */
 function hostMatches(patterns: readonly string[], name: string): boolean {
   let hit = false;
   for (const p of patterns) {
