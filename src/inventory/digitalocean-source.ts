@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { resolveApiUrl } from "../digitalocean/api-url.js";
 import { DigitalOceanClient } from "../digitalocean/client.js";
@@ -10,30 +9,9 @@ import { digitalOceanKeyHint, DigitalOceanConfigSchema, type DigitalOceanConfig 
 import { type DropletEntry, type DropletFacts, dropletHosts } from "./droplet-hosts.js";
 import { DynamicInventoryError } from "./dynamic-errors.js";
 import type { DynamicSourceOptions } from "./dynamic-options.js";
-import { InventoryShapeError, InventorySyntaxError } from "./errors.js";
-import type { InventoryFragment, InventorySource, InventoryWarning } from "./model.js";
+import { InventoryShapeError } from "./errors.js";
+import type { InventoryFragment, InventoryWarning } from "./model.js";
 import { parsePluginConfig, type PluginConfig } from "./plugin-config.js";
-
-/** `plugin: digitalocean`: droplets by tag from the DigitalOcean API (or its file cache). */
-export class DigitalOceanInventorySource implements InventorySource {
-  readonly name: string;
-  constructor(
-    readonly path: string,
-    private readonly options: DynamicSourceOptions = {},
-  ) {
-    this.name = path;
-  }
-
-  async load(): Promise<InventoryFragment> {
-    let text: string;
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch (err) {
-      throw new InventorySyntaxError({ file: this.path }, `cannot read inventory: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    return loadDigitalOceanInventory(this.path, text, this.options);
-  }
-}
 
 interface Stream {
   tag: string | null;

@@ -16,7 +16,7 @@ export {
   VarsFileError,
 } from "./errors.js";
 export { DigitalOceanConfigSchema, type DigitalOceanConfig } from "./digitalocean-config.js";
-export { DigitalOceanInventorySource, dropletFacts, loadDigitalOceanInventory } from "./digitalocean-source.js";
+export { dropletFacts, loadDigitalOceanInventory } from "./digitalocean-source.js";
 export {
   DropletFactsSchema,
   DropletGroupingSchema,

@@ -1,9 +1,9 @@
-import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { isMap } from "yaml";
 import { loadDigitalOceanInventory } from "./digitalocean-source.js";
 import type { DynamicSourceOptions } from "./dynamic-options.js";
-import { InventoryShapeError, InventorySyntaxError } from "./errors.js";
+import { InventoryShapeError } from "./errors.js";
+import { readInventoryText } from "./read-text.js";
 import type { InventoryFragment, InventorySource } from "./model.js";
 import { loadTerraformConfig, loadTerraformState } from "./terraform-source.js";
 import { parseYamlInventory } from "./yaml-source.js";
@@ -26,12 +26,7 @@ export function inventorySource(path: string, options: DynamicSourceOptions = {}
 }
 
 export async function loadInventoryFile(path: string, options: DynamicSourceOptions = {}): Promise<InventoryFragment> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new InventorySyntaxError({ file: path }, `cannot read inventory: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const text = await readInventoryText(path);
   if (isTerraformState(path, text)) return loadTerraformState(path, text);
   const plugin = pluginOf(path, text);
   if (plugin === undefined) return { ...parseYamlInventory(text, path), varsDir: dirname(path) };

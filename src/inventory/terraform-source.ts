@@ -1,8 +1,7 @@
-import { readFile } from "node:fs/promises";
+import { readInventoryText } from "./read-text.js";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { DropletGroupingSchema, type DropletGrouping, dropletHosts, type GroupingContext } from "./droplet-hosts.js";
-import { InventorySyntaxError } from "./errors.js";
 import { ALL, type GroupDecl, type InventoryFragment, type InventorySource } from "./model.js";
 import { parsePluginConfig } from "./plugin-config.js";
 import type { Provenance } from "./provenance.js";
@@ -30,7 +29,7 @@ export class TerraformStateSource implements InventorySource {
   }
 
   async load(): Promise<InventoryFragment> {
-    return loadTerraformState(this.path, await readText(this.path, "cannot read Terraform state"));
+    return loadTerraformState(this.path, await readInventoryText(this.path, "cannot read Terraform state"));
   }
 }
 
@@ -44,7 +43,7 @@ export function loadTerraformState(path: string, text: string): InventoryFragmen
 export async function loadTerraformConfig(path: string, text: string): Promise<InventoryFragment> {
   const pc = parsePluginConfig(text, path, TerraformConfigSchema);
   const statePath = resolve(dirname(path), pc.config.state);
-  const stateText = await readText(statePath, "cannot read the Terraform state named by state", pc.at(["state"]));
+  const stateText = await readInventoryText(statePath, "cannot read the Terraform state named by state", pc.at(["state"]));
   const ctx = { file: path, at: (key: string): Provenance => (pc.has(key) ? pc.at([key]) : { file: path }) };
   // group_vars/ beside the config file, which is what the operator keeps in the inventory folder.
   return { ...stateFragment(statePath, stateText, pc.config, ctx, dirname(path)), source: path };
@@ -58,10 +57,3 @@ function stateFragment(statePath: string, text: string, grouping: DropletGroupin
   return { source: statePath, hosts, groups: [...all, ...groups], varsDir, warnings };
 }
 
-async function readText(path: string, what: string, at?: Provenance): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (err) {
-    throw new InventorySyntaxError(at ?? { file: path }, `${what}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readInventoryText } from "./read-text.js";
 import { dirname } from "node:path";
 import { isMap, type Node } from "yaml";
 import {
@@ -6,7 +6,6 @@ import {
   InvalidGroupNameError,
   InvalidHostNameError,
   InventoryShapeError,
-  InventorySyntaxError,
 } from "./errors.js";
 import { findCycle } from "./graph.js";
 import { parseHostKey } from "./host-names.js";
@@ -23,12 +22,7 @@ export class YamlInventorySource implements InventorySource {
   }
 
   async load(): Promise<InventoryFragment> {
-    let text: string;
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch (err) {
-      throw new InventorySyntaxError({ file: this.path }, `cannot read inventory: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    const text = await readInventoryText(this.path);
     return { ...parseYamlInventory(text, this.path), varsDir: dirname(this.path) };
   }
 }

@@ -6,7 +6,7 @@ import type { RemoteShell } from "../remote/shell.js";
 import { updateCache } from "./apt-cache.js";
 import { editListFile, formatOneLine, isArmoredKey, parseOneLine, renderDeb822, suggestFilename } from "./apt-sources.js";
 import { AbsPath, Mode } from "./args.js";
-import { type Change, type ModuleContext, ModuleError, type TextDiff, defineModule } from "./contract.js";
+import { type Change, ModuleError, type TextDiff, defineModule } from "./contract.js";
 
 // apt_repository (a deb822 .sources file, or a line in a one-line .list file) and
 // apt_signing_key (a keyring file in /etc/apt/keyrings for Signed-By). The modern Debian way:

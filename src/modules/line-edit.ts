@@ -95,7 +95,6 @@ function presentLine(content: string, spec: LineSpec): LineEdit {
   let matchAt = -1;
   let insertAt = -1;
   let match: RegExpExecArray | true | undefined;
-  let exactLine = false;
 
   if (matchRe) {
     for (const [n, l] of lines.entries()) {
@@ -120,7 +119,6 @@ function presentLine(content: string, spec: LineSpec): LineEdit {
     for (const [n, l] of lines.entries()) {
       if (stripEol(l) === line) {
         matchAt = n;
-        exactLine = true;
       } else if (insRe && pySearch(insRe, l) !== null) {
         if (insertafter !== undefined) {
           insertAt = n + 1;

@@ -424,7 +424,7 @@ export const mysql_query = defineModule({
     return { summary: queries.length > 1 ? `${queries.length} queries` : first.length > 60 ? `${first.slice(0, 57)}...` : first, unpredictable: true };
   },
   apply: (ctx, args) => runQueries(ctx, args),
-  unchanged: (args, st): QueryResult => st.result ?? { executed_queries: [], query_result: [], rowcount: [] },
+  unchanged: (_args, st): QueryResult => st.result ?? { executed_queries: [], query_result: [], rowcount: [] },
   // Ansible's rule: a write changed something when it affected rows; schema statements always do.
   changed: (r) => r.rowcount.some((n) => n > 0) || r.executed_queries.some(isDdlQuery),
 });
