@@ -30,6 +30,22 @@ export function sourcesUnder(dirs: readonly string[]): string[] {
   return [...out].sort();
 }
 
+// One run asks for the same directories twice (type-check, then the template-variable scan):
+// their sources are read and hashed once.
+const digests = new Map<string, string>();
+
+function contentDigest(dirs: readonly string[]): string {
+  const key = dirs.join("\0");
+  let d = digests.get(key);
+  if (d === undefined) {
+    const h = createHash("sha256");
+    for (const f of sourcesUnder(dirs)) h.update(f).update("\0").update(readFileSync(f));
+    d = h.digest("hex");
+    digests.set(key, d);
+  }
+  return d;
+}
+
 /**
  * A cache entry keyed by the content of every TypeScript source under `dirs` (plus `key`):
  * work that depends only on the site's code — type-checking it, scanning it — is done once per
@@ -39,8 +55,7 @@ export class SourceCache {
   readonly file: string;
 
   constructor(kind: string, dirs: readonly string[], key: string) {
-    const h = createHash("sha256").update(key);
-    for (const f of sourcesUnder(dirs)) h.update(f).update("\0").update(readFileSync(f));
+    const h = createHash("sha256").update(key).update(contentDigest(dirs));
     const base = process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache");
     this.file = join(base, "do-converge", kind, h.digest("hex"));
   }

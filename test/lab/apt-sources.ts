@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseOneLine } from "../../src/modules/apt-sources.js";
 
 /** One `deb` source of this machine, reduced to what a lab host needs to reach the same archive. */
 export interface AptSource {
@@ -37,7 +38,7 @@ export function hostDebianSources(aptDir = "/etc/apt"): AptSource[] {
     } catch {
       continue;
     }
-    const found = file.endsWith(".sources") ? parseDeb822(text) : file.endsWith(".list") ? parseOneLine(text) : [];
+    const found = file.endsWith(".sources") ? parseDeb822(text) : file.endsWith(".list") ? parseListFile(text) : [];
     for (const s of found) {
       const suites = s.suites.filter((x) => SUITE.test(x));
       if (suites.length > 0) out.push({ ...s, suites });
@@ -46,15 +47,18 @@ export function hostDebianSources(aptDir = "/etc/apt"): AptSource[] {
   return out;
 }
 
-export function parseOneLine(text: string): AptSource[] {
+/** The `deb` lines of a *.list file, read with the apt module's own line parser. */
+export function parseListFile(text: string): AptSource[] {
   const out: AptSource[] = [];
   for (const raw of text.split("\n")) {
     const line = raw.replace(/#.*$/, "").trim();
     if (!line.startsWith("deb ")) continue;
-    // Drop the optional [ options ] block: deb [signed-by=...] URI suite components...
-    const words = line.replace(/\[[^\]]*\]/, " ").trim().split(/\s+/).slice(1);
-    const [uri, suite, ...components] = words;
-    if (uri && suite) out.push({ uri, suites: [suite], components });
+    try {
+      const s = parseOneLine(line);
+      out.push({ uri: s.uri, suites: [s.suite], components: s.components });
+    } catch {
+      // A line apt itself would reject gives the lab nothing to mirror.
+    }
   }
   return out;
 }
