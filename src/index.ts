@@ -4,3 +4,4 @@ export { play, role, site, type Play, type PlayDef, type Role, type RoleDef, typ
 export type { BlockOptions, Host, Vars } from "./site/host.js";
 export type { TaskMeta, TaskResult } from "./site/task-meta.js";
 export type { Facts } from "./facts/gather.js";
+export { secret } from "./secrets/schema.js";

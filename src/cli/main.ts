@@ -7,6 +7,8 @@ import { TemplateError } from "../template/errors.js";
 import { type InventoryCommandOptions, inventoryCommand } from "./inventory-command.js";
 import { packageInfo } from "./package-info.js";
 import { type RunCommandOptions, runCommand } from "./run-command.js";
+import { type SecretsGenerateOptions, secretsGenerateCommand } from "./secrets-command.js";
+import { SecretsError } from "../secrets/errors.js";
 import { type TemplateRenderOptions, renderTemplateCommand } from "./template-command.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -81,6 +83,16 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
       for (const w of result.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
       process.stdout.write(result.output);
     });
+  program
+    .command("secrets")
+    .description("the site's secrets (passwords, salts, tokens)")
+    .command("generate")
+    .description("add a random value for every secret the site's roles declare and the secrets file lacks")
+    .argument("[site]", "the site file whose roles declare the secrets", "site.ts")
+    .option("--file <path>", "the secrets file (default: inventory/group_vars/all/secrets.yml beside the site)")
+    .action(async (site: string, opts: SecretsGenerateOptions) => {
+      process.stdout.write(await secretsGenerateCommand(site, opts));
+    });
   return program;
 }
 
@@ -91,7 +103,8 @@ function isConfigError(err: unknown): err is Error {
     err instanceof SiteError ||
     err instanceof VarsValidationError ||
     err instanceof InventoryError ||
-    err instanceof TemplateError
+    err instanceof TemplateError ||
+    err instanceof SecretsError
   );
 }
 

@@ -1,5 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { writeFileAtomic } from "../control-node/write-file.js";
 import type { RunEvent } from "../runner/events.js";
 import type { HostStats } from "../runner/stats.js";
 
@@ -58,9 +57,6 @@ export class JsonReporter {
 
   /** Written atomically: a reader (monitoring, a timer's next run) never sees half a report. */
   write(file: string, recap: ReadonlyMap<string, HostStats>, extra: { check: boolean; exitCode: number }): void {
-    mkdirSync(dirname(file) || ".", { recursive: true });
-    const tmp = join(dirname(file) || ".", `.${process.pid}.json.tmp`);
-    writeFileSync(tmp, `${JSON.stringify(this.report(recap, extra), null, 2)}\n`);
-    renameSync(tmp, file);
+    writeFileAtomic(file, `${JSON.stringify(this.report(recap, extra), null, 2)}\n`);
   }
 }

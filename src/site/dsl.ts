@@ -24,6 +24,8 @@ export interface Role {
   readonly dir: string | undefined;
   readonly tags: readonly string[];
   readonly handlerNames: readonly string[];
+  /** The role's vars schema: what `secrets generate` reads its secret() variables from. */
+  readonly varsSchema: z.ZodObject;
   /** Applies defaults and validates; `source(key)` names where a variable was set. */
   parseVars(host: string, vars: Vars, source?: (key: string) => string | undefined): Vars;
   runTasks(h: Host): Promise<void>;
@@ -39,6 +41,7 @@ export function role<S extends Shape = Record<never, never>>(def: RoleDef<S>): R
     dir: def.dir,
     tags: def.tags ?? [],
     handlerNames: Object.keys(def.handlers ?? {}),
+    varsSchema: schema,
     parseVars(host, vars, source) {
       // Only the role's own keys are validated; every other variable passes through untouched.
       const parsed = schema.safeParse(vars);
