@@ -11,7 +11,7 @@ import { type LabSsh, knownKeys, labSsh } from "./ssh.js";
 // found over SSH. Only /tmp/dcv-inv-test is written on the hosts, and it is removed afterwards.
 
 const skip = labSkipReason();
-const HOSTS = ["spare1", "web1", "web2"];
+const HOSTS = ["spare1", "web1", "web2", "web3"];
 const DIR = "/tmp/dcv-inv-test";
 
 const INVENTORY = `plugin: digitalocean
@@ -81,7 +81,7 @@ describe.skipIf(skip !== undefined)("a DigitalOcean inventory drives a converge 
     const list = JSON.parse(output) as Record<string, { hosts?: string[] }> & { _meta: { hostvars: Record<string, Record<string, unknown>> } };
     expect(Object.keys(list._meta.hostvars).sort()).toEqual(HOSTS);
     expect(list["spare"]?.hosts).toEqual(["spare1"]);
-    expect(list["wp_wp_app"]?.hosts).toEqual(["web1", "web2"]);
+    expect(list["wp_wp_app"]?.hosts).toEqual(["web1", "web2", "web3"]);
     for (const h of HOSTS) {
       expect(list._meta.hostvars[h]).toMatchObject({ ansible_host: lab.host(h).privateIpv4, ansible_user: DEPLOY_USER, do_id: lab.host(h).dropletId });
     }
@@ -101,7 +101,7 @@ describe.skipIf(skip !== undefined)("a DigitalOcean inventory drives a converge 
         `${name} id=${h.dropletId} region=${h.region} size=${h.size} tags=${h.tags.join(",")}\n` +
           `address=${h.privateIpv4} private=${h.privateIpv4} public=${h.publicIpv4}\n` +
           `groups=${groups.join(",")}\n` +
-          "web=web1,web2\n",
+          "web=web1,web2,web3\n",
       );
     }
 

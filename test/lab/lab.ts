@@ -210,6 +210,19 @@ export class Lab {
     await waitForExit([init, nspawn].filter((p): p is number => p !== undefined), 10_000);
   }
 
+  /**
+   * Powers a host back on after powerOff(), with its disk as it was (a droplet power cycle, not a
+   * rebuild): the same overlay boots again and the call returns once sshd answers.
+   */
+  async powerOn(name: string): Promise<void> {
+    const h = this.host(name);
+    const d = containerDirs(this.paths.hostsDir, h.name);
+    if (nspawnPid(d) !== undefined) return;
+    if (!existsSync(d.merged)) throw new LabError(`${name}: no disk to boot (run up() to create the host)`);
+    boot(d, h.name, this.topology.bridge);
+    await waitForSsh(h.name, h.privateIpv4, SSH_BOOT_TIMEOUT_MS);
+  }
+
   /** Where a host's root file system is mounted on the lab machine. */
   rootOf(name: string): string {
     return containerDirs(this.paths.hostsDir, this.host(name).name).merged;

@@ -1,0 +1,15 @@
+import type { Vars } from "do-converge";
+
+/**
+ * A host's address on the private network (the VPC): what cluster members, load balancers and
+ * VRRP peers use. The DigitalOcean inventory gives `do_private_ipv4`; a static or Terraform
+ * inventory gives `ansible_host`, which is then taken to be private.
+ */
+export function privateAddress(vars: Vars): string {
+  for (const key of ["do_private_ipv4", "ansible_host"]) {
+    const v = vars[key];
+    if (typeof v === "string" && v !== "") return v;
+  }
+  const name = typeof vars["inventory_hostname"] === "string" ? vars["inventory_hostname"] : "(unknown host)";
+  throw new Error(`${name}: no private address (neither do_private_ipv4 nor ansible_host is set)`);
+}
