@@ -40,12 +40,14 @@ export async function secretsGenerateCommand(siteFile: string, opts: SecretsGene
   const site = await loadSite(siteFile);
   const file = resolve(opts.file ?? defaultSecretsFile(siteFile));
   const existing = readMapping(file);
-  const { values, added } = fillSecrets(file, existing, siteSecretSlots(site));
+  const { values, added, unset } = fillSecrets(file, existing, siteSecretSlots(site));
+  // Secrets only their issuer can make (API tokens) may also come from group_vars or -e.
+  const todo = unset.length > 0 ? `${file}: set by hand (here, in other group_vars, or with -e): ${unset.join(", ")}\n` : "";
   if (added.length > 0) {
     writeFileAtomic(file, HEADER + stringify(values), 0o600);
-    return `${file}: generated ${added.join(", ")}\n`;
+    return `${file}: generated ${added.join(", ")}\n${todo}`;
   }
   // Nothing to add; still never leave secrets readable by others.
-  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-  return `${file}: every secret of the site is already set\n`;
+  if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  return `${file}: every generated secret of the site is already set\n${todo}`;
 }

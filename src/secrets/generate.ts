@@ -25,12 +25,18 @@ function isMapping(v: unknown): v is Mapping {
 /**
  * Adds a generated value for every slot the mapping lacks and keeps every value it has: run it
  * again and nothing changes, so salts and passwords are stable across runs. Returns the paths
- * added (never values: they must not reach output).
+ * added, and those missing that only the operator can set (never values: they must not reach
+ * output).
  */
-export function fillSecrets(file: string, existing: Mapping, slots: readonly SecretSlot[]): { values: Mapping; added: string[] } {
+export function fillSecrets(file: string, existing: Mapping, slots: readonly SecretSlot[]): { values: Mapping; added: string[]; unset: string[] } {
   const values: Mapping = structuredClone(existing);
   const added: string[] = [];
+  const unset: string[] = [];
   for (const slot of slots) {
+    if (!slot.spec.generate) {
+      if (lookup(values, slot.path) === undefined) unset.push(slot.path.join("."));
+      continue;
+    }
     let node = values;
     for (const key of slot.path.slice(0, -1)) {
       const next = node[key];
@@ -43,5 +49,11 @@ export function fillSecrets(file: string, existing: Mapping, slots: readonly Sec
     node[leaf] = generateSecret(slot.spec);
     added.push(slot.path.join("."));
   }
-  return { values, added };
+  return { values, added, unset };
+}
+
+function lookup(values: Mapping, path: readonly string[]): unknown {
+  let node: unknown = values;
+  for (const key of path) node = isMapping(node) ? node[key] : undefined;
+  return node;
 }

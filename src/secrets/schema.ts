@@ -10,6 +10,8 @@ import { z } from "zod";
 export const SecretSpec = z.strictObject({
   length: z.number().int().min(8).max(256).default(32),
   alphabet: z.enum(["alnum", "printable", "hex"]).default("alnum"),
+  /** False for secrets only their issuer can make (an API token): the operator sets them. */
+  generate: z.boolean().default(true),
 });
 export type SecretSpec = z.output<typeof SecretSpec>;
 
@@ -69,7 +71,7 @@ const ALPHABETS: Record<SecretSpec["alphabet"], string> = {
 };
 
 /** A fresh value from the OS's CSPRNG, uniform over the alphabet (randomInt rejects bias). */
-export function generateSecret(spec: SecretSpec): string {
+export function generateSecret(spec: Pick<SecretSpec, "length" | "alphabet">): string {
   const alphabet = ALPHABETS[spec.alphabet];
   let out = "";
   for (let i = 0; i < spec.length; i++) out += alphabet[randomInt(alphabet.length)];

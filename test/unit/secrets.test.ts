@@ -18,6 +18,7 @@ describe("secret() variables", () => {
     short: secret({ length: 8 }).optional(),
     salts: z.object({ auth_key: secret({ length: 64, alphabet: "printable" }), nonce_key: secret({ length: 64, alphabet: "printable" }) }),
     token: secret({ alphabet: "hex", length: 40 }).default("0".repeat(40)),
+    api_token: secret({ generate: false }),
   });
 
   it("are found through optional/default wrappers and nested mappings, with their specs", () => {
@@ -28,6 +29,7 @@ describe("secret() variables", () => {
       ["salts.auth_key", 64, "printable"],
       ["salts.nonce_key", 64, "printable"],
       ["token", 40, "hex"],
+      ["api_token", 32, "alnum"],
     ]);
   });
 
@@ -46,8 +48,11 @@ describe("secret() variables", () => {
 
   it("fill only what is missing and keep every existing value", () => {
     const slots = secretSlots(schema);
-    const { values, added } = fillSecrets("s.yml", { db_password: "kept-password", salts: { auth_key: "kept-salt" }, other: 1 }, slots);
+    const { values, added, unset } = fillSecrets("s.yml", { db_password: "kept-password", salts: { auth_key: "kept-salt" }, other: 1 }, slots);
     expect(added).toEqual(["short", "salts.nonce_key", "token"]);
+    // An API token cannot be made up: it is reported for the operator to set, not generated.
+    expect(unset).toEqual(["api_token"]);
+    expect(values["api_token"]).toBeUndefined();
     expect(values["db_password"]).toBe("kept-password");
     expect(values["other"]).toBe(1);
     expect((values["salts"] as Record<string, string>)["auth_key"]).toBe("kept-salt");
@@ -67,7 +72,7 @@ describe("secrets generate", () => {
     join(dir, "site.ts"),
     `import { play, role, secret, site, z } from "${DSL}";
 const db = role({ name: "db", vars: z.object({ db_password: secret(), db_name: z.string().default("wp") }), async tasks() {} });
-const web = role({ name: "web", vars: z.object({ db_password: secret(), salts: z.object({ auth_key: secret({ length: 64, alphabet: "printable" }) }) }), async tasks() {} });
+const web = role({ name: "web", vars: z.object({ api_token: secret({ generate: false }), db_password: secret(), salts: z.object({ auth_key: secret({ length: 64, alphabet: "printable" }) }) }), async tasks() {} });
 export default site({ plays: [play({ name: "db", hosts: "db", roles: [db] }), play({ name: "web", hosts: "web", roles: [web] })] });
 `,
   );
@@ -75,7 +80,7 @@ export default site({ plays: [play({ name: "db", hosts: "db", roles: [db] }), pl
   it("writes every secret of the site's roles once, 0600, and a second run changes nothing", async () => {
     const file = join(dir, "inventory/group_vars/all/secrets.yml");
     const out = await secretsGenerateCommand(join(dir, "site.ts"), {});
-    expect(out).toBe(`${file}: generated db_password, salts.auth_key\n`);
+    expect(out).toBe(`${file}: generated db_password, salts.auth_key\n${file}: set by hand (here, in other group_vars, or with -e): api_token\n`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const first = readFileSync(file, "utf8");
     const values = parse(first) as { db_password: string; salts: { auth_key: string } };
@@ -84,7 +89,7 @@ export default site({ plays: [play({ name: "db", hosts: "db", roles: [db] }), pl
     // The command's output names secrets, never their values.
     expect(out).not.toContain(values.db_password);
 
-    expect(await secretsGenerateCommand(join(dir, "site.ts"), {})).toBe(`${file}: every secret of the site is already set\n`);
+    expect(await secretsGenerateCommand(join(dir, "site.ts"), {})).toMatch(new RegExp(`^${file}: every generated secret of the site is already set\n`));
     expect(readFileSync(file, "utf8")).toBe(first);
   });
 
