@@ -23,6 +23,7 @@ import { withLabLock } from "./lock.js";
 import { readBanner } from "./net.js";
 import { type LabPaths, labPaths } from "./paths.js";
 import { pidsWithEnv, signal, waitForExit } from "./processes.js";
+import { stopFileServer } from "./site-artifacts.js";
 import { DEFAULT_TOPOLOGY_FILE, type LabHost, type Topology, loadTopology } from "./topology.js";
 
 export interface HostStatus {
@@ -151,6 +152,7 @@ export class Lab {
       for (const p of orphans) signal(p, "SIGKILL");
       await waitForExit(orphans, 10_000);
       await stopApi(this.paths.stateDir);
+      await stopFileServer(this.paths.stateDir);
       await stopAptProxy(this.paths);
       await removeBridge(this.topology.bridge);
       rmSync(this.paths.stateDir, { recursive: true, force: true });
