@@ -205,6 +205,32 @@ export function decideCluster(members: readonly MemberState[], opts: DecideOptio
   };
 }
 
+/**
+ * The members whose last committed position only `mariadbd --wsrep-recover` can tell (a crash
+ * left seqno -1), when that is what keeps decideCluster from choosing: no member is Primary or
+ * stranded, none is marked safe. Only stopped ones: recovery must not race a starting server.
+ */
+export function toRecover(members: readonly MemberState[]): string[] {
+  if (members.some((m) => isPrimary(m) || m.status.wsrep_cluster_status === "non-Primary")) return [];
+  const history = members.filter(hasHistory);
+  if (history.some((m) => m.grastate.safeToBootstrap)) return [];
+  const unknown = history.filter((m) => m.grastate.seqno < 0);
+  if (unknown.some((m) => m.active !== "inactive" && m.active !== "failed")) return [];
+  return unknown.map((m) => m.name);
+}
+
+/** galera_recovery's answer: `--wsrep_start_position=UUID:SEQNO` on stdout. */
+export function parseRecoveredPosition(stdout: string): { uuid: string; seqno: number } | undefined {
+  const m = /--wsrep[-_]start[-_]position=([0-9a-f-]{36}):(-?\d+)/.exec(stdout);
+  return m ? { uuid: m[1] as string, seqno: Number.parseInt(m[2] as string, 10) } : undefined;
+}
+
+/** The member with its recovered seqno in place of grastate's -1 (same history only). */
+export function withRecovered(m: MemberState, pos: { uuid: string; seqno: number } | undefined): MemberState {
+  if (!m.grastate || !pos || pos.uuid !== m.grastate.uuid || pos.seqno < 0) return m;
+  return { ...m, grastate: { ...m.grastate, seqno: pos.seqno } };
+}
+
 /** What this node does once the cluster is known to exist. */
 export type NodeAction =
   /** In the cluster and up to date with its config: nothing. */

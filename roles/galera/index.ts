@@ -1,7 +1,20 @@
 import { fileURLToPath } from "node:url";
 import { type Host, role } from "do-converge";
 import { privateAddress } from "../common/addresses.js";
-import { type ClusterPlan, type MemberState, PROBE_SCRIPT, decideCluster, isPrimary, isSynced, nodeAction, parseProbe, quorumWarning } from "./cluster.js";
+import {
+  type ClusterPlan,
+  type MemberState,
+  PROBE_SCRIPT,
+  decideCluster,
+  isPrimary,
+  isSynced,
+  nodeAction,
+  parseProbe,
+  parseRecoveredPosition,
+  quorumWarning,
+  toRecover,
+  withRecovered,
+} from "./cluster.js";
 import { type Member, galeraNodeConfig, sstAuthFile } from "./config.js";
 import { type GaleraVars, galeraPackagesVars, galeraVars } from "./vars.js";
 
@@ -196,7 +209,21 @@ export const galera = role({
     if (!isPrimary(self)) {
       const states: MemberState[] = [];
       for (const m of members) states.push(m.name === h.name ? self : await probe(h, m.name));
-      const plan = decideCluster(states, { group, bootstrapNode: v.galera_bootstrap_node });
+      let plan = decideCluster(states, { group, bootstrapNode: v.galera_bootstrap_node });
+      // After a crash of every node, their positions are in InnoDB, not in grastate.dat: read
+      // them (what mariadb.service's own ExecStartPre does at each start) and decide again.
+      const unknown = plan.kind === "refuse" && !h.check ? toRecover(states) : [];
+      if (unknown.length > 0) {
+        for (const [i, m] of states.entries()) {
+          if (!unknown.includes(m.name)) continue;
+          const r = await h.command(
+            { argv: ["galera_recovery"] },
+            { name: `recover ${m.name}'s last committed position (mariadbd --wsrep-recover)`, ...on(h, m.name), changedWhen: false },
+          );
+          states[i] = withRecovered(m, parseRecoveredPosition(r.stdout));
+        }
+        plan = decideCluster(states, { group, bootstrapNode: v.galera_bootstrap_node });
+      }
       if (plan.kind === "refuse") return h.fail(`galera: ${plan.message}`);
       if (plan.kind === "bootstrap") {
         await bootstrap(h, v, plan, members);

@@ -11,7 +11,10 @@ import {
   nodeAction,
   parseGrastate,
   parseProbe,
+  parseRecoveredPosition,
   quorumWarning,
+  toRecover,
+  withRecovered,
 } from "../../../roles/galera/cluster.js";
 import { galeraNodeConfig, optionValue, sstAuthFile } from "../../../roles/galera/config.js";
 import { galeraPackagesVars, galeraVars, garbdVars } from "../../../roles/galera/vars.js";
@@ -140,6 +143,27 @@ describe("bootstrap or join", () => {
   it("a new node beside stopped members does not count as history", () => {
     const plan = decideCluster([standalone("db1"), stopped("db2", 9), stopped("db3", 8)], { group });
     expect(plan).toMatchObject({ kind: "bootstrap", node: "db2", markSafe: true });
+  });
+});
+
+describe("positions lost in a crash", () => {
+  it("are recovered only for stopped nodes, only when grastate.dat leaves the choice open", () => {
+    const crashed = [stopped("db1", -1), member("db2", { active: "failed", grastate: { uuid: UUID, seqno: -1, safeToBootstrap: false } }), stopped("db3", 30)];
+    expect(toRecover(crashed)).toEqual(["db1", "db2"]);
+    expect(toRecover([...crashed.slice(0, 2), stopped("db3", 30, true)])).toEqual([]);
+    expect(toRecover([stopped("db1", -1), primary("db2")])).toEqual([]);
+    expect(toRecover([stopped("db1", -1), member("db2", { active: "activating", grastate: { uuid: UUID, seqno: -1, safeToBootstrap: false } })])).toEqual([]);
+    expect(toRecover([stopped("db1", 3), stopped("db2", 4)])).toEqual([]);
+  });
+
+  it("galera_recovery's position replaces seqno -1 for the same history, and the highest is chosen", () => {
+    const pos = parseRecoveredPosition(`--wsrep_start_position=${UUID}:33\n`);
+    expect(pos).toEqual({ uuid: UUID, seqno: 33 });
+    expect(parseRecoveredPosition("")).toBeUndefined();
+    const db1 = withRecovered(stopped("db1", -1), pos);
+    expect(db1.grastate?.seqno).toBe(33);
+    expect(withRecovered(stopped("db1", -1), { uuid: "other", seqno: 50 }).grastate?.seqno).toBe(-1);
+    expect(decideCluster([db1, stopped("db2", 30)], { group })).toMatchObject({ kind: "bootstrap", node: "db1", markSafe: true });
   });
 });
 
