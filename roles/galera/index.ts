@@ -195,13 +195,13 @@ export const galera = role({
     const members = dataNodes(h, v.galera_group);
 
     const configChanged = await writeConfig(h, h.name, members);
-    await h.systemd({ name: "mariadb", enabled: true }, { name: "mariadb enabled at boot" });
-
     let self = await probe(h, h.name);
     if (!self.installed) {
+      if (!h.check) return h.fail("mariadb-server is not installed: run the galera_packages role (in a play before this one) first");
       await h.debug("mariadb-server is not installed yet (check mode): the cluster's state is not judged");
       return;
     }
+    await h.systemd({ name: "mariadb", enabled: true }, { name: "mariadb enabled at boot" });
 
     // Asking the others is only needed when this node is not in a primary component itself.
     let primary = h.name;
