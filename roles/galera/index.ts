@@ -129,8 +129,6 @@ async function restartIfStale(h: GaleraHost, notified: boolean): Promise<void> {
   if (!h.check) await waitSynced(h, h.name, v.galera_sync_timeout);
 }
 
-const packageVarsCheck = galeraPackagesVars;
-
 /**
  * The packages and the health endpoint, on every data node at once. Its play may run in
  * parallel: nothing here restarts MariaDB.
@@ -138,7 +136,7 @@ const packageVarsCheck = galeraPackagesVars;
 export const galeraPackages = role({
   name: "galera_packages",
   dir: ROLE_DIR,
-  vars: packageVarsCheck,
+  vars: galeraPackagesVars,
   handlers: {
     "restart clustercheck.socket": async (h) => {
       await h.command({ argv: ["systemctl", "daemon-reload"] }, { name: "systemctl daemon-reload" });
