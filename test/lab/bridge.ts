@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { run } from "./exec.js";
 import type { Topology } from "./topology.js";
 
@@ -14,11 +15,23 @@ async function addressesOf(name: string): Promise<string[]> {
 }
 
 /**
+ * A fixed, locally administered MAC for a bridge. Left to itself a Linux bridge takes the lowest
+ * MAC of its ports, so powering a host off changed the gateway's MAC under every other host:
+ * their neighbour entries went stale and the metadata service and the API were unreachable for
+ * tens of seconds, just when keepalived on the surviving load balancer needed them.
+ */
+export function bridgeMac(name: string): string {
+  const h = createHash("sha256").update(`do-converge-lab:${name}`).digest();
+  return ["02", ...[...h.subarray(0, 5)].map((b) => b.toString(16).padStart(2, "0"))].join(":");
+}
+
+/**
  * The lab's bridge carries both lab networks and the metadata address. There is no NAT and no
  * forwarding: lab hosts reach the lab machine's bridge addresses and each other, nothing else.
  */
 export async function ensureBridge(t: Topology): Promise<void> {
-  if (!(await linkExists(t.bridge))) await run("ip", ["link", "add", t.bridge, "type", "bridge"]);
+  if (!(await linkExists(t.bridge))) await run("ip", ["link", "add", t.bridge, "address", bridgeMac(t.bridge), "type", "bridge"]);
+  else await run("ip", ["link", "set", t.bridge, "address", bridgeMac(t.bridge)]);
   const want = [`${t.gatewayPrivate}/24`, `${t.gatewayPublic}/24`, ...(t.digitalocean ? [`${METADATA_IPV4}/32`] : [])];
   const have = await addressesOf(t.bridge);
   for (const a of want) if (!have.includes(a)) await run("ip", ["addr", "add", a, "dev", t.bridge]);
