@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
+import type { AptSource } from "./apt-sources.js";
 import { LabError } from "./errors.js";
 import { run } from "./exec.js";
 import { portOpen, waitUntil } from "./net.js";
@@ -56,8 +58,11 @@ export async function ensureAptProxy(p: AptProxyPaths, bindAddress: string): Pro
     "ForeGround: 1",
     "ExThreshold: 4",
     "ReportPage: acng-report.html",
-    // Index files change under a fixed URL; let clients' If-Modified-Since reach upstream.
-    "FreshIndexMaxAge: 300",
+    // Index files change under a fixed URL, so apt-cacher-ng refreshes them after this many
+    // seconds. Its refresh races when several clients ask at once (seen: 8 hosts' apt-get update
+    // hung for good on "Failure to move file ... out of the way"); up() refreshes them alone
+    // first (warmAptProxy), and an hour keeps a session's later updates off the race.
+    "FreshIndexMaxAge: 3600",
     ...(upstream ? [`Proxy: ${upstream}`] : []),
   ];
   writeFileSync(join(confDir, "acng.conf"), `${conf.join("\n")}\n`);
@@ -71,6 +76,34 @@ export async function ensureAptProxy(p: AptProxyPaths, bindAddress: string): Pro
     throw new LabError(`apt-cacher-ng did not listen on ${bindAddress}:${APT_PROXY_PORT}; see ${logDir}`);
   }
   return url;
+}
+
+/** GET through the proxy (a forward proxy: absolute URL in the request line); resolves on any answer. */
+function fetchThrough(proxy: URL, url: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: proxy.hostname, port: proxy.port, path: url, method: "GET", timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new LabError(`${url} through ${proxy.host}: no answer within ${timeoutMs / 1000} s`)));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/**
+ * Refreshes every suite's InRelease in the proxy, one request at a time, so that hosts booted
+ * together and running `apt-get update` together find fresh index files instead of racing
+ * apt-cacher-ng's refresh of them. A failure here is reported by the hosts' own apt later.
+ */
+export async function warmAptProxy(proxyUrl: string, sources: readonly AptSource[]): Promise<void> {
+  const proxy = new URL(proxyUrl);
+  for (const s of sources) {
+    for (const suite of s.suites) {
+      await fetchThrough(proxy, `${s.uri.replace(/\/+$/, "")}/dists/${suite}/InRelease`, 60_000).catch(() => 0);
+    }
+  }
 }
 
 export async function stopAptProxy(p: AptProxyPaths): Promise<void> {

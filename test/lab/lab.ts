@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type LabApi, ensureApi, stopApi } from "./api.js";
-import { ensureAptProxy, stopAptProxy } from "./apt-proxy.js";
+import { ensureAptProxy, stopAptProxy, warmAptProxy } from "./apt-proxy.js";
 import { hostDebianSources } from "./apt-sources.js";
 import { ensureBase } from "./base.js";
 import { bridgeExists, ensureBridge, removeBridge } from "./bridge.js";
@@ -95,6 +95,7 @@ export class Lab {
       await ensureBridge(this.topology);
       const proxy = await ensureAptProxy(this.paths, this.topology.gatewayPrivate);
       log(`apt proxy ${proxy}`);
+      await warmAptProxy(proxy, sources);
       const started = Date.now();
       const base = await ensureBase(this.paths.cacheDir, sources, proxy);
       if (Date.now() - started > 1000) log(`built base image ${base}`);
@@ -223,6 +224,20 @@ export class Lab {
     if (!existsSync(d.merged)) throw new LabError(`${name}: no disk to boot (run up() to create the host)`);
     boot(d, h.name, this.topology.bridge);
     await waitForSsh(h.name, h.privateIpv4, SSH_BOOT_TIMEOUT_MS);
+    // A reserved IP stays assigned to a droplet across a power cycle; the address emulating it
+    // lived in the old network namespace, so put it back where the API says it belongs.
+    if (this.topology.digitalocean) {
+      this.apiInfo ??= await ensureApi(this.paths.stateDir, this.topology);
+      for (const ip of await this.reservedIpsOf(h.dropletId)) await this.moveAddress(ip, h.name);
+    }
+  }
+
+  /** The reserved IPs the lab's API has assigned to a droplet. */
+  private async reservedIpsOf(dropletId: number): Promise<string[]> {
+    const res = await fetch(`${this.api.url}/v2/reserved_ips?per_page=200`, { headers: { authorization: `Bearer ${this.api.token}` } });
+    if (!res.ok) throw new LabError(`the lab's API answered ${res.status} to GET /v2/reserved_ips`);
+    const body = (await res.json()) as { reserved_ips: { ip: string; droplet: { id: number } | null }[] };
+    return body.reserved_ips.filter((r) => r.droplet?.id === dropletId).map((r) => r.ip);
   }
 
   /** Where a host's root file system is mounted on the lab machine. */
