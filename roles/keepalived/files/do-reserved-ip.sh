@@ -59,10 +59,19 @@ still_master() { [ "$(cat "$STATE_FILE" 2>/dev/null)" = master ]; }
 
 meta() { curl -sf --max-time 5 "$DO_METADATA_URL/metadata/v1/$1"; }
 
-id=$(meta id) || {
-  err "cannot read this droplet's id from $DO_METADATA_URL/metadata/v1/id"
-  exit 1
-}
+# The metadata service can be briefly unreachable just when a peer died (the network is
+# reconverging), so the id is retried like the assignment.
+n=1
+until id=$(meta id); do
+  err "cannot read this droplet's id from $DO_METADATA_URL/metadata/v1/id (attempt $n of $ASSIGN_ATTEMPTS)"
+  [ "$n" -lt "$ASSIGN_ATTEMPTS" ] || exit 1
+  still_master || {
+    log "no longer MASTER: leaving $RESERVED_IP alone"
+    exit 0
+  }
+  n=$((n + 1))
+  sleep "$ASSIGN_DELAY"
+done
 case $id in
   '' | *[!0-9]*)
     err "the metadata service gave a droplet id that is not a number"

@@ -29,7 +29,7 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function setUp(opts: { onMove?: () => Promise<void>; token?: string; attempts?: number } = {}) {
+async function setUp(opts: { onMove?: () => Promise<void>; token?: string; attempts?: number; metadataUrl?: (real: string) => Promise<string> } = {}) {
   fake = await startFakeDigitalOcean({
     token: TOKEN,
     actionDelayMs: 0,
@@ -46,7 +46,7 @@ async function setUp(opts: { onMove?: () => Promise<void>; token?: string; attem
   const tokenFile = join(dir, "token");
   writeFileSync(tokenFile, `${opts.token ?? TOKEN}\n`, { mode: 0o600 });
   const settings = join(dir, "settings.env");
-  const metadataUrl = fake.metadataUrl ?? "";
+  const metadataUrl = opts.metadataUrl ? await opts.metadataUrl(fake.metadataUrl ?? "") : (fake.metadataUrl ?? "");
   writeFileSync(settings, reservedIpSettings({ reservedIp: IP, apiUrl: fake.url, metadataUrl, tokenFile, attempts: opts.attempts ?? 5, delaySeconds: 1 }));
   return { fake, settings, stateDir: join(dir, "state") };
 }
@@ -172,6 +172,40 @@ describe("keepalived notify script", () => {
     expect(code).toBe(0);
     expect(assigns(fake).length).toBeLessThan(5);
     expect(fake.reservedIp(IP)?.dropletId).toBe(LB2);
+  });
+
+  it("retries reading the droplet id while the metadata service does not answer", async () => {
+    // A metadata service that fails its first two requests, as when a dead peer's bridge port left
+    // the network reconverging, then answers as the real one.
+    let failures = 2;
+    const flaky = createServer((req, res) => {
+      if (failures-- > 0) {
+        res.writeHead(503).end();
+        return;
+      }
+      fetch(`${real}${req.url ?? "/"}`).then(
+        async (r) => res.writeHead(r.status).end(await r.text()),
+        () => res.writeHead(502).end(),
+      );
+    });
+    let real = "";
+    await new Promise<void>((r) => flaky.listen(0, "127.0.0.1", r));
+    try {
+      const { fake, settings, stateDir } = await setUp({
+        metadataUrl: async (url) => {
+          real = url;
+          return `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+        },
+      });
+      const { code, stderr } = await run("master", settings, stateDir).done;
+      expect(stderr).toContain("metadata/v1/id (attempt 2 of 5)");
+      expect(stderr).toContain(`assigned ${IP} to droplet ${LB1}`);
+      expect(code).toBe(0);
+      await fake.idle();
+      expect(fake.reservedIp(IP)?.dropletId).toBe(LB1);
+    } finally {
+      await new Promise((r) => flaky.close(r));
+    }
   });
 
   it("gives up after its attempts with a failure, and refuses an unknown state", async () => {
