@@ -127,6 +127,13 @@ export class RootShells {
     return (await (await s).exec(`sudo -n sh -c ${shellQuote(cmd)}`)).stdout;
   }
 
+  /** Drops a host's session (it was powered off): the next run() connects again. */
+  forget(name: string): void {
+    const s = this.sessions.get(name);
+    this.sessions.delete(name);
+    void s?.then((x) => x.close(), () => undefined);
+  }
+
   close(): void {
     for (const s of this.sessions.values()) void s.then((x) => x.close(), () => undefined);
     this.sessions.clear();

@@ -1,0 +1,207 @@
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labSkipReason } from "../lab/availability.js";
+import { type Report, RootShells } from "../lab/engine/harness.js";
+import { Lab } from "../lab/lab.js";
+import { type LabSiteRun, prepareLabSite, runCli } from "../lab/reference-site.js";
+import { type WordPressNode, createPost, getPage, readPost } from "./wordpress-client.js";
+
+// The mission's proof: the repository's own site.ts, roles, templates and inventory converge the
+// WordPress HA stack on fresh lab droplets found through the (fake) DigitalOcean API by tag; then
+// the failures the Navigator's Guide promises to survive, a re-converge after them, and a change
+// of one group variable. The site runs from a copy (.e2e-site/, inside the repository so that
+// `import ... from "do-converge"` resolves to this package) with its own generated secrets.
+
+const skip = labSkipReason();
+const repo = new URL("../..", import.meta.url).pathname;
+const SITE_DIR = join(repo, ".e2e-site");
+const DB = ["db1", "db2", "db3"];
+const LB = ["lb1", "lb2"];
+const WEB = ["web1", "web2", "web3"];
+
+interface Run {
+  code: number | null;
+  output: string;
+  report: Report;
+}
+
+function changed(r: Run, host?: string): string[] {
+  return r.report.tasks.filter((t) => t.changed && (host === undefined || t.host === host)).map((t) => `${t.host}: ${t.task}`);
+}
+
+function totalOf(r: Run, key: "changed" | "failed" | "unreachable"): number {
+  return Object.values(r.report.recap).reduce((n, s) => n + s[key], 0);
+}
+
+describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
+  const lab = Lab.fromFile();
+  const root = new RootShells(lab);
+  let run: LabSiteRun;
+  let login: { user: string; password: string };
+  let siteHost: string;
+  let clusterUuid: string;
+  let runs = 0;
+
+  const node = (name: string): WordPressNode => ({ baseUrl: `http://${lab.host(name).privateIpv4}`, host: siteHost });
+
+  const converge = async (...extra: string[]): Promise<Run> => {
+    const json = join(SITE_DIR, `report-${++runs}.json`);
+    const r = await runCli(["site.ts", ...run.args, "--json", json, ...extra], { cwd: SITE_DIR, env: run.env });
+    const output = `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
+    expect(existsSync(json), output).toBe(true);
+    return { code: r.code, output, report: JSON.parse(readFileSync(json, "utf8")) as Report };
+  };
+
+  const status = async (name: string, variable: string): Promise<string> => {
+    const out = await root.run(name, `mysql -NBe "SHOW GLOBAL STATUS LIKE '${variable}'"`);
+    return out.trim().split("\t")[1] ?? "";
+  };
+
+  const holder = async (): Promise<string | undefined> => {
+    const res = await fetch(`${lab.api.url}/v2/reserved_ips/${run.reservedIp}`, { headers: { authorization: `Bearer ${lab.api.token}` } });
+    const body = (await res.json()) as { reserved_ip: { droplet: { name: string } | null } };
+    return body.reserved_ip.droplet?.name;
+  };
+
+  const holdsAddress = async (name: string): Promise<boolean> =>
+    (await lab.inNetns(name, ["ip", "-o", "-4", "addr", "show", "dev", "host0"])).includes(` ${run.reservedIp}/32 `);
+
+  const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      if (await check().catch(() => false)) return;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+
+  /** A post written through one web node is read back through others: the whole chain works. */
+  const roundTrip = async (writer: string, readers: string[], title: string): Promise<void> => {
+    const id = await createPost(node(writer), login, { title, content: `written through ${writer}` });
+    for (const r of readers) expect((await readPost(node(r), id))?.title, `${title} read through ${r}`).toBe(title);
+  };
+
+  beforeAll(async () => {
+    // Fresh droplets: the e2e owns the lab and starts from new hosts, as `terraform apply` would.
+    await lab.down();
+    await lab.up();
+    run = await prepareLabSite(lab);
+    siteHost = new URL(run.siteUrl).host;
+
+    rmSync(SITE_DIR, { recursive: true, force: true });
+    for (const part of ["site.ts", "roles", "templates", "inventory"]) cpSync(join(repo, part), join(SITE_DIR, part), { recursive: true });
+    rmSync(join(SITE_DIR, "inventory/group_vars/all/secrets.yml"), { force: true });
+    const secrets = await runCli(["secrets", "generate", "site.ts"], { cwd: SITE_DIR });
+    expect(secrets.code, secrets.stderr).toBe(0);
+    const values = parse(readFileSync(join(SITE_DIR, "inventory/group_vars/all/secrets.yml"), "utf8")) as { wordpress_admin_password: string };
+    const webVars = parse(readFileSync(join(SITE_DIR, "inventory/group_vars/wp_wp_app.yml"), "utf8")) as { wordpress_admin_user: string };
+    login = { user: webVars.wordpress_admin_user, password: values.wordpress_admin_password };
+  });
+
+  afterAll(() => {
+    root.close();
+  });
+
+  it("converges fresh droplets into a working stack", async () => {
+    const first = await converge();
+    expect(first.code, first.output).toBe(0);
+    expect(totalOf(first, "failed"), first.output).toBe(0);
+    expect(Object.keys(first.report.recap).sort()).toEqual([...DB, ...LB, ...WEB].sort());
+
+    for (const db of DB) {
+      expect(await status(db, "wsrep_cluster_size"), db).toBe("3");
+      expect(await status(db, "wsrep_local_state_comment"), db).toBe("Synced");
+    }
+    clusterUuid = await status("db1", "wsrep_cluster_state_uuid");
+    expect(clusterUuid).toMatch(/^[0-9a-f-]{36}$/);
+    for (const db of DB) expect(await status(db, "wsrep_cluster_state_uuid")).toBe(clusterUuid);
+
+    // The explicit primary (the group's first host) holds the Reserved IP: in the API and on the wire.
+    expect(await holder()).toBe("lb1");
+    expect(await holdsAddress("lb1")).toBe(true);
+    expect(await holdsAddress("lb2")).toBe(false);
+
+    for (const web of WEB) {
+      const page = await getPage(node(web));
+      expect(page.status, web).toBe(200);
+      expect(page.title, web).toContain("do-converge lab");
+      // The plugin from its zip (URL + checksum) is installed and active.
+      expect(page.headers.get("x-dcv-lab-plugin"), web).toBe("active");
+    }
+    await roundTrip("web1", ["web2", "web3"], "written through web1");
+  });
+
+  it("re-converges with changed=0, and --check on the converged site changes nothing", async () => {
+    const second = await converge();
+    expect(second.code, second.output).toBe(0);
+    expect(changed(second), second.output).toEqual([]);
+    const check = await converge("--check");
+    expect(check.code, check.output).toBe(0);
+    expect(changed(check), check.output).toEqual([]);
+  });
+
+  it("survives losing the load balancer that holds the Reserved IP: keepalived moves it through the API", async () => {
+    await lab.powerOff("lb1");
+    root.forget("lb1");
+    await waitFor("the Reserved IP to move to lb2", async () => (await holder()) === "lb2" && (await holdsAddress("lb2")));
+    await roundTrip("web2", ["web1", "web3"], "after the load balancer failover");
+  });
+
+  it("survives losing a database node", async () => {
+    await lab.powerOff("db3");
+    root.forget("db3");
+    await waitFor("the cluster to shrink to 2", async () => (await status("db1", "wsrep_cluster_size")) === "2");
+    await roundTrip("web3", ["web1", "web2"], "with one database node down");
+  });
+
+  it("survives losing two web nodes: the third serves", async () => {
+    for (const web of ["web1", "web2"]) {
+      await lab.powerOff(web);
+      root.forget(web);
+    }
+    expect((await getPage(node("web3"))).status).toBe(200);
+    await roundTrip("web3", ["web3"], "with two web nodes down");
+  });
+
+  it("takes the failed hosts back: the cluster is whole again, never re-bootstrapped", async () => {
+    for (const name of ["lb1", "db3", "web1", "web2"]) await lab.powerOn(name);
+    const back = await converge();
+    expect(back.code, back.output).toBe(0);
+    expect(totalOf(back, "failed"), back.output).toBe(0);
+    for (const db of DB) {
+      expect(await status(db, "wsrep_cluster_size"), db).toBe("3");
+      expect(await status(db, "wsrep_cluster_state_uuid"), db).toBe(clusterUuid);
+    }
+    // nopreempt: the returning primary does not take the address back.
+    expect(await holder()).toBe("lb2");
+    // Hosts that never went down have nothing to change.
+    for (const host of ["db1", "db2", "lb2", "web3"]) expect(changed(back, host), back.output).toEqual([]);
+    await roundTrip("web1", ["web2", "web3"], "after everything came back");
+
+    const again = await converge();
+    expect(changed(again), again.output).toEqual([]);
+  });
+
+  it("applies a group variable change to exactly its tasks, reloading HAProxy without a restart", async () => {
+    const pids = new Map<string, string>();
+    for (const lb of LB) pids.set(lb, (await root.run(lb, "systemctl show -p MainPID --value haproxy")).trim());
+    const file = join(SITE_DIR, "inventory/group_vars/database_loadbalancer.yml");
+    writeFileSync(file, readFileSync(file, "utf8").replace(/^haproxy_maxconn: \d+$/m, "haproxy_maxconn: 4096"));
+
+    const r = await converge();
+    expect(r.code, r.output).toBe(0);
+    for (const host of [...DB, ...WEB]) expect(changed(r, host), r.output).toEqual([]);
+    for (const lb of LB) {
+      const tasks = changed(r, lb).map((t) => t.slice(lb.length + 2));
+      expect(tasks.some((t) => t.includes("haproxy.cfg")), r.output).toBe(true);
+      expect(tasks.some((t) => t.includes("reload haproxy")), r.output).toBe(true);
+      expect(tasks.every((t) => /haproxy/.test(t)), r.output).toBe(true);
+      expect(await root.run(lb, "grep -c 'maxconn 4096' /etc/haproxy/haproxy.cfg")).toMatch(/^[1-9]/);
+      expect((await root.run(lb, "systemctl show -p MainPID --value haproxy")).trim(), `${lb} haproxy was restarted`).toBe(pids.get(lb));
+    }
+    const again = await converge();
+    expect(changed(again), again.output).toEqual([]);
+  });
+});
