@@ -9,6 +9,10 @@ import { inventorySource } from "../inventory/source-factory.js";
 import { inventoryGraph, inventoryList } from "../inventory/views.js";
 import { formatInventoryWarning } from "../inventory/warnings.js";
 import { ConfigError } from "../runner/errors.js";
+import { siteSecretSlots } from "../secrets/generate.js";
+import { redactSecrets } from "../secrets/redact.js";
+import type { SecretSlot } from "../secrets/schema.js";
+import type { Site } from "../site/dsl.js";
 import { parseExtraVars } from "./extra-vars.js";
 import { loadSite } from "./load-site.js";
 
@@ -35,25 +39,36 @@ export interface InventoryCommandResult {
 export async function inventoryCommand(site: string | undefined, o: InventoryCommandOptions, dynamic: DynamicSourceOptions = {}): Promise<InventoryCommandResult> {
   const modes = [o.list === true, o.graph !== undefined && o.graph !== false, o.host !== undefined].filter(Boolean).length;
   if (modes !== 1) throw new ConfigError("inventory: choose exactly one of --list, --graph [GROUP], --host NAME");
-  const inv = await loadInventory(await sourcesOf(site, o, dynamic));
+  const loaded = site === undefined ? undefined : await loadSite(site);
+  // The secret() variables of the site's roles are shown as ******** (without a site file
+  // there is no telling which variables are secrets).
+  const secrets = loaded === undefined ? [] : siteSecretSlots(loaded);
+  const inv = await loadInventory(sourcesOf(site, loaded, o, dynamic));
   const warnings = inv.warnings.map(formatInventoryWarning);
-  if (o.list) return { output: `${JSON.stringify(inventoryList(inv), null, 2)}\n`, warnings };
-  if (o.host !== undefined) return { output: hostReport(inv, o.host, parseExtraVars(o.extraVars ?? [])), warnings };
+  if (o.list) return { output: `${JSON.stringify(redactList(inventoryList(inv), secrets), null, 2)}\n`, warnings };
+  if (o.host !== undefined) return { output: hostReport(inv, o.host, parseExtraVars(o.extraVars ?? []), secrets), warnings };
   const group = typeof o.graph === "string" ? o.graph : "all";
   if (!indexInventory(inv).groups.has(group)) throw new ConfigError(`inventory --graph: no group named '${group}'`);
   return { output: `${inventoryGraph(inv, group)}\n`, warnings };
 }
 
-async function sourcesOf(site: string | undefined, o: InventoryCommandOptions, dynamic: DynamicSourceOptions) {
+function redactList(list: Record<string, unknown>, secrets: readonly SecretSlot[]): Record<string, unknown> {
+  if (secrets.length === 0) return list;
+  const meta = list["_meta"] as { hostvars: Record<string, Record<string, unknown>> } | undefined;
+  if (meta === undefined) return list;
+  const hostvars = Object.fromEntries(Object.entries(meta.hostvars).map(([h, vars]) => [h, redactSecrets(vars, secrets)]));
+  return { ...list, _meta: { ...meta, hostvars } };
+}
+
+function sourcesOf(site: string | undefined, loaded: Site | undefined, o: InventoryCommandOptions, dynamic: DynamicSourceOptions) {
   const options: DynamicSourceOptions = { ...dynamic, ...(o.refreshInventory ? { refresh: true } : {}) };
   if (o.inventory?.length) {
     const siteDirs = site === undefined ? [] : [dirname(resolve(site))];
     // Paths as typed, so messages and --host sources read the way the operator wrote them.
     return { sources: o.inventory.map((i) => inventorySource(i, options)), siteDirs };
   }
-  if (site === undefined) throw new ConfigError("inventory: name an inventory with -i PATH, or a site file whose inventory to show");
+  if (site === undefined || loaded === undefined) throw new ConfigError("inventory: name an inventory with -i PATH, or a site file whose inventory to show");
   const siteDir = dirname(resolve(site));
-  const loaded = await loadSite(site);
   if (loaded.inventory.length === 0) throw new ConfigError(`inventory: ${site} names no inventory; pass -i PATH`);
   return { sources: loaded.inventory.map((i) => inventorySource(resolve(siteDir, i), options)), siteDirs: [siteDir] };
 }
@@ -62,10 +77,11 @@ async function sourcesOf(site: string | undefined, o: InventoryCommandOptions, d
  * One line per variable, valid YAML: `name: <JSON value>  # <layer>: <where>`, sorted by name,
  * so an operator sees both what a host gets and which file (or droplet) to change.
  */
-function hostReport(inv: Inventory, host: string, extraVars: Record<string, unknown>): string {
+function hostReport(inv: Inventory, host: string, extraVars: Record<string, unknown>, secrets: readonly SecretSlot[]): string {
   const resolved = resolveHostVars(inv, host, { extraVars: trackVars(extraVars, { file: "--extra-vars" }) });
-  const names = Object.keys(resolved.values).sort();
-  const left = names.map((n) => `${n}: ${JSON.stringify(resolved.values[n]) ?? "null"}`);
+  const values = redactSecrets(resolved.values, secrets);
+  const names = Object.keys(values).sort();
+  const left = names.map((n) => `${n}: ${JSON.stringify(values[n]) ?? "null"}`);
   const width = Math.min(60, Math.max(0, ...left.map((l) => l.length)));
   const lines = names.map((n, i) => {
     const p = resolved.provenance[n];

@@ -249,7 +249,9 @@ describe("inventory/digitalocean.yml, the reference site's inventory", () => {
       for (const h of reference) {
         expect(list[`region_${h.region}`]?.hosts).toContain(h.name);
         expect(list[`size_${h.size.replace(/-/g, "_")}`]?.hosts).toContain(h.name);
-        expect(list._meta.hostvars[h.name]).toEqual({
+        // The droplet's own variables, and the site's group_vars/ beside the inventory.
+        expect(list._meta.hostvars[h.name]).toMatchObject({
+          ansible_user: "root",
           ansible_host: h.privateIpv4,
           do_id: h.dropletId,
           do_name: h.name,
@@ -264,6 +266,8 @@ describe("inventory/digitalocean.yml, the reference site's inventory", () => {
           do_distribution: "Debian",
         });
       }
+      expect(list._meta.hostvars["lb1"]).toMatchObject({ haproxy_maxconn: 2048 });
+      expect(list._meta.hostvars["db1"]).toMatchObject({ galera_cluster_name: "wordpress" });
     } finally {
       await lab.close();
     }

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { inventoryCommand } from "../../src/cli/inventory-command.js";
 import { secretsGenerateCommand } from "../../src/cli/secrets-command.js";
+import { REDACTED, redactSecrets } from "../../src/secrets/redact.js";
 import { SecretsError } from "../../src/secrets/errors.js";
 import { fillSecrets } from "../../src/secrets/generate.js";
 import { generateSecret, secret, secretSlots } from "../../src/secrets/schema.js";
@@ -65,6 +67,15 @@ describe("secret() variables", () => {
   });
 });
 
+describe("redactSecrets", () => {
+  it("replaces the values at secret paths, nested ones included, and leaves the rest and the input alone", () => {
+    const slots = secretSlots(z.object({ a: secret(), m: z.object({ k: secret() }), absent: secret().optional() }));
+    const vars = { a: "alpha-secret", m: { k: "kappa-secret", other: 1 }, plain: "p" };
+    expect(redactSecrets(vars, slots)).toEqual({ a: REDACTED, m: { k: REDACTED, other: 1 }, plain: "p" });
+    expect(vars.a).toBe("alpha-secret");
+  });
+});
+
 describe("secrets generate", () => {
   const dir = mkdtempSync(join(tmpdir(), "dcv-secrets-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -91,6 +102,21 @@ export default site({ plays: [play({ name: "db", hosts: "db", roles: [db] }), pl
 
     expect(await secretsGenerateCommand(join(dir, "site.ts"), {})).toMatch(new RegExp(`^${file}: every generated secret of the site is already set\n`));
     expect(readFileSync(file, "utf8")).toBe(first);
+  });
+
+  it("shows the site's secrets as ******** in `inventory --host` and `--list`", async () => {
+    writeFileSync(join(dir, "inventory/hosts.yml"), "all:\n  hosts:\n    web1: { ansible_host: 10.0.0.1 }\n");
+    const values = parse(readFileSync(join(dir, "inventory/group_vars/all/secrets.yml"), "utf8")) as { db_password: string; salts: { auth_key: string } };
+    const opts = { inventory: [join(dir, "inventory/hosts.yml")] };
+    const host = await inventoryCommand(join(dir, "site.ts"), { ...opts, host: "web1" });
+    expect(host.output).toContain(`db_password: "${REDACTED}"`);
+    expect(host.output).toContain(`salts: {"auth_key":"${REDACTED}"}`);
+    const list = await inventoryCommand(join(dir, "site.ts"), { ...opts, list: true });
+    for (const out of [host.output, list.output]) {
+      expect(out).not.toContain(values.db_password);
+      expect(out).not.toContain(values.salts.auth_key);
+    }
+    expect(list.output).toContain(`"db_password": "${REDACTED}"`);
   });
 
   it("refuses a secrets file that is not a mapping, naming it", async () => {
