@@ -60,9 +60,9 @@ export async function ensureAptProxy(p: AptProxyPaths, bindAddress: string): Pro
     "ReportPage: acng-report.html",
     // Index files change under a fixed URL, so apt-cacher-ng refreshes them after this many
     // seconds. Its refresh races when several clients ask at once (seen: 8 hosts' apt-get update
-    // hung for good on "Failure to move file ... out of the way"); up() refreshes them alone
-    // first (warmAptProxy), and an hour keeps a session's later updates off the race.
-    "FreshIndexMaxAge: 3600",
+    // hung for good on "Failure to move file ... out of the way"): up() refreshes them alone
+    // first (warmAptProxy), and lab hosts accept a cached index (host-files.ts, Max-Age).
+    "FreshIndexMaxAge: 86400",
     ...(upstream ? [`Proxy: ${upstream}`] : []),
   ];
   writeFileSync(join(confDir, "acng.conf"), `${conf.join("\n")}\n`);

@@ -68,7 +68,11 @@ export async function writeHostFiles(root: string, host: LabHost, topo: Topology
     ].join("\n"),
   );
 
-  writeFileSync(join(root, "etc/apt/apt.conf.d/01do-converge-lab-proxy"), `Acquire::http::Proxy "${aptProxy}";\n`);
+  // apt asks proxies for index files with "Cache-Control: max-age=0" unless told otherwise, which
+  // makes apt-cacher-ng refresh InRelease for every client; several hosts updating at once then
+  // race its refresh and hang ("Failure to move file ... out of the way"). A day-old index from
+  // the proxy is fresh enough for the lab; `up` refreshes them (warmAptProxy).
+  writeFileSync(join(root, "etc/apt/apt.conf.d/01do-converge-lab-proxy"), `Acquire::http::Proxy "${aptProxy}";\nAcquire::http::Max-Age "86400";\n`);
   authorize(root, "root", labPublicKey);
   authorize(root, DEPLOY_USER, labPublicKey);
   return hostKeys;
