@@ -40,6 +40,7 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
   const root = new RootShells(lab);
   let run: LabSiteRun;
   let login: { user: string; password: string };
+  let stats: { user: string; password: string };
   let siteHost: string;
   let clusterUuid: string;
   let runs = 0;
@@ -77,6 +78,16 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
     }
   };
 
+  /** A Galera node's state as HAProxy on a load balancer sees it (its stats page, as CSV). */
+  const backendStatus = async (lb: string, server: string): Promise<string | undefined> => {
+    const auth = Buffer.from(`${stats.user}:${stats.password}`).toString("base64");
+    const res = await fetch(`http://${lab.host(lb).privateIpv4}:8404/;csv`, { headers: { authorization: `Basic ${auth}` } });
+    const rows = (await res.text()).split("\n").map((l) => l.split(","));
+    const header = rows[0] ?? [];
+    const row = rows.find((r) => r[0] === "galera" && r[1] === server);
+    return row?.[header.indexOf("status")];
+  };
+
   /** A post written through one web node is read back through others: the whole chain works. */
   const roundTrip = async (writer: string, readers: string[], title: string): Promise<void> => {
     const id = await createPost(node(writer), login, { title, content: `written through ${writer}` });
@@ -95,13 +106,17 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
     rmSync(join(SITE_DIR, "inventory/group_vars/all/secrets.yml"), { force: true });
     const secrets = await runCli(["secrets", "generate", "site.ts"], { cwd: SITE_DIR });
     expect(secrets.code, secrets.stderr).toBe(0);
-    const values = parse(readFileSync(join(SITE_DIR, "inventory/group_vars/all/secrets.yml"), "utf8")) as { wordpress_admin_password: string };
+    const values = parse(readFileSync(join(SITE_DIR, "inventory/group_vars/all/secrets.yml"), "utf8")) as { wordpress_admin_password: string; haproxy_stats_password: string };
+    stats = { user: "admin", password: values.haproxy_stats_password };
     const webVars = parse(readFileSync(join(SITE_DIR, "inventory/group_vars/wp_wp_app.yml"), "utf8")) as { wordpress_admin_user: string };
     login = { user: webVars.wordpress_admin_user, password: values.wordpress_admin_password };
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     root.close();
+    // The stack holds this run's secrets, which no one else has: leave fresh hosts to whoever
+    // comes next (npm run demo, lab tests). E2E_KEEP_LAB=1 keeps it for a look around.
+    if (process.env["E2E_KEEP_LAB"] !== "1") await lab.down();
   });
 
   it("converges fresh droplets into a working stack", async () => {
@@ -153,6 +168,8 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
     await lab.powerOff("db3");
     root.forget("db3");
     await waitFor("the cluster to shrink to 2", async () => (await status("db1", "wsrep_cluster_size")) === "2");
+    // Until its health check notices (a few seconds), HAProxy may still send a connection there.
+    await waitFor("HAProxy on lb2 to take db3 out", async () => (await backendStatus("lb2", "db3")) === "DOWN");
     await roundTrip("web3", ["web1", "web2"], "with one database node down");
   });
 
@@ -176,8 +193,9 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
     }
     // nopreempt: the returning primary does not take the address back.
     expect(await holder()).toBe("lb2");
-    // Hosts that never went down have nothing to change.
-    for (const host of ["db1", "db2", "lb2", "web3"]) expect(changed(back, host), back.output).toEqual([]);
+    // A power cycle loses nothing a converge would have to repair: services come back enabled,
+    // db3 rejoins by IST, the Reserved IP stays where the API put it.
+    expect(changed(back), back.output).toEqual([]);
     await roundTrip("web1", ["web2", "web3"], "after everything came back");
 
     const again = await converge();
