@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "no
 import { join } from "node:path";
 import { LabError } from "./errors.js";
 import { portOpen, waitUntil } from "./net.js";
-import { cmdline, isAlive, readPid, signal, waitForExit } from "./processes.js";
+import { cmdline, isAlive, readPid, terminate } from "./processes.js";
 import type { Topology } from "./topology.js";
 
 /** Port of the lab's fake DigitalOcean API on the bridge's private address. */
@@ -58,9 +58,5 @@ export async function ensureApi(stateDir: string, topology: Topology): Promise<L
 
 export async function stopApi(stateDir: string): Promise<void> {
   const pid = runningPid(stateDir);
-  if (pid === undefined) return;
-  signal(pid, "SIGTERM");
-  const left = await waitForExit([pid], 5000);
-  for (const p of left) signal(p, "SIGKILL");
-  await waitForExit(left, 5000);
+  if (pid !== undefined) await terminate(pid);
 }

@@ -6,7 +6,7 @@ import type { AptSource } from "./apt-sources.js";
 import { LabError } from "./errors.js";
 import { run } from "./exec.js";
 import { portOpen, waitUntil } from "./net.js";
-import { cmdline, isAlive, readPid, signal, waitForExit } from "./processes.js";
+import { cmdline, isAlive, readPid, terminate } from "./processes.js";
 
 // Not 3142: a system apt-cacher-ng started by its package would hold that port on every address.
 export const APT_PROXY_PORT = 3149;
@@ -108,9 +108,5 @@ export async function warmAptProxy(proxyUrl: string, sources: readonly AptSource
 
 export async function stopAptProxy(p: AptProxyPaths): Promise<void> {
   const pid = runningPid(p);
-  if (pid === undefined) return;
-  signal(pid, "SIGTERM");
-  const left = await waitForExit([pid], 5000);
-  for (const l of left) signal(l, "SIGKILL");
-  await waitForExit(left, 5000);
+  if (pid !== undefined) await terminate(pid);
 }

@@ -86,3 +86,11 @@ export function parentPid(pid: number): number {
     return 0;
   }
 }
+
+/** Stops a daemon of the lab: SIGTERM, and SIGKILL if it is still there after `graceMs`. */
+export async function terminate(pid: number, graceMs = 5000): Promise<void> {
+  signal(pid, "SIGTERM");
+  const left = await waitForExit([pid], graceMs);
+  for (const p of left) signal(p, "SIGKILL");
+  await waitForExit(left, 5000);
+}

@@ -21,7 +21,7 @@ import { LabError } from "./errors.js";
 import { run } from "./exec.js";
 import type { Lab, Log } from "./lab.js";
 import { portOpen, waitUntil } from "./net.js";
-import { cmdline, isAlive, readPid, signal, waitForExit } from "./processes.js";
+import { cmdline, isAlive, readPid, terminate } from "./processes.js";
 import { zipArchive } from "./zip.js";
 
 // The reference site's downloads, for a lab without internet: a WordPress tarball (the
@@ -282,11 +282,7 @@ export async function ensureFileServer(lab: Lab, dir: string): Promise<string> {
 
 export async function stopFileServer(stateDir: string): Promise<void> {
   const pid = runningServer(stateDir);
-  if (pid === undefined) return;
-  signal(pid, "SIGTERM");
-  const left = await waitForExit([pid], 5000);
-  for (const p of left) signal(p, "SIGKILL");
-  await waitForExit(left, 5000);
+  if (pid !== undefined) await terminate(pid);
 }
 
 /**
