@@ -41,6 +41,8 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
   let run: LabSiteRun;
   let login: { user: string; password: string };
   let stats: { user: string; password: string };
+  /** Every secret of the run (generated ones and the API token): none may appear in any output. */
+  let secretValues: string[] = [];
   let siteHost: string;
   let clusterUuid: string;
   let runs = 0;
@@ -52,7 +54,10 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
     const r = await runCli(["site.ts", ...run.args, "--json", json, ...extra], { cwd: SITE_DIR, env: run.env });
     const output = `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
     expect(existsSync(json), output).toBe(true);
-    return { code: r.code, output, report: JSON.parse(readFileSync(json, "utf8")) as Report };
+    const reportText = readFileSync(json, "utf8");
+    const leaked = secretValues.filter((v) => output.includes(v) || reportText.includes(v));
+    expect(leaked.length, "a secret value appeared in the output or the JSON report").toBe(0);
+    return { code: r.code, output, report: JSON.parse(reportText) as Report };
   };
 
   const status = async (name: string, variable: string): Promise<string> => {
@@ -108,6 +113,9 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
     expect(secrets.code, secrets.stderr).toBe(0);
     const values = parse(readFileSync(join(SITE_DIR, "inventory/group_vars/all/secrets.yml"), "utf8")) as { wordpress_admin_password: string; haproxy_stats_password: string };
     stats = { user: "admin", password: values.haproxy_stats_password };
+    const leaves = (v: unknown): string[] => (typeof v === "string" ? [v] : typeof v === "object" && v !== null ? Object.values(v).flatMap(leaves) : []);
+    secretValues = [...leaves(values), lab.api.token];
+    expect(secretValues.length).toBeGreaterThan(10);
     const webVars = parse(readFileSync(join(SITE_DIR, "inventory/group_vars/wp_wp_app.yml"), "utf8")) as { wordpress_admin_user: string };
     login = { user: webVars.wordpress_admin_user, password: values.wordpress_admin_password };
   });
@@ -120,7 +128,8 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
   });
 
   it("converges fresh droplets into a working stack", async () => {
-    const first = await converge();
+    // With --diff: every file's diff is printed, and still no secret may show.
+    const first = await converge("--diff");
     expect(first.code, first.output).toBe(0);
     expect(totalOf(first, "failed"), first.output).toBe(0);
     expect(Object.keys(first.report.recap).sort()).toEqual([...DB, ...LB, ...WEB].sort());
@@ -208,7 +217,7 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
     const file = join(SITE_DIR, "inventory/group_vars/database_loadbalancer.yml");
     writeFileSync(file, readFileSync(file, "utf8").replace(/^haproxy_maxconn: \d+$/m, "haproxy_maxconn: 4096"));
 
-    const r = await converge();
+    const r = await converge("--diff");
     expect(r.code, r.output).toBe(0);
     for (const host of [...DB, ...WEB]) expect(changed(r, host), r.output).toEqual([]);
     for (const lb of LB) {
