@@ -6,6 +6,7 @@ import { SiteError, VarsValidationError } from "../site/errors.js";
 import { TemplateError } from "../template/errors.js";
 import { type InventoryCommandOptions, inventoryCommand } from "./inventory-command.js";
 import { packageInfo } from "./package-info.js";
+import { positiveInteger } from "./positive-integer.js";
 import { type RunCommandOptions, runCommand } from "./run-command.js";
 import { type SecretsGenerateOptions, secretsGenerateCommand } from "./secrets-command.js";
 import { SecretsError } from "../secrets/errors.js";
@@ -40,6 +41,9 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .addOption(new Option("-f, --forks <n>", "hosts worked on at once").default(20).argParser((v) => Number.parseInt(v, 10)))
     .option("-v, --verbose", "more output: -v results, -vvv the commands run on hosts", count, 0)
     .option("--json <file>", "write a machine-readable report")
+    .option("--junit <file>", "write a JUnit XML report: a test case per host and task")
+    .option("--profile", "after the recap, print the slowest tasks (summed and max time over hosts)")
+    .addOption(new Option("--profile-top <n>", "how many tasks --profile prints").default(20).argParser(positiveInteger))
     .option("--accept-new-host-keys", "record unknown SSH host keys (trust on first use); changed keys still fail")
     .option("--known-hosts <file>", "an extra known_hosts file, consulted first (repeatable)", collect)
     .option("-K, --ask-become-pass", "ask for the sudo password used by become")

@@ -3,6 +3,8 @@ import { loadInventory } from "../inventory/load.js";
 import { inventorySource } from "../inventory/source-factory.js";
 import { formatInventoryWarning } from "../inventory/warnings.js";
 import { JsonReporter } from "../report/json.js";
+import { JunitReporter } from "../report/junit.js";
+import { TaskProfile } from "../report/profile.js";
 import { ProgressLine } from "../report/progress.js";
 import { TerminalReporter } from "../report/terminal.js";
 import type { RunEvent } from "../runner/events.js";
@@ -27,6 +29,9 @@ export interface RunCommandOptions {
   forks: number;
   verbose: number;
   json?: string;
+  junit?: string;
+  profile?: boolean;
+  profileTop: number;
   acceptNewHostKeys?: boolean;
   knownHosts?: string[];
   askBecomePass?: boolean;
@@ -72,17 +77,23 @@ export async function runCommand(siteFile: string, o: RunCommandOptions, templat
     diff: options.diff,
   });
   const json = new JsonReporter();
+  const junit = new JunitReporter();
+  const profile = new TaskProfile();
   const progress = process.stderr.isTTY ? new ProgressLine((s) => process.stderr.write(s)) : undefined;
   const emit = (e: RunEvent) => {
     progress?.clear();
     terminal.handle(e);
     json.handle(e);
+    junit.handle(e);
+    profile.handle(e);
     progress?.handle(e);
   };
   for (const w of inventory.warnings) emit({ type: "warning", msg: formatInventoryWarning(w) });
   const result = await runSite(site, inventory, options, { siteDir, emit, templates });
   progress?.clear();
   terminal.recap(result.recap);
+  if (o.profile) terminal.profile(profile.entries(), o.profileTop);
   if (o.json) json.write(o.json, result.recap, { check: options.check, exitCode: result.exitCode });
+  if (o.junit) junit.write(o.junit);
   return result.exitCode;
 }

@@ -1,6 +1,7 @@
 import { writeFileAtomic } from "../control-node/write-file.js";
 import type { RunEvent } from "../runner/events.js";
 import type { HostStats } from "../runner/stats.js";
+import { TaskProfile } from "./profile.js";
 
 export interface JsonTask {
   play: string;
@@ -21,8 +22,10 @@ export class JsonReporter {
   private readonly plays: string[] = [];
   private readonly warnings: string[] = [];
   private readonly started = new Date();
+  private readonly profile = new TaskProfile();
 
   handle = (e: RunEvent): void => {
+    this.profile.handle(e);
     if (e.type === "play-start") this.plays.push(e.play);
     if (e.type === "warning") this.warnings.push(e.msg);
     if (e.type !== "task-end") return;
@@ -52,6 +55,8 @@ export class JsonReporter {
       recap: Object.fromEntries(recap),
       tasks: this.tasks,
       warnings: this.warnings,
+      /** Every task's summed and maximum time over hosts, slowest first (what --profile prints the top of). */
+      profile: this.profile.entries(),
     };
   }
 

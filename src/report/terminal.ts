@@ -1,5 +1,6 @@
 import type { RunEvent, TaskEnd, TaskStatus } from "../runner/events.js";
 import type { HostStats } from "../runner/stats.js";
+import type { ProfileEntry } from "./profile.js";
 import { unifiedDiff } from "./unified-diff.js";
 
 const COLORS: Record<TaskStatus | "warning" | "header", string> = {
@@ -100,6 +101,18 @@ export class TerminalReporter {
           `unreachable=${String(s.unreachable).padEnd(4)} failed=${String(s.failed).padEnd(4)} skipped=${String(s.skipped).padEnd(4)} ` +
           `rescued=${String(s.rescued).padEnd(4)} ignored=${s.ignored}\n`,
       );
+    }
+  }
+
+  /** `--profile`, after the recap: the slowest tasks, as Ansible's profile_tasks lists them. */
+  profile(entries: readonly ProfileEntry[], top: number): void {
+    const w = this.o.write;
+    const shown = entries.slice(0, Math.max(0, top));
+    w(`\n${this.paint("header", this.banner(`TASK PROFILE (slowest ${shown.length} of ${entries.length})`))}\n`);
+    const secs = (ms: number) => `${(ms / 1000).toFixed(2)}s`.padStart(9);
+    for (const p of shown) {
+      const hosts = `${p.hosts} ${p.hosts === 1 ? "host" : "hosts"}`.padEnd(9);
+      w(`${secs(p.total_ms)} total ${secs(p.max_ms)} max  ${hosts} ${p.play} : ${p.handler ? "handler: " : ""}${p.task}\n`);
     }
   }
 }
