@@ -14,6 +14,7 @@ import { redactSecrets } from "../secrets/redact.js";
 import type { SecretSlot } from "../secrets/schema.js";
 import type { Site } from "../site/dsl.js";
 import { parseExtraVars } from "./extra-vars.js";
+import { cliKeyring } from "./keyring.js";
 import { loadSite } from "./load-site.js";
 
 export interface InventoryCommandOptions {
@@ -24,6 +25,7 @@ export interface InventoryCommandOptions {
   host?: string;
   extraVars?: string[];
   refreshInventory?: boolean;
+  passwordFile?: string;
 }
 
 export interface InventoryCommandResult {
@@ -43,7 +45,8 @@ export async function inventoryCommand(site: string | undefined, o: InventoryCom
   // The secret() variables of the site's roles are shown as ******** (without a site file
   // there is no telling which variables are secrets).
   const secrets = loaded === undefined ? [] : siteSecretSlots(loaded);
-  const inv = await loadInventory(sourcesOf(site, loaded, o, dynamic));
+  const keyring = cliKeyring(o.passwordFile);
+  const inv = await loadInventory({ ...sourcesOf(site, loaded, o, dynamic), decrypt: (text, file) => keyring.decrypt(text, file) });
   const warnings = inv.warnings.map(formatInventoryWarning);
   if (o.list) return { output: `${JSON.stringify(redactList(inventoryList(inv), secrets), null, 2)}\n`, warnings };
   if (o.host !== undefined) return { output: hostReport(inv, o.host, parseExtraVars(o.extraVars ?? []), secrets), warnings };

@@ -8,7 +8,15 @@ import { type InventoryCommandOptions, inventoryCommand } from "./inventory-comm
 import { packageInfo } from "./package-info.js";
 import { positiveInteger } from "./positive-integer.js";
 import { type RunCommandOptions, runCommand } from "./run-command.js";
-import { type SecretsGenerateOptions, secretsGenerateCommand } from "./secrets-command.js";
+import { cliKeyring } from "./keyring.js";
+import {
+  type SecretsGenerateOptions,
+  secretsDecryptCommand,
+  secretsEditCommand,
+  secretsEncryptCommand,
+  secretsGenerateCommand,
+  secretsRekeyCommand,
+} from "./secrets-command.js";
 import { SecretsError } from "../secrets/errors.js";
 import { type TemplateRenderOptions, renderTemplateCommand } from "./template-command.js";
 
@@ -49,6 +57,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("-K, --ask-become-pass", "ask for the sudo password used by become")
     .option("--no-typecheck", "skip type-checking the site before running it")
     .option("--refresh-inventory", "ignore cached DigitalOcean answers and ask the API again")
+    .option("--password-file <file>", "the password of encrypted secrets files (else DO_CONVERGE_PASSWORD_FILE, else asked)")
     .action(async (site: string | undefined, opts: RunCommandOptions) => {
       if (!site) {
         program.outputHelp();
@@ -81,22 +90,54 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("--host <name>", "one host's variables, each with its precedence layer and source")
     .option("-e, --extra-vars <vars>", "extra vars to show on top, with --host (repeatable)", collect)
     .option("--refresh-inventory", "ignore cached DigitalOcean answers and ask the API again")
+    .option("--password-file <file>", "the password of encrypted secrets files (else DO_CONVERGE_PASSWORD_FILE, else asked)")
     .action(async (site: string | undefined, opts: InventoryCommandOptions) => {
       const notice = (line: string) => process.stderr.write(`${line}\n`);
       const result = await inventoryCommand(site, opts, { onNotice: notice });
       for (const w of result.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
       process.stdout.write(result.output);
     });
-  program
-    .command("secrets")
-    .description("the site's secrets (passwords, salts, tokens)")
+  const secrets = program.command("secrets").description("the site's secrets (passwords, salts, tokens): generated, encrypted with AES-256-GCM");
+  const passwordHelp = "the password's file (else DO_CONVERGE_PASSWORD_FILE, else asked on the terminal)";
+  const out = (text: string): void => {
+    process.stdout.write(text);
+  };
+  secrets
     .command("generate")
     .description("add a random value for every secret the site's roles declare and the secrets file lacks")
     .argument("[site]", "the site file whose roles declare the secrets", "site.ts")
     .option("--file <path>", "the secrets file (default: inventory/group_vars/all/secrets.yml beside the site)")
-    .action(async (site: string, opts: SecretsGenerateOptions) => {
-      process.stdout.write(await secretsGenerateCommand(site, opts));
+    .option("--password-file <file>", `encrypt a new file, or keep an encrypted one so: ${passwordHelp}`)
+    .action(async (site: string, opts: SecretsGenerateOptions & { passwordFile?: string }) => {
+      out(await secretsGenerateCommand(site, opts, cliKeyring(opts.passwordFile)));
     });
+  secrets
+    .command("encrypt")
+    .description("encrypt a YAML secrets file in place (mode 0600)")
+    .argument("<file>")
+    .option("--password-file <file>", passwordHelp)
+    .action(async (file: string, opts: { passwordFile?: string }) => out(await secretsEncryptCommand(file, cliKeyring(opts.passwordFile))));
+  secrets
+    .command("decrypt")
+    .description("decrypt a secrets file in place (mode 0600)")
+    .argument("<file>")
+    .option("--password-file <file>", passwordHelp)
+    .action(async (file: string, opts: { passwordFile?: string }) => out(await secretsDecryptCommand(file, cliKeyring(opts.passwordFile))));
+  secrets
+    .command("edit")
+    .description("edit an encrypted secrets file with $VISUAL/$EDITOR (a new file is created encrypted)")
+    .argument("<file>")
+    .option("--password-file <file>", passwordHelp)
+    .action(async (file: string, opts: { passwordFile?: string }) => out(await secretsEditCommand(file, cliKeyring(opts.passwordFile))));
+  secrets
+    .command("rekey")
+    .description("encrypt a secrets file with a new password")
+    .argument("<file>")
+    .option("--password-file <file>", `the current password: ${passwordHelp}`)
+    .requiredOption("--new-password-file <file>", "the new password's file")
+    .action(async (file: string, opts: { passwordFile?: string; newPasswordFile: string }) =>
+      out(await secretsRekeyCommand(file, cliKeyring(opts.passwordFile), cliKeyring(opts.newPasswordFile))),
+    );
   return program;
 }
 

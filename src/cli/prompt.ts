@@ -4,9 +4,9 @@ import { ConfigError } from "../runner/errors.js";
  * Reads a secret from the terminal without echoing it (`-K`). Refuses when there is no terminal,
  * so a timer or a hook never hangs waiting for a password nobody will type.
  */
-export function promptSecret(question: string): Promise<string> {
+export function promptSecret(question: string, instead = "set DO_CONVERGE_BECOME_PASSWORD"): Promise<string> {
   const input = process.stdin;
-  if (!input.isTTY) throw new ConfigError(`${question.trim()} needs a terminal; set DO_CONVERGE_BECOME_PASSWORD instead`);
+  if (!input.isTTY) throw new ConfigError(`${question.trim()} needs a terminal; ${instead} instead`);
   process.stderr.write(question);
   input.setRawMode(true);
   input.resume();

@@ -16,6 +16,7 @@ import { defaultSshOptions } from "../transport/ssh.js";
 import { parseExtraVars } from "./extra-vars.js";
 import { loadSite } from "./load-site.js";
 import { packageInfo } from "./package-info.js";
+import { cliKeyring } from "./keyring.js";
 import { promptSecret } from "./prompt.js";
 
 export interface RunCommandOptions {
@@ -38,6 +39,7 @@ export interface RunCommandOptions {
   /** commander's --no-typecheck sets this false. */
   typecheck: boolean;
   refreshInventory?: boolean;
+  passwordFile?: string;
 }
 
 const list = (s: string | undefined) => (s ? s.split(",").map((t) => t.trim()).filter(Boolean) : []);
@@ -51,7 +53,8 @@ export async function runCommand(siteFile: string, o: RunCommandOptions, templat
   const sources = (o.inventory?.length ? o.inventory.map((i) => resolve(i)) : site.inventory.map((i) => resolve(siteDir, i))).map(
     (path) => inventorySource(path, { refresh: o.refreshInventory === true, onNotice: (line) => process.stderr.write(`${line}\n`) }),
   );
-  const inventory = await loadInventory({ sources, siteDirs: [siteDir] });
+  const keyring = cliKeyring(o.passwordFile);
+  const inventory = await loadInventory({ sources, siteDirs: [siteDir], decrypt: (text, file) => keyring.decrypt(text, file) });
   const ssh = defaultSshOptions();
   const becomePassword = o.askBecomePass ? await promptSecret("BECOME password: ") : process.env.DO_CONVERGE_BECOME_PASSWORD;
   const options: RunOptions = {

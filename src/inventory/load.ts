@@ -1,6 +1,7 @@
 import { mergeInventories } from "./merge.js";
 import type { Inventory, InventorySource } from "./model.js";
 import { attachVarsDirs } from "./vars-dirs.js";
+import type { Decrypt } from "./vars-file.js";
 
 export interface LoadInventoryOptions {
   readonly sources: readonly InventorySource[];
@@ -9,6 +10,8 @@ export interface LoadInventoryOptions {
    * directory of site.ts), as Ansible lets playbook-adjacent vars override inventory-adjacent.
    */
   readonly siteDirs?: readonly string[];
+  /** Decrypts encrypted group_vars/host_vars files; without it they are an error. */
+  readonly decrypt?: Decrypt;
 }
 
 /** Loads every source, merges them, and attaches group_vars/ and host_vars/: the whole inventory. */
@@ -16,5 +19,5 @@ export async function loadInventory(options: LoadInventoryOptions): Promise<Inve
   const fragments = await Promise.all(options.sources.map((s) => s.load()));
   const merged = mergeInventories(fragments);
   const dirs = [...fragments.flatMap((f) => (f.varsDir === undefined ? [] : [f.varsDir])), ...(options.siteDirs ?? [])];
-  return attachVarsDirs(merged, dirs);
+  return attachVarsDirs(merged, dirs, options.decrypt);
 }

@@ -4,7 +4,7 @@ import { extname, join, resolve } from "node:path";
 import { VarsFileError } from "./errors.js";
 import type { Inventory, InventoryWarning, VarsDirLayer } from "./model.js";
 import { overlayVars, type TrackedVars } from "./provenance.js";
-import { readVarsFile } from "./vars-file.js";
+import { type Decrypt, readVarsFile } from "./vars-file.js";
 
 // Ansible's YAML_FILENAME_EXTENSIONS; a name with no extension is also a vars file.
 const VARS_EXTENSIONS = [".yml", ".yaml", ".json"];
@@ -16,7 +16,7 @@ type Kind = "group_vars" | "host_vars";
  * order given: later directories win (pass the inventory directories first, then the site's).
  * A directory named twice is read once, at its first position.
  */
-export async function attachVarsDirs(inv: Inventory, dirs: readonly string[]): Promise<Inventory> {
+export async function attachVarsDirs(inv: Inventory, dirs: readonly string[], decrypt?: Decrypt): Promise<Inventory> {
   const seen = new Set<string>();
   const layers: VarsDirLayer[] = [];
   const warnings: InventoryWarning[] = [];
@@ -25,8 +25,8 @@ export async function attachVarsDirs(inv: Inventory, dirs: readonly string[]): P
   for (const dir of dirs) {
     if (seen.has(resolve(dir))) continue;
     seen.add(resolve(dir));
-    const g = await loadKind(dir, "group_vars", groups, warnings);
-    const h = await loadKind(dir, "host_vars", hosts, warnings);
+    const g = await loadKind(dir, "group_vars", groups, warnings, decrypt);
+    const h = await loadKind(dir, "host_vars", hosts, warnings, decrypt);
     layers.push({ dir, groups: g, hosts: h });
   }
   return { ...inv, varsDirs: [...inv.varsDirs, ...layers], warnings: [...inv.warnings, ...warnings] };
@@ -42,6 +42,7 @@ async function loadKind(
   kind: Kind,
   names: readonly string[],
   warnings: InventoryWarning[],
+  decrypt: Decrypt | undefined,
 ): Promise<Record<string, TrackedVars>> {
   const base = join(dir, kind);
   const entries = await listDir(base);
@@ -63,7 +64,7 @@ async function loadKind(
     const folder = entry !== undefined && (await isDirectory(base, entry));
     const files = folder ? await filesIn(join(base, first), warnings) : [join(base, first)];
     let vars: TrackedVars = {};
-    for (const file of files) vars = overlayVars(vars, await readVarsFile(file));
+    for (const file of files) vars = overlayVars(vars, await readVarsFile(file, decrypt));
     if (kind === "group_vars" && "ansible_group_priority" in vars) {
       warnings.push({
         message: "ansible_group_priority is only honoured in the inventory, not in group_vars files; here it is an ordinary variable",

@@ -1,20 +1,29 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { isMap } from "yaml";
+import { isEncrypted } from "../secrets/envelope.js";
 import { InventorySyntaxError, VarsFileError } from "./errors.js";
 import { varsFromEntries, type TrackedVars } from "./provenance.js";
 import { describe, isNull, locate, mappingEntries, parseYamlFile, toValue } from "./yaml-document.js";
 
+/** Turns an encrypted vars file's content into its YAML (see src/secrets/keyring.ts). */
+export type Decrypt = (text: string, file: string) => Promise<string>;
+
 /**
  * Reads one vars file (group_vars/host_vars, or `-e @file.yml`): a YAML or JSON mapping of
  * variable names to values. Each variable remembers `file:line`. An empty file is no variables.
+ * A file encrypted by `do-converge secrets encrypt` is decrypted first, when `decrypt` is given.
  */
-export async function readVarsFile(path: string): Promise<TrackedVars> {
+export async function readVarsFile(path: string, decrypt?: Decrypt): Promise<TrackedVars> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
     throw new InventorySyntaxError({ file: path }, `cannot read vars file: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (isEncrypted(text)) {
+    if (decrypt === undefined) throw new VarsFileError({ file: path, line: 1, column: 1 }, "is an encrypted secrets file: give --password-file FILE");
+    text = await decrypt(text, path);
   }
   return parseVarsText(text, path);
 }
@@ -23,6 +32,9 @@ export function parseVarsText(text: string, file: string): TrackedVars {
   // A vault-encrypted file is ciphertext, not YAML; say what it is rather than "bad YAML".
   if (text.startsWith("$ANSIBLE_VAULT;")) {
     throw new VarsFileError({ file, line: 1, column: 1 }, "ansible-vault encrypted files are not supported yet");
+  }
+  if (isEncrypted(text)) {
+    throw new VarsFileError({ file, line: 1, column: 1 }, "an encrypted secrets file is read from group_vars/ or host_vars/ (with --password-file), not here");
   }
   const y = parseYamlFile(text, file, extname(file) === ".json" ? "json" : "yaml");
   const root = y.doc.contents;
