@@ -1,7 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isEncrypted } from "../../src/secrets/envelope.js";
+import { SecretsKeyring } from "../../src/secrets/keyring.js";
 import { labSkipReason } from "../lab/availability.js";
 import { type Report, RootShells } from "../lab/engine/harness.js";
 import { Lab } from "../lab/lab.js";
@@ -43,6 +46,7 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
   let stats: { user: string; password: string };
   /** Every secret of the run (generated ones and the API token): none may appear in any output. */
   let secretValues: string[] = [];
+  let passwordArgs: string[] = [];
   let siteHost: string;
   let clusterUuid: string;
   let runs = 0;
@@ -51,7 +55,7 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
 
   const converge = async (...extra: string[]): Promise<Run> => {
     const json = join(SITE_DIR, `report-${++runs}.json`);
-    const r = await runCli(["site.ts", ...run.args, "--json", json, ...extra], { cwd: SITE_DIR, env: run.env });
+    const r = await runCli(["site.ts", ...run.args, ...passwordArgs, "--json", json, ...extra], { cwd: SITE_DIR, env: run.env });
     const output = `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
     expect(existsSync(json), output).toBe(true);
     const reportText = readFileSync(json, "utf8");
@@ -108,10 +112,20 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
 
     rmSync(SITE_DIR, { recursive: true, force: true });
     for (const part of ["site.ts", "roles", "templates", "inventory"]) cpSync(join(repo, part), join(SITE_DIR, part), { recursive: true });
-    rmSync(join(SITE_DIR, "inventory/group_vars/all/secrets.yml"), { force: true });
-    const secrets = await runCli(["secrets", "generate", "site.ts"], { cwd: SITE_DIR });
+    // The secrets as an operator keeps them: generated straight into an encrypted file, which
+    // every converge decrypts with the password file.
+    const secretsFile = join(SITE_DIR, "inventory/group_vars/all/secrets.yml");
+    rmSync(secretsFile, { force: true });
+    const passwordFile = join(SITE_DIR, "secrets-password");
+    writeFileSync(passwordFile, `${randomBytes(24).toString("base64")}\n`, { mode: 0o600 });
+    passwordArgs = ["--password-file", passwordFile];
+    const secrets = await runCli(["secrets", "generate", "site.ts", ...passwordArgs], { cwd: SITE_DIR });
     expect(secrets.code, secrets.stderr).toBe(0);
-    const values = parse(readFileSync(join(SITE_DIR, "inventory/group_vars/all/secrets.yml"), "utf8")) as { wordpress_admin_password: string; haproxy_stats_password: string };
+    expect(secrets.stdout).toContain("(encrypted)");
+    const sealed = readFileSync(secretsFile, "utf8");
+    expect(isEncrypted(sealed)).toBe(true);
+    const plain = await new SecretsKeyring({ passwordFile }).decrypt(sealed, secretsFile);
+    const values = parse(plain) as { wordpress_admin_password: string; haproxy_stats_password: string };
     stats = { user: "admin", password: values.haproxy_stats_password };
     const leaves = (v: unknown): string[] => (typeof v === "string" ? [v] : typeof v === "object" && v !== null ? Object.values(v).flatMap(leaves) : []);
     secretValues = [...leaves(values), lab.api.token];
@@ -128,9 +142,15 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
   });
 
   it("converges fresh droplets into a working stack", async () => {
-    // With --diff: every file's diff is printed, and still no secret may show.
-    const first = await converge("--diff");
+    // With --diff: every file's diff is printed, and still no secret may show; the JUnit report
+    // (one suite per play) neither.
+    const junit = join(SITE_DIR, "first.junit.xml");
+    const first = await converge("--diff", "--junit", junit);
     expect(first.code, first.output).toBe(0);
+    const xml = readFileSync(junit, "utf8");
+    expect(xml.match(/<testsuite /g)?.length).toBe(5);
+    expect(xml).not.toContain("<failure");
+    expect(secretValues.filter((v) => xml.includes(v))).toEqual([]);
     expect(totalOf(first, "failed"), first.output).toBe(0);
     expect(Object.keys(first.report.recap).sort()).toEqual([...DB, ...LB, ...WEB].sort());
 
