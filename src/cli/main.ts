@@ -18,6 +18,7 @@ import {
   secretsRekeyCommand,
 } from "./secrets-command.js";
 import { SecretsError } from "../secrets/errors.js";
+import { RunLockBusy } from "../control-node/run-lock.js";
 import { type TemplateRenderOptions, renderTemplateCommand } from "./template-command.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -58,6 +59,8 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("--no-typecheck", "skip type-checking the site before running it")
     .option("--refresh-inventory", "ignore cached DigitalOcean answers and ask the API again")
     .option("--password-file <file>", "the password of encrypted secrets files (else DO_CONVERGE_PASSWORD_FILE, else asked)")
+    .option("--lock-file <file>", "runs holding this lock never overlap (default: .do-converge.lock beside the site)")
+    .option("--detect-drift", "exit 3 when the run changed something (with --check: would change), for monitoring")
     .action(async (site: string | undefined, opts: RunCommandOptions) => {
       if (!site) {
         program.outputHelp();
@@ -141,6 +144,9 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
   return program;
 }
 
+/** Exit code of a run that found another run of the site in progress (it did nothing). */
+export const EXIT_LOCKED = 8;
+
 /** Errors whose message is the whole story for the operator: exit 1, no stack trace. */
 function isConfigError(err: unknown): err is Error {
   return (
@@ -165,6 +171,10 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     if (isConfigError(err)) {
       process.stderr.write(`ERROR: ${err.message}\n`);
       return 1;
+    }
+    if (err instanceof RunLockBusy) {
+      process.stderr.write(`ERROR: ${err.message}\n`);
+      return EXIT_LOCKED;
     }
     throw err;
   }

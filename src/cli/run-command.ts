@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { loadInventory } from "../inventory/load.js";
 import { inventorySource } from "../inventory/source-factory.js";
 import { formatInventoryWarning } from "../inventory/warnings.js";
@@ -16,6 +16,7 @@ import { defaultSshOptions } from "../transport/ssh.js";
 import { parseExtraVars } from "./extra-vars.js";
 import { loadSite } from "./load-site.js";
 import { packageInfo } from "./package-info.js";
+import { acquireRunLock } from "../control-node/run-lock.js";
 import { cliKeyring } from "./keyring.js";
 import { promptSecret } from "./prompt.js";
 
@@ -40,12 +41,28 @@ export interface RunCommandOptions {
   typecheck: boolean;
   refreshInventory?: boolean;
   passwordFile?: string;
+  lockFile?: string;
+  /** Exit 3 when the run changed something (or would, with --check): drift for monitoring. */
+  detectDrift?: boolean;
 }
+
+/** Exit code of a run that changed something under --detect-drift (and failed nowhere). */
+export const EXIT_DRIFT = 3;
 
 const list = (s: string | undefined) => (s ? s.split(",").map((t) => t.trim()).filter(Boolean) : []);
 
 /** `do-converge SITE`: loads the site and inventory, converges, reports; returns the exit code. */
 export async function runCommand(siteFile: string, o: RunCommandOptions, templates: TemplateRenderer): Promise<number> {
+  // Before anything else, so a timer firing during an operator's run leaves at once.
+  const lock = acquireRunLock(resolve(o.lockFile ?? join(dirname(resolve(siteFile)), ".do-converge.lock")));
+  try {
+    return await converge(siteFile, o, templates);
+  } finally {
+    lock.release();
+  }
+}
+
+async function converge(siteFile: string, o: RunCommandOptions, templates: TemplateRenderer): Promise<number> {
   if (o.typecheck) await typecheckSite(siteFile, packageInfo().version);
   const site = await loadSite(siteFile);
   const siteDir = dirname(resolve(siteFile));
@@ -98,5 +115,6 @@ export async function runCommand(siteFile: string, o: RunCommandOptions, templat
   if (o.profile) terminal.profile(profile.entries(), o.profileTop);
   if (o.json) json.write(o.json, result.recap, { check: options.check, exitCode: result.exitCode });
   if (o.junit) junit.write(o.junit);
-  return result.exitCode;
+  const drifted = [...result.recap.values()].some((s) => s.changed > 0);
+  return result.exitCode === 0 && o.detectDrift && drifted ? EXIT_DRIFT : result.exitCode;
 }

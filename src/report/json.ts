@@ -48,6 +48,9 @@ export class JsonReporter {
       started: this.started.toISOString(),
       duration_ms: Date.now() - this.started.getTime(),
       check: extra.check,
+      // Drift: what this run changed (or, with --check, would change). For a scheduled run of a
+      // converged site, anything here is a change made outside do-converge.
+      drift: { detected: this.tasks.some((t) => t.changed), tasks: this.tasks.filter((t) => t.changed).map((t) => ({ host: t.host, task: t.task })) },
       exit_code: extra.exitCode,
       /** Peak resident memory of this do-converge process. */
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
