@@ -18,7 +18,7 @@ import {
   secretsRekeyCommand,
 } from "./secrets-command.js";
 import { SecretsError } from "../secrets/errors.js";
-import { RunLockBusy } from "../control-node/run-lock.js";
+import { RunLockBusy, RunLockError } from "../control-node/run-lock.js";
 import { type TemplateRenderOptions, renderTemplateCommand } from "./template-command.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -155,7 +155,8 @@ function isConfigError(err: unknown): err is Error {
     err instanceof VarsValidationError ||
     err instanceof InventoryError ||
     err instanceof TemplateError ||
-    err instanceof SecretsError
+    err instanceof SecretsError ||
+    err instanceof RunLockError
   );
 }
 

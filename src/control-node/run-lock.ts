@@ -13,6 +13,11 @@ export class RunLockBusy extends Error {
   }
 }
 
+/** The lock cannot be taken at all (no flock command, an unwritable directory). */
+export class RunLockError extends Error {
+  override name = "RunLockError";
+}
+
 export interface RunLock {
   release(): void;
 }
@@ -24,13 +29,18 @@ const BUSY = 75;
 
 /** Takes the lock or throws RunLockBusy at once (never waits: a second run must exit quickly). */
 export function acquireRunLock(file: string): RunLock {
-  mkdirSync(dirname(file), { recursive: true });
-  const fd = openSync(file, "a+", 0o644);
+  let fd: number;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    fd = openSync(file, "a+", 0o644);
+  } catch (err) {
+    throw new RunLockError(`cannot open the run lock ${file}: ${err instanceof Error ? err.message : String(err)} (choose another with --lock-file)`);
+  }
   const r = spawnSync("flock", ["--nonblock", "--conflict-exit-code", String(BUSY), "3"], { stdio: ["ignore", "ignore", "pipe", fd] });
   if (r.status !== 0) {
     closeSync(fd);
     if (r.status === BUSY) throw new RunLockBusy(file, readHolder(file));
-    throw new Error(`cannot lock ${file}: flock ${r.error ? r.error.message : `exited ${r.status}: ${r.stderr.toString().trim()}`}`);
+    throw new RunLockError(`cannot lock ${file}: flock (util-linux) ${r.error ? r.error.message : `exited ${r.status}: ${r.stderr.toString().trim()}`}`);
   }
   // The holder's pid, for the message of a run that finds the lock taken.
   ftruncateSync(fd, 0);
