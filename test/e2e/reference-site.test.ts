@@ -8,6 +8,7 @@ import { SecretsKeyring } from "../../src/secrets/keyring.js";
 import { labSkipReason } from "../lab/availability.js";
 import { type Report, RootShells } from "../lab/engine/harness.js";
 import { Lab } from "../lab/lab.js";
+import { waitUntil } from "../lab/net.js";
 import { type LabSiteRun, prepareLabSite, runCli } from "../lab/reference-site.js";
 import { type WordPressNode, createPost, getPage, readPost } from "./wordpress-client.js";
 
@@ -78,13 +79,9 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
   const holdsAddress = async (name: string): Promise<boolean> =>
     (await lab.inNetns(name, ["ip", "-o", "-4", "addr", "show", "dev", "host0"])).includes(` ${run.reservedIp}/32 `);
 
+  /** The lab's waitUntil, where a check that throws (a host still rebooting) counts as not yet. */
   const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> => {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      if (await check().catch(() => false)) return;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    if (!(await waitUntil(() => check().catch(() => false), timeoutMs, 1000))) throw new Error(`timed out waiting for ${what}`);
   };
 
   /** A Galera node's state as HAProxy on a load balancer sees it (its stats page, as CSV). */
