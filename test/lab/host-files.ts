@@ -72,12 +72,7 @@ export async function writeHostFiles(root: string, host: LabHost, topo: Topology
   // makes apt-cacher-ng refresh InRelease for every client; several hosts updating at once then
   // race its refresh and hang ("Failure to move file ... out of the way"). A day-old index from
   // the proxy is fresh enough for the lab; `up` refreshes them (warmAptProxy).
-  // Even so the race was seen once more: a stalled request then fails after 30 s and is retried
-  // instead of holding `apt-get update` forever.
-  writeFileSync(
-    join(root, "etc/apt/apt.conf.d/01do-converge-lab-proxy"),
-    `Acquire::http::Proxy "${aptProxy}";\nAcquire::http::Max-Age "86400";\nAcquire::http::Timeout "30";\nAcquire::Retries "3";\n`,
-  );
+  writeFileSync(join(root, "etc/apt/apt.conf.d/01do-converge-lab-proxy"), `Acquire::http::Proxy "${aptProxy}";\nAcquire::http::Max-Age "86400";\n`);
   authorize(root, "root", labPublicKey);
   authorize(root, DEPLOY_USER, labPublicKey);
   return hostKeys;
