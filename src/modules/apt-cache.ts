@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { ModuleError } from "./contract.js";
 import type { RemoteShell } from "../remote/shell.js";
 
@@ -62,24 +63,39 @@ export function cacheStaleReason(c: CacheState, validTime: number | undefined): 
   return age >= validTime ? `lists are ${Math.floor(age)} s old (cache_valid_time ${validTime})` : undefined;
 }
 
+/**
+ * Seconds one `apt-get update` attempt may take before it is killed and counts as a failed
+ * download (then retried). Not in Ansible: a mirror or proxy that stops answering mid-reply can
+ * hold apt for ever, and with it the run lock every later scheduled run waits for.
+ */
+export const UpdateCacheTimeout = z.number().int().min(10).default(300);
+
 export interface UpdateOptions {
   /** Seconds to wait for another apt run's lists lock. */
   lockTimeout: number;
   /** Further attempts after a failed download (Ansible's update_cache_retries). */
   retries: number;
+  /** Seconds one attempt may run before it is killed and counted as a failed download. */
+  attemptTimeout: number;
 }
 
 /**
  * `apt-get update` that waits for the lists lock (DPkg::Lock::Timeout covers the dpkg locks
  * only, not /var/lib/apt/lists/lock), retries failed downloads with backoff, and on success
  * touches the update-success stamp. Exits with apt's status; its output goes to stdout.
- * Only download failures are retried: a refused source fails at once.
+ * Only download failures are retried: a refused source fails at once. An attempt that outlives
+ * attemptTimeout is killed (TERM, then KILL 10 s later; the lists lock is an fcntl lock, so it
+ * goes with the process) and retried like a failed download: seen with a caching proxy that
+ * stopped answering mid-reply while apt waited for ever with no connection open.
  */
 export function updateScript(o: UpdateOptions): string {
   return `deadline=$(( $(date +%s) + ${o.lockTimeout} )); tries=0; delay=1
 while :; do
-  out=$(apt-get -q update 2>&1); rc=$?
+  out=$(timeout -k 10 ${o.attemptTimeout} apt-get -q update 2>&1); rc=$?
   [ $rc -eq 0 ] && break
+  # timeout(1): 124 when the attempt was stopped by TERM, 137 when it needed KILL.
+  if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then out="$out
+E: apt-get update did not finish within ${o.attemptTimeout} s (update_cache_timeout); killed"; fi
   if printf '%s\\n' "$out" | grep -q 'Could not get lock'; then
     [ "$(date +%s)" -lt "$deadline" ] || break
     sleep 1; continue

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { formatMode, putFile, sameMode } from "../remote/files.js";
 import { shellQuote } from "../remote/quote.js";
 import type { RemoteShell } from "../remote/shell.js";
-import { updateCache } from "./apt-cache.js";
+import { UpdateCacheTimeout, updateCache } from "./apt-cache.js";
 import { editListFile, formatOneLine, isArmoredKey, parseOneLine, renderDeb822, suggestFilename } from "./apt-sources.js";
 import { AbsPath, Mode } from "./args.js";
 import { type Change, ModuleError, type TextDiff, defineModule } from "./contract.js";
@@ -107,6 +107,7 @@ const RepoArgs = z
     mode: Mode.default("0644"),
     lock_timeout: z.number().int().min(0).default(60),
     update_cache_retries: z.number().int().min(0).default(5),
+    update_cache_timeout: UpdateCacheTimeout,
   })
   .superRefine((a, ctx) => {
     const issue = (message: string, path: string) => ctx.addIssue({ code: "custom", message, path: [path] });
@@ -198,7 +199,7 @@ export const apt_repository = defineModule({
     let updated = false;
     if (a.update_cache && contentChanged) {
       try {
-        await updateCache(ctx.sh, { lockTimeout: a.lock_timeout, retries: a.update_cache_retries });
+        await updateCache(ctx.sh, { lockTimeout: a.lock_timeout, retries: a.update_cache_retries, attemptTimeout: a.update_cache_timeout });
         updated = true;
       } catch (err) {
         // Like Ansible: a source apt cannot use does not stay behind to break every later run.

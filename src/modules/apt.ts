@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { shellJoin, shellQuote } from "../remote/quote.js";
-import { CACHE_PROBE, type CacheState, aptErrors, cacheStaleReason, parseCacheLine, updateCache } from "./apt-cache.js";
+import { CACHE_PROBE, type CacheState, UpdateCacheTimeout, aptErrors, cacheStaleReason, parseCacheLine, updateCache } from "./apt-cache.js";
 import {
   DPKG_FORMAT,
   type PkgAction,
@@ -55,6 +55,7 @@ const AptArgs = z
     lock_timeout: z.number().int().min(0).default(60),
     /** Further attempts when `apt-get update` fails to download. */
     update_cache_retries: z.number().int().min(0).default(5),
+    update_cache_timeout: UpdateCacheTimeout,
   })
   .refine((a) => (a.name?.length ?? 0) > 0 || a.update_cache === true || a.cache_valid_time !== undefined, {
     message: "give name, or update_cache / cache_valid_time",
@@ -216,7 +217,7 @@ export const apt = defineModule({
     let plan = st.plan;
     let updated: { stdout: string; time: number } | undefined;
     if (st.stale) {
-      updated = await updateCache(ctx.sh, { lockTimeout: a.lock_timeout, retries: a.update_cache_retries });
+      updated = await updateCache(ctx.sh, { lockTimeout: a.lock_timeout, retries: a.update_cache_retries, attemptTimeout: a.update_cache_timeout });
       // Fresh lists can bring new candidates: what "latest" means is decided again.
       if (a.state === "latest" && st.specs.length) plan = (await probeOnce(ctx, a, st.specs, false)).plan;
     }

@@ -48,6 +48,9 @@ export async function prepareLabSite(lab: Lab, log: (line: string) => void = () 
     reserved_ip: reservedIp,
     do_api_url: lab.api.url,
     do_api_token: lab.api.token,
+    // The lab's index update takes seconds; one stalled by apt-cacher-ng's refresh race (seen
+    // rarely with 8 hosts at once) is cut short and retried instead of costing the default 300 s.
+    common_apt_update_timeout: 60,
     wordpress_url: siteUrl,
     wordpress_site_title: "do-converge lab",
     wordpress_admin_email: "admin@example.com",

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, type Socket, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -131,7 +132,7 @@ describe.skipIf(skip !== undefined)("apt modules on a real host", () => {
   const status = (names: string) => sh(`dpkg-query -W -f='\${Package} \${Status} \${Version}\\n' ${names} 2>/dev/null | sort; true`);
   const cleanup = () =>
     sh(
-      `dpkg --purge ${PKGS} >/dev/null 2>&1; rm -f /etc/apt/sources.list.d/dcv-* /etc/apt/keyrings/dcv-*; ` +
+      `dpkg --purge ${PKGS} >/dev/null 2>&1; rm -f /etc/apt/sources.list.d/dcv-* /etc/apt/keyrings/dcv-* /etc/apt/apt.conf.d/99dcv-*; ` +
         `rm -rf ${REPO} /run/dcv-lock.* /tmp/dcv-holdlock.pl; rm -f /var/lib/apt/lists/*dcv-aptrepo*; true`,
     );
 
@@ -265,6 +266,38 @@ describe.skipIf(skip !== undefined)("apt modules on a real host", () => {
     const stamp = Number(await sh("stat -c %.3Y /var/lib/apt/periodic/update-success-stamp"));
     expect(listsReleased).toBeGreaterThan(0);
     expect(stamp).toBeGreaterThanOrEqual(listsReleased);
+  });
+
+  it("an apt-get update stalled by a silent server is killed after update_cache_timeout and retried, then fails naming it", async () => {
+    // A server on the lab bridge that accepts and never answers: apt's own http timeout is 120 s.
+    const held = new Set<Socket>();
+    let connections = 0;
+    const server = createServer((s) => {
+      connections++;
+      held.add(s);
+      s.on("error", () => undefined);
+      s.on("close", () => held.delete(s));
+    });
+    await new Promise<void>((resolve) => server.listen(0, lab.topology.gatewayPrivate, resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      await sh(
+        `echo 'deb [trusted=yes] http://${lab.topology.gatewayPrivate}:${port}/silent silent main' > /etc/apt/sources.list.d/dcv-silent.list; ` +
+          `echo 'Acquire::http::Proxy::${lab.topology.gatewayPrivate} "DIRECT";' > /etc/apt/apt.conf.d/99dcv-silent`,
+      );
+      const r = await apt({ update_cache: true, update_cache_timeout: 10, update_cache_retries: 1 });
+      expect(r.code, explain(r)).toBe(2);
+      expect(r.stdout).toContain("apt-get update did not finish within 10 s (update_cache_timeout); killed");
+      // The first attempt and the retry each opened a connection the server never answered.
+      expect(connections).toBeGreaterThanOrEqual(2);
+    } finally {
+      for (const s of held) s.destroy();
+      server.close();
+      await sh("rm -f /etc/apt/sources.list.d/dcv-silent.list /etc/apt/apt.conf.d/99dcv-silent");
+    }
+    // The killed attempts left no lists lock behind: the next update runs at once.
+    const again = await apt({ update_cache: true });
+    expect(again.code, explain(again)).toBe(0);
   });
 
   describe("a signed repository with its key", () => {
