@@ -180,3 +180,37 @@ describe("SecretMasker and shortened text", () => {
     expect(m.mask("waiting...")).toBe("waiting...");
   });
 });
+
+describe("a run's error message", () => {
+  it("is masked: a secret that fails its role's schema is not printed in the error", async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { runCommand } = await import("../../src/cli/run-command.js");
+    const { createTemplateRenderer } = await import("../../src/runner/templates.js");
+    const dir = mkdtempSync(join(tmpdir(), "dcv-mask-err-"));
+    const value = generateSecret({ length: 32, alphabet: "alnum" });
+    try {
+      const dsl = new URL("../../src/index.ts", import.meta.url).pathname;
+      // A schema whose own message quotes the value: the worst case an author can write.
+      writeFileSync(
+        join(dir, "site.ts"),
+        `import { play, role, secret, site, z } from "${dsl}";
+const r = role({ name: "r", vars: z.object({ db_password: secret().refine(() => false, { error: (i) => "rejected " + String(i.input) }) }), async tasks() {} });
+export default site({ inventory: ["hosts.yml"], plays: [play({ name: "p", hosts: "all", roles: [r] })] });
+`,
+      );
+      writeFileSync(join(dir, "hosts.yml"), "all:\n  hosts:\n    h1: { ansible_host: 192.0.2.1 }\n");
+      mkdirSync(join(dir, "group_vars"));
+      writeFileSync(join(dir, "group_vars/all.yml"), `db_password: ${value}\n`);
+      const err = await runCommand(join(dir, "site.ts"), { forks: 1, verbose: 0, profileTop: 1, typecheck: false }, createTemplateRenderer()).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(err?.message, err?.message).toContain(`db_password: rejected ${REDACTED}`);
+      expect(`${err?.message}\n${err?.stack}`).not.toContain(value);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
