@@ -83,7 +83,8 @@ async function writeConfig(h: GaleraHost, node: string, members: readonly Member
     vars.galera_sst_method === "mariabackup"
       ? await h.copy(
           { dest: SST_AUTH, content: sstAuthFile(vars), owner: "root", group: "mysql", mode: "0640" },
-          { name: `SST credentials of ${node}`, ...meta, noLog: true },
+          // The password is a secret() value: masked in the diff (********).
+          { name: `SST credentials of ${node}`, ...meta },
         )
       : await h.file({ path: SST_AUTH, state: "absent" }, { name: `no SST credentials on ${node} (rsync)`, ...meta });
   return main.changed || auth.changed;

@@ -98,8 +98,8 @@ export const haproxy = role({
         validate: "haproxy -c -q -f %s",
         vars: { haproxy_servers: servers, haproxy_bind: bind, haproxy_stats_address: v.haproxy_stats_address ?? self },
       },
-      // The file holds the stats password.
-      { name: "haproxy.cfg", notify: planned ? [] : "reload haproxy", noLog: true },
+      // The file holds the stats password: the run masks it (********) in the diff, not the diff whole.
+      { name: "haproxy.cfg", notify: planned ? [] : "reload haproxy" },
     );
     if (!planned) await h.systemd({ name: "haproxy", state: "started", enabled: true }, { name: "haproxy running and enabled" });
     // Serve with this configuration before a later role (keepalived) can make this host the

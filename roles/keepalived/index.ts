@@ -119,8 +119,8 @@ export const keepalived = role({
         validate: VALIDATE,
         vars: { vrrp_interface: iface, vrrp_priority: plan.priority, vrrp_src_ip: plan.srcIp, vrrp_peers: plan.peers, notify_script: NOTIFY_SCRIPT },
       },
-      // The file holds auth_pass.
-      { name: "keepalived.conf", notify: "reload keepalived", noLog: true },
+      // The file holds auth_pass: the run masks it (********) in the diff, not the diff whole.
+      { name: "keepalived.conf", notify: "reload keepalived" },
     );
 
     const enabled = await h.systemd({ name: "keepalived", enabled: true }, { name: "keepalived enabled" });

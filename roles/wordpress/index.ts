@@ -200,7 +200,8 @@ export const wordpress = role({
           }),
         },
       },
-      { name: "wp-config.php", noLog: true },
+      // Salts and the database password are secret() values: masked in the diff (********).
+      { name: "wp-config.php" },
     );
 
     await h.template(

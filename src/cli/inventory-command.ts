@@ -16,6 +16,8 @@ import type { Site } from "../site/dsl.js";
 import { parseExtraVars } from "./extra-vars.js";
 import { cliKeyring } from "./keyring.js";
 import { loadSite } from "./load-site.js";
+import { SecretMasker } from "../secrets/masker.js";
+import { secretsOfDecrypted } from "./run-secrets-input.js";
 
 export interface InventoryCommandOptions {
   inventory?: string[];
@@ -46,10 +48,17 @@ export async function inventoryCommand(site: string | undefined, o: InventoryCom
   // there is no telling which variables are secrets).
   const secrets = loaded === undefined ? [] : siteSecretSlots(loaded);
   const keyring = cliKeyring(o.passwordFile);
-  const inv = await loadInventory({ ...sourcesOf(site, loaded, o, dynamic), decrypt: (text, file) => keyring.decrypt(text, file) });
+  // Every string of an encrypted file is a secret too, as in a run: masked wherever it shows.
+  const masker = new SecretMasker();
+  const decrypt = async (text: string, file: string) => {
+    const plain = await keyring.decrypt(text, file);
+    secretsOfDecrypted(masker, plain);
+    return plain;
+  };
+  const inv = await loadInventory({ ...sourcesOf(site, loaded, o, dynamic), decrypt });
   const warnings = inv.warnings.map(formatInventoryWarning);
-  if (o.list) return { output: `${JSON.stringify(redactList(inventoryList(inv), secrets), null, 2)}\n`, warnings };
-  if (o.host !== undefined) return { output: hostReport(inv, o.host, parseExtraVars(o.extraVars ?? []), secrets), warnings };
+  if (o.list) return { output: masker.mask(`${JSON.stringify(redactList(inventoryList(inv), secrets), null, 2)}\n`), warnings };
+  if (o.host !== undefined) return { output: masker.mask(hostReport(inv, o.host, parseExtraVars(o.extraVars ?? []), secrets)), warnings };
   const group = typeof o.graph === "string" ? o.graph : "all";
   if (!indexInventory(inv).groups.has(group)) throw new ConfigError(`inventory --graph: no group named '${group}'`);
   return { output: `${inventoryGraph(inv, group)}\n`, warnings };

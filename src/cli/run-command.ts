@@ -19,6 +19,9 @@ import { packageInfo } from "./package-info.js";
 import { acquireRunLock } from "../control-node/run-lock.js";
 import { cliKeyring } from "./keyring.js";
 import { promptSecret } from "./prompt.js";
+import { maskEvent } from "../report/masked-event.js";
+import { SecretMasker } from "../secrets/masker.js";
+import { runSecretsOfEnvironment, secretsOfDecrypted } from "./run-secrets-input.js";
 
 export interface RunCommandOptions {
   inventory?: string[];
@@ -55,25 +58,46 @@ const list = (s: string | undefined) => (s ? s.split(",").map((t) => t.trim()).f
 export async function runCommand(siteFile: string, o: RunCommandOptions, templates: TemplateRenderer): Promise<number> {
   // Before anything else, so a timer firing during an operator's run leaves at once.
   const lock = acquireRunLock(resolve(o.lockFile ?? join(dirname(resolve(siteFile)), ".do-converge.lock")));
+  // One masker for the whole run, filled as secrets are met (decrypted files, the API token, the
+  // become password, the roles' secret() values) and applied at every sink, errors included.
+  const secrets = new SecretMasker();
   try {
-    return await converge(siteFile, o, templates);
+    return await converge(siteFile, o, templates, secrets);
+  } catch (err) {
+    if (err instanceof Error) {
+      err.message = secrets.mask(err.message);
+      if (err.stack !== undefined) err.stack = secrets.mask(err.stack);
+    }
+    throw err;
   } finally {
     lock.release();
   }
 }
 
-async function converge(siteFile: string, o: RunCommandOptions, templates: TemplateRenderer): Promise<number> {
+async function converge(siteFile: string, o: RunCommandOptions, templates: TemplateRenderer, secrets: SecretMasker): Promise<number> {
+  runSecretsOfEnvironment(secrets, process.env);
   if (o.typecheck) await typecheckSite(siteFile, packageInfo().version);
   const site = await loadSite(siteFile);
   const siteDir = dirname(resolve(siteFile));
   checkTemplates(site, siteDir);
   const sources = (o.inventory?.length ? o.inventory.map((i) => resolve(i)) : site.inventory.map((i) => resolve(siteDir, i))).map(
-    (path) => inventorySource(path, { refresh: o.refreshInventory === true, onNotice: (line) => process.stderr.write(`${line}\n`) }),
+    (path) =>
+      inventorySource(path, {
+        refresh: o.refreshInventory === true,
+        onNotice: (line) => process.stderr.write(`${secrets.mask(line)}\n`),
+        onSecret: (value) => secrets.add(value),
+      }),
   );
   const keyring = cliKeyring(o.passwordFile);
-  const inventory = await loadInventory({ sources, siteDirs: [siteDir], decrypt: (text, file) => keyring.decrypt(text, file) });
+  const decrypt = async (text: string, file: string) => {
+    const plain = await keyring.decrypt(text, file);
+    secretsOfDecrypted(secrets, plain);
+    return plain;
+  };
+  const inventory = await loadInventory({ sources, siteDirs: [siteDir], decrypt });
   const ssh = defaultSshOptions();
   const becomePassword = o.askBecomePass ? await promptSecret("BECOME password: ") : process.env.DO_CONVERGE_BECOME_PASSWORD;
+  secrets.add(becomePassword);
   const options: RunOptions = {
     check: o.check ?? false,
     diff: o.diff ?? false,
@@ -91,16 +115,19 @@ async function converge(siteFile: string, o: RunCommandOptions, templates: Templ
     ...(becomePassword !== undefined ? { becomePassword } : {}),
   };
   const terminal = new TerminalReporter({
-    write: (s) => process.stdout.write(s),
+    // Masked as written: the diffs it renders from raw texts (see maskEvent) included.
+    write: (s) => process.stdout.write(secrets.mask(s)),
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
     verbosity: o.verbose,
     diff: options.diff,
   });
-  const json = new JsonReporter();
-  const junit = new JunitReporter();
+  const mask = (text: string) => secrets.mask(text);
+  const json = new JsonReporter(mask);
+  const junit = new JunitReporter(Date.now, mask);
   const profile = new TaskProfile();
-  const progress = process.stderr.isTTY ? new ProgressLine((s) => process.stderr.write(s)) : undefined;
-  const emit = (e: RunEvent) => {
+  const progress = process.stderr.isTTY ? new ProgressLine((s) => process.stderr.write(secrets.mask(s))) : undefined;
+  const emit = (raw: RunEvent) => {
+    const e = maskEvent(raw, secrets);
     progress?.clear();
     terminal.handle(e);
     json.handle(e);
@@ -109,7 +136,7 @@ async function converge(siteFile: string, o: RunCommandOptions, templates: Templ
     progress?.handle(e);
   };
   for (const w of inventory.warnings) emit({ type: "warning", msg: formatInventoryWarning(w) });
-  const result = await runSite(site, inventory, options, { siteDir, emit, templates });
+  const result = await runSite(site, inventory, options, { siteDir, emit, templates, secrets });
   progress?.clear();
   terminal.recap(result.recap);
   if (o.profile) terminal.profile(profile.entries(), o.profileTop);

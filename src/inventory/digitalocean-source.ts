@@ -25,6 +25,7 @@ export async function loadDigitalOceanInventory(path: string, text: string, o: D
   const env = o.env ?? process.env;
   const apiUrl = apiUrlOf(pc, env);
   const token = await explained(path, () => resolveToken({ env, ...(c.token_file === undefined ? {} : { tokenFile: c.token_file }), baseDir: dirname(path) }));
+  o.onSecret?.(token.value);
   const warnings: InventoryWarning[] = [];
   const now = o.now ?? Date.now;
 

@@ -14,4 +14,6 @@ export interface DynamicSourceOptions {
   readonly now?: () => number;
   /** Told, in one line, why the run is waiting (a 429, a retry after an error). */
   readonly onNotice?: (message: string) => void;
+  /** Told every credential the source uses (the API token), so a run can mask it in its output. */
+  readonly onSecret?: (value: string) => void;
 }

@@ -41,7 +41,7 @@ export class RemoteShell {
   private dead: RemoteShellError | undefined;
   private wake: () => void = () => undefined;
   private readonly nonce = randomBytes(12).toString("hex");
-  private trace: ((command: string) => void) | undefined;
+  private trace: ((command: string, stdinBytes: number | undefined) => void) | undefined;
   /** False while a task that hides its details (noLog) holds the shell. */
   traced = true;
 
@@ -65,8 +65,12 @@ export class RemoteShell {
     });
   }
 
-  /** `trace` sees every command as sent (not its stdin): the -vvv log. */
-  static async open(conn: Connection, become?: Become, trace?: (command: string) => void): Promise<RemoteShell> {
+  /**
+   * `trace` sees every command as sent, and the size of its stdin, never the stdin itself: the
+   * -vvv log. Stdin carries file contents and passwords (putFile, mysql's option file), which no
+   * log should hold, and which a masker could not find once base64-encoded.
+   */
+  static async open(conn: Connection, become?: Become, trace?: (command: string, stdinBytes: number | undefined) => void): Promise<RemoteShell> {
     const ready = `__DCV_READY_${randomBytes(6).toString("hex")}`;
     const prompt = `[do-converge sudo ${randomBytes(6).toString("hex")}]`;
     // The shell announces itself first, so "sudo needs no password after all" is told apart
@@ -127,7 +131,7 @@ export class RemoteShell {
 
   private async runNow(command: string, opts: RunOptions): Promise<CommandResult> {
     if (this.dead) throw this.dead;
-    if (this.traced) this.trace?.(command);
+    if (this.traced) this.trace?.(command, opts.stdin === undefined ? undefined : Buffer.byteLength(opts.stdin));
     const mark = `__DCV_${this.nonce}_${++this.seq}`;
     let input = "</dev/null";
     let heredoc = "";

@@ -24,6 +24,9 @@ export class JsonReporter {
   private readonly started = new Date();
   private readonly profile = new TaskProfile();
 
+  /** `mask`: the run's secret masker, applied to the report's text as the last step before the file. */
+  constructor(private readonly mask: (text: string) => string = (t) => t) {}
+
   handle = (e: RunEvent): void => {
     this.profile.handle(e);
     if (e.type === "play-start") this.plays.push(e.play);
@@ -65,6 +68,6 @@ export class JsonReporter {
 
   /** Written atomically: a reader (monitoring, a timer's next run) never sees half a report. */
   write(file: string, recap: ReadonlyMap<string, HostStats>, extra: { check: boolean; exitCode: number }): void {
-    writeFileAtomic(file, `${JSON.stringify(this.report(recap, extra), null, 2)}\n`);
+    writeFileAtomic(file, this.mask(`${JSON.stringify(this.report(recap, extra), null, 2)}\n`));
   }
 }

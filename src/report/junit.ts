@@ -38,7 +38,11 @@ export class JunitReporter {
   /** Hosts of the current suite with a failed or unreachable case: a later host-failed adds nothing. */
   private readonly faulted = new Set<string>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `mask`: the run's secret masker, applied to the XML text as the last step before the file. */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly mask: (text: string) => string = (t) => t,
+  ) {}
 
   handle = (e: RunEvent): void => {
     switch (e.type) {
@@ -88,7 +92,7 @@ export class JunitReporter {
 
   /** Written atomically: a CI job collecting the file never reads half a report. */
   write(file: string): void {
-    writeFileAtomic(file, this.render());
+    writeFileAtomic(file, this.mask(this.render()));
   }
 }
 

@@ -54,7 +54,10 @@ export class TerminalReporter {
         w(`${this.paint("warning", `[WARNING]: ${e.msg}`)}\n`);
         break;
       case "command":
-        if (this.o.verbosity >= 3) w(`<${e.host}>${e.user ? ` (become ${e.user})` : ""} ${e.command.split("\n").join("\n    ")}\n`);
+        if (this.o.verbosity >= 3) {
+          w(`<${e.host}>${e.user ? ` (become ${e.user})` : ""} ${e.command.split("\n").join("\n    ")}\n`);
+          if (e.stdin !== undefined) w(`    (stdin: ${e.stdin}, not shown)\n`);
+        }
         break;
       case "host-unreachable":
       case "host-failed":

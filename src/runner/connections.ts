@@ -9,6 +9,14 @@ import type { Emit } from "./events.js";
 
 const MAX_SHELLS = 8;
 
+/**
+ * A command's stdin size for -vvv, in KiB rounded up: enough to tell a config file from a
+ * password, too coarse to tell a secret's length (a password sent on stdin alone is "1 KiB").
+ */
+export function stdinSize(bytes: number): string {
+  return `${Math.max(1, Math.ceil(bytes / 1024))} KiB`;
+}
+
 /** A shell lent to one task; give it back with release() when the task ends. */
 export interface ShellLease {
   sh: RemoteShell;
@@ -99,7 +107,9 @@ export class HostConnection {
     }
     const password = this.spec.becomePassword ?? this.becomePassword;
     const become = becomeUser === undefined ? undefined : { user: becomeUser, ...(password !== undefined ? { password } : {}) };
-    return RemoteShell.open(conn, become, (command) => this.emit({ type: "command", host: this.spec.name, user: becomeUser, command }));
+    return RemoteShell.open(conn, become, (command, stdinBytes) =>
+      this.emit({ type: "command", host: this.spec.name, user: becomeUser, command, ...(stdinBytes === undefined ? {} : { stdin: stdinSize(stdinBytes) }) }),
+    );
   }
 
   async close(): Promise<void> {

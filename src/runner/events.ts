@@ -30,7 +30,8 @@ export type RunEvent =
   | { type: "host-failed"; play: string; host: string; msg: string }
   | { type: "host-end"; play: string; host: string }
   | { type: "play-end"; play: string }
-  | { type: "command"; host: string; user: string | undefined; command: string }
+  /** A command sent to a host's shell (-vvv); `stdin`: its stdin's size, never its content. */
+  | { type: "command"; host: string; user: string | undefined; command: string; stdin?: string }
   | { type: "debug"; host: string; msg: string }
   | { type: "warning"; msg: string };
 

@@ -50,6 +50,8 @@ export interface RunState {
   readonly allSpecs: ReadonlyMap<string, ConnectionSpec>;
   /** Inventory variables of every host (for hostvars of hosts outside the play). */
   readonly allVars: ReadonlyMap<string, Vars>;
+  /** Masks the run's secret values (identity when the run has none). */
+  readonly mask: (text: string) => string;
 }
 
 interface HandlerEntry {
@@ -161,6 +163,7 @@ async function runHost(
       tags,
       become: inheritedBecome,
       handler,
+      mask: state.mask,
       shellFor: (target, user) => {
         const targetSpec = target === "localhost" ? { ...spec, name: "localhost", connection: "local" as const } : state.allSpecs.get(target);
         if (!targetSpec) throw new TaskFailedError(host, "delegateTo", `no host named ${target} to delegate to`);

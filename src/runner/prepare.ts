@@ -10,6 +10,8 @@ import type { Vars } from "../site/host.js";
 import { ConfigError } from "./errors.js";
 import type { RunOptions } from "./options.js";
 import type { PreparedPlay } from "./play.js";
+import { collectRunSecrets } from "./run-secrets.js";
+import type { SecretMasker } from "../secrets/masker.js";
 
 export interface PreparedRun {
   plays: PreparedPlay[];
@@ -24,7 +26,7 @@ export interface PreparedRun {
  * validated against the role's schema. All problems are collected and reported together, so an
  * operator fixes a bad inventory in one pass, and no SSH connection is opened on bad input.
  */
-export function prepareRun(site: Site, inv: Inventory, options: RunOptions): PreparedRun {
+export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secrets?: SecretMasker): PreparedRun {
   const problems: string[] = [];
   const warnings: string[] = [];
   const attempt = <T>(fn: () => T): T | undefined => {
@@ -75,6 +77,10 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions): Pre
       roleVars.set(host, perRole);
     }
     plays.push({ play, hosts: selection.hosts, vars, roleVars, specs, groups });
+  }
+  // Before the problems are reported: a value that failed its role's schema may be in them.
+  if (secrets) {
+    collectRunSecrets(secrets, site, { allVars, playVars: plays.map((p) => p.vars), roleVars: plays.map((p) => p.roleVars), specs: [allSpecs, ...plays.map((p) => p.specs)] });
   }
   if (problems.length > 0) {
     throw new ConfigError(`${problems.length} problem${problems.length > 1 ? "s" : ""} before any host was touched:\n  ${problems.join("\n  ")}`);

@@ -1,4 +1,5 @@
 import type { Inventory } from "../inventory/model.js";
+import type { SecretMasker } from "../secrets/masker.js";
 import type { Site } from "../site/dsl.js";
 import { ConnectionPool } from "./connections.js";
 import type { Emit } from "./events.js";
@@ -20,8 +21,9 @@ export interface RunResult {
  * input, undefined template variables included), then runs the plays in order over one
  * connection per host, closed at the end.
  */
-export async function runSite(site: Site, inventory: Inventory, options: RunOptions, io: { siteDir: string; emit: Emit; templates: TemplateRenderer }): Promise<RunResult> {
-  const prepared = prepareRun(site, inventory, options);
+export async function runSite(site: Site, inventory: Inventory, options: RunOptions, io: { siteDir: string; emit: Emit; templates: TemplateRenderer; secrets?: SecretMasker }): Promise<RunResult> {
+  // The masker learns the site's secret values here; masking itself is the sinks' job (the CLI's emit).
+  const prepared = prepareRun(site, inventory, options, io.secrets);
   for (const msg of prepared.warnings) io.emit({ type: "warning", msg });
   const vars = await checkTemplateVars(site, io.siteDir, prepared.plays);
   if (vars.skipped !== undefined) io.emit({ type: "warning", msg: `template variables were not checked: ${vars.skipped}` });
@@ -39,6 +41,7 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
     hosts,
     allSpecs: prepared.allSpecs,
     allVars: prepared.allVars,
+    mask: (text) => io.secrets?.mask(text) ?? text,
   };
   try {
     for (const p of prepared.plays) {

@@ -23,6 +23,8 @@ export interface TaskEnv {
   /** Become user inherited from the play (undefined: the login user). */
   readonly become: string | undefined;
   readonly handler: boolean;
+  /** The run's secret masker (identity without one): a default task name is masked before it is shortened. */
+  mask(text: string): string;
   shellFor(host: string, becomeUser: string | undefined): Promise<ShellLease>;
   renderTemplate(src: string, extraVars?: Record<string, unknown>): string;
   readControlFile(src: string): Buffer;
@@ -37,10 +39,15 @@ function becomeUser(meta: boolean | string | undefined, inherited: string | unde
   return meta === true ? "root" : meta;
 }
 
-/** "template /etc/haproxy/haproxy.cfg": a default task name from the module's main argument. */
-function defaultName(module: string, args: Record<string, unknown>): string {
-  const main = args.dest ?? args.path ?? args.name ?? args.cmd ?? args.url ?? (Array.isArray(args.argv) ? args.argv.join(" ") : undefined);
-  return typeof main === "string" ? `${module} ${main.length > 60 ? `${main.slice(0, 57)}...` : main}` : module;
+/**
+ * "template /etc/haproxy/haproxy.cfg": a default task name from the module's main argument. Masked
+ * first: shortening could cut a secret in two, and a secret's first half is no longer its value.
+ */
+function defaultName(module: string, args: Record<string, unknown>, mask: (text: string) => string): string {
+  const raw = args.dest ?? args.path ?? args.name ?? args.cmd ?? args.url ?? (Array.isArray(args.argv) ? args.argv.join(" ") : undefined);
+  if (typeof raw !== "string") return module;
+  const main = mask(raw);
+  return `${module} ${main.length > 60 ? `${main.slice(0, 57)}...` : main}`;
 }
 
 function describe(err: unknown): string {
@@ -86,7 +93,7 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
   env.checkAborted();
   const mod: AnyModule = modules[name];
   const argsRecord = (typeof rawArgs === "object" && rawArgs !== null ? rawArgs : {}) as Record<string, unknown>;
-  const task = meta.name ?? (meta.noLog ? name : defaultName(name, argsRecord));
+  const task = meta.name ?? (meta.noLog ? name : defaultName(name, argsRecord, (t) => env.mask(t)));
   const tags = [...env.tags, ...(meta.tags ?? [])];
   if (!selectedByTags(tags, env.options.tags, env.options.skipTags)) {
     return { changed: false, failed: false, skipped: true, msg: "not selected by tags" } as TaskResult<R>;

@@ -151,6 +151,22 @@ export default site({ inventory: ["inventory/hosts.yml"], plays: [play({ name: "
     expect(shown.output).not.toContain(values.db_password);
   });
 
+  it("shows every string of an encrypted file as ********, declared secret() or not", async () => {
+    const apiKey = "Zx81kQm2Lp7Wv3Rt9Yb4Nc6Hd0Jf5Gs";
+    const extra = join(site, "inventory/group_vars/all/extra.yml");
+    writeFileSync(extra, await encryptText(`api_key: ${apiKey}\nport: 3306\n`, "site password"));
+    try {
+      const host = await inventoryCommand(join(site, "site.ts"), { host: "db1", passwordFile: pw });
+      expect(host.output).toMatch(/^api_key: "\*{8}" +# group_vars\/all: .*extra\.yml:\d+$/m);
+      expect(host.output).toMatch(/^port: 3306 /m);
+      const list = await inventoryCommand(join(site, "site.ts"), { list: true, passwordFile: pw });
+      expect(list.output).toContain('"api_key": "********"');
+      expect(host.output + list.output).not.toContain(apiKey);
+    } finally {
+      rmSync(extra);
+    }
+  });
+
   it("fails clearly, naming the file, without a password or with a wrong one", async () => {
     const prev = process.env["DO_CONVERGE_PASSWORD_FILE"];
     delete process.env["DO_CONVERGE_PASSWORD_FILE"];

@@ -215,7 +215,10 @@ describe("plugin: digitalocean", () => {
     await mkdir(join(dir, "secret"));
     await writeFile(join(dir, "secret/do-token"), `${TOKEN}\n`, { mode: 0o600 });
     const env = { DIGITALOCEAN_API_URL: options.env?.["DIGITALOCEAN_API_URL"] };
-    expect((await loadInventoryFile(path, { ...options, env })).hosts.map((h) => h.name)).toEqual(["spare1"]);
+    // The run is told the token it read, to mask it in its output.
+    const told: string[] = [];
+    expect((await loadInventoryFile(path, { ...options, env, onSecret: (v) => told.push(v) })).hosts.map((h) => h.name)).toEqual(["spare1"]);
+    expect(told).toEqual([TOKEN]);
     await chmod(join(dir, "secret/do-token"), 0o644);
     const err = await failure(loadInventoryFile(path, { ...options, env }));
     expect(err.message).toContain("is accessible by group or others (mode 0644); refusing to use it");
