@@ -139,11 +139,15 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
   });
 
   it("converges fresh droplets into a working stack", async () => {
-    // With --diff: every file's diff is printed, and still no secret may show; the JUnit report
-    // (one suite per play) neither.
+    // With --diff -vvv: every file's diff and every command run on a host is printed, and still
+    // no secret may show (converge() checks); the JUnit report (one suite per play) neither. The
+    // config files that hold secrets show their diffs, the secret lines masked.
     const junit = join(SITE_DIR, "first.junit.xml");
-    const first = await converge("--diff", "--junit", junit);
+    const first = await converge("--diff", "-vvv", "--junit", junit);
     expect(first.code, first.output).toBe(0);
+    expect(first.output).toContain("+    stats auth admin:********");
+    expect(first.output).toMatch(/\+\s+auth_pass \*{8}/);
+    expect(first.output).toMatch(/\+define\( 'DB_PASSWORD', '\*{8}' \);/);
     const xml = readFileSync(junit, "utf8");
     expect(xml.match(/<testsuite /g)?.length).toBe(5);
     expect(xml).not.toContain("<failure");
