@@ -44,15 +44,30 @@ export function jobFromEnv(env: NodeJS.ProcessEnv): HookJob {
 /**
  * The converge (or check) of a job, logged as one entry: a header (time, event, revisions,
  * changed paths), the converge's own output with its recap, and a closing END_MARK line with
- * the exit code. Under the site's run lock from before the checkout to the end, so a run that
+ * the exit code, appended at once when the run ends. Under the site's run lock from before the checkout to the end, so a run that
  * finds it taken exits 8 and leaves the work directory alone. Returns the exit code.
  */
 export async function runJob(job: HookJob, echo?: (text: string) => void): Promise<number> {
-  const log = HookLog.open(job.log);
+  // The entry is written whole when the run ends (one append), so the entries of runs that
+  // overlap (a second one finding the lock taken) never interleave; --wait shows it live.
+  let entry = "";
   const out = (text: string) => {
-    log.write(text);
+    entry += text;
     echo?.(text);
   };
+  try {
+    return await runLocked(job, out);
+  } finally {
+    const log = HookLog.open(job.log);
+    try {
+      log.write(entry);
+    } finally {
+      log.close();
+    }
+  }
+}
+
+async function runLocked(job: HookJob, out: (text: string) => void): Promise<number> {
   const site = resolve(job.treeRoot, job.site);
   const lockFile = resolve(job.lockFile ?? join(dirname(site), ".do-converge.lock"));
   const what = job.check ? "check" : "converge";
@@ -84,7 +99,6 @@ export async function runJob(job: HookJob, echo?: (text: string) => void): Promi
     return code;
   } finally {
     lock.release();
-    log.close();
   }
 }
 
