@@ -65,6 +65,7 @@ export async function hookRun(event: HookEvent, args: readonly string[], io: Hoo
     stdio: "ignore",
     env: { ...io.env, [JOB_ENV]: JSON.stringify(job) },
   });
+  worker.on("error", (err) => appendLogLine(config.log, `${timestamp()} ${event} ${decision.label}: ${what} not started: ${config.node}: ${err.message}`));
   worker.unref();
   io.stderr(`do-converge hook: ${event} ${decision.label}: ${what} of ${config.site} started in the background; log: ${config.log}\n`);
   return 0;
