@@ -6,7 +6,7 @@ export const DEFAULT_PATHS: readonly string[] = ["site.ts", "roles/", "templates
 /**
  * A gitignore-style pattern, relative to the site's directory: `*` and `?` stay within a path
  * segment, `**` crosses them; a trailing `/` means a directory (everything below it); a pattern
- * with no other `/` matches at any depth (`*.tf` is also `terraform/main.tf`), one with a leading
+ * with no other `/` matches at every depth (`*.tf` is also `terraform/main.tf`), one with a leading
  * or middle `/` is anchored at the site's directory. A pattern that names a directory matches
  * every file below it, as git's own patterns do.
  */
