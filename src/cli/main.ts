@@ -20,6 +20,8 @@ import {
 import { SecretsError } from "../secrets/errors.js";
 import { RunLockBusy, RunLockError } from "../control-node/run-lock.js";
 import { type TemplateRenderOptions, renderTemplateCommand } from "./template-command.js";
+import { addHookCommands } from "./hook-command.js";
+import { HookError } from "../hook/errors.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const count = (_: string, previous = 0) => previous + 1;
@@ -141,6 +143,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .action(async (file: string, opts: { passwordFile?: string; newPasswordFile: string }) =>
       out(await secretsRekeyCommand(file, cliKeyring(opts.passwordFile), cliKeyring(opts.newPasswordFile))),
     );
+  addHookCommands(program, setExit);
   return program;
 }
 
@@ -156,7 +159,8 @@ function isConfigError(err: unknown): err is Error {
     err instanceof InventoryError ||
     err instanceof TemplateError ||
     err instanceof SecretsError ||
-    err instanceof RunLockError
+    err instanceof RunLockError ||
+    err instanceof HookError
   );
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** Another run holds the lock: a timer firing during an operator's run, or a git hook. */
@@ -20,7 +20,18 @@ export class RunLockError extends Error {
 
 export interface RunLock {
   release(): void;
+  /** The locked descriptor: a child given it as its fd 3 (see INHERITED_LOCK_ENV) runs under this lock. */
+  readonly fd: number;
 }
+
+/**
+ * A holder that starts a run to work under its lock (the git hook checks out a revision, then
+ * converges it) hands the lock over: the locked descriptor as the child's fd 3, the lock file's
+ * path in this variable. flock(2) locks belong to the open file description, so the child holds
+ * the very same lock, and it ends when both have let go.
+ */
+export const INHERITED_LOCK_ENV = "DO_CONVERGE_INHERITED_LOCK";
+const INHERITED_FD = 3;
 
 // flock(2) semantics without a native addon: the lock belongs to the open file description, so
 // `flock -n 3` run on a descriptor we hold locks it for us; it stays locked while we keep the
@@ -29,6 +40,8 @@ const BUSY = 75;
 
 /** Takes the lock or throws RunLockBusy at once (never waits: a second run must exit quickly). */
 export function acquireRunLock(file: string): RunLock {
+  const inherited = inheritedLock(file);
+  if (inherited) return inherited;
   let fd: number;
   try {
     mkdirSync(dirname(file), { recursive: true });
@@ -45,7 +58,24 @@ export function acquireRunLock(file: string): RunLock {
   // The holder's pid, for the message of a run that finds the lock taken.
   ftruncateSync(fd, 0);
   writeSync(fd, `${process.pid}\n`);
-  return { release: () => closeSync(fd) };
+  return { release: () => closeSync(fd), fd };
+}
+
+/** The lock handed over by the parent, when it is this file's and fd 3 really is that file. */
+function inheritedLock(file: string): RunLock | undefined {
+  if (process.env[INHERITED_LOCK_ENV] !== file) return undefined;
+  delete process.env[INHERITED_LOCK_ENV];
+  try {
+    const held = fstatSync(INHERITED_FD);
+    const named = statSync(file);
+    if (held.dev !== named.dev || held.ino !== named.ino) return undefined;
+  } catch {
+    return undefined;
+  }
+  // Taking a lock this open file description already holds succeeds at once: a check, not a wait.
+  const r = spawnSync("flock", ["--nonblock", "--conflict-exit-code", String(BUSY), String(INHERITED_FD)], { stdio: ["ignore", "ignore", "pipe", INHERITED_FD] });
+  if (r.status !== 0) return undefined;
+  return { release: () => undefined, fd: INHERITED_FD };
 }
 
 function readHolder(file: string): string {

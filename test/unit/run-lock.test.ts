@@ -45,6 +45,39 @@ describe("the run lock", () => {
   }, 30_000);
 });
 
+describe("a lock handed to a child", () => {
+  // What the git hook does: it holds the lock while it checks out a revision, then the converge
+  // it starts runs under that same lock (fd 3 and DO_CONVERGE_INHERITED_LOCK), not against it.
+  const child = (file: string, fd: number, env: Record<string, string>) =>
+    new Promise<string>((resolve, reject) => {
+      const c = spawn(process.execPath, ["--import", "tsx", "-e", `import("${new URL("../../src/control-node/run-lock.ts", import.meta.url).pathname}").then((m) => { try { m.acquireRunLock(${JSON.stringify(file)}); console.log("locked"); } catch (e) { console.log(e.name); } })`], {
+        stdio: ["ignore", "pipe", "inherit", fd],
+        env: { ...process.env, ...env },
+      });
+      let out = "";
+      c.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+      c.on("error", reject);
+      c.on("close", () => resolve(out.trim()));
+    });
+
+  it("is the child's with the variable naming the file, and busy without it or for another file", async () => {
+    const file = join(dir, "handed.lock");
+    const other = join(dir, "other.lock");
+    writeFileSync(other, "");
+    const held = acquireRunLock(file);
+    try {
+      expect(await child(file, held.fd, { DO_CONVERGE_INHERITED_LOCK: file })).toBe("locked");
+      expect(await child(file, held.fd, {})).toBe("RunLockBusy");
+      // fd 3 must be the named file: a lock of another file is not taken for it.
+      const otherLock = acquireRunLock(other);
+      expect(await child(file, otherLock.fd, { DO_CONVERGE_INHERITED_LOCK: file })).toBe("RunLockBusy");
+      otherLock.release();
+    } finally {
+      held.release();
+    }
+  }, 60_000);
+});
+
 describe("runs of one site", () => {
   const marker = join(dir, "marker");
   writeFileSync(join(dir, "hosts.yml"), "all:\n  hosts:\n    localhost: { ansible_connection: local }\n");
