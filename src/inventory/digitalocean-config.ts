@@ -11,7 +11,7 @@ import { DropletGroupingSchema } from "./droplet-hosts.js";
 //   cache_ttl: 300
 
 /** DigitalOcean's tag-name rule, so a typo fails here and not as an empty API answer. */
-const TagNameSchema = z
+export const TagNameSchema = z
   .string()
   .max(255)
   .regex(/^[a-zA-Z0-9_\-:]+$/, "a DigitalOcean tag name: letters, digits, '_', '-' and ':'");
