@@ -12,6 +12,10 @@ let typedAhead = "";
 function readLine(question: string, echo: boolean, instead: string): Promise<string> {
   const input = process.stdin;
   if (!input.isTTY) throw new ConfigError(`${question.trim()} needs a terminal; ${instead} instead`);
+  // Echo off before the question shows: node applies the mode once the terminal has drained
+  // what was written, so an answer typed the moment the question appears would otherwise be
+  // echoed by the terminal itself (the scripted-terminal test caught a token on screen so).
+  input.setRawMode(true);
   process.stderr.write(question);
   return new Promise((resolve, reject) => {
     let value = "";
@@ -54,7 +58,6 @@ function readLine(question: string, echo: boolean, instead: string): Promise<str
     const onData = (chunk: string) => {
       if (!finished) feed(chunk);
     };
-    input.setRawMode(true);
     input.setEncoding("utf8");
     input.on("data", onData);
     input.resume();
