@@ -24,7 +24,7 @@ export async function obtainToken(tokenFile: string | undefined, env: Readonly<R
     if (tokenFile !== undefined) return checked(await resolveToken({ env: {}, tokenFile }));
     if ([...TOKEN_ENV_VARS, TOKEN_FILE_ENV_VAR].some((name) => env[name]?.trim())) return checked(await resolveToken({ env }));
   } catch (err) {
-    if (err instanceof DigitalOceanConfigError) throw new InitError(err.message, "--token-file", { cause: err });
+    if (err instanceof DigitalOceanConfigError) throw new InitError(err.message.replace("(token_file)", "(--token-file)"), "--token-file", { cause: err });
     throw err;
   }
   if (!io.interactive) {

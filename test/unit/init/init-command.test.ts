@@ -184,7 +184,7 @@ describe("do-converge init, scripted with flags", () => {
     const { site, secrets, opts } = await setup();
     const loose = secretFile(join(secrets, "loose"), `${TOKEN}\n`, 0o644);
     const err = await rejection(initCommand(site, { ...opts, tokenFile: loose }, scripted(), {}));
-    expect(err.message).toContain("is accessible by group or others (mode 0644); refusing to use it: run chmod 600");
+    expect(err.message).toBe(`token file ${loose} (--token-file) is accessible by group or others (mode 0644); refusing to use it: run chmod 600 ${loose}`);
     expect(err.flag).toBe("--token-file");
   });
 });
