@@ -34,7 +34,7 @@ describe("do-converge init on a terminal", { timeout: 120_000 }, () => {
     mkdirSync(site);
     writeFileSync(join(site, "site.ts"), SITE);
 
-    const pty = runInPty(`node ${BIN} init`, { cwd: site, env: cleanEnv({ HOME: home, DIGITALOCEAN_API_URL: fake.url }) });
+    const pty = runInPty(`node "${BIN}" init`, { cwd: site, env: cleanEnv({ HOME: home, DIGITALOCEAN_API_URL: fake.url }) });
     await pty.waitFor("DigitalOcean API token (not shown): ");
     pty.type(TOKEN);
     await pty.waitFor("Token accepted: account lab@do-converge.test (active)");
@@ -95,7 +95,7 @@ describe("do-converge init on a terminal", { timeout: 120_000 }, () => {
   it("a refused token ends the session with a clear error and writes nothing", async () => {
     fake = await startFakeDigitalOcean({ token: TOKEN, droplets: FLEET });
     const home = tempDir("dcv-init-home-");
-    const pty = runInPty(`node ${BIN} init infra`, { cwd: home, env: cleanEnv({ HOME: home, DIGITALOCEAN_API_URL: fake.url }) });
+    const pty = runInPty(`node "${BIN}" init infra`, { cwd: home, env: cleanEnv({ HOME: home, DIGITALOCEAN_API_URL: fake.url }) });
     await pty.waitFor("DigitalOcean API token (not shown): ");
     pty.type("dop_v1_revoked-token");
     await pty.waitFor("ERROR: checking the token: DigitalOcean API 401 unauthorized");
