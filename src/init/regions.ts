@@ -17,7 +17,7 @@ export function availableRegions(regions: readonly ApiRegion[]): ApiRegion[] {
 }
 
 /**
- * The operator's choice: menu numbers or slugs, comma- or space-separated, in any mix; `all`
+ * The operator's choice: menu numbers or slugs, comma- or space-separated, mixed freely; `all`
  * means no filter (undefined). A slug the account cannot use, or a retired region, is refused.
  */
 export function parseRegions(raw: string, all: readonly ApiRegion[]): string[] | undefined {

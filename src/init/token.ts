@@ -5,7 +5,7 @@ import { resolveToken, TOKEN_ENV_VARS, TOKEN_FILE_ENV_VAR, type ApiToken } from 
 import type { InitIo } from "./ask.js";
 import { InitError } from "./errors.js";
 
-/** Where the inventory's token_file goes unless --token-path says otherwise: outside any repository. */
+/** Where the inventory's token_file goes unless --token-path says otherwise: outside the repository. */
 export const DEFAULT_TOKEN_PATH = "~/.config/do-converge/token";
 
 /** The same rule the keepalived role puts on do_api_token: one word, nothing YAML or a shell would mangle. */
