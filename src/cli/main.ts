@@ -19,6 +19,8 @@ import {
 } from "./secrets-command.js";
 import { SecretsError } from "../secrets/errors.js";
 import { RunLockBusy, RunLockError } from "../control-node/run-lock.js";
+import { InitError } from "../init/errors.js";
+import { type InitCommandOptions, initCommand, terminalIo } from "./init-command.js";
 import { type TemplateRenderOptions, renderTemplateCommand } from "./template-command.js";
 import { addHookCommands } from "./hook-command.js";
 import { HookError } from "../hook/errors.js";
@@ -144,6 +146,22 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
       out(await secretsRekeyCommand(file, cliKeyring(opts.passwordFile), cliKeyring(opts.newPasswordFile))),
     );
   addHookCommands(program, setExit);
+  program
+    .command("init")
+    .description("set up a site's DigitalOcean access: check the API token, pick regions and tags, write the inventory, the token file and the encrypted secrets")
+    .argument("[dir]", "the site's directory", ".")
+    .option("--token-file <file>", "read the API token from this file (mode 0600); else DIGITALOCEAN_TOKEN, else asked without echo")
+    .option("--api-url <url>", "the API's base URL, also written to the inventory (else DIGITALOCEAN_API_URL, else DigitalOcean's)")
+    .option("--region <slugs>", "regions whose droplets the inventory keeps, comma-separated or repeated; 'all': every region", collect)
+    .option("--tags <tags>", "droplet tags to read, comma-separated, each a group; '*': every droplet (default: the reference site's when there is a site.ts)")
+    .addOption(new Option("--host-address <kind>", "SSH to the droplets' private (VPC) or public address").choices(["private", "public"]))
+    .option("--token-path <file>", "where the inventory's token file is written (default ~/.config/do-converge/token)")
+    .option("--do-api-token-file <file>", "the site's do_api_token (keepalived's Reserved IP moves) from this file; default: the same token")
+    .option("--password-file <file>", "the secrets file's password (else DO_CONVERGE_PASSWORD_FILE, else asked twice)")
+    .option("--site <file>", "the site whose roles' secrets are generated (default: site.ts in dir, when there is one)")
+    .option("-y, --yes", "ask nothing: take the defaults, and fail naming the flag for what has none")
+    .option("--force", "replace existing files")
+    .action(async (dir: string, opts: InitCommandOptions) => out(await initCommand(dir, opts, terminalIo(opts.yes === true))));
   return program;
 }
 
@@ -159,6 +177,7 @@ function isConfigError(err: unknown): err is Error {
     err instanceof InventoryError ||
     err instanceof TemplateError ||
     err instanceof SecretsError ||
+    err instanceof InitError ||
     err instanceof RunLockError ||
     err instanceof HookError
   );

@@ -3,7 +3,15 @@ import { RetryPolicySchema, type RetryPolicyInput } from "./backoff.js";
 import { DigitalOceanResponseError } from "./errors.js";
 import { getJson, type HttpDeps } from "./http.js";
 import { nextPageUrl } from "./pagination.js";
-import { type ApiDroplet, DropletsPageSchema, type PageLinks } from "./schemas.js";
+import {
+  AccountBodySchema,
+  type ApiAccount,
+  type ApiDroplet,
+  type ApiRegion,
+  DropletsPageSchema,
+  type PageLinks,
+  RegionsPageSchema,
+} from "./schemas.js";
 import type { ApiToken } from "./token.js";
 
 /** DigitalOcean's maximum page size: the fewest requests for a large fleet. */
@@ -61,6 +69,26 @@ export class DigitalOceanClient {
     return droplets.filter((d) => !seen.has(d.id) && seen.add(d.id));
   }
 
+  /** The token's account (GET /v2/account): the cheapest request that proves a token works. */
+  async account(): Promise<ApiAccount> {
+    const url = `${this.apiUrl}/v2/account`;
+    return this.parse(url, await getJson(url, this.deps), AccountBodySchema).account;
+  }
+
+  /** Every region, retired ones (available: false) included, across all pages. */
+  async listRegions(): Promise<ApiRegion[]> {
+    return this.listAll("/v2/regions", {}, RegionsPageSchema, (page) => page.regions);
+  }
+
+  /** A body checked against its schema; the first problem names the field. */
+  private parse<T>(url: string, body: unknown, schema: z.ZodType<T>): T {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? "(body)" : issue.path.join(".");
+    throw new DigitalOceanResponseError({ method: "GET", url }, `${where}: ${issue?.message ?? "unexpected shape"}`);
+  }
+
   /** Follows links.pages.next from the first page to the last, validating each page. */
   private async listAll<P extends PageLinks, T>(
     path: string,
@@ -79,15 +107,9 @@ export class DigitalOceanClient {
         throw new DigitalOceanResponseError({ method: "GET", url }, "links.pages.next leads back to a page already read");
       }
       visited.add(url);
-      const body = await getJson(url, this.deps);
-      const page = schema.safeParse(body);
-      if (!page.success) {
-        const issue = page.error.issues[0];
-        const where = issue === undefined || issue.path.length === 0 ? "(body)" : issue.path.join(".");
-        throw new DigitalOceanResponseError({ method: "GET", url }, `${where}: ${issue?.message ?? "unexpected shape"}`);
-      }
-      out.push(...items(page.data));
-      const next = page.data.links?.pages?.next;
+      const page: P = this.parse(url, await getJson(url, this.deps), schema);
+      out.push(...items(page));
+      const next: string | undefined = page.links?.pages?.next;
       url = next === undefined ? undefined : nextPageUrl(this.apiUrl, next, this.perPage, url);
     }
     return out;

@@ -59,7 +59,7 @@ export async function getJson(url: string, deps: HttpDeps): Promise<unknown> {
       wait = errorBackoffMs(errorRetries, deps.policy);
       reason = attempt.kind === "failed" ? attempt.reason : `HTTP ${attempt.status}`;
     } else {
-      throw apiError(request, attempt, hintFor(attempt, deps.token));
+      throw apiError(request, attempt, hintFor(attempt, deps.token, url));
     }
     deps.onRetry?.({ request, waitMs: wait, reason });
     await deps.sleep(wait);
@@ -127,10 +127,18 @@ function rateLimitError(request: RequestInfo, attempt: { status: number; headers
   return new DigitalOceanRateLimitError(request, attempt.status, f.id, f.message, f.requestId, hint);
 }
 
-function hintFor(attempt: { status: number; headers: Headers }, token: ApiToken): string | undefined {
+/** The custom-token scopes each endpoint we read needs, for the 403 advice. */
+function scopesFor(url: string): string {
+  const path = new URL(url).pathname;
+  if (path.endsWith("/v2/account")) return "account:read";
+  if (path.endsWith("/v2/regions")) return "regions:read";
+  return "droplet:read, tag:read";
+}
+
+function hintFor(attempt: { status: number; headers: Headers }, token: ApiToken, url: string): string | undefined {
   const status = attempt.status;
   if (status >= 300 && status < 400) return `redirected to ${attempt.headers.get("location") ?? "(no location)"}, which is not followed: set api_url (or DIGITALOCEAN_API_URL) to the final address`;
   if (status === 401) return `the token from ${token.source} was refused: check that it is current and not revoked`;
-  if (status === 403) return `the token from ${token.source} lacks a scope this needs (droplet:read, tag:read)`;
+  if (status === 403) return `the token from ${token.source} lacks a scope this needs (${scopesFor(url)})`;
   return undefined;
 }

@@ -12,5 +12,5 @@ export {
   DigitalOceanUnreachableError,
   type RequestInfo,
 } from "./errors.js";
-export { ApiDropletSchema, type ApiDroplet } from "./schemas.js";
+export { ApiDropletSchema, type ApiAccount, type ApiDroplet, type ApiRegion } from "./schemas.js";
 export { resolveToken, TOKEN_ENV_VARS, TOKEN_FILE_ENV_VAR, type ApiToken, type TokenLookup } from "./token.js";

@@ -41,3 +41,24 @@ export const ApiDropletSchema = z.object({
 export type ApiDroplet = z.infer<typeof ApiDropletSchema>;
 
 export const DropletsPageSchema = PageLinksSchema.extend({ droplets: z.array(ApiDropletSchema) });
+
+/** GET /v2/account: who the token belongs to, and whether the account may act (status). */
+export const AccountBodySchema = z.object({
+  account: z.object({
+    email: z.string(),
+    status: z.string(),
+    status_message: z.string().optional(),
+    uuid: z.string().optional(),
+  }),
+});
+export type ApiAccount = z.infer<typeof AccountBodySchema>["account"];
+
+/** A region as GET /v2/regions lists it; `available: false` regions take no new droplets. */
+export const ApiRegionSchema = z.object({
+  slug: z.string().min(1),
+  name: z.string(),
+  available: z.boolean(),
+});
+export type ApiRegion = z.infer<typeof ApiRegionSchema>;
+
+export const RegionsPageSchema = PageLinksSchema.extend({ regions: z.array(ApiRegionSchema) });

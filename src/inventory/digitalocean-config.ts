@@ -5,15 +5,19 @@ import { DropletGroupingSchema } from "./droplet-hosts.js";
 //
 //   plugin: digitalocean
 //   tags: [database, database-loadbalancer, wp-wp-app]
+//   regions: [nyc3]
 //   host_address: private
 //   keyed_groups: [region, size]
 //   cache_ttl: 300
 
 /** DigitalOcean's tag-name rule, so a typo fails here and not as an empty API answer. */
-const TagNameSchema = z
+export const TagNameSchema = z
   .string()
   .max(255)
   .regex(/^[a-zA-Z0-9_\-:]+$/, "a DigitalOcean tag name: letters, digits, '_', '-' and ':'");
+
+/** A region slug as the API spells it (nyc3, ams3): a typo fails here, not as an empty inventory. */
+export const RegionSlugSchema = z.string().regex(/^[a-z]+[0-9]+$/, "a DigitalOcean region slug such as nyc3 or ams3");
 
 export const DROPLET_STATUSES = ["new", "active", "off", "archive"] as const;
 
@@ -26,6 +30,8 @@ export const DigitalOceanConfigSchema = z.strictObject({
   token_file: z.string().min(1).optional(),
   /** Tags to read, one filtered request stream each; absent reads every droplet of the account. */
   tags: z.array(TagNameSchema).min(1).optional(),
+  /** Regions whose droplets become hosts; absent keeps every region. Filtered here: the API has no region filter. */
+  regions: z.array(RegionSlugSchema).min(1).optional(),
   /** Droplet statuses that become hosts: a droplet that is off cannot be converged. */
   statuses: z.array(z.enum(DROPLET_STATUSES)).min(1).default(["active"]),
   /** Seconds to reuse the API's answers from ~/.cache/do-converge; 0 (the default) disables the cache. */

@@ -67,18 +67,21 @@ export async function loadDigitalOceanInventory(path: string, text: string, o: D
 /** Droplets of the wanted statuses, each once (a droplet with two wanted tags is in two streams). */
 function selectDroplets(streams: readonly Stream[], c: DigitalOceanConfig, pc: PluginConfig<DigitalOceanConfig>, path: string, warnings: InventoryWarning[]): DropletEntry[] {
   const wanted = new Set<string>(c.statuses);
+  const regions = c.regions === undefined ? undefined : new Set<string>(c.regions);
+  const inRegion = (d: ApiDroplet) => regions === undefined || regions.has(d.region.slug);
   const seen = new Set<number>();
   const entries: DropletEntry[] = [];
   streams.forEach((stream, i) => {
-    const kept = stream.droplets.filter((d) => wanted.has(d.status));
+    const kept = stream.droplets.filter((d) => wanted.has(d.status) && inRegion(d));
     const where = stream.tag === null ? undefined : pc.at(["tags", i]);
     const what = stream.tag === null ? "the account" : `tag '${stream.tag}'`;
     if (stream.droplets.length === 0) {
       warnings.push({ message: `${what} has no droplets`, ...(where === undefined ? {} : { location: where }) });
     } else if (kept.length === 0) {
       const n = stream.droplets.length;
+      const region = c.regions === undefined ? "" : ` in region ${c.regions.join(" or ")}`;
       warnings.push({
-        message: `${what} has ${n} droplet${n === 1 ? "" : "s"}, none with status ${c.statuses.join(" or ")}`,
+        message: `${what} has ${n} droplet${n === 1 ? "" : "s"}, none with status ${c.statuses.join(" or ")}${region}`,
         ...(where === undefined ? {} : { location: where }),
       });
     }

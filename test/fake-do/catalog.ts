@@ -47,6 +47,18 @@ const REGION_NAMES: Readonly<Record<string, string>> = {
 /** Regions a base image is offered in; limited to the spec's `region_slug` enum, which image.regions uses. */
 export const IMAGE_REGIONS: readonly string[] = ["nyc1", "nyc3", "sfo3", "ams3", "fra1", "lon1", "sgp1", "tor1", "blr1", "syd1"];
 
+/** Regions DigitalOcean still lists but no longer offers for new resources (`available: false`). */
+const RETIRED_REGIONS: ReadonlySet<string> = new Set(["nyc2", "sfo1", "ams2"]);
+
+export function regionAvailable(slug: string): boolean {
+  return !RETIRED_REGIONS.has(slug);
+}
+
+/** Every region GET /v2/regions lists, retired ones included, in slug order. */
+export function regionSlugs(): string[] {
+  return Object.keys(REGION_NAMES).sort();
+}
+
 export const REGION_FEATURES: readonly string[] = ["backups", "ipv6", "metadata", "install_agent", "storage", "image_transfer"];
 
 export function sizeSlugs(): string[] {

@@ -62,6 +62,8 @@ const CASES: Case[] = [
   { method: "GET", template: "/v2/tags/{tag_id}", path: () => "/v2/tags/env:prod", status: 200, why: "a tag" },
   { method: "GET", template: "/v2/tags/{tag_id}", path: () => "/v2/tags/nope", status: 404, why: "unknown tag" },
   { method: "GET", template: "/v2/account", path: () => "/v2/account", status: 200, why: "bundled spec" },
+  { method: "GET", template: "/v2/regions", path: () => "/v2/regions", status: 200, why: "retired regions included" },
+  { method: "GET", template: "/v2/regions", path: () => "/v2/regions?per_page=5&page=2", status: 200, why: "paginated" },
   { method: "GET", template: "/v2/reserved_ips", path: () => "/v2/reserved_ips", status: 200, why: "all" },
   { method: "GET", template: "/v2/reserved_ips/{reserved_ip}", path: () => `/v2/reserved_ips/${HELD_IP}`, status: 200, why: "assigned" },
   { method: "GET", template: "/v2/reserved_ips/{reserved_ip}", path: () => "/v2/reserved_ips/192.0.2.99", status: 404, why: "unknown" },

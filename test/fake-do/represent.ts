@@ -1,4 +1,4 @@
-import { IMAGE_REGIONS, REGION_FEATURES, regionName, sizeInfo, sizeSlugs } from "./catalog.js";
+import { IMAGE_REGIONS, REGION_FEATURES, regionAvailable, regionName, sizeInfo, sizeSlugs } from "./catalog.js";
 import type { JsonObject } from "./http-util.js";
 import type { AccountRecord, DropletRecord } from "./seeds.js";
 import type { ActionRecord, ReservedIpRecord, World } from "./world.js";
@@ -13,8 +13,9 @@ export function regionJson(slug: string): JsonObject {
     name: regionName(slug),
     slug,
     features: [...REGION_FEATURES],
-    available: true,
-    sizes: sizeSlugs(),
+    available: regionAvailable(slug),
+    // A retired region offers no sizes, as DigitalOcean lists it.
+    sizes: regionAvailable(slug) ? sizeSlugs() : [],
   };
 }
 

@@ -1,6 +1,7 @@
+import { regionSlugs } from "./catalog.js";
 import { notFound, type JsonObject } from "./http-util.js";
 import { pageRequest, paginate } from "./pagination.js";
-import { accountJson, actionJson, dropletJson, ipv4AsInteger, reservedIpJson, tagJson } from "./represent.js";
+import { accountJson, actionJson, dropletJson, ipv4AsInteger, regionJson, reservedIpJson, tagJson } from "./represent.js";
 import type { ReservedIpActionRunner } from "./reserved-ip-actions.js";
 import type { World } from "./world.js";
 
@@ -99,6 +100,14 @@ export const ROUTES: readonly Route[] = [
     method: "GET",
     template: "/v2/account",
     handle: (ctx) => ok({ account: accountJson(ctx.world.account) }),
+  },
+  {
+    method: "GET",
+    template: "/v2/regions",
+    handle: (ctx) => {
+      const page = paginate(regionSlugs(), ctx.url, pageRequest(ctx.url.searchParams));
+      return ok({ regions: page.items.map(regionJson), links: page.links, meta: page.meta });
+    },
   },
   {
     method: "GET",

@@ -242,3 +242,25 @@ describe("the spec check used above", () => {
     expect(queryProblems("GET", "/v2/droplets", { tag: "web" })).toEqual(["query parameter tag is not declared by GET /v2/droplets"]);
   });
 });
+
+describe("DigitalOcean client: account and regions", () => {
+  it("reads the token's account, and every region page by page (retired ones marked unavailable)", async () => {
+    const f = await start(1);
+    const { c } = client(f.url, { perPage: 5 });
+    expect(await c.account()).toMatchObject({ email: "lab@do-converge.test", status: "active" });
+    const regions = await c.listRegions();
+    expect(regions.map((r) => r.slug)).toContain("nyc3");
+    expect(regions.find((r) => r.slug === "nyc2")).toEqual({ slug: "nyc2", name: "New York 2", available: false });
+    expect(f.requests.filter((r) => r.path === "/v2/regions").map((r) => r.query["page"] ?? "1")).toEqual(["1", "2", "3"]);
+    expectRequestsMatchSpec(f.requests);
+  });
+
+  it("names the scope a 403 lacks for the endpoint asked", async () => {
+    const forbidden = async () => new Response(JSON.stringify({ id: "Forbidden", message: "You are not authorized to perform this operation" }), { status: 403 });
+    const { c } = client("http://127.0.0.1:9", { fetch: forbidden });
+    const err = await rejection(c.account());
+    expect(err).toBeInstanceOf(DigitalOceanApiError);
+    expect((err as Error).message).toContain("; the token from DIGITALOCEAN_TOKEN lacks a scope this needs (account:read)");
+    expect((await rejection(c.listDroplets())) as Error).toHaveProperty("message", expect.stringContaining("(droplet:read, tag:read)"));
+  });
+});

@@ -121,6 +121,15 @@ describe("plugin: digitalocean", () => {
     expect((await loadInventoryFile(p2, o2)).hosts.map((h) => h.name)).toContain("db3");
   });
 
+  it("keeps only the droplets of the listed regions, and says so when a tag has none there", async () => {
+    const { path, options } = await setup("plugin: digitalocean\nhost_address: private\ntags: [database, wp-wp-app]\nregions: [ams3]\n");
+    const f = await loadInventoryFile(path, options);
+    expect(f.hosts.map((h) => h.name)).toEqual(["web1", "web2"]);
+    expect(f.warnings.map((w) => w.message)).toEqual(["tag 'database' has 3 droplets, none with status active in region ams3"]);
+    const { path: bad, options: o2 } = await setup("plugin: digitalocean\nregions: [NYC-3]\n");
+    expect((await failure(loadInventoryFile(bad, o2))).message).toContain("a DigitalOcean region slug such as nyc3 or ams3");
+  });
+
   it("warns about a tag with no droplets, or none active, at the tag's line", async () => {
     const seeds: DropletSeed[] = [...LAB, { name: "old1", tags: ["retired"], privateIpv4: "10.77.0.99", status: "off" }];
     const { path, options } = await setup("plugin: digitalocean\ntags:\n  - database\n  - no-such-tag\n  - retired\n", seeds);
