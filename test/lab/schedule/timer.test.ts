@@ -36,7 +36,9 @@ describe.skipIf(skip)("a real systemd timer on spare1 (the control node)", () =>
   const lab = Lab.fromFile();
   const local = mkdtempSync(join(tmpdir(), "dcv-timer-"));
   let ssh: LabSsh;
+  // The runs' type-check cache lands in root's ~/.cache: removed with the rest.
   let cacheExisted = true;
+  let ownCacheExisted = true;
   const root = async (cmd: string) => (await ssh.exec(`sudo -n sh -c ${shellQuote(cmd)}`));
   const ok = async (cmd: string) => {
     const r = await root(cmd);
@@ -55,7 +57,8 @@ describe.skipIf(skip)("a real systemd timer on spare1 (the control node)", () =>
     const h = lab.host(HOST);
     ssh = await labSsh({ host: h.privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, HOST) });
     await ok(`rm -rf ${REMOTE} ${STAMP_DIR}`);
-    cacheExisted = (await root("test -e /root/.cache/do-converge")).code === 0;
+    cacheExisted = (await root("test -e /root/.cache")).code === 0;
+    ownCacheExisted = (await root("test -e /root/.cache/do-converge")).code === 0;
     makeBundle(local, {
       "site.ts": SITE,
       "package.json": `${JSON.stringify({ name: "infra", private: true, type: "module" })}\n`,
@@ -79,7 +82,7 @@ describe.skipIf(skip)("a real systemd timer on spare1 (the control node)", () =>
     // Whatever the test got to: nothing of it stays on spare1 (the journal's lines aside).
     await root(`${CLI} schedule remove --name ${NAME}`);
     await root(
-      `systemctl disable --now do-converge-${NAME}.timer 2>/dev/null; systemctl stop do-converge-${NAME}.service 2>/dev/null; rm -f /etc/systemd/system/do-converge-${NAME}.*; systemctl daemon-reload; systemctl reset-failed 'do-converge-${NAME}.*' 2>/dev/null; rm -rf ${REMOTE} ${STAMP_DIR}${cacheExisted ? "" : " /root/.cache/do-converge"}`,
+      `systemctl disable --now do-converge-${NAME}.timer 2>/dev/null; systemctl stop do-converge-${NAME}.service 2>/dev/null; rm -f /etc/systemd/system/do-converge-${NAME}.*; systemctl daemon-reload; systemctl reset-failed 'do-converge-${NAME}.*' 2>/dev/null; rm -rf ${REMOTE} ${STAMP_DIR}${!cacheExisted ? " /root/.cache" : ownCacheExisted ? "" : " /root/.cache/do-converge"}`,
     );
     ssh.close();
   });
