@@ -11,7 +11,7 @@ export interface Units {
 
 /**
  * An interval that divides the hour or the day becomes a calendar time (every 30m → :00 and :30),
- * so Persistent=true can run a slot missed while the machine was off; any other interval is
+ * so Persistent=true can run a slot missed while the machine was off; every other interval is
  * counted from the timer's start and from each run's start.
  */
 export function timerSchedule(every: number): string[] {

@@ -30,7 +30,7 @@ export function makeBundle(dir: string, files: Record<string, string>): { app: s
  * The directories of the production dependencies, transitively, found as Node resolves them
  * (a package's own node_modules first, then each one above it up to the root's). Missing
  * optional dependencies (another platform's binaries) are skipped. `npm ls` would say the same
- * but fails outright on any oddity of a shared node_modules.
+ * but fails outright on the least oddity of a shared node_modules.
  */
 export function productionTree(rootDir: string): string[] {
   const root = resolve(rootDir);

@@ -48,14 +48,14 @@ describe("schedule install|status|remove with systemd units (files only: no syst
 
   it("installs the two units, shows them in status, removes exactly them", async () => {
     const pass = join(dir, "password");
-    writeFileSync(pass, "not-on-any-command-line\n", { mode: 0o600 });
+    writeFileSync(pass, "never-on-a-command-line\n", { mode: 0o600 });
     const inst = await cli(["schedule", "install", site, "--every", "30m", "--random-delay", "2m", "--password-file", pass, "--report-dir", join(dir, "reports"), ...place]);
     expect(inst.code, inst.stderr).toBe(0);
     expect(inst.stdout).toContain("installed schedule infra (systemd): converge");
     expect(readdirSync(units).sort()).toEqual(["do-converge-infra.service", "do-converge-infra.timer"]);
     const service = readFileSync(join(units, "do-converge-infra.service"), "utf8");
     expect(service).toContain(`Environment="DO_CONVERGE_PASSWORD_FILE=${pass}"`);
-    expect(service + inst.stdout).not.toContain("not-on-any-command-line");
+    expect(service + inst.stdout).not.toContain("never-on-a-command-line");
     writeFileSync(join(units, "unrelated.service"), "[Service]\nExecStart=/bin/true\n");
 
     const status = await cli(["schedule", "status", site, ...place]);

@@ -40,7 +40,7 @@ describe("durations", () => {
 });
 
 describe("systemd command lines", () => {
-  it("quote any argument so that systemd's parsing gives it back unchanged", () => {
+  it("quote every argument so that systemd's parsing gives it back unchanged", () => {
     const argv = ["/usr/bin/node", "/srv/my infra/site.ts", `a"b\\c`, "100%", "$HOME", "it's", ""];
     const line = systemdCommand(argv);
     expect(line).toContain("100%%");
