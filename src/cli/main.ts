@@ -24,6 +24,8 @@ import { type InitCommandOptions, initCommand, terminalIo } from "./init-command
 import { type TemplateRenderOptions, renderTemplateCommand } from "./template-command.js";
 import { addHookCommands } from "./hook-command.js";
 import { HookError } from "../hook/errors.js";
+import { registerScheduleCommand } from "./schedule-command.js";
+import { ScheduleError } from "../schedule/errors.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const count = (_: string, previous = 0) => previous + 1;
@@ -65,6 +67,8 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("--password-file <file>", "the password of encrypted secrets files (else DO_CONVERGE_PASSWORD_FILE, else asked)")
     .option("--lock-file <file>", "runs holding this lock never overlap (default: .do-converge.lock beside the site)")
     .option("--detect-drift", "exit 3 when the run changed something (with --check: would change), for monitoring")
+    .option("--syslog", "after the recap, one summary line (site, counts, drift, exit code) to syslog/the journal, tag do-converge")
+    .addOption(new Option("--keep-reports <n>", "with --json FILE: also keep the last N reports, timestamped, in history/ beside it").argParser(positiveInteger))
     .action(async (site: string | undefined, opts: RunCommandOptions) => {
       if (!site) {
         program.outputHelp();
@@ -104,6 +108,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
       for (const w of result.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
       process.stdout.write(result.output);
     });
+  registerScheduleCommand(program, setExit);
   const secrets = program.command("secrets").description("the site's secrets (passwords, salts, tokens): generated, encrypted with AES-256-GCM");
   const passwordHelp = "the password's file (else DO_CONVERGE_PASSWORD_FILE, else asked on the terminal)";
   const out = (text: string): void => {
@@ -179,7 +184,8 @@ function isConfigError(err: unknown): err is Error {
     err instanceof SecretsError ||
     err instanceof InitError ||
     err instanceof RunLockError ||
-    err instanceof HookError
+    err instanceof HookError ||
+    err instanceof ScheduleError
   );
 }
 

@@ -8,6 +8,7 @@ import { TaskProfile } from "../report/profile.js";
 import { ProgressLine } from "../report/progress.js";
 import { TerminalReporter } from "../report/terminal.js";
 import type { RunEvent } from "../runner/events.js";
+import type { HostStats } from "../runner/stats.js";
 import type { RunOptions, TemplateRenderer } from "../runner/options.js";
 import { runSite } from "../runner/run-site.js";
 import { checkTemplates } from "../runner/template-check.js";
@@ -16,7 +17,9 @@ import { defaultSshOptions } from "../transport/ssh.js";
 import { parseExtraVars } from "./extra-vars.js";
 import { loadSite } from "./load-site.js";
 import { packageInfo } from "./package-info.js";
-import { acquireRunLock } from "../control-node/run-lock.js";
+import { RunLockBusy, acquireRunLock } from "../control-node/run-lock.js";
+import { keepReport } from "../report/history.js";
+import { type RunOutcome, emitSummary } from "../report/summary-line.js";
 import { cliKeyring } from "./keyring.js";
 import { promptSecret } from "./prompt.js";
 import { maskEvent } from "../report/masked-event.js";
@@ -47,6 +50,10 @@ export interface RunCommandOptions {
   lockFile?: string;
   /** Exit 3 when the run changed something (or would, with --check): drift for monitoring. */
   detectDrift?: boolean;
+  /** One summary line per run to syslog (and stdout): for timers and cron. */
+  syslog?: boolean;
+  /** With --json: also keep this many timestamped copies of the report under history/. */
+  keepReports?: number;
 }
 
 /** Exit code of a run that changed something under --detect-drift (and failed nowhere). */
@@ -56,25 +63,43 @@ const list = (s: string | undefined) => (s ? s.split(",").map((t) => t.trim()).f
 
 /** `do-converge SITE`: loads the site and inventory, converges, reports; returns the exit code. */
 export async function runCommand(siteFile: string, o: RunCommandOptions, templates: TemplateRenderer): Promise<number> {
-  // Before anything else, so a timer firing during an operator's run leaves at once.
-  const lock = acquireRunLock(resolve(o.lockFile ?? join(dirname(resolve(siteFile)), ".do-converge.lock")));
+  const summary = (outcome: Omit<RunOutcome, "site" | "check">) =>
+    o.syslog && emitSummary({ site: resolve(siteFile), check: o.check ?? false, ...outcome }, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+  let lock: ReturnType<typeof acquireRunLock>;
+  try {
+    // Before anything else, so a timer firing during an operator's run leaves at once.
+    lock = acquireRunLock(resolve(o.lockFile ?? join(dirname(resolve(siteFile)), ".do-converge.lock")));
+  } catch (err) {
+    if (err instanceof RunLockBusy) summary({ exitCode: 8, skipped: `skipped: another run holds the lock${err.holder ? ` (pid ${err.holder})` : ""}` });
+    else summary({ exitCode: 1, skipped: "error: cannot take the run lock" });
+    throw err;
+  }
   // One masker for the whole run, filled as secrets are met (decrypted files, the API token, the
   // become password, the roles' secret() values) and applied at every sink, errors included.
   const secrets = new SecretMasker();
   try {
-    return await converge(siteFile, o, templates, secrets);
+    const r = await converge(siteFile, o, templates, secrets);
+    summary({ exitCode: r.exitCode, recap: r.recap });
+    return r.exitCode;
   } catch (err) {
     if (err instanceof Error) {
       err.message = secrets.mask(err.message);
       if (err.stack !== undefined) err.stack = secrets.mask(err.stack);
     }
+    // The message (printed by main) may quote configuration; the line names the error's kind only.
+    summary({ exitCode: 1, skipped: `error: ${err instanceof Error ? err.name : "unknown"}, nothing was run (see the run's output)` });
     throw err;
   } finally {
     lock.release();
   }
 }
 
-async function converge(siteFile: string, o: RunCommandOptions, templates: TemplateRenderer, secrets: SecretMasker): Promise<number> {
+async function converge(
+  siteFile: string,
+  o: RunCommandOptions,
+  templates: TemplateRenderer,
+  secrets: SecretMasker,
+): Promise<{ exitCode: number; recap: ReadonlyMap<string, HostStats> }> {
   runSecretsOfEnvironment(secrets, process.env);
   if (o.typecheck) await typecheckSite(siteFile, packageInfo().version);
   const site = await loadSite(siteFile);
@@ -141,7 +166,8 @@ async function converge(siteFile: string, o: RunCommandOptions, templates: Templ
   terminal.recap(result.recap);
   if (o.profile) terminal.profile(profile.entries(), o.profileTop);
   if (o.json) json.write(o.json, result.recap, { check: options.check, exitCode: result.exitCode });
+  if (o.json && o.keepReports) keepReport(o.json, o.keepReports);
   if (o.junit) junit.write(o.junit);
   const drifted = [...result.recap.values()].some((s) => s.changed > 0);
-  return result.exitCode === 0 && o.detectDrift && drifted ? EXIT_DRIFT : result.exitCode;
+  return { exitCode: result.exitCode === 0 && o.detectDrift && drifted ? EXIT_DRIFT : result.exitCode, recap: result.recap };
 }

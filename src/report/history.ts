@@ -1,0 +1,20 @@
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+const STAMPED = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.json$/;
+
+/**
+ * Keeps a copy of a just-written report under history/ beside it, named by the time (so names
+ * sort in time order), and deletes the oldest beyond `keep`: a bounded record of past runs.
+ */
+export function keepReport(report: string, keep: number, now = new Date()): string {
+  const dir = join(dirname(report), "history");
+  mkdirSync(dir, { recursive: true });
+  const copy = join(dir, `${now.toISOString().replace(/:/g, "-").replace(".", "-")}.json`);
+  copyFileSync(report, copy);
+  const stamped = readdirSync(dir)
+    .filter((f) => STAMPED.test(f))
+    .sort();
+  for (const old of stamped.slice(0, Math.max(0, stamped.length - keep))) rmSync(join(dir, old), { force: true });
+  return copy;
+}
