@@ -165,9 +165,11 @@ async function converge(
   progress?.clear();
   terminal.recap(result.recap);
   if (o.profile) terminal.profile(profile.entries(), o.profileTop);
-  if (o.json) json.write(o.json, result.recap, { check: options.check, exitCode: result.exitCode });
+  const drifted = [...result.recap.values()].some((s) => s.changed > 0);
+  // The report tells the exit code the process ends with: monitoring reads either.
+  const exitCode = result.exitCode === 0 && o.detectDrift && drifted ? EXIT_DRIFT : result.exitCode;
+  if (o.json) json.write(o.json, result.recap, { check: options.check, exitCode });
   if (o.json && o.keepReports) keepReport(o.json, o.keepReports);
   if (o.junit) junit.write(o.junit);
-  const drifted = [...result.recap.values()].some((s) => s.changed > 0);
-  return { exitCode: result.exitCode === 0 && o.detectDrift && drifted ? EXIT_DRIFT : result.exitCode, recap: result.recap };
+  return { exitCode, recap: result.recap };
 }

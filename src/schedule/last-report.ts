@@ -31,8 +31,8 @@ export function lastReportSummary(file: string): string[] {
   const r = parsed.data;
   const stats = Object.values(r.recap);
   const sum = (k: "ok" | "changed" | "failed" | "unreachable") => stats.reduce((n, s) => n + s[k], 0);
-  // Scheduled runs use --detect-drift: a clean run that changed something exited 3.
-  const exit = r.exit_code === 0 && r.drift.detected ? 3 : r.exit_code;
+  // The report's exit code is the process's (3 for drift under --detect-drift, as scheduled runs use).
+  const exit = r.exit_code;
   const lines = [
     `last report: ${r.started} (${(r.duration_ms / 1000).toFixed(1)}s), ${r.check ? "check" : "converge"}, exit ${exit}`,
     `  hosts=${stats.length} ok=${sum("ok")} changed=${sum("changed")} failed=${sum("failed")} unreachable=${sum("unreachable")}`,

@@ -116,7 +116,10 @@ describe("a cron schedule's command, run by sh as cron would", () => {
     expect(first.code, log).toBe(3);
     expect(existsSync(marker)).toBe(true);
     expect(log).toContain(`summary: site=${site} mode=converge hosts=1 ok=1 changed=1 failed=0 unreachable=0 drift=yes exit=3\n`);
-    expect(JSON.parse(readFileSync(join(reports, "last.json"), "utf8")).drift.detected).toBe(true);
+    const report = JSON.parse(readFileSync(join(reports, "last.json"), "utf8")) as { drift: { detected: boolean }; exit_code: number };
+    expect(report.drift.detected).toBe(true);
+    // The report carries the exit code the process ended with.
+    expect(report.exit_code).toBe(3);
 
     const second = await run("/bin/sh", ["-c", command], "/");
     expect(second.code, readFileSync(join(reports, "last.log"), "utf8")).toBe(0);
