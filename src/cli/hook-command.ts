@@ -6,20 +6,8 @@ import { jobFromEnv, runJob } from "../hook/job.js";
 import { parsePaths } from "../hook/paths.js";
 import { hookRun } from "../hook/run.js";
 
-interface InstallFlags {
-  repo?: string;
-  on?: string;
-  paths?: string;
-  check?: boolean;
-  wait?: boolean;
-  ignoreFailure?: boolean;
-  log?: string;
-  branch?: string;
-  workDir?: string;
-  passwordFile?: string;
-  lockFile?: string;
-  chain?: boolean;
-}
+/** install's flags as commander gives them: InstallOptions with the lists still comma-separated. */
+type InstallFlags = Omit<InstallOptions, "site" | "on" | "paths" | "args"> & { on?: string; paths?: string };
 
 function events(list: string | undefined): HookEvent[] | undefined {
   if (list === undefined) return undefined;

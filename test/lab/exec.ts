@@ -10,6 +10,7 @@ export interface RunResult {
 export interface RunOptions {
   input?: string;
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
   /** Resolve with the exit code instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
   timeoutMs?: number;
@@ -20,6 +21,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       env: opts.env ?? process.env,
+      ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
       stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
     let stdout = "";

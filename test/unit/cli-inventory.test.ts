@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type RunResult, run as exec } from "../lab/exec.js";
 import { createRequire } from "node:module";
 import { mkdtemp, rm, writeFile, mkdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -130,24 +130,11 @@ describe("do-converge inventory", () => {
   });
 });
 
-interface Proc {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], extraEnv: Record<string, string>): Promise<Proc> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", TSX, join(repo, "src/cli/bin.ts"), ...args], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: "1", XDG_CACHE_HOME: join(dir, "xdg"), ...extraEnv },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+function cli(args: string[], extraEnv: Record<string, string>): Promise<RunResult> {
+  return exec(process.execPath, ["--import", TSX, join(repo, "src/cli/bin.ts"), ...args], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: "1", XDG_CACHE_HOME: join(dir, "xdg"), ...extraEnv },
+    allowFailure: true,
   });
 }
 

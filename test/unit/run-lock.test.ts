@@ -4,23 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { RunLockBusy, acquireRunLock } from "../../src/control-node/run-lock.js";
+import { run } from "../lab/exec.js";
 
 const bin = new URL("../../bin/do-converge.js", import.meta.url).pathname;
 const DSL = new URL("../../src/index.ts", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "dcv-run-lock-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => run(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: "1" }, allowFailure: true });
 
 describe("the run lock", () => {
   it("is exclusive, also within one process, and free again once released", () => {

@@ -1,12 +1,8 @@
-import { spawn } from "node:child_process";
+import { type RunResult, run } from "../exec.js";
 import { readFileSync } from "node:fs";
 import { parseSystemdCommand, unitSetting, unitSettings } from "../../../src/schedule/systemd-quote.js";
 
-export interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type Ran = RunResult;
 
 /** What a timer would start: ExecStart's argv, WorkingDirectory and Environment of a .service file. */
 export function serviceCommand(serviceFile: string): { argv: string[]; cwd: string; env: Record<string, string> } {
@@ -23,16 +19,9 @@ export function serviceCommand(serviceFile: string): { argv: string[]; cwd: stri
 
 /** Runs a command as systemd would run the service: that argv, directory and environment only. */
 export function runService(cmd: ReturnType<typeof serviceCommand>): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const [file = "", ...args] = cmd.argv;
-    const child = spawn(file, args, { cwd: cmd.cwd, env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: process.env.HOME ?? "/root", ...cmd.env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  const [file = "", ...args] = cmd.argv;
+  const env = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: process.env.HOME ?? "/root", ...cmd.env };
+  return run(file, args, { cwd: cmd.cwd, env, allowFailure: true });
 }
 
 /** Runs a command (this machine) and collects its output. */

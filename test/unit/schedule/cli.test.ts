@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { run as exec } from "../../lab/exec.js";
 
 // The built CLI, as a timer runs it (npm run build first, as for the other CLI tests).
 const bin = new URL("../../../bin/do-converge.js", import.meta.url).pathname;
@@ -10,23 +10,7 @@ const DSL = new URL("../../../src/index.ts", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "dcv-schedule-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], cwd = dir): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: "1" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (cmd: string, args: string[], cwd = dir) => exec(cmd, args, { cwd, env: { ...process.env, NO_COLOR: "1" }, allowFailure: true });
 const cli = (args: string[]) => run(process.execPath, [bin, ...args]);
 
 const site = join(dir, "infra", "site.ts");
