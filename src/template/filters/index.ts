@@ -5,6 +5,7 @@ import { hashingFilters } from "./hashing.js";
 import { higherOrderFilters } from "./higher-order.js";
 import { jsonFilters } from "./json.js";
 import { listFilters } from "./lists.js";
+import { markupFilters } from "./markup.js";
 import { networkFilters } from "./network.js";
 import { pathFilters } from "./paths.js";
 import { randomFilters } from "./random.js";
@@ -29,6 +30,7 @@ export const allFilters: FilterTable = withBuiltinNames({
   ...defaultFilters,
   ...typeFilters,
   ...stringFilters,
+  ...markupFilters,
   ...listFilters,
   ...higherOrderFilters,
   ...dictFilters,

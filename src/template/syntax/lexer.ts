@@ -118,6 +118,28 @@ export function normalizeNewlines(src: string): string {
   return src.replace(/\r\n?/g, "\n");
 }
 
+/**
+ * What Jinja2 lexes: newlines normalised, and one trailing newline dropped (keep_trailing_newline
+ * is off in Ansible). Ansible puts the top-level template's trailing newlines back after rendering
+ * (see preserveTrailingNewlines); an included template's last newline stays dropped.
+ */
+export function jinjaSource(src: string): string {
+  const s = normalizeNewlines(src);
+  return s.endsWith("\n") ? s.slice(0, -1) : s;
+}
+
+/** Ansible's do_template(preserve_trailing_newlines=True): as many trailing newlines as the source had, at least. */
+export function preserveTrailingNewlines(source: string, rendered: string): string {
+  const missing = trailingNewlines(source) - trailingNewlines(rendered);
+  return missing > 0 ? rendered + "\n".repeat(missing) : rendered;
+}
+
+function trailingNewlines(s: string): number {
+  let n = 0;
+  while (n < s.length && s[s.length - 1 - n] === "\n") n++;
+  return n;
+}
+
 export function createTokenizer(src: string, opts: LexOptions): Tokenizer {
   const tokens = lexer.lex(src, opts);
   tokens._parseString = (delimiter: string): string => parsePythonString(tokens, delimiter);

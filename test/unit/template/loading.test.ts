@@ -21,7 +21,7 @@ describe("template loading through search paths", () => {
   });
 
   it("renders import, from-import and include (with the loop variable visible)", () => {
-    expect(engineWith(FILES).renderFile("main.j2", { hosts: ["x", "y"] })).toBe("server a:80\nserver b:8080\n42\n- x of 2\n- y of 2\ndone\n");
+    expect(engineWith(FILES).renderFile("main.j2", { hosts: ["x", "y"] })).toBe("server a:80\nserver b:8080\n42\n- x of 2- y of 2done\n");
   });
 
   it("continues a loop body after an include, with loop state intact", () => {
@@ -29,12 +29,12 @@ describe("template loading through search paths", () => {
       "t.j2": "{% set top = 'T' %}{% for h in ['a', 'b'] %}[{% include 'row.j2' %}|{{ loop.index }}{% set x = h %}{{ x }}]{% endfor %}\n",
       "row.j2": "{{ top }}{{ h }}{{ loop.index }}",
     });
-    expect(engine.renderFile("t.j2", {})).toBe("[Ta1|1a][Tb2|2b]");
+    expect(engine.renderFile("t.j2", {})).toBe("[Ta1|1a][Tb2|2b]\n");
   });
 
   it("looks names up in subdirectories and in later search paths", () => {
     const engine = engineWith({ "first.j2": "{% include 'second.j2' %}" }, { "second.j2": "from the second path\n" });
-    expect(engine.renderFile("first.j2", {})).toBe("from the second path\n");
+    expect(engine.renderFile("first.j2", {})).toBe("from the second path");
     expect(engineWith(FILES).renderFile("sub/nested.j2", {})).toBe("nested 2\n");
   });
 
