@@ -1,3 +1,4 @@
+import { ansibleExtraFilters } from "./ansible-extra.js";
 import { defaultFilters } from "./defaults.js";
 import { dictFilters } from "./dicts.js";
 import { encodingFilters } from "./encoding.js";
@@ -43,4 +44,5 @@ export const allFilters: FilterTable = withBuiltinNames({
   ...sizeFilters,
   ...randomFilters,
   ...networkFilters,
+  ...ansibleExtraFilters,
 });
