@@ -14,7 +14,7 @@ import { presentValue } from "../values/hook.js";
 import { isMapping, objectTypeRepr, pyTypeName } from "../values/kinds.js";
 import { numericValue, pyFloat } from "../values/py-float.js";
 import { pyStr } from "../values/repr.js";
-import { tuple, tupleField } from "../values/tagged.js";
+import { sequenceKind, tuple, tupleField } from "../values/tagged.js";
 import { Undefined } from "../values/undefined.js";
 import { getAttrHook, hasTemplateAttributes, NO_ATTRIBUTE } from "./attributes.js";
 import { isPyCallable } from "./callable.js";
@@ -225,6 +225,8 @@ export class JinjaRuntime implements CallEnvironment {
       if (v instanceof Undefined) throw v.toError();
       // Ansible's finalize: a None result of `{{ }}` renders as nothing, not "None".
       if (v === null || v === undefined) return "";
+      // ...and its _unroll_iterator: a dict view (`d.items()`, `d.keys()`) prints as a list.
+      if (Array.isArray(v) && sequenceKind(v) !== "list" && sequenceKind(v) !== "tuple") return pyStr([...v]);
       return pyStr(v);
     });
   }

@@ -33,7 +33,11 @@ export async function renderWithAnsible(cases: readonly TemplateCase[], work: st
     writeFileSync(join(dir, "playbook.yml"), playbook(group, join(dir, "out")));
     writeFileSync(join(dir, "ansible.cfg"), "");
     const env = {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      // The system's ansible-playbook, not whatever npm's bin directories hold.
+      PATH: (process.env.PATH ?? "/usr/bin:/bin")
+        .split(":")
+        .filter((d) => !d.includes("node_modules"))
+        .join(":"),
       HOME: dir,
       LC_ALL: "C.UTF-8",
       ANSIBLE_CONFIG: join(dir, "ansible.cfg"),
