@@ -18,6 +18,7 @@ export interface Tokenizer {
   lineno: number;
   colno: number;
   in_code: boolean;
+  trimBlocks: boolean;
   tags: {
     BLOCK_START: string;
     BLOCK_END: string;
