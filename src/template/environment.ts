@@ -86,6 +86,9 @@ export class TemplateEnvironment {
     let tmpl: TemplateBase;
     if (name instanceof JinjaTemplate) {
       tmpl = name;
+    } else if (Array.isArray(name)) {
+      // Jinja2's select_template: the first of the names that exists.
+      tmpl = this.selectTemplate(name, ignoreMissing === true);
     } else if (typeof name !== "string") {
       throw new TypeError(`template names must be strings, got ${typeof name}`);
     } else {
@@ -99,6 +102,22 @@ export class TemplateEnvironment {
     if (cb === undefined) return tmpl;
     cb(null, tmpl);
     return undefined;
+  }
+
+  private selectTemplate(names: readonly unknown[], ignoreMissing: boolean): JinjaTemplate {
+    let missing: MissingTemplateError | undefined;
+    for (const n of names) {
+      if (n instanceof JinjaTemplate) return n;
+      if (typeof n !== "string") throw new TypeError(`template names must be strings, got ${typeof n}`);
+      try {
+        return this.load(n);
+      } catch (e) {
+        if (!(e instanceof MissingTemplateError)) throw e;
+        missing ??= e;
+      }
+    }
+    if (ignoreMissing || missing === undefined) return this.fromString("", String(names[0] ?? "<none>"));
+    throw missing;
   }
 
   /** Renders synchronously; any failure comes out as a located TemplateError. */

@@ -208,6 +208,7 @@ export interface ParserBase {
   parseFilterName(): ValueNode;
   parseFor(): Node;
   parseRaw(tagName?: string): Node;
+  parseInclude(): Node;
   parseSet(): Node;
   parseAsRoot(): NodeList;
 }
@@ -230,6 +231,7 @@ export interface CompilerBase {
   _addScopeLevel(): void;
   _closeScopeLevels(): void;
   _makeCallback(res?: string): string;
+  _compileGetTemplate(node: Node, frame: CompileFrame, eagerCompile: boolean, ignoreMissing: boolean): string;
   _compileExpression(node: Node, frame: CompileFrame): void;
   _compileAggregate(node: NodeList, frame: CompileFrame, startChar?: string, endChar?: string): void;
   compile(node: Node, frame?: CompileFrame): void;

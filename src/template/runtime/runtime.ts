@@ -373,6 +373,21 @@ export class JinjaRuntime implements CallEnvironment {
     return out;
   }
 
+  /**
+   * The frame an included template starts from: the includer's variables flattened (inner scopes
+   * win) without `loop`, which Jinja2 does not pass on; nothing at all `without context`.
+   */
+  includeFrame(frame: RuntimeFrame, withoutContext: boolean): RuntimeFrame {
+    const out = new nunjucksInternals.runtime.Frame();
+    if (withoutContext) return out;
+    const chain: RuntimeFrame[] = [];
+    for (let f: RuntimeFrame | null = frame; f !== null && f !== undefined; f = f.parent) chain.unshift(f);
+    for (const f of chain) {
+      for (const [name, value] of Object.entries(f.variables)) if (name !== "loop" && value !== undefined) out.variables[name] = value;
+    }
+    return out;
+  }
+
   /** The catch-all of every compiled function: locate whatever escaped the helpers. */
   locate(e: unknown, file: string, lineno: number, colno: number): Error {
     return locateError(e, { file, line: lineno, column: colno });

@@ -508,9 +508,33 @@ export class JinjaCompiler extends Base {
     this._emitLine(";");
   }
 
+  /**
+   * Nunjucks' include, rendering the included template as Jinja2 does: with the context and the
+   * including template's locals but not `loop`, or `without context` with none of them.
+   */
   override compileInclude(node: Node, frame: CompileFrame): void {
     this.position(node);
-    super.compileInclude(node, frame);
+    const without = (node as Node & { withoutContext?: boolean }).withoutContext === true;
+    const ignoreMissing = (node as Node & { ignoreMissing?: boolean }).ignoreMissing === true;
+    this._emitLine("var tasks = [];");
+    this._emitLine("tasks.push(");
+    this._emitLine("function(callback) {");
+    const id = this._compileGetTemplate(node, frame, false, ignoreMissing);
+    this._emitLine(`callback(null,${id});});`);
+    this._emitLine("});");
+    const id2 = this._tmpid();
+    this._emitLine("tasks.push(");
+    this._emitLine("function(template, callback){");
+    this._emitLine(`template.render(${without ? "{}" : "context.getVariables()"}, jr.includeFrame(frame, ${without}), ${this._makeCallback(id2)}`);
+    this._emitLine(`callback(null,${id2});});`);
+    this._emitLine("});");
+    this._emitLine("tasks.push(");
+    this._emitLine("function(result, callback){");
+    this._emitLine(`${this.buffer ?? "output"} += result;`);
+    this._emitLine("callback(null);");
+    this._emitLine("});");
+    this._emitLine("env.waterfall(tasks, function(){");
+    this._addScopeLevel();
   }
 
   override compileImport(node: Node, frame: CompileFrame): void {

@@ -133,6 +133,26 @@ export class JinjaParser extends Base {
     return symbol;
   }
 
+  /** `{% include name [ignore missing] [with context | without context] %}`, as Jinja2 parses it. */
+  override parseInclude(): Node {
+    const tag = this.peekOrFail();
+    this.skipSymbol("include");
+    const node = new nodes.Include(tag.lineno, tag.colno) as Node & { template: Node; ignoreMissing?: boolean; withoutContext?: boolean };
+    node.template = this.parseExpression();
+    if (this.skipSymbol("ignore")) {
+      if (!this.skipSymbol("missing")) this.fail("expected 'missing' after 'ignore'");
+      node.ignoreMissing = true;
+    }
+    const next = this.peekToken();
+    if (this.isSymbol(next, "with") || this.isSymbol(next, "without")) {
+      this.nextToken();
+      if (!this.skipSymbol("context")) this.fail("expected 'context'");
+      node.withoutContext = next?.value === "without";
+    }
+    this.advanceAfterBlockEnd("include");
+    return node;
+  }
+
   /** Jinja2's trim_blocks also drops the newline after `{% endraw %}`, which Nunjucks consumes by regex. */
   override parseRaw(tagName?: string): Node {
     const node = super.parseRaw(tagName);
