@@ -239,6 +239,7 @@ export interface CompilerBase {
   getCode(): string;
   compileCapture(node: Node, frame: CompileFrame): void;
   compileInclude(node: Node, frame: CompileFrame): void;
+  _compileMacro(node: Node, frame?: CompileFrame): string;
   compileImport(node: Node, frame: CompileFrame): void;
   compileFromImport(node: Node, frame: CompileFrame): void;
   compileExtends(node: Node, frame: CompileFrame): void;

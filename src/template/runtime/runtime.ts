@@ -20,6 +20,7 @@ import { getAttrHook, hasTemplateAttributes, NO_ATTRIBUTE } from "./attributes.j
 import { isPyCallable } from "./callable.js";
 import { locateError } from "./locate.js";
 import { LoopContext } from "./loop.js";
+import { makeJinjaMacro, type MacroBody, type MacroShape } from "./macro.js";
 import { lookupMethod } from "./methods.js";
 import { Namespace } from "./namespace.js";
 
@@ -174,6 +175,12 @@ export class JinjaRuntime implements CallEnvironment {
     if (callee instanceof Undefined) throw callee.toError();
     return this.at(site, () => {
       if (isPyCallable(callee)) return norm(callee(args, kwargs));
+      if (callee instanceof LoopContext) {
+        // `loop(children)` in a `for ... recursive` body renders the body one level deeper.
+        if (callee.recurse === undefined) throw new TemplateValueError("Tried to call non recursive loop. Maybe you forgot the 'recursive' modifier.");
+        if (args.length !== 1) throw new TemplateValueError("loop() takes exactly one argument");
+        return callee.recurse(args[0]);
+      }
       if (typeof callee === "function") {
         // A Nunjucks macro or caller: keyword arguments travel as a marked trailing object.
         const argv: unknown[] = [...args];
@@ -267,8 +274,8 @@ export class JinjaRuntime implements CallEnvironment {
     return items;
   }
 
-  loop(items: readonly unknown[], site: SourceLocation): LoopContext {
-    return new LoopContext(items, site);
+  loop(items: readonly unknown[], site: SourceLocation, depth?: number, recurse?: (items: unknown) => string): LoopContext {
+    return new LoopContext(items, site, depth, recurse);
   }
 
   // ---- operators --------------------------------------------------------------------------
@@ -386,6 +393,10 @@ export class JinjaRuntime implements CallEnvironment {
       for (const [name, value] of Object.entries(f.variables)) if (name !== "loop" && value !== undefined) out.variables[name] = value;
     }
     return out;
+  }
+
+  macro(shape: MacroShape, body: MacroBody): (...args: unknown[]) => unknown {
+    return makeJinjaMacro(shape, body);
   }
 
   /** The catch-all of every compiled function: locate whatever escaped the helpers. */

@@ -41,6 +41,25 @@ const OPS: Record<string, string> = {
   Concat: "concat",
 };
 
+/** Every name a template fragment reads (Symbol nodes), for varargs/kwargs/caller detection. */
+function usedNames(root: Node): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<unknown>();
+  const visit = (v: unknown): void => {
+    if (typeof v !== "object" || v === null || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      v.forEach(visit);
+      return;
+    }
+    const node = v as Partial<Node> & { value?: unknown };
+    if (node.typename === "Symbol" && typeof node.value === "string") out.add(node.value);
+    for (const child of Object.values(v)) visit(child);
+  };
+  visit(root);
+  return out;
+}
+
 function js(value: string): string {
   return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
@@ -427,6 +446,10 @@ export class JinjaCompiler extends Base {
   }
 
   compileJFor(node: ForNode, outer: CompileFrame): void {
+    if (node.recursive === true) {
+      this.compileRecursiveFor(node, outer);
+      return;
+    }
     const frame = outer.push();
     const site = this.site(node);
     const items = this._tmpid();
@@ -465,6 +488,116 @@ export class JinjaCompiler extends Base {
       this._emitLine("}");
     }
     this._emitLine("frame = frame.pop();");
+  }
+
+  /**
+   * A macro (or a `{% call %}` body) with Jinja2's argument binding (runtime/macro.ts): required
+   * parameters arrive positionally, parameters with defaults in a keyword object, then `varargs`
+   * and `kwargs`, which the body sees only when it names them.
+   */
+  override _compileMacro(node: Node, frame?: CompileFrame): string {
+    const macro = node as Node & { name?: ValueNode; args: NodeList; body: NodeList };
+    const funcId = `macro_${this._tmpid()}`;
+    const keepFrame = frame !== undefined;
+    const children = macro.args.children;
+    const last = children[children.length - 1];
+    const defaults = last !== undefined && last.typename === "KeywordArgs" ? (last as NodeList).children as PairNode[] : [];
+    const required = (defaults.length > 0 ? children.slice(0, -1) : children).map((a) => {
+      if (a.typename !== "Symbol") this.fail("macro parameters must be names", a.lineno, a.colno);
+      return String((a as ValueNode).value);
+    });
+    const optional = defaults.map((p) => String((p.key as ValueNode).value));
+    const uses = usedNames(macro.body);
+    const shape = {
+      name: macro.name === undefined ? "caller" : String(macro.name.value),
+      required,
+      optional,
+      catchVarargs: uses.has("varargs"),
+      catchKwargs: uses.has("kwargs"),
+      caller: uses.has("caller"),
+    };
+    const currFrame = keepFrame && frame !== undefined ? frame.push(true) : new nunjucksInternals.runtime.Frame();
+    const params = required.map((n) => `l_${n}`);
+    this._emitLines(
+      `var ${funcId} = jr.macro(${JSON.stringify(shape)}, function (${[...params, "kwargs", "l_varargs", "l_kwargs"].join(", ")}) {`,
+      "var callerFrame = frame;",
+      `frame = ${keepFrame ? "frame.push(true);" : "new runtime.Frame();"}`,
+      "kwargs = kwargs || {};",
+      'if (Object.prototype.hasOwnProperty.call(kwargs, "caller")) { frame.set("caller", kwargs.caller); }',
+    );
+    for (const n of required) {
+      this._emitLine(`frame.set(${js(n)}, l_${n});`);
+      currFrame.set(n, `l_${n}`);
+    }
+    for (const pair of defaults) {
+      const name = String((pair.key as ValueNode).value);
+      this._emit(`frame.set(${js(name)}, Object.prototype.hasOwnProperty.call(kwargs, ${js(name)}) ? kwargs[${js(name)}] : `);
+      this._compileExpression(pair.value, currFrame);
+      this._emitLine(");");
+    }
+    if (shape.catchVarargs) this._emitLine('frame.set("varargs", l_varargs);');
+    if (shape.catchKwargs) this._emitLine('frame.set("kwargs", l_kwargs);');
+    const bufferId = this._pushBuffer();
+    this._withScopedSyntax(() => this.compile(macro.body, currFrame));
+    this._emitLine(`frame = ${keepFrame ? "frame.pop();" : "callerFrame;"}`);
+    this._emitLine(`return new runtime.SafeString(${bufferId});`);
+    this._emitLine("});");
+    this._popBuffer();
+    return funcId;
+  }
+
+  /**
+   * `{% for x in xs recursive %}`: the loop is a function of its items and depth, rendering into
+   * its own buffer; `loop(children)` in the body calls it again one level deeper.
+   */
+  private compileRecursiveFor(node: ForNode, outer: CompileFrame): void {
+    const frame = outer.push();
+    const site = this.site(node);
+    const fn = this._tmpid();
+    const raw = this._tmpid();
+    const depth = this._tmpid();
+    const items = this._tmpid();
+    const len = this._tmpid();
+    const i = this._tmpid();
+    const loop = this._tmpid();
+    const buffer = this.buffer;
+    this.buffer = "output";
+    this._emitLine(`var ${fn} = function(${raw}, ${depth}) {`);
+    this._emitLine('var output = "";');
+    this._emitLine("frame = frame.push();");
+    this._emitLine(`var ${items} = jr.iter(${raw}, ${site});`);
+    const cond = node.cond;
+    if (cond !== null) {
+      const item = this._tmpid();
+      this._emitLine(`${items} = ${items}.filter(function(${item}) {`);
+      this.bindLoopTarget(node.target, item, frame);
+      this._emit("return jr.truthy(");
+      this.expr(cond, frame);
+      this._emitLine(`, ${this.site(cond)}); });`);
+    }
+    this._emitLine(`var ${len} = ${items}.length; var ${loop} = jr.loop(${items}, ${site}, ${depth}, function(next) { return ${fn}(next, ${depth} + 1); });`);
+    this._emitLine(`for (var ${i} = 0; ${i} < ${len}; ${i}++) {`);
+    this._emitLine("frame = frame.push();");
+    this.bindLoopTarget(node.target, `${items}[${i}]`, frame);
+    this._emitLine(`${loop}.index0 = ${i}; frame.set("loop", ${loop});`);
+    this._withScopedSyntax(() => {
+      this.compile(node.body, frame);
+      this._emitLine("frame = frame.pop();");
+    });
+    this._emitLine("}");
+    const else_ = node.else_;
+    if (else_ !== null) {
+      this._emitLine(`if (!${len}) {`);
+      this._withScopedSyntax(() => this.compile(else_, frame));
+      this._emitLine("}");
+    }
+    this._emitLine("frame = frame.pop();");
+    this._emitLine("return output;");
+    this._emitLine("};");
+    this.buffer = buffer;
+    this._emit(`${buffer ?? "output"} += ${fn}(`);
+    this.expr(node.iter, outer);
+    this._emitLine(", 1);");
   }
 
   compileJAssign(node: AssignNode, frame: CompileFrame): void {

@@ -52,6 +52,8 @@ export interface ForNode extends Node {
   cond: Node | null;
   body: NodeList;
   else_: NodeList | null;
+  /** `{% for ... recursive %}`: set after construction (not a child node). */
+  recursive?: boolean;
 }
 export const ForNodeClass = defineNode<ForNode>("JFor", ["target", "iter", "cond", "body", "else_"]);
 

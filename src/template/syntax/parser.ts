@@ -168,9 +168,7 @@ export class JinjaParser extends Base {
     const iter = this.parseTupleExpression(false);
     let cond: Node | null = null;
     if (this.skipSymbol("if")) cond = this.parseExpression();
-    if (this.isSymbol(this.peekToken(), "recursive")) {
-      this.fail("recursive loops are not supported", forTok.lineno, forTok.colno);
-    }
+    const recursive = this.skipSymbol("recursive");
     this.advanceAfterBlockEnd("for");
     const body = this.parseUntilBlocks("endfor", "else");
     let else_: NodeList | null = null;
@@ -179,7 +177,9 @@ export class JinjaParser extends Base {
       else_ = this.parseUntilBlocks("endfor");
     }
     this.advanceAfterBlockEnd();
-    return new ForNodeClass(forTok.lineno, forTok.colno, target, iter, cond, body, else_);
+    const node = new ForNodeClass(forTok.lineno, forTok.colno, target, iter, cond, body, else_);
+    node.recursive = recursive;
+    return node;
   }
 
   override parseSet(): Node {
