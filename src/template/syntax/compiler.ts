@@ -69,6 +69,8 @@ export class JinjaCompiler extends Base {
   /** Templates named by literal in include/import/extends, so check() can follow them. */
   readonly references: { name: string; optional: boolean }[] = [];
   private currentBlock: string | null = null;
+  /** The JS variable holding a `{% set x | f %}` block's text while its filters compile. */
+  private captured: string | null = null;
   private readonly file: string;
 
   constructor(
@@ -609,6 +611,15 @@ export class JinjaCompiler extends Base {
       this.compileCapture(new nodes.Capture(node.lineno, node.colno, node.body), frame);
     }
     this._emitLine(";");
+    if (node.filter !== undefined) {
+      // `{% set x | f %}`: the filter chain runs over the captured text.
+      const saved = this.captured;
+      this.captured = value;
+      this._emit(`${value} = `);
+      this.expr(node.filter, frame);
+      this._emitLine(";");
+      this.captured = saved;
+    }
     if (node.target.typename === "JLookup") {
       const target = node.target as LookupNode;
       this._emit("jr.setAttr(");
@@ -619,6 +630,11 @@ export class JinjaCompiler extends Base {
     // Jinja2 scoping: an assignment never reaches out of the current scope (a loop body, a
     // macro, a block), unlike Nunjucks, which writes to the outer variable.
     this.bindTarget(node.target, value, frame, true);
+  }
+
+  compileJCaptured(): void {
+    if (this.captured === null) this.fail("internal error: captured block outside a set block");
+    this._emit(this.captured);
   }
 
   compileJWith(node: WithNode, outer: CompileFrame): void {

@@ -62,8 +62,14 @@ export interface AssignNode extends Node {
   target: Node;
   value: Node | null;
   body: NodeList | null;
+  /** `{% set x | f %}`: the filter chain over a JCaptured node (set after construction). */
+  filter?: Node;
 }
 export const AssignNodeClass = defineNode<AssignNode>("JAssign", ["target", "value", "body"]);
+
+/** In `{% set x | filter %}...{% endset %}`, the captured block: the input of the filter chain. */
+export type CapturedNode = Node;
+export const CapturedNodeClass = defineNode<CapturedNode>("JCaptured", []);
 
 /** `{% with a = 1, b = 2 %}...{% endwith %}` */
 export interface WithNode extends Node {

@@ -9,6 +9,7 @@ import {
 import { PyFloat } from "../values/py-float.js";
 import {
   AssignNodeClass,
+  CapturedNodeClass,
   DoNodeClass,
   ForNodeClass,
   LookupNodeClass,
@@ -191,10 +192,15 @@ export class JinjaParser extends Base {
       this.advanceAfterBlockEnd("set");
       return new AssignNodeClass(tag.lineno, tag.colno, target, value, null);
     }
+    let filter: Node | undefined;
+    const pipe = this.peekToken();
+    if (pipe?.type === lexer.TOKEN_PIPE) filter = this.parseFilterExpr(new CapturedNodeClass(pipe.lineno, pipe.colno));
     if (!this.skip(lexer.TOKEN_BLOCK_END)) this.fail("expected = or block end in set tag", tag.lineno, tag.colno);
     const body = this.parseUntilBlocks("endset");
     this.advanceAfterBlockEnd();
-    return new AssignNodeClass(tag.lineno, tag.colno, target, null, body);
+    const node = new AssignNodeClass(tag.lineno, tag.colno, target, null, body);
+    if (filter !== undefined) node.filter = filter;
+    return node;
   }
 
   private parseWith(): Node {
@@ -512,7 +518,7 @@ export class JinjaParser extends Base {
     return new nodes.FunCall(tok.lineno, tok.colno, callee, this.parseCallArgs());
   }
 
-  private parseFilterExpr(start: Node): Node {
+  parseFilterExpr(start: Node): Node {
     let node = start;
     for (;;) {
       const tok = this.peekToken();
