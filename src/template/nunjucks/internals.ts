@@ -209,6 +209,7 @@ export interface ParserBase {
   parseFor(): Node;
   parseRaw(tagName?: string): Node;
   parseInclude(): Node;
+  parseBlock(): Node;
   parseSet(): Node;
   parseAsRoot(): NodeList;
 }
@@ -219,6 +220,7 @@ export interface CompilerBase {
   templateName: string | undefined;
   codebuf: string[];
   buffer: string | null;
+  inBlock?: boolean;
   _emit(code: string): void;
   _emitLine(code: string): void;
   _emitLines(...lines: string[]): void;
@@ -239,6 +241,7 @@ export interface CompilerBase {
   getCode(): string;
   compileCapture(node: Node, frame: CompileFrame): void;
   compileInclude(node: Node, frame: CompileFrame): void;
+  compileBlock(node: Node, frame: CompileFrame): void;
   _compileMacro(node: Node, frame?: CompileFrame): string;
   compileImport(node: Node, frame: CompileFrame): void;
   compileFromImport(node: Node, frame: CompileFrame): void;

@@ -20,6 +20,7 @@ import { getAttrHook, hasTemplateAttributes, NO_ATTRIBUTE } from "./attributes.j
 import { isPyCallable } from "./callable.js";
 import { locateError } from "./locate.js";
 import { LoopContext } from "./loop.js";
+import { TemplateReference } from "./template-reference.js";
 import { makeJinjaMacro, type MacroBody, type MacroShape } from "./macro.js";
 import { lookupMethod } from "./methods.js";
 import { Namespace } from "./namespace.js";
@@ -77,6 +78,7 @@ export class JinjaRuntime implements CallEnvironment {
     if (fromFrame !== undefined) return norm(fromFrame);
     const fromContext = context.lookup(name);
     if (fromContext !== undefined) return norm(fromContext);
+    if (name === "self") return new TemplateReference(context);
     return new Undefined(name, undefined, site);
   }
 

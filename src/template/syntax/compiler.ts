@@ -686,6 +686,21 @@ export class JinjaCompiler extends Base {
     this._addScopeLevel();
   }
 
+  /**
+   * Nunjucks' block call, with Jinja2's scoping: a block sees the template's context (top-level
+   * assignments, imports, macros) but the variables around it (a loop's) only if it is `scoped`.
+   */
+  override compileBlock(node: Node): void {
+    const block = node as Node & { name: ValueNode; scoped?: boolean };
+    const id = this._tmpid();
+    if (!this.inBlock) this._emit('(parentTemplate ? function(e, c, f, r, cb) { cb(""); } : ');
+    this._emit(`context.getBlock(${js(String(block.name.value))})`);
+    if (!this.inBlock) this._emit(")");
+    this._emitLine(`(env, context, ${block.scoped === true ? "frame" : "new runtime.Frame()"}, runtime, ${this._makeCallback(id)}`);
+    this._emitLine(`${this.buffer ?? "output"} += ${id};`);
+    this._addScopeLevel();
+  }
+
   override compileImport(node: Node, frame: CompileFrame): void {
     this.position(node);
     super.compileImport(node, frame);

@@ -134,6 +134,27 @@ export class JinjaParser extends Base {
     return symbol;
   }
 
+  /** `{% block name [scoped] [required] %}`: a scoped block sees the variables around it. */
+  override parseBlock(): Node {
+    const tag = this.peekOrFail();
+    this.skipSymbol("block");
+    const node = new nodes.Block(tag.lineno, tag.colno) as Node & { name: Node; body: NodeList; scoped?: boolean };
+    node.name = this.parsePrimary();
+    if (node.name.typename !== "Symbol") this.fail("block name expected", tag.lineno, tag.colno);
+    for (;;) {
+      if (this.skipSymbol("scoped")) node.scoped = true;
+      else if (!this.skipSymbol("required")) break;
+    }
+    this.advanceAfterBlockEnd(tag.value);
+    node.body = this.parseUntilBlocks("endblock");
+    this.skipSymbol("endblock");
+    this.skipSymbol(String((node.name as ValueNode).value));
+    const end = this.peekToken();
+    if (end === null) this.fail("expected endblock, got end of file");
+    this.advanceAfterBlockEnd(end.value);
+    return node;
+  }
+
   /** `{% include name [ignore missing] [with context | without context] %}`, as Jinja2 parses it. */
   override parseInclude(): Node {
     const tag = this.peekOrFail();
