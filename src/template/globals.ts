@@ -63,6 +63,8 @@ const OMIT = `__omit_place_holder__${createHash("sha1").update(randomBytes(64)).
 export function createGlobals(): Record<string, PyCallable | string> {
   return {
     omit: OMIT,
+    // The template module's ansible_managed, with Ansible's default text (a variable of that name wins).
+    ansible_managed: "Ansible managed",
     range: pyCallable("range", (args) => pyRange(args)),
     dict: pyCallable("dict", (args, kwargs) => {
       const out: Record<string, unknown> = {};
