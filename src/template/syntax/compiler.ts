@@ -160,6 +160,7 @@ export class JinjaCompiler extends Base {
     if (typeof v === "string") this._emit(js(v));
     else if (v instanceof PyFloat) this._emit(`jr.float(${String(v.value)})`);
     else if (v === null || v === undefined) this._emit("null");
+    else if (typeof v === "bigint") this._emit(`${v.toString()}n`);
     else this._emit(String(v));
   }
 

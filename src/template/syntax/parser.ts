@@ -389,7 +389,8 @@ export class JinjaParser extends Base {
         break;
       }
       case lexer.TOKEN_INT:
-        node = new nodes.Literal(tok.lineno, tok.colno, parseInt(tok.value, 10));
+        // Python ints are unbounded: a literal past 2^53 is a BigInt.
+        node = new nodes.Literal(tok.lineno, tok.colno, Number.isSafeInteger(parseInt(tok.value, 10)) ? parseInt(tok.value, 10) : BigInt(tok.value));
         break;
       case lexer.TOKEN_FLOAT:
         node = new nodes.Literal(tok.lineno, tok.colno, new PyFloat(parseFloat(tok.value)));
