@@ -124,8 +124,8 @@ class Engine implements TemplateEngine {
     };
     return findFreeVariables(name, parseSource(this.load(name).tmplStr), {
       load: parse,
-      // `self` (the template's blocks) is there in every template, as in Jinja2.
-      globals: new Set([...Object.keys(this.environment.env.globals), "self"]),
+      // `self` (the template's blocks) is there in every template, as in Jinja2; lookup/query as in Ansible.
+      globals: new Set([...Object.keys(this.environment.env.globals), "self", "lookup", "query", "q"]),
       filters: allFilters,
       tests: allTests,
     });

@@ -52,7 +52,7 @@ export class TemplateEnvironment {
       // dev keeps nested errors as errors with a `cause` (ours) instead of flattening messages.
       dev: true,
     }) as JinjaEnvironment;
-    env.jr = new JinjaRuntime(filters, tests);
+    env.jr = new JinjaRuntime(filters, tests, loader.searchPaths);
     env.globals = createGlobals();
     env.getTemplate = (...args: unknown[]) => this.getTemplateForNunjucks(args);
     this.env = env;

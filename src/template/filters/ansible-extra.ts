@@ -2,6 +2,7 @@ import { realpathSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { FilterError } from "../errors.js";
 import { isMapping } from "../values/kinds.js";
+import { ansibleStrftime, strptime } from "../values/datetime.js";
 import { pyFloat } from "../values/py-float.js";
 import { pyRepr } from "../values/repr.js";
 import { tuple } from "../values/tagged.js";
@@ -9,7 +10,7 @@ import { flag, num, text } from "./args.js";
 import { defineFilter, type FilterTable } from "./registry.js";
 
 // More of Ansible's core and mathstuff filters: log, pow, root; Windows path filters (ntpath);
-// realpath, relpath; subelements; urlsplit. Each follows ansible/plugins/filter/*.py.
+// realpath, relpath; subelements; urlsplit; to_datetime, strftime. Each follows ansible/plugins/filter/*.py.
 
 /** ntpath.splitdrive: a drive letter ("c:") or a UNC share ("\\\\host\\share"). */
 function ntSplitDrive(p: string): [string, string] {
@@ -91,6 +92,10 @@ function urlsplit(value: string): Record<string, unknown> {
 }
 
 export const ansibleExtraFilters: FilterTable = {
+  to_datetime: defineFilter(["format"], (v, [format]) => strptime(text(v), format === undefined ? "%Y-%m-%d %H:%M:%S" : text(format))),
+  strftime: defineFilter(["second", "utc"], (v, [second, utc]) =>
+    ansibleStrftime(text(v), second === undefined || second === null ? undefined : num("strftime", second, "second"), flag(utc)),
+  ),
   log: defineFilter(["base"], (v, [base]) => {
     const x = num("log", v);
     if (base === undefined) return pyFloat(Math.log(x));

@@ -21,6 +21,7 @@ import { isPyCallable } from "./callable.js";
 import { locateError } from "./locate.js";
 import { LoopContext } from "./loop.js";
 import { TemplateReference } from "./template-reference.js";
+import { lookupFunction, queryFunction } from "./lookups.js";
 import { makeJinjaMacro, type MacroBody, type MacroShape } from "./macro.js";
 import { lookupMethod } from "./methods.js";
 import { Namespace } from "./namespace.js";
@@ -48,6 +49,8 @@ export class JinjaRuntime implements CallEnvironment {
   constructor(
     private readonly filters: FilterTable,
     private readonly tests: TestTable,
+    /** Where lookup('file', ...) looks: the template search paths. */
+    private readonly searchPaths: readonly string[] = [],
   ) {}
 
   hasFilter(name: string): boolean {
@@ -79,6 +82,9 @@ export class JinjaRuntime implements CallEnvironment {
     const fromContext = context.lookup(name);
     if (fromContext !== undefined) return norm(fromContext);
     if (name === "self") return new TemplateReference(context);
+    // Ansible's lookup()/query() read the template's variables (the vars lookup), so they are bound here.
+    if (name === "lookup") return lookupFunction(context.getVariables(), this.searchPaths);
+    if (name === "query" || name === "q") return queryFunction(context.getVariables(), this.searchPaths);
     return new Undefined(name, undefined, site);
   }
 

@@ -5,6 +5,7 @@ import { percentFormat } from "./printf.js";
 import { isPyFloat, numericValue, pyFloat, type PyFloat } from "./py-float.js";
 import { pyStr } from "./repr.js";
 import { isTuple, tuple } from "./tagged.js";
+import { PyDateTime } from "./datetime.js";
 import { Undefined } from "./undefined.js";
 
 // Python's arithmetic operators: int/float results (`7 / 2` is 3.5, `4 / 2` is 2.0, `7 // 2` is
@@ -85,6 +86,9 @@ export function pyAdd(rawA: unknown, rawB: unknown): unknown {
 }
 
 export function pySub(rawA: unknown, rawB: unknown): unknown {
+  const a = operand(rawA);
+  const b = operand(rawB);
+  if (a instanceof PyDateTime && b instanceof PyDateTime) return a.minus(b);
   return numeric("-", operand(rawA), operand(rawB), (x, y, f) => result(x - y, f), (x, y) => x - y);
 }
 
