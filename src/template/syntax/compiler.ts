@@ -14,7 +14,7 @@ import {
   type ValueNode,
 } from "../nunjucks/internals.js";
 import { PyFloat } from "../values/py-float.js";
-import type { AssignNode, DoNode, ForNode, LookupNode, SliceNode, TestNode, WithNode } from "./nodes.js";
+import type { AssignNode, AutoescapeNode, DoNode, ForNode, LookupNode, SliceNode, TestNode, WithNode } from "./nodes.js";
 
 // Nunjucks' code generator, with every expression routed through the Jinja runtime (`jr`, see
 // runtime/runtime.ts) instead of JavaScript operators. Statement code we keep from Nunjucks
@@ -631,6 +631,16 @@ export class JinjaCompiler extends Base {
     // Jinja2 scoping: an assignment never reaches out of the current scope (a loop body, a
     // macro, a block), unlike Nunjucks, which writes to the outer variable.
     this.bindTarget(node.target, value, frame, true);
+  }
+
+  /**
+   * `{% autoescape x %}`: Ansible renders with Jinja2's NativeEnvironment, whose output is never
+   * escaped, so the block only evaluates its switch and renders its body as it is.
+   */
+  compileJAutoescape(node: AutoescapeNode, frame: CompileFrame): void {
+    this.expr(node.value, frame);
+    this._emitLine(";");
+    this._withScopedSyntax(() => this.compile(node.body, frame));
   }
 
   compileJCaptured(): void {

@@ -71,6 +71,13 @@ export const AssignNodeClass = defineNode<AssignNode>("JAssign", ["target", "val
 export type CapturedNode = Node;
 export const CapturedNodeClass = defineNode<CapturedNode>("JCaptured", []);
 
+/** `{% autoescape expr %}...{% endautoescape %}` */
+export interface AutoescapeNode extends Node {
+  value: Node;
+  body: NodeList;
+}
+export const AutoescapeNodeClass = defineNode<AutoescapeNode>("JAutoescape", ["value", "body"]);
+
 /** `{% with a = 1, b = 2 %}...{% endwith %}` */
 export interface WithNode extends Node {
   targets: Node[];

@@ -9,6 +9,7 @@ import {
 import { PyFloat } from "../values/py-float.js";
 import {
   AssignNodeClass,
+  AutoescapeNodeClass,
   CapturedNodeClass,
   DoNodeClass,
   ForNodeClass,
@@ -83,6 +84,10 @@ export class JinjaParser extends Base {
           return this.parseWith();
         case "do":
           return this.parseDo();
+        case "autoescape":
+          return this.parseAutoescape();
+        case "filter":
+          return this.parseFilterBlock();
         case "asyncEach":
         case "asyncAll":
         case "ifAsync":
@@ -239,6 +244,31 @@ export class JinjaParser extends Base {
     const body = this.parseUntilBlocks("endwith");
     this.advanceAfterBlockEnd();
     return new WithNodeClass(tag.lineno, tag.colno, targets, values, body);
+  }
+
+  private parseAutoescape(): Node {
+    const tag = this.peekOrFail();
+    this.skipSymbol("autoescape");
+    const value = this.parseExpression();
+    this.advanceAfterBlockEnd("autoescape");
+    const body = this.parseUntilBlocks("endautoescape");
+    this.advanceAfterBlockEnd();
+    return new AutoescapeNodeClass(tag.lineno, tag.colno, value, body);
+  }
+
+  /** `{% filter f(args) | g %}...{% endfilter %}`: the chain runs over the block's text. */
+  private parseFilterBlock(): Node {
+    const tag = this.peekOrFail();
+    this.skipSymbol("filter");
+    const capture = new nodes.Capture(tag.lineno, tag.colno, new nodes.NodeList(tag.lineno, tag.colno, [])) as Node & { body: NodeList };
+    const name = this.parseFilterName();
+    const args = this.peekToken()?.type === lexer.TOKEN_LEFT_PAREN ? this.parseCallArgs() : new nodes.NodeList(name.lineno, name.colno);
+    args.children.unshift(capture);
+    const filter = this.parseFilterExpr(new nodes.Filter(name.lineno, name.colno, name, args));
+    this.advanceAfterBlockEnd("filter");
+    capture.body = this.parseUntilBlocks("endfilter");
+    this.advanceAfterBlockEnd();
+    return new nodes.Output(tag.lineno, tag.colno, [filter]);
   }
 
   private parseDo(): Node {
