@@ -55,7 +55,8 @@ export async function renderWithAnsible(cases: readonly TemplateCase[], work: st
     try {
       ({ stdout } = await run("ansible-playbook", args, { cwd: dir, env, maxBuffer: 64 << 20 }));
     } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; message?: string };
+      const err = e as { code?: unknown; stdout?: string; stderr?: string; message?: string };
+      if (err.code === "ENOENT") throw new Error("ansible-playbook is not installed: the template parity test needs Debian's ansible-core (.ci/run installs it)");
       throw new Error(`ansible-playbook ${args.join(" ")} failed: ${err.stderr ?? ""}${err.stdout ?? ""}${err.message ?? ""}`);
     }
     for (const line of stdout.split("\n")) {
