@@ -3,7 +3,7 @@
 // delete its line): the list only shrinks, and the parity figure it prints stays honest.
 //
 // Both have one cause: a YAML number in a vars file or inventory becomes a JavaScript number when
-// the inventory is read (src/inventory/yaml-document.ts), before any template sees it, and the
+// the inventory is read (src/inventory/yaml-document.ts), before a template sees it, and the
 // rest of do-converge (modules, schemas, JSON reports) relies on that. Numbers a template computes
 // or writes itself keep Python's types (3.0 stays a float, 2 ** 64 is exact).
 export const knownDifferences: Readonly<Record<string, string>> = {
