@@ -49,6 +49,8 @@ export async function renderWithAnsible(cases: readonly TemplateCase[], work: st
       ANSIBLE_STDOUT_CALLBACK: "case_results",
       ANSIBLE_NOCOLOR: "1",
       ANSIBLE_RETRY_FILES_ENABLED: "0",
+      // Python must not write bytecode of our plugins into the repository.
+      PYTHONDONTWRITEBYTECODE: "1",
     };
     const args = ["-i", inventory === "" ? "localhost," : inventory, join(dir, "playbook.yml")];
     let stdout: string;
