@@ -13,6 +13,15 @@ export default defineConfig({
         },
       },
       {
+        // Templates rendered by do-converge and by ansible-core's template module, byte for byte.
+        test: {
+          name: "templates",
+          include: ["test/templates/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
         test: {
           name: "lab",
           include: ["test/lab/**/*.test.ts"],

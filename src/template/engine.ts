@@ -124,7 +124,8 @@ class Engine implements TemplateEngine {
     };
     return findFreeVariables(name, parseSource(this.load(name).tmplStr), {
       load: parse,
-      globals: new Set(Object.keys(this.environment.env.globals)),
+      // `self` (the template's blocks) is there in every template, as in Jinja2; lookup/query as in Ansible.
+      globals: new Set([...Object.keys(this.environment.env.globals), "self", "lookup", "query", "q"]),
       filters: allFilters,
       tests: allTests,
     });

@@ -6,6 +6,7 @@ import { nunjucksInternals, type EnvironmentBase, type TemplateBase, type Templa
 import { locateError } from "./runtime/locate.js";
 import { JinjaRuntime } from "./runtime/runtime.js";
 import { compileTemplate } from "./syntax/compile.js";
+import { preserveTrailingNewlines } from "./syntax/lexer.js";
 
 // A Nunjucks environment configured like Ansible's template module: autoescape off, trim_blocks
 // on, lstrip_blocks off, trailing newline kept, strict undefined. Its templates compile with our
@@ -51,7 +52,7 @@ export class TemplateEnvironment {
       // dev keeps nested errors as errors with a `cause` (ours) instead of flattening messages.
       dev: true,
     }) as JinjaEnvironment;
-    env.jr = new JinjaRuntime(filters, tests);
+    env.jr = new JinjaRuntime(filters, tests, loader.searchPaths);
     env.globals = createGlobals();
     env.getTemplate = (...args: unknown[]) => this.getTemplateForNunjucks(args);
     this.env = env;
@@ -85,6 +86,9 @@ export class TemplateEnvironment {
     let tmpl: TemplateBase;
     if (name instanceof JinjaTemplate) {
       tmpl = name;
+    } else if (Array.isArray(name)) {
+      // Jinja2's select_template: the first of the names that exists.
+      tmpl = this.selectTemplate(name, ignoreMissing === true);
     } else if (typeof name !== "string") {
       throw new TypeError(`template names must be strings, got ${typeof name}`);
     } else {
@@ -100,10 +104,26 @@ export class TemplateEnvironment {
     return undefined;
   }
 
+  private selectTemplate(names: readonly unknown[], ignoreMissing: boolean): JinjaTemplate {
+    let missing: MissingTemplateError | undefined;
+    for (const n of names) {
+      if (n instanceof JinjaTemplate) return n;
+      if (typeof n !== "string") throw new TypeError(`template names must be strings, got ${typeof n}`);
+      try {
+        return this.load(n);
+      } catch (e) {
+        if (!(e instanceof MissingTemplateError)) throw e;
+        missing ??= e;
+      }
+    }
+    if (ignoreMissing || missing === undefined) return this.fromString("", String(names[0] ?? "<none>"));
+    throw missing;
+  }
+
   /** Renders synchronously; any failure comes out as a located TemplateError. */
   render(tmpl: JinjaTemplate, vars: Record<string, unknown>): string {
     try {
-      return tmpl.render(vars);
+      return preserveTrailingNewlines(tmpl.tmplStr, tmpl.render(vars));
     } catch (e) {
       throw asTemplateError(e, tmpl.path);
     }

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { TemplateValueError } from "./errors.js";
 import { bindArguments } from "./values/arguments.js";
 import { numericValue } from "./values/py-float.js";
@@ -56,12 +57,22 @@ class Cycler {
   }
 }
 
-export function createGlobals(): Record<string, PyCallable> {
+/** Ansible's `omit` placeholder: a string unique to the run ("__omit_place_holder__" + a SHA-1). */
+const OMIT = `__omit_place_holder__${createHash("sha1").update(randomBytes(64)).digest("hex")}`;
+
+export function createGlobals(): Record<string, PyCallable | string> {
   return {
+    omit: OMIT,
+    // The template module's ansible_managed, with Ansible's default text (a variable of that name wins).
+    ansible_managed: "Ansible managed",
     range: pyCallable("range", (args) => pyRange(args)),
     dict: pyCallable("dict", (args, kwargs) => {
       const out: Record<string, unknown> = {};
-      for (const a of args) Object.assign(out, a);
+      for (const a of args) {
+        // dict(mapping) or dict(iterable of (key, value) pairs), as Python's dict() takes.
+        if (Array.isArray(a)) for (const pair of a as unknown[][]) out[String(pair[0])] = pair[1];
+        else Object.assign(out, a);
+      }
       return Object.assign(out, kwargs);
     }),
     namespace: pyCallable("namespace", (args, kwargs) => new Namespace(args, kwargs)),

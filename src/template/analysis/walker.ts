@@ -232,6 +232,8 @@ export class Analysis implements Walker {
     }
     if (n.body !== null) {
       this.body(n.body, ctx);
+      // `{% set x | f(arg) %}`: the filters' arguments are read too.
+      if (n.filter !== undefined) this.strict(n.filter, ctx);
       this.bindTarget(n.target, ctx.scope, []);
       return;
     }

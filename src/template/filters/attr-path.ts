@@ -2,6 +2,9 @@ import { presentValue } from "../values/hook.js";
 import { isMapping, objectTypeRepr } from "../values/kinds.js";
 import { Undefined } from "../values/undefined.js";
 import { missingItem } from "./args.js";
+import { getAttrHook, hasTemplateAttributes, NO_ATTRIBUTE } from "../runtime/attributes.js";
+import { lookupMethod } from "../runtime/methods.js";
+import { tupleField } from "../values/tagged.js";
 
 // Jinja2's make_attrgetter: `attribute='a.b'` or `'0'` walks items with getitem semantics; a
 // missing step yields an Undefined (which tests like `defined` may inspect).
@@ -35,4 +38,18 @@ export function keyFunction(attribute: unknown, caseSensitive: boolean): (item: 
   const attrs = typeof attribute === "string" && attribute.includes(",") ? attribute.split(",").map((a) => a.trim()) : [attribute];
   if (attrs.length === 1) return (item) => post(getAttrPath(item, attrs[0]));
   return (item) => attrs.map((a) => post(getAttrPath(item, a)));
+}
+
+/** Jinja2's attr filter: getattr(obj, name) — methods and runtime attributes, never dict items. */
+export function getAttribute(raw: unknown, name: string): unknown {
+  const obj = presentValue(raw);
+  if (obj instanceof Undefined) return obj;
+  if (hasTemplateAttributes(obj)) {
+    const v = obj[getAttrHook](name);
+    if (v !== NO_ATTRIBUTE) return v;
+  } else if (Array.isArray(obj)) {
+    const field = tupleField(obj, name);
+    if (field.found) return field.value;
+  }
+  return lookupMethod(obj, name) ?? missingItem(name, `'${objectTypeRepr(obj)}' has no attribute '${name}'`);
 }

@@ -1,3 +1,4 @@
+import { ansibleExtraFilters } from "./ansible-extra.js";
 import { defaultFilters } from "./defaults.js";
 import { dictFilters } from "./dicts.js";
 import { encodingFilters } from "./encoding.js";
@@ -5,6 +6,7 @@ import { hashingFilters } from "./hashing.js";
 import { higherOrderFilters } from "./higher-order.js";
 import { jsonFilters } from "./json.js";
 import { listFilters } from "./lists.js";
+import { markupFilters } from "./markup.js";
 import { networkFilters } from "./network.js";
 import { pathFilters } from "./paths.js";
 import { randomFilters } from "./random.js";
@@ -29,6 +31,7 @@ export const allFilters: FilterTable = withBuiltinNames({
   ...defaultFilters,
   ...typeFilters,
   ...stringFilters,
+  ...markupFilters,
   ...listFilters,
   ...higherOrderFilters,
   ...dictFilters,
@@ -41,4 +44,5 @@ export const allFilters: FilterTable = withBuiltinNames({
   ...sizeFilters,
   ...randomFilters,
   ...networkFilters,
+  ...ansibleExtraFilters,
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { FilterError } from "../errors.js";
 import { tuple } from "../values/tagged.js";
@@ -5,7 +6,7 @@ import { text } from "./args.js";
 import { defineFilter, type FilterTable } from "./registry.js";
 
 // Path filters with Python's posixpath semantics (Ansible's basename, dirname, expanduser,
-// splitext, path_join, normpath); pure string operations, no filesystem access.
+// splitext, path_join, normpath); string operations, but for expanduser's ~user (passwd).
 
 export function basename(p: string): string {
   return p.slice(p.lastIndexOf("/") + 1);
@@ -54,12 +55,24 @@ export function normpath(p: string): string {
   return joined === "" ? "." : joined;
 }
 
+function passwdHome(user: string): string | undefined {
+  let passwd: string;
+  try {
+    passwd = readFileSync("/etc/passwd", "utf8");
+  } catch {
+    return undefined;
+  }
+  const entry = passwd.split("\n").find((line) => line.split(":")[0] === user);
+  return entry?.split(":")[5];
+}
+
 function expanduser(p: string): string {
   if (!p.startsWith("~")) return p;
   const slash = p.indexOf("/", 1);
   const end = slash < 0 ? p.length : slash;
-  if (end !== 1) return p; // ~user: no passwd lookups from templates
-  const home = process.env.HOME ?? homedir();
+  // ~user: that user's home from the controller's passwd file, as Python's pwd.getpwnam does.
+  const home = end === 1 ? (process.env.HOME ?? homedir()) : passwdHome(p.slice(1, end));
+  if (home === undefined) return p;
   return (home.replace(/\/+$/, "") || "/") + p.slice(end);
 }
 

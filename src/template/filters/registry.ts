@@ -8,6 +8,9 @@ export interface CallEnvironment {
   callFilter(name: string, input: unknown, args: readonly unknown[], kwargs?: Readonly<Record<string, unknown>>): unknown;
   /** Applies a test, as `select('match', 're')` does. */
   callTest(name: string, value: unknown, args: readonly unknown[], kwargs?: Readonly<Record<string, unknown>>): boolean;
+  /** Whether a filter / test of that name exists (Jinja2's `is filter` / `is test`). */
+  hasFilter(name: string): boolean;
+  hasTest(name: string): boolean;
 }
 
 export interface FilterDefinition {

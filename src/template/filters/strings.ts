@@ -75,6 +75,11 @@ function comment(textIn: string, style: string, kw: Readonly<Record<string, unkn
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;" };
 
+/** markupsafe.escape of str(value). */
+export function htmlEscape(v: unknown): string {
+  return text(v).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
 /** Python's urllib.parse.quote (UTF-8, `safe` kept). */
 function urlQuote(s: string, safe: string): string {
   let out = "";
@@ -103,7 +108,12 @@ export const stringFilters: FilterTable = {
     const old = text(oldV);
     const rep = text(newV);
     let count = countV === undefined || countV === null ? -1 : int("replace", countV, -1, "count");
-    if (old === "") return s;
+    if (old === "") {
+      // Python inserts `new` before each character and at the end, up to count times.
+      const chars = [...s];
+      const n = count < 0 ? chars.length + 1 : Math.min(count, chars.length + 1);
+      return chars.map((c, i) => (i < n ? rep + c : c)).join("") + (n > chars.length ? rep : "");
+    }
     let out = "";
     let rest = s;
     for (let at = rest.indexOf(old); at >= 0 && count !== 0; at = rest.indexOf(old), count--) {
@@ -135,7 +145,14 @@ export const stringFilters: FilterTable = {
     return (space < 0 ? head : head.slice(0, space)) + tail;
   }),
   wordcount: defineFilter([], (v) => (text(v).match(/\w+/gu) ?? []).length),
-  format: defineFilter(["*args"], (v, [args]) => percentFormat(text(v), tuple([...(args as unknown[])]))),
+  format: defineFilter(["*args", "**kwargs"], (v, [args, kwargs]) => {
+    const positional = args as unknown[];
+    const named = kwargs as Record<string, unknown>;
+    if (positional.length > 0 && Object.keys(named).length > 0) {
+      throw new FilterError("format", "can't handle positional and keyword arguments at the same time");
+    }
+    return percentFormat(text(v), Object.keys(named).length > 0 ? named : tuple([...positional]));
+  }),
   split: defineFilter(["sep", "maxsplit"], (v, [sep, max]) =>
     pySplit(text(v), sep === undefined || sep === null ? null : text(sep), int("split", max, -1, "maxsplit")),
   ),
@@ -146,8 +163,9 @@ export const stringFilters: FilterTable = {
   comment: defineFilter(["style", "**kw"], (v, [style, kw]) =>
     comment(text(v), optionalText(style, "plain"), kw as Readonly<Record<string, unknown>>),
   ),
-  escape: defineFilter([], (v) => text(v).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)),
-  e: defineFilter([], (v) => text(v).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)),
+  escape: defineFilter([], htmlEscape),
+  e: defineFilter([], htmlEscape),
+  forceescape: defineFilter([], htmlEscape),
   safe: defineFilter([], (v) => v),
   urlencode: defineFilter([], (v) => {
     if (typeof v === "string") return urlQuote(v, "/");

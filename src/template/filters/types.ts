@@ -64,7 +64,8 @@ const FALSE = new Set(["no", "off", "false", "0"]);
 
 export const typeFilters: FilterTable = {
   bool: defineFilter([], (v) => {
-    if (typeof v === "boolean") return v;
+    // Ansible's to_bool returns None unchanged (and None renders as "").
+    if (typeof v === "boolean" || v === null) return v;
     const key = typeof v === "string" ? v.toLowerCase() : typeof v === "number" && Number.isInteger(v) ? String(v) : undefined;
     if (key !== undefined && TRUE.has(key)) return true;
     if (key !== undefined && FALSE.has(key)) return false;

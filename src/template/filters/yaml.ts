@@ -1,4 +1,4 @@
-import { parse, parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments, type Tags } from "yaml";
 import { FilterError } from "../errors.js";
 import { pyTruthy } from "../values/compare.js";
 import { numericValue } from "../values/py-float.js";
@@ -44,9 +44,16 @@ function dumpOptions(filter: string, kw: Readonly<Record<string, unknown>>, base
   return opts;
 }
 
+// PyYAML reads a timestamp as a datetime.date, which prints as its source text ("2024-01-02");
+// kept as that text rather than a JS Date (which prints as neither).
+const YAML_11 = {
+  version: "1.1",
+  customTags: (tags: Tags): Tags => tags.filter((t) => typeof t !== "object" || t.tag !== "tag:yaml.org,2002:timestamp"),
+} as const;
+
 function load(filter: string, source: string): unknown {
   try {
-    return parse(source, { version: "1.1" }) as unknown;
+    return parse(source, YAML_11) as unknown;
   } catch (e) {
     throw new FilterError(filter, (e as Error).message, { cause: e });
   }
@@ -61,7 +68,7 @@ export const yamlFilters: FilterTable = {
   from_yaml_all: defineFilter([], (v) => {
     if (v === null) return [];
     try {
-      return parseAllDocuments(text(v), { version: "1.1" }).map((d) => d.toJS() as unknown);
+      return parseAllDocuments(text(v), YAML_11).map((d) => d.toJS() as unknown);
     } catch (e) {
       throw new FilterError("from_yaml_all", (e as Error).message, { cause: e });
     }

@@ -18,6 +18,7 @@ export interface Tokenizer {
   lineno: number;
   colno: number;
   in_code: boolean;
+  trimBlocks: boolean;
   tags: {
     BLOCK_START: string;
     BLOCK_END: string;
@@ -207,6 +208,8 @@ export interface ParserBase {
   parseFilterName(): ValueNode;
   parseFor(): Node;
   parseRaw(tagName?: string): Node;
+  parseInclude(): Node;
+  parseBlock(): Node;
   parseSet(): Node;
   parseAsRoot(): NodeList;
 }
@@ -217,6 +220,7 @@ export interface CompilerBase {
   templateName: string | undefined;
   codebuf: string[];
   buffer: string | null;
+  inBlock?: boolean;
   _emit(code: string): void;
   _emitLine(code: string): void;
   _emitLines(...lines: string[]): void;
@@ -229,6 +233,7 @@ export interface CompilerBase {
   _addScopeLevel(): void;
   _closeScopeLevels(): void;
   _makeCallback(res?: string): string;
+  _compileGetTemplate(node: Node, frame: CompileFrame, eagerCompile: boolean, ignoreMissing: boolean): string;
   _compileExpression(node: Node, frame: CompileFrame): void;
   _compileAggregate(node: NodeList, frame: CompileFrame, startChar?: string, endChar?: string): void;
   compile(node: Node, frame?: CompileFrame): void;
@@ -236,6 +241,8 @@ export interface CompilerBase {
   getCode(): string;
   compileCapture(node: Node, frame: CompileFrame): void;
   compileInclude(node: Node, frame: CompileFrame): void;
+  compileBlock(node: Node, frame: CompileFrame): void;
+  _compileMacro(node: Node, frame?: CompileFrame): string;
   compileImport(node: Node, frame: CompileFrame): void;
   compileFromImport(node: Node, frame: CompileFrame): void;
   compileExtends(node: Node, frame: CompileFrame): void;

@@ -11,5 +11,5 @@ export interface HasTemplateAttributes {
 }
 
 export function hasTemplateAttributes(v: unknown): v is HasTemplateAttributes {
-  return typeof v === "object" && v !== null && typeof (v as Partial<HasTemplateAttributes>)[getAttrHook] === "function";
+  return (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as Partial<HasTemplateAttributes>)[getAttrHook] === "function";
 }

@@ -17,6 +17,9 @@ export class LoopContext {
   constructor(
     private readonly items: readonly unknown[],
     private readonly site: SourceLocation,
+    private readonly depth = 1,
+    /** For a `recursive` loop: renders the loop body over other items, one level deeper. */
+    readonly recurse?: (items: unknown) => string,
   ) {}
 
   get length(): number {
@@ -46,9 +49,9 @@ export class LoopContext {
       case "length":
         return n;
       case "depth":
-        return 1;
+        return this.depth;
       case "depth0":
-        return 0;
+        return this.depth - 1;
       case "previtem":
         return i > 0 ? this.items[i - 1] : new Undefined("loop.previtem", "there is no previous item", this.site);
       case "nextitem":

@@ -187,6 +187,25 @@ const STRING_METHODS: Record<string, MethodSpec> = {
     }) as Method,
   },
   center: { params: ["width", "fillchar"], fn: ((self: string, [w, f]: unknown[]) => pad("center", self, w, f, "center")) as Method },
+  expandtabs: {
+    params: ["tabsize"],
+    fn: ((self: string, [size]: unknown[]) => {
+      const n = int("expandtabs", size, 8);
+      let col = 0;
+      let out = "";
+      for (const c of self) {
+        if (c === "\t") {
+          const pad = n > 0 ? n - (col % n) : 0;
+          out += " ".repeat(pad);
+          col += pad;
+        } else {
+          out += c;
+          col = c === "\n" || c === "\r" ? 0 : col + 1;
+        }
+      }
+      return out;
+    }) as Method,
+  },
   ljust: { params: ["width", "fillchar"], fn: ((self: string, [w, f]: unknown[]) => pad("ljust", self, w, f, "right")) as Method },
   rjust: { params: ["width", "fillchar"], fn: ((self: string, [w, f]: unknown[]) => pad("rjust", self, w, f, "left")) as Method },
   partition: {

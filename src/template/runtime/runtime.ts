@@ -14,12 +14,15 @@ import { presentValue } from "../values/hook.js";
 import { isMapping, objectTypeRepr, pyTypeName } from "../values/kinds.js";
 import { numericValue, pyFloat } from "../values/py-float.js";
 import { pyStr } from "../values/repr.js";
-import { tuple, tupleField } from "../values/tagged.js";
+import { sequenceKind, tuple, tupleField } from "../values/tagged.js";
 import { Undefined } from "../values/undefined.js";
 import { getAttrHook, hasTemplateAttributes, NO_ATTRIBUTE } from "./attributes.js";
 import { isPyCallable } from "./callable.js";
 import { locateError } from "./locate.js";
 import { LoopContext } from "./loop.js";
+import { TemplateReference } from "./template-reference.js";
+import { lookupFunction, queryFunction } from "./lookups.js";
+import { makeJinjaMacro, type MacroBody, type MacroShape } from "./macro.js";
 import { lookupMethod } from "./methods.js";
 import { Namespace } from "./namespace.js";
 
@@ -46,6 +49,8 @@ export class JinjaRuntime implements CallEnvironment {
   constructor(
     private readonly filters: FilterTable,
     private readonly tests: TestTable,
+    /** Where lookup('file', ...) looks: the template search paths. */
+    private readonly searchPaths: readonly string[] = [],
   ) {}
 
   hasFilter(name: string): boolean {
@@ -76,6 +81,10 @@ export class JinjaRuntime implements CallEnvironment {
     if (fromFrame !== undefined) return norm(fromFrame);
     const fromContext = context.lookup(name);
     if (fromContext !== undefined) return norm(fromContext);
+    if (name === "self") return new TemplateReference(context);
+    // Ansible's lookup()/query() read the template's variables (the vars lookup), so they are bound here.
+    if (name === "lookup") return lookupFunction(context.getVariables(), this.searchPaths);
+    if (name === "query" || name === "q") return queryFunction(context.getVariables(), this.searchPaths);
     return new Undefined(name, undefined, site);
   }
 
@@ -174,6 +183,12 @@ export class JinjaRuntime implements CallEnvironment {
     if (callee instanceof Undefined) throw callee.toError();
     return this.at(site, () => {
       if (isPyCallable(callee)) return norm(callee(args, kwargs));
+      if (callee instanceof LoopContext) {
+        // `loop(children)` in a `for ... recursive` body renders the body one level deeper.
+        if (callee.recurse === undefined) throw new TemplateValueError("Tried to call non recursive loop. Maybe you forgot the 'recursive' modifier.");
+        if (args.length !== 1) throw new TemplateValueError("loop() takes exactly one argument");
+        return callee.recurse(args[0]);
+      }
       if (typeof callee === "function") {
         // A Nunjucks macro or caller: keyword arguments travel as a marked trailing object.
         const argv: unknown[] = [...args];
@@ -225,6 +240,8 @@ export class JinjaRuntime implements CallEnvironment {
       if (v instanceof Undefined) throw v.toError();
       // Ansible's finalize: a None result of `{{ }}` renders as nothing, not "None".
       if (v === null || v === undefined) return "";
+      // ...and its _unroll_iterator: a dict view (`d.items()`, `d.keys()`) prints as a list.
+      if (Array.isArray(v) && sequenceKind(v) !== "list" && sequenceKind(v) !== "tuple") return pyStr([...v]);
       return pyStr(v);
     });
   }
@@ -265,8 +282,8 @@ export class JinjaRuntime implements CallEnvironment {
     return items;
   }
 
-  loop(items: readonly unknown[], site: SourceLocation): LoopContext {
-    return new LoopContext(items, site);
+  loop(items: readonly unknown[], site: SourceLocation, depth?: number, recurse?: (items: unknown) => string): LoopContext {
+    return new LoopContext(items, site, depth, recurse);
   }
 
   // ---- operators --------------------------------------------------------------------------
@@ -369,6 +386,25 @@ export class JinjaRuntime implements CallEnvironment {
       out = res ?? "";
     });
     return out;
+  }
+
+  /**
+   * The frame an included template starts from: the includer's variables flattened (inner scopes
+   * win) without `loop`, which Jinja2 does not pass on; nothing at all `without context`.
+   */
+  includeFrame(frame: RuntimeFrame, withoutContext: boolean): RuntimeFrame {
+    const out = new nunjucksInternals.runtime.Frame();
+    if (withoutContext) return out;
+    const chain: RuntimeFrame[] = [];
+    for (let f: RuntimeFrame | null = frame; f !== null && f !== undefined; f = f.parent) chain.unshift(f);
+    for (const f of chain) {
+      for (const [name, value] of Object.entries(f.variables)) if (name !== "loop" && value !== undefined) out.variables[name] = value;
+    }
+    return out;
+  }
+
+  macro(shape: MacroShape, body: MacroBody): (...args: unknown[]) => unknown {
+    return makeJinjaMacro(shape, body);
   }
 
   /** The catch-all of every compiled function: locate whatever escaped the helpers. */

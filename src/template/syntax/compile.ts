@@ -1,7 +1,7 @@
 import { TemplateSyntaxError } from "../errors.js";
 import type { NodeList, TemplateProps } from "../nunjucks/internals.js";
 import { JinjaCompiler, type KnownCallables } from "./compiler.js";
-import { createTokenizer, normalizeNewlines } from "./lexer.js";
+import { createTokenizer, jinjaSource } from "./lexer.js";
 import { JinjaParser } from "./parser.js";
 
 // Source text → JavaScript module text → template functions. Parse errors keep the position the
@@ -23,11 +23,11 @@ const LEXER_OPTIONS = { trimBlocks: true, lstripBlocks: false } as const;
 
 /** The syntax tree of a template that compiles (static analysis reads it; errors are compile's to report). */
 export function parseSource(source: string): NodeList {
-  return new JinjaParser(createTokenizer(normalizeNewlines(source), LEXER_OPTIONS)).parseAsRoot();
+  return new JinjaParser(createTokenizer(jinjaSource(source), LEXER_OPTIONS)).parseAsRoot();
 }
 
 export function compileTemplate(source: string, file: string, known: KnownCallables): CompiledTemplate {
-  const tokens = createTokenizer(normalizeNewlines(source), LEXER_OPTIONS);
+  const tokens = createTokenizer(jinjaSource(source), LEXER_OPTIONS);
   let code: string;
   let references: CompiledTemplate["references"];
   try {

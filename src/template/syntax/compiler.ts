@@ -14,7 +14,7 @@ import {
   type ValueNode,
 } from "../nunjucks/internals.js";
 import { PyFloat } from "../values/py-float.js";
-import type { AssignNode, DoNode, ForNode, LookupNode, SliceNode, TestNode, WithNode } from "./nodes.js";
+import type { AssignNode, AutoescapeNode, DoNode, ForNode, LookupNode, SliceNode, TestNode, WithNode } from "./nodes.js";
 
 // Nunjucks' code generator, with every expression routed through the Jinja runtime (`jr`, see
 // runtime/runtime.ts) instead of JavaScript operators. Statement code we keep from Nunjucks
@@ -41,6 +41,25 @@ const OPS: Record<string, string> = {
   Concat: "concat",
 };
 
+/** Every name a template fragment reads (Symbol nodes), for varargs/kwargs/caller detection. */
+function usedNames(root: Node): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<unknown>();
+  const visit = (v: unknown): void => {
+    if (typeof v !== "object" || v === null || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      v.forEach(visit);
+      return;
+    }
+    const node = v as Partial<Node> & { value?: unknown };
+    if (node.typename === "Symbol" && typeof node.value === "string") out.add(node.value);
+    for (const child of Object.values(v)) visit(child);
+  };
+  visit(root);
+  return out;
+}
+
 function js(value: string): string {
   return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
@@ -50,6 +69,8 @@ export class JinjaCompiler extends Base {
   /** Templates named by literal in include/import/extends, so check() can follow them. */
   readonly references: { name: string; optional: boolean }[] = [];
   private currentBlock: string | null = null;
+  /** The JS variable holding a `{% set x | f %}` block's text while its filters compile. */
+  private captured: string | null = null;
   private readonly file: string;
 
   constructor(
@@ -139,6 +160,7 @@ export class JinjaCompiler extends Base {
     if (typeof v === "string") this._emit(js(v));
     else if (v instanceof PyFloat) this._emit(`jr.float(${String(v.value)})`);
     else if (v === null || v === undefined) this._emit("null");
+    else if (typeof v === "bigint") this._emit(`${v.toString()}n`);
     else this._emit(String(v));
   }
 
@@ -427,6 +449,10 @@ export class JinjaCompiler extends Base {
   }
 
   compileJFor(node: ForNode, outer: CompileFrame): void {
+    if (node.recursive === true) {
+      this.compileRecursiveFor(node, outer);
+      return;
+    }
     const frame = outer.push();
     const site = this.site(node);
     const items = this._tmpid();
@@ -467,6 +493,116 @@ export class JinjaCompiler extends Base {
     this._emitLine("frame = frame.pop();");
   }
 
+  /**
+   * A macro (or a `{% call %}` body) with Jinja2's argument binding (runtime/macro.ts): required
+   * parameters arrive positionally, parameters with defaults in a keyword object, then `varargs`
+   * and `kwargs`, which the body sees only when it names them.
+   */
+  override _compileMacro(node: Node, frame?: CompileFrame): string {
+    const macro = node as Node & { name?: ValueNode; args: NodeList; body: NodeList };
+    const funcId = `macro_${this._tmpid()}`;
+    const keepFrame = frame !== undefined;
+    const children = macro.args.children;
+    const last = children[children.length - 1];
+    const defaults = last !== undefined && last.typename === "KeywordArgs" ? (last as NodeList).children as PairNode[] : [];
+    const required = (defaults.length > 0 ? children.slice(0, -1) : children).map((a) => {
+      if (a.typename !== "Symbol") this.fail("macro parameters must be names", a.lineno, a.colno);
+      return String((a as ValueNode).value);
+    });
+    const optional = defaults.map((p) => String((p.key as ValueNode).value));
+    const uses = usedNames(macro.body);
+    const shape = {
+      name: macro.name === undefined ? "caller" : String(macro.name.value),
+      required,
+      optional,
+      catchVarargs: uses.has("varargs"),
+      catchKwargs: uses.has("kwargs"),
+      caller: uses.has("caller"),
+    };
+    const currFrame = keepFrame && frame !== undefined ? frame.push(true) : new nunjucksInternals.runtime.Frame();
+    const params = required.map((n) => `l_${n}`);
+    this._emitLines(
+      `var ${funcId} = jr.macro(${JSON.stringify(shape)}, function (${[...params, "kwargs", "l_varargs", "l_kwargs"].join(", ")}) {`,
+      "var callerFrame = frame;",
+      `frame = ${keepFrame ? "frame.push(true);" : "new runtime.Frame();"}`,
+      "kwargs = kwargs || {};",
+      'if (Object.prototype.hasOwnProperty.call(kwargs, "caller")) { frame.set("caller", kwargs.caller); }',
+    );
+    for (const n of required) {
+      this._emitLine(`frame.set(${js(n)}, l_${n});`);
+      currFrame.set(n, `l_${n}`);
+    }
+    for (const pair of defaults) {
+      const name = String((pair.key as ValueNode).value);
+      this._emit(`frame.set(${js(name)}, Object.prototype.hasOwnProperty.call(kwargs, ${js(name)}) ? kwargs[${js(name)}] : `);
+      this._compileExpression(pair.value, currFrame);
+      this._emitLine(");");
+    }
+    if (shape.catchVarargs) this._emitLine('frame.set("varargs", l_varargs);');
+    if (shape.catchKwargs) this._emitLine('frame.set("kwargs", l_kwargs);');
+    const bufferId = this._pushBuffer();
+    this._withScopedSyntax(() => this.compile(macro.body, currFrame));
+    this._emitLine(`frame = ${keepFrame ? "frame.pop();" : "callerFrame;"}`);
+    this._emitLine(`return new runtime.SafeString(${bufferId});`);
+    this._emitLine("});");
+    this._popBuffer();
+    return funcId;
+  }
+
+  /**
+   * `{% for x in xs recursive %}`: the loop is a function of its items and depth, rendering into
+   * its own buffer; `loop(children)` in the body calls it again one level deeper.
+   */
+  private compileRecursiveFor(node: ForNode, outer: CompileFrame): void {
+    const frame = outer.push();
+    const site = this.site(node);
+    const fn = this._tmpid();
+    const raw = this._tmpid();
+    const depth = this._tmpid();
+    const items = this._tmpid();
+    const len = this._tmpid();
+    const i = this._tmpid();
+    const loop = this._tmpid();
+    const buffer = this.buffer;
+    this.buffer = "output";
+    this._emitLine(`var ${fn} = function(${raw}, ${depth}) {`);
+    this._emitLine('var output = "";');
+    this._emitLine("frame = frame.push();");
+    this._emitLine(`var ${items} = jr.iter(${raw}, ${site});`);
+    const cond = node.cond;
+    if (cond !== null) {
+      const item = this._tmpid();
+      this._emitLine(`${items} = ${items}.filter(function(${item}) {`);
+      this.bindLoopTarget(node.target, item, frame);
+      this._emit("return jr.truthy(");
+      this.expr(cond, frame);
+      this._emitLine(`, ${this.site(cond)}); });`);
+    }
+    this._emitLine(`var ${len} = ${items}.length; var ${loop} = jr.loop(${items}, ${site}, ${depth}, function(next) { return ${fn}(next, ${depth} + 1); });`);
+    this._emitLine(`for (var ${i} = 0; ${i} < ${len}; ${i}++) {`);
+    this._emitLine("frame = frame.push();");
+    this.bindLoopTarget(node.target, `${items}[${i}]`, frame);
+    this._emitLine(`${loop}.index0 = ${i}; frame.set("loop", ${loop});`);
+    this._withScopedSyntax(() => {
+      this.compile(node.body, frame);
+      this._emitLine("frame = frame.pop();");
+    });
+    this._emitLine("}");
+    const else_ = node.else_;
+    if (else_ !== null) {
+      this._emitLine(`if (!${len}) {`);
+      this._withScopedSyntax(() => this.compile(else_, frame));
+      this._emitLine("}");
+    }
+    this._emitLine("frame = frame.pop();");
+    this._emitLine("return output;");
+    this._emitLine("};");
+    this.buffer = buffer;
+    this._emit(`${buffer ?? "output"} += ${fn}(`);
+    this.expr(node.iter, outer);
+    this._emitLine(", 1);");
+  }
+
   compileJAssign(node: AssignNode, frame: CompileFrame): void {
     const value = this._tmpid();
     this._emit(`var ${value} = `);
@@ -476,6 +612,15 @@ export class JinjaCompiler extends Base {
       this.compileCapture(new nodes.Capture(node.lineno, node.colno, node.body), frame);
     }
     this._emitLine(";");
+    if (node.filter !== undefined) {
+      // `{% set x | f %}`: the filter chain runs over the captured text.
+      const saved = this.captured;
+      this.captured = value;
+      this._emit(`${value} = `);
+      this.expr(node.filter, frame);
+      this._emitLine(";");
+      this.captured = saved;
+    }
     if (node.target.typename === "JLookup") {
       const target = node.target as LookupNode;
       this._emit("jr.setAttr(");
@@ -486,6 +631,21 @@ export class JinjaCompiler extends Base {
     // Jinja2 scoping: an assignment never reaches out of the current scope (a loop body, a
     // macro, a block), unlike Nunjucks, which writes to the outer variable.
     this.bindTarget(node.target, value, frame, true);
+  }
+
+  /**
+   * `{% autoescape x %}`: Ansible renders with Jinja2's NativeEnvironment, whose output is never
+   * escaped, so the block only evaluates its switch and renders its body as it is.
+   */
+  compileJAutoescape(node: AutoescapeNode, frame: CompileFrame): void {
+    this.expr(node.value, frame);
+    this._emitLine(";");
+    this._withScopedSyntax(() => this.compile(node.body, frame));
+  }
+
+  compileJCaptured(): void {
+    if (this.captured === null) this.fail("internal error: captured block outside a set block");
+    this._emit(this.captured);
   }
 
   compileJWith(node: WithNode, outer: CompileFrame): void {
@@ -508,9 +668,48 @@ export class JinjaCompiler extends Base {
     this._emitLine(";");
   }
 
+  /**
+   * Nunjucks' include, rendering the included template as Jinja2 does: with the context and the
+   * including template's locals but not `loop`, or `without context` with none of them.
+   */
   override compileInclude(node: Node, frame: CompileFrame): void {
     this.position(node);
-    super.compileInclude(node, frame);
+    const without = (node as Node & { withoutContext?: boolean }).withoutContext === true;
+    const ignoreMissing = (node as Node & { ignoreMissing?: boolean }).ignoreMissing === true;
+    this._emitLine("var tasks = [];");
+    this._emitLine("tasks.push(");
+    this._emitLine("function(callback) {");
+    const id = this._compileGetTemplate(node, frame, false, ignoreMissing);
+    this._emitLine(`callback(null,${id});});`);
+    this._emitLine("});");
+    const id2 = this._tmpid();
+    this._emitLine("tasks.push(");
+    this._emitLine("function(template, callback){");
+    this._emitLine(`template.render(${without ? "{}" : "context.getVariables()"}, jr.includeFrame(frame, ${without}), ${this._makeCallback(id2)}`);
+    this._emitLine(`callback(null,${id2});});`);
+    this._emitLine("});");
+    this._emitLine("tasks.push(");
+    this._emitLine("function(result, callback){");
+    this._emitLine(`${this.buffer ?? "output"} += result;`);
+    this._emitLine("callback(null);");
+    this._emitLine("});");
+    this._emitLine("env.waterfall(tasks, function(){");
+    this._addScopeLevel();
+  }
+
+  /**
+   * Nunjucks' block call, with Jinja2's scoping: a block sees the template's context (top-level
+   * assignments, imports, macros) but the variables around it (a loop's) only if it is `scoped`.
+   */
+  override compileBlock(node: Node): void {
+    const block = node as Node & { name: ValueNode; scoped?: boolean };
+    const id = this._tmpid();
+    if (!this.inBlock) this._emit('(parentTemplate ? function(e, c, f, r, cb) { cb(""); } : ');
+    this._emit(`context.getBlock(${js(String(block.name.value))})`);
+    if (!this.inBlock) this._emit(")");
+    this._emitLine(`(env, context, ${block.scoped === true ? "frame" : "new runtime.Frame()"}, runtime, ${this._makeCallback(id)}`);
+    this._emitLine(`${this.buffer ?? "output"} += ${id};`);
+    this._addScopeLevel();
   }
 
   override compileImport(node: Node, frame: CompileFrame): void {

@@ -3,7 +3,8 @@ import { nunjucksInternals, type Token, type Tokenizer } from "../nunjucks/inter
 // Nunjucks' tokenizer, adjusted where Jinja2 (as Ansible configures it) lexes differently:
 //  - string literals use Python escapes, and an unknown escape keeps its backslash, so
 //    regex_replace('\d+', ...) means \d+ as in Jinja2 (Nunjucks would drop the backslash);
-//  - trim_blocks also removes the newline after a comment `#}`, as in Jinja2;
+//  - trim_blocks also removes the newline after a comment `#}`, as in Jinja2, but not the one
+//    after `{% raw %}` or after a `+%}`; `{%+` is accepted;
 //  - newlines are normalised to "\n" (Jinja2's newline_sequence, which Ansible keeps at "\n").
 
 const { lexer } = nunjucksInternals;
@@ -118,13 +119,56 @@ export function normalizeNewlines(src: string): string {
   return src.replace(/\r\n?/g, "\n");
 }
 
+/**
+ * What Jinja2 lexes: newlines normalised, and one trailing newline dropped (keep_trailing_newline
+ * is off in Ansible). Ansible puts the top-level template's trailing newlines back after rendering
+ * (see preserveTrailingNewlines); an included template's last newline stays dropped.
+ */
+export function jinjaSource(src: string): string {
+  const s = normalizeNewlines(src);
+  return s.endsWith("\n") ? s.slice(0, -1) : s;
+}
+
+/** Ansible's do_template(preserve_trailing_newlines=True): as many trailing newlines as the source had, at least. */
+export function preserveTrailingNewlines(source: string, rendered: string): string {
+  const missing = trailingNewlines(source) - trailingNewlines(rendered);
+  return missing > 0 ? rendered + "\n".repeat(missing) : rendered;
+}
+
+function trailingNewlines(s: string): number {
+  let n = 0;
+  while (n < s.length && s[s.length - 1 - n] === "\n") n++;
+  return n;
+}
+
 export function createTokenizer(src: string, opts: LexOptions): Tokenizer {
   const tokens = lexer.lex(src, opts);
   tokens._parseString = (delimiter: string): string => parsePythonString(tokens, delimiter);
   const next = tokens.nextToken.bind(tokens);
   // Jinja2 only ends a `{{ }}` at a `}}` outside open braces, so `{{ {'a': {'b': 1}} }}` works.
   let braces = 0;
+  // The last two tokens other than whitespace: `{% raw %}` is BLOCK_START, SYMBOL raw, BLOCK_END.
+  let previous: (Token | null)[] = [null, null];
+  const rawStart = (): boolean =>
+    previous[0]?.type === lexer.TOKEN_BLOCK_START && previous[1]?.type === lexer.TOKEN_SYMBOL && previous[1].value === "raw";
   tokens.nextToken = (): Token | null => {
+    const tok = nextJinjaToken();
+    if (tok !== null && tok.type !== lexer.TOKEN_WHITESPACE) previous = [previous[1] ?? null, tok];
+    return tok;
+  };
+  /** One token, with trim_blocks as Jinja2 applies it: not after `{% raw %}`, not at a `+%}`. */
+  const nextJinjaToken = (): Token | null => {
+    const plusEnd = tokens.in_code && tokens.current() === "+" && tokens.str.startsWith(tokens.tags.BLOCK_END, tokens.index + 1);
+    if (plusEnd) tokens.forward();
+    if (!(plusEnd || (tokens.in_code && rawStart()))) return nextToken();
+    tokens.trimBlocks = false;
+    try {
+      return nextToken();
+    } finally {
+      tokens.trimBlocks = opts.trimBlocks;
+    }
+  };
+  const nextToken = (): Token | null => {
     if (tokens.in_code && braces > 0 && tokens.current() === "}") {
       const tok: Token = { type: lexer.TOKEN_RIGHT_CURLY, value: "}", lineno: tokens.lineno, colno: tokens.colno };
       tokens.forward();
@@ -137,6 +181,8 @@ export function createTokenizer(src: string, opts: LexOptions): Tokenizer {
     if (tok?.type === lexer.TOKEN_LEFT_CURLY) braces++;
     else if (tok?.type === lexer.TOKEN_RIGHT_CURLY) braces = Math.max(0, braces - 1);
     else if (tok?.type === lexer.TOKEN_VARIABLE_START || tok?.type === lexer.TOKEN_BLOCK_START) braces = 0;
+    // `{%+ ... %}` disables lstrip_blocks for the tag, which Ansible leaves off anyway.
+    if (tok?.type === lexer.TOKEN_BLOCK_START && tokens.current() === "+") tokens.forward();
     if (opts.trimBlocks && tok !== null && tok.type === lexer.TOKEN_COMMENT && tokens.current() === "\n") tokens.forward();
     return tok;
   };

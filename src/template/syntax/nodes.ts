@@ -52,6 +52,8 @@ export interface ForNode extends Node {
   cond: Node | null;
   body: NodeList;
   else_: NodeList | null;
+  /** `{% for ... recursive %}`: set after construction (not a child node). */
+  recursive?: boolean;
 }
 export const ForNodeClass = defineNode<ForNode>("JFor", ["target", "iter", "cond", "body", "else_"]);
 
@@ -60,8 +62,21 @@ export interface AssignNode extends Node {
   target: Node;
   value: Node | null;
   body: NodeList | null;
+  /** `{% set x | f %}`: the filter chain over a JCaptured node (set after construction). */
+  filter?: Node;
 }
 export const AssignNodeClass = defineNode<AssignNode>("JAssign", ["target", "value", "body"]);
+
+/** In `{% set x | filter %}...{% endset %}`, the captured block: the input of the filter chain. */
+export type CapturedNode = Node;
+export const CapturedNodeClass = defineNode<CapturedNode>("JCaptured", []);
+
+/** `{% autoescape expr %}...{% endautoescape %}` */
+export interface AutoescapeNode extends Node {
+  value: Node;
+  body: NodeList;
+}
+export const AutoescapeNodeClass = defineNode<AutoescapeNode>("JAutoescape", ["value", "body"]);
 
 /** `{% with a = 1, b = 2 %}...{% endwith %}` */
 export interface WithNode extends Node {

@@ -9,6 +9,8 @@ import {
 import { PyFloat } from "../values/py-float.js";
 import {
   AssignNodeClass,
+  AutoescapeNodeClass,
+  CapturedNodeClass,
   DoNodeClass,
   ForNodeClass,
   LookupNodeClass,
@@ -82,6 +84,10 @@ export class JinjaParser extends Base {
           return this.parseWith();
         case "do":
           return this.parseDo();
+        case "autoescape":
+          return this.parseAutoescape();
+        case "filter":
+          return this.parseFilterBlock();
         case "asyncEach":
         case "asyncAll":
         case "ifAsync":
@@ -133,6 +139,47 @@ export class JinjaParser extends Base {
     return symbol;
   }
 
+  /** `{% block name [scoped] [required] %}`: a scoped block sees the variables around it. */
+  override parseBlock(): Node {
+    const tag = this.peekOrFail();
+    this.skipSymbol("block");
+    const node = new nodes.Block(tag.lineno, tag.colno) as Node & { name: Node; body: NodeList; scoped?: boolean };
+    node.name = this.parsePrimary();
+    if (node.name.typename !== "Symbol") this.fail("block name expected", tag.lineno, tag.colno);
+    for (;;) {
+      if (this.skipSymbol("scoped")) node.scoped = true;
+      else if (!this.skipSymbol("required")) break;
+    }
+    this.advanceAfterBlockEnd(tag.value);
+    node.body = this.parseUntilBlocks("endblock");
+    this.skipSymbol("endblock");
+    this.skipSymbol(String((node.name as ValueNode).value));
+    const end = this.peekToken();
+    if (end === null) this.fail("expected endblock, got end of file");
+    this.advanceAfterBlockEnd(end.value);
+    return node;
+  }
+
+  /** `{% include name [ignore missing] [with context | without context] %}`, as Jinja2 parses it. */
+  override parseInclude(): Node {
+    const tag = this.peekOrFail();
+    this.skipSymbol("include");
+    const node = new nodes.Include(tag.lineno, tag.colno) as Node & { template: Node; ignoreMissing?: boolean; withoutContext?: boolean };
+    node.template = this.parseExpression();
+    if (this.skipSymbol("ignore")) {
+      if (!this.skipSymbol("missing")) this.fail("expected 'missing' after 'ignore'");
+      node.ignoreMissing = true;
+    }
+    const next = this.peekToken();
+    if (this.isSymbol(next, "with") || this.isSymbol(next, "without")) {
+      this.nextToken();
+      if (!this.skipSymbol("context")) this.fail("expected 'context'");
+      node.withoutContext = next?.value === "without";
+    }
+    this.advanceAfterBlockEnd("include");
+    return node;
+  }
+
   /** Jinja2's trim_blocks also drops the newline after `{% endraw %}`, which Nunjucks consumes by regex. */
   override parseRaw(tagName?: string): Node {
     const node = super.parseRaw(tagName);
@@ -148,9 +195,7 @@ export class JinjaParser extends Base {
     const iter = this.parseTupleExpression(false);
     let cond: Node | null = null;
     if (this.skipSymbol("if")) cond = this.parseExpression();
-    if (this.isSymbol(this.peekToken(), "recursive")) {
-      this.fail("recursive loops are not supported", forTok.lineno, forTok.colno);
-    }
+    const recursive = this.skipSymbol("recursive");
     this.advanceAfterBlockEnd("for");
     const body = this.parseUntilBlocks("endfor", "else");
     let else_: NodeList | null = null;
@@ -159,7 +204,9 @@ export class JinjaParser extends Base {
       else_ = this.parseUntilBlocks("endfor");
     }
     this.advanceAfterBlockEnd();
-    return new ForNodeClass(forTok.lineno, forTok.colno, target, iter, cond, body, else_);
+    const node = new ForNodeClass(forTok.lineno, forTok.colno, target, iter, cond, body, else_);
+    node.recursive = recursive;
+    return node;
   }
 
   override parseSet(): Node {
@@ -171,10 +218,15 @@ export class JinjaParser extends Base {
       this.advanceAfterBlockEnd("set");
       return new AssignNodeClass(tag.lineno, tag.colno, target, value, null);
     }
+    let filter: Node | undefined;
+    const pipe = this.peekToken();
+    if (pipe?.type === lexer.TOKEN_PIPE) filter = this.parseFilterExpr(new CapturedNodeClass(pipe.lineno, pipe.colno));
     if (!this.skip(lexer.TOKEN_BLOCK_END)) this.fail("expected = or block end in set tag", tag.lineno, tag.colno);
     const body = this.parseUntilBlocks("endset");
     this.advanceAfterBlockEnd();
-    return new AssignNodeClass(tag.lineno, tag.colno, target, null, body);
+    const node = new AssignNodeClass(tag.lineno, tag.colno, target, null, body);
+    if (filter !== undefined) node.filter = filter;
+    return node;
   }
 
   private parseWith(): Node {
@@ -192,6 +244,31 @@ export class JinjaParser extends Base {
     const body = this.parseUntilBlocks("endwith");
     this.advanceAfterBlockEnd();
     return new WithNodeClass(tag.lineno, tag.colno, targets, values, body);
+  }
+
+  private parseAutoescape(): Node {
+    const tag = this.peekOrFail();
+    this.skipSymbol("autoescape");
+    const value = this.parseExpression();
+    this.advanceAfterBlockEnd("autoescape");
+    const body = this.parseUntilBlocks("endautoescape");
+    this.advanceAfterBlockEnd();
+    return new AutoescapeNodeClass(tag.lineno, tag.colno, value, body);
+  }
+
+  /** `{% filter f(args) | g %}...{% endfilter %}`: the chain runs over the block's text. */
+  private parseFilterBlock(): Node {
+    const tag = this.peekOrFail();
+    this.skipSymbol("filter");
+    const capture = new nodes.Capture(tag.lineno, tag.colno, new nodes.NodeList(tag.lineno, tag.colno, [])) as Node & { body: NodeList };
+    const name = this.parseFilterName();
+    const args = this.peekToken()?.type === lexer.TOKEN_LEFT_PAREN ? this.parseCallArgs() : new nodes.NodeList(name.lineno, name.colno);
+    args.children.unshift(capture);
+    const filter = this.parseFilterExpr(new nodes.Filter(name.lineno, name.colno, name, args));
+    this.advanceAfterBlockEnd("filter");
+    capture.body = this.parseUntilBlocks("endfilter");
+    this.advanceAfterBlockEnd();
+    return new nodes.Output(tag.lineno, tag.colno, [filter]);
   }
 
   private parseDo(): Node {
@@ -342,7 +419,8 @@ export class JinjaParser extends Base {
         break;
       }
       case lexer.TOKEN_INT:
-        node = new nodes.Literal(tok.lineno, tok.colno, parseInt(tok.value, 10));
+        // Python ints are unbounded: a literal past 2^53 is a BigInt.
+        node = new nodes.Literal(tok.lineno, tok.colno, Number.isSafeInteger(parseInt(tok.value, 10)) ? parseInt(tok.value, 10) : BigInt(tok.value));
         break;
       case lexer.TOKEN_FLOAT:
         node = new nodes.Literal(tok.lineno, tok.colno, new PyFloat(parseFloat(tok.value)));
@@ -492,7 +570,7 @@ export class JinjaParser extends Base {
     return new nodes.FunCall(tok.lineno, tok.colno, callee, this.parseCallArgs());
   }
 
-  private parseFilterExpr(start: Node): Node {
+  parseFilterExpr(start: Node): Node {
     let node = start;
     for (;;) {
       const tok = this.peekToken();

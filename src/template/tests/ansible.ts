@@ -6,6 +6,7 @@ import { pyIterable } from "../values/iterate.js";
 import { numericValue } from "../values/py-float.js";
 import { pyStr } from "../values/repr.js";
 import { versionCompare } from "./version.js";
+import { ansibleBoolean } from "./ansible-more.js";
 
 // Ansible's tests (ansible/plugins/test/core.py and mathstuff.py) that make sense in a template:
 // regex matching, versions, set relations, truthiness.
@@ -40,8 +41,8 @@ export const ansibleTests: TestTable = {
   version_compare: defineTest(["version", "operator", "strict", "version_type"], (v, [ver, op, strict, type]) =>
     versionCompare(pyStr(v), pyStr(ver ?? ""), op === undefined || op === null ? "eq" : pyStr(op), strict === true ? "strict" : type === undefined || type === null ? "loose" : pyStr(type)),
   ),
-  truthy: defineTest(["convert_bool"], (v) => pyTruthy(v)),
-  falsy: defineTest(["convert_bool"], (v) => !pyTruthy(v)),
+  truthy: defineTest(["convert_bool"], (v, [c]) => (pyTruthy(c ?? false) ? ansibleBoolean(v) : pyTruthy(v))),
+  falsy: defineTest(["convert_bool"], (v, [c]) => !(pyTruthy(c ?? false) ? ansibleBoolean(v) : pyTruthy(v))),
   subset: defineTest(["superset"], (v, [sup]) => set(v).every((x) => pyContains(set(sup), x))),
   superset: defineTest(["subset"], (v, [sub]) => set(sub).every((x) => pyContains(set(v), x))),
   issubset: defineTest(["superset"], (v, [sup]) => set(v).every((x) => pyContains(set(sup), x))),

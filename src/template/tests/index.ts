@@ -1,5 +1,6 @@
 import type { TestTable } from "../filters/registry.js";
 import { ansibleTests } from "./ansible.js";
+import { moreAnsibleTests } from "./ansible-more.js";
 import { jinjaTests } from "./jinja.js";
 
 function withBuiltinNames(table: TestTable): TestTable {
@@ -12,4 +13,4 @@ function withBuiltinNames(table: TestTable): TestTable {
 }
 
 /** Every test a template may use, also under its `ansible.builtin.` name. */
-export const allTests: TestTable = withBuiltinNames({ ...jinjaTests, ...ansibleTests });
+export const allTests: TestTable = withBuiltinNames({ ...jinjaTests, ...ansibleTests, ...moreAnsibleTests });

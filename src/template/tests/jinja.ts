@@ -22,29 +22,34 @@ const le = defineTest(["other"], (v, [o]) => pyCompare(v, o, "<=") <= 0);
 const gt = defineTest(["other"], (v, [o]) => pyCompare(v, o, ">") > 0);
 const ge = defineTest(["other"], (v, [o]) => pyCompare(v, o, ">=") >= 0);
 
+// Tests that only look at what the value is (isinstance, identity) answer for an undefined value
+// too, as under Jinja2's StrictUndefined; the others touch it (compare, iterate, str) and fail.
+const LOOKS_ONLY = { acceptsUndefined: true } as const;
+
 export const jinjaTests: TestTable = {
   defined: defineTest([], (v) => !(v instanceof Undefined), { acceptsUndefined: true }),
   undefined: defineTest([], (v) => v instanceof Undefined, { acceptsUndefined: true }),
-  none: defineTest([], (v) => v === null),
-  boolean: defineTest([], (v) => typeof v === "boolean"),
-  true: defineTest([], (v) => v === true),
-  false: defineTest([], (v) => v === false),
-  integer: defineTest([], (v) => isPyInt(v)),
-  float: defineTest([], (v) => isPyFloat(v)),
-  number: defineTest([], (v) => typeof v === "number" || v instanceof PyFloat || typeof v === "boolean"),
-  string: defineTest([], (v) => typeof v === "string"),
-  mapping: defineTest([], (v) => isMapping(v)),
+  none: defineTest([], (v) => v === null, LOOKS_ONLY),
+  boolean: defineTest([], (v) => typeof v === "boolean", LOOKS_ONLY),
+  true: defineTest([], (v) => v === true, LOOKS_ONLY),
+  false: defineTest([], (v) => v === false, LOOKS_ONLY),
+  integer: defineTest([], (v) => isPyInt(v) || typeof v === "bigint", LOOKS_ONLY),
+  float: defineTest([], (v) => isPyFloat(v), LOOKS_ONLY),
+  number: defineTest([], (v) => typeof v === "number" || v instanceof PyFloat || typeof v === "boolean" || typeof v === "bigint", LOOKS_ONLY),
+  string: defineTest([], (v) => typeof v === "string", LOOKS_ONLY),
+  mapping: defineTest([], (v) => isMapping(v), LOOKS_ONLY),
   iterable: defineTest([], (v) => isIterable(v)),
   sequence: defineTest([], (v) => isIterable(v)),
-  callable: defineTest([], (v) => isPyCallable(v) || typeof v === "function"),
+  // Jinja2's Undefined has __call__ (it fails when called), so callable() says True.
+  callable: defineTest([], (v) => v instanceof Undefined || isPyCallable(v) || typeof v === "function", LOOKS_ONLY),
   odd: defineTest([], (v) => Math.abs(int("odd", v) % 2) === 1),
   even: defineTest([], (v) => int("even", v) % 2 === 0),
   divisibleby: defineTest(["num"], (v, [n]) => int("divisibleby", v) % int("divisibleby", n) === 0),
-  sameas: defineTest(["other"], (v, [o]) => v === o),
+  sameas: defineTest(["other"], (v, [o]) => v === o, LOOKS_ONLY),
   in: defineTest(["seq"], (v, [seq]) => pyContains(seq, v)),
   lower: defineTest([], (v) => typeof v === "string" && /\p{Ll}/u.test(v) && !/\p{Lu}/u.test(v)),
   upper: defineTest([], (v) => typeof v === "string" && /\p{Lu}/u.test(v) && !/\p{Ll}/u.test(v)),
-  escaped: defineTest([], () => false),
+  escaped: defineTest([], () => false, LOOKS_ONLY),
   eq,
   equalto: eq,
   "==": eq,

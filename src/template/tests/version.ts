@@ -25,10 +25,31 @@ function compareParts(a: Part[], b: Part[]): number {
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
-function semver(v: string): Part[] {
+interface Semver {
+  core: Part[];
+  pre: Part[];
+}
+
+function semver(v: string): Semver {
   const m = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(v);
   if (m === null) throw new TemplateValueError(`invalid semantic version '${v}'`);
-  return [Number(m[1]), Number(m[2]), Number(m[3])];
+  const pre = m[4] === undefined ? [] : m[4].split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  return { core: [Number(m[1]), Number(m[2]), Number(m[3])], pre };
+}
+
+/** SemVer 2.0 precedence: a prerelease sorts before its release; identifiers numeric < alphanumeric. */
+function compareSemver(a: Semver, b: Semver): number {
+  const core = compareParts(a.core, b.core);
+  if (core !== 0) return core;
+  if (a.pre.length === 0 || b.pre.length === 0) return a.pre.length === b.pre.length ? 0 : a.pre.length === 0 ? 1 : -1;
+  for (let i = 0; i < Math.min(a.pre.length, b.pre.length); i++) {
+    const x = a.pre[i] ?? 0;
+    const y = b.pre[i] ?? 0;
+    if (x === y) continue;
+    if (typeof x !== typeof y) return typeof x === "number" ? -1 : 1;
+    return x < y ? -1 : 1;
+  }
+  return a.pre.length === b.pre.length ? 0 : a.pre.length < b.pre.length ? -1 : 1;
 }
 
 const OPERATORS: Record<string, (c: number) => boolean> = {
@@ -52,6 +73,6 @@ export function versionCompare(value: string, version: string, operator: string,
   const test = OPERATORS[operator];
   if (test === undefined) throw new TemplateValueError(`Invalid operator type (${operator})`);
   if (version === "") throw new TemplateValueError("Version parameter to compare against cannot be empty");
-  const parse = type === "semver" || type === "semantic" ? semver : loose;
-  return test(compareParts(parse(value), parse(version)));
+  if (type === "semver" || type === "semantic") return test(compareSemver(semver(value), semver(version)));
+  return test(compareParts(loose(value), loose(version)));
 }

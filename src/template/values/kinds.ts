@@ -33,6 +33,8 @@ export function pyTypeName(v: unknown): string {
       return "bool";
     case "number":
       return Number.isInteger(v) ? "int" : "float";
+    case "bigint":
+      return "int";
     case "function":
       return "function";
     default:

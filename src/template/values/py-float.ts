@@ -25,8 +25,8 @@ export function isPyInt(v: unknown): v is number {
 }
 
 /** int, float or bool (bool is an int subclass in Python). */
-export function isPyNumber(v: unknown): v is number | PyFloat | boolean {
-  return typeof v === "number" || v instanceof PyFloat || typeof v === "boolean";
+export function isPyNumber(v: unknown): v is number | PyFloat | boolean | bigint {
+  return typeof v === "number" || v instanceof PyFloat || typeof v === "boolean" || typeof v === "bigint";
 }
 
 /** The numeric value of an int/float/bool; undefined when v is not a number. */
@@ -34,5 +34,6 @@ export function numericValue(v: unknown): number | undefined {
   if (typeof v === "number") return v;
   if (v instanceof PyFloat) return v.value;
   if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v === "bigint") return Number(v);
   return undefined;
 }

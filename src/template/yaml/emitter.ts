@@ -5,6 +5,7 @@ import type { YamlEvent } from "./events.js";
 // mappings, flow wrapping past the width, the choice between plain, single- and double-quoted
 // scalars and their folding at 80 columns — because to_yaml/to_nice_yaml output is compared
 // byte for byte with Ansible's. Strings are handled as arrays of code points, as Python does.
+// Where libyaml's emitter (which Ansible uses through CSafeDumper) differs, libyaml wins.
 
 export interface EmitterOptions {
   indent?: number;
@@ -63,7 +64,6 @@ export class Emitter {
   private readonly indents: (number | null)[] = [];
   private indent: number | null = null;
   private flowLevel = 0;
-  private rootContext = false;
   private mappingContext = false;
   private simpleKeyContext = false;
   private column = 0;
@@ -152,8 +152,7 @@ export class Emitter {
 
   // ---- nodes --------------------------------------------------------------------------------
 
-  private expectNode(root: boolean, _sequence: boolean, mapping: boolean, simpleKey: boolean): void {
-    this.rootContext = root;
+  private expectNode(_root: boolean, _sequence: boolean, mapping: boolean, simpleKey: boolean): void {
     this.mappingContext = mapping;
     this.simpleKeyContext = simpleKey;
     const ev = this.event;
@@ -582,7 +581,8 @@ export class Emitter {
   }
 
   private writePlain(text: readonly string[], split: boolean): void {
-    if (this.rootContext) this.openEnded = true;
+    // PyYAML's Python emitter marks a plain root scalar open-ended (a "..." line follows); Ansible
+    // dumps with libyaml's emitter (CSafeDumper) when it is there, as on Debian, and libyaml does not.
     if (text.length === 0) return;
     if (!this.whitespace) {
       this.column += 1;

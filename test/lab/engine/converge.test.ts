@@ -35,7 +35,6 @@ export default site({
 const TEMPLATE = `# {{ inventory_hostname }}: written by do-converge
 port = {{ demo_port }}
 peers = {% for h in groups['all'] | sort %}{{ hostvars[h]['ansible_host'] }}{% if not loop.last %},{% endif %}{% endfor %}
-
 `;
 
 describe.skipIf(skip !== undefined)("converging real hosts: file, copy, template, command, stat, handlers", () => {

@@ -5,6 +5,7 @@ import { engineWith } from "./helpers.js";
 // Galera cluster, and the Galera node config. Expected output is what Ansible renders for the
 // same template and variables (checked with Jinja2 3.1 configured as Ansible's template module).
 
+// The template module always defines ansible_managed, so the default never applies (as in Ansible).
 const HAPROXY = `# {{ ansible_managed | default('Managed by do-converge') }}
 global
     log /dev/log local0
@@ -74,7 +75,7 @@ describe("a haproxy.cfg-like template", () => {
 
   it("renders backends from the group's hosts via hostvars[h]['ansible_host']", () => {
     const out = engineWith({ "haproxy.cfg.njk": HAPROXY }).renderFile("haproxy.cfg.njk", vars);
-    expect(out).toBe(`# Managed by do-converge
+    expect(out).toBe(`# Ansible managed
 global
     log /dev/log local0
     maxconn 4096
@@ -146,9 +147,9 @@ wsrep_slave_threads=4
 `);
   });
 
-  it("builds the same address list with a loop and loop.last (trim_blocks eats the newline after endfor)", () => {
+  it("builds the same address list with a loop and loop.last (trim_blocks eats the newline after endfor; Ansible puts the trailing newline back)", () => {
     const tpl = "gcomm://{% for h in groups['galera'] %}{{ hostvars[h].ansible_host }}{% if not loop.last %},{% endif %}{% endfor %}\n";
     const out = engineWith({ "t.njk": tpl }).renderFile("t.njk", { groups: { galera: ["db-1", "db-2", "db-3"] }, hostvars });
-    expect(out).toBe("gcomm://10.10.0.11,10.10.0.12,10.10.0.13");
+    expect(out).toBe("gcomm://10.10.0.11,10.10.0.12,10.10.0.13\n");
   });
 });

@@ -17,7 +17,7 @@ describe("whitespace like Ansible's template module", () => {
   });
 
   it("does not strip indentation before a block tag (lstrip_blocks off)", () => {
-    expect(render("  {% if true %}\n  x\n  {% endif %}\n")).toBe("    x\n  ");
+    expect(render("  {% if true %}\n  x\n  {% endif %}\n")).toBe("    x\n  \n");
   });
 
   it("removes the newline after a comment, as Jinja2's trim_blocks does", () => {
@@ -29,7 +29,7 @@ describe("whitespace like Ansible's template module", () => {
   });
 
   it("honours - whitespace control on blocks and variables", () => {
-    expect(render("{%- if true -%}\n  x  \n{%- endif %}\n")).toBe("x");
+    expect(render("{%- if true -%}\n  x  \n{%- endif %}\n")).toBe("x\n");
     expect(render("a   {{- 'b' -}}   c")).toBe("abc");
     expect(render("{{ 1 }}{{ 'x' }}\n{%- if true %} y{% endif %}")).toBe("1x y");
   });
@@ -39,7 +39,7 @@ describe("whitespace like Ansible's template module", () => {
   });
 
   it("outputs raw blocks verbatim and trims the newline after endraw", () => {
-    expect(render("{% raw %}{{ not rendered }}{% endraw %}\n")).toBe("{{ not rendered }}");
+    expect(render("{% raw %}{{ not rendered }}{% endraw %}\n")).toBe("{{ not rendered }}\n");
   });
 });
 

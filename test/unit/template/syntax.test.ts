@@ -142,7 +142,7 @@ describe("Python methods on strings, dicts and lists", () => {
 
   it("supports dict get/keys/values/items", () => {
     expect(render("{{ d.get('a') }} {{ d.get('z', 'dflt') }} {{ d.get('z') }}|{{ d.keys() | list }} {{ d.values() | list }} {{ d.items() | list }} {{ d.items() }}", { d: { a: 1, b: 2 } })).toBe(
-      "1 dflt |['a', 'b'] [1, 2] [('a', 1), ('b', 2)] dict_items([('a', 1), ('b', 2)])",
+      "1 dflt |['a', 'b'] [1, 2] [('a', 1), ('b', 2)] [('a', 1), ('b', 2)]",
     );
   });
 

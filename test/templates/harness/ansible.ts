@@ -1,0 +1,100 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { parse } from "yaml";
+import { z } from "zod";
+import type { TemplateCase } from "./cases.js";
+import type { Rendering } from "./ours.js";
+
+// Ansible's side of the differential test: every case rendered by ansible-core's own template
+// action, in one ansible-playbook run per inventory (one for all cases without an inventory): a
+// generated playbook on the controller, one template task per case with the case's vars as task
+// vars (above inventory vars, as --vars is). The copy stand-in and the JSON-lines callback live in
+// test/templates/ansible/. Nothing is cached: each run has its own ANSIBLE_HOME and temp dirs.
+
+const run = promisify(execFile);
+const plugins = new URL("../ansible/", import.meta.url).pathname;
+
+const ResultLine = z.object({ case: z.string(), failed: z.boolean(), msg: z.string() });
+
+/** Renders every case with Ansible into `work` (a fresh directory); one Rendering per case name. */
+export async function renderWithAnsible(cases: readonly TemplateCase[], work: string): Promise<Map<string, Rendering>> {
+  const groups = new Map<string, TemplateCase[]>();
+  for (const c of cases) {
+    const key = c.inventory ?? "";
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const results = new Map<string, Rendering>();
+  let n = 0;
+  for (const [inventory, group] of groups) {
+    const dir = join(work, `run${n++}`);
+    mkdirSync(join(dir, "out"), { recursive: true });
+    writeFileSync(join(dir, "playbook.yml"), playbook(group, join(dir, "out")));
+    writeFileSync(join(dir, "ansible.cfg"), "");
+    const env = {
+      // The system's ansible-playbook, not whatever npm's bin directories hold.
+      PATH: (process.env.PATH ?? "/usr/bin:/bin")
+        .split(":")
+        .filter((d) => !d.includes("node_modules"))
+        .join(":"),
+      HOME: dir,
+      LC_ALL: "C.UTF-8",
+      ANSIBLE_CONFIG: join(dir, "ansible.cfg"),
+      ANSIBLE_HOME: join(dir, "home"),
+      ANSIBLE_LOCAL_TEMP: join(dir, "tmp"),
+      ANSIBLE_REMOTE_TEMP: join(dir, "remote-tmp"),
+      ANSIBLE_ACTION_PLUGINS: join(plugins, "action_plugins"),
+      ANSIBLE_CALLBACK_PLUGINS: join(plugins, "callback_plugins"),
+      ANSIBLE_STDOUT_CALLBACK: "case_results",
+      ANSIBLE_NOCOLOR: "1",
+      ANSIBLE_RETRY_FILES_ENABLED: "0",
+      // Python must not write bytecode of our plugins into the repository.
+      PYTHONDONTWRITEBYTECODE: "1",
+    };
+    const args = ["-i", inventory === "" ? "localhost," : inventory, join(dir, "playbook.yml")];
+    let stdout: string;
+    try {
+      ({ stdout } = await run("ansible-playbook", args, { cwd: dir, env, maxBuffer: 64 << 20 }));
+    } catch (e) {
+      const err = e as { code?: unknown; stdout?: string; stderr?: string; message?: string };
+      if (err.code === "ENOENT") throw new Error("ansible-playbook is not installed: the template parity test needs Debian's ansible-core (.ci/run installs it)");
+      throw new Error(`ansible-playbook ${args.join(" ")} failed: ${err.stderr ?? ""}${err.stdout ?? ""}${err.message ?? ""}`);
+    }
+    for (const line of stdout.split("\n")) {
+      if (!line.startsWith("{")) continue;
+      const r = ResultLine.parse(JSON.parse(line));
+      const out = join(dir, "out", `${r.case}.out`);
+      results.set(r.case, r.failed || !existsSync(out) ? { ok: false, error: r.msg } : { ok: true, output: readFileSync(out, "utf8") });
+    }
+    for (const c of group) {
+      if (!results.has(c.name)) throw new Error(`ansible-playbook reported nothing for case ${c.name}:\n${stdout}`);
+    }
+  }
+  return results;
+}
+
+/** A play per host, a template task per case; vars.yml goes in verbatim (re-serialising would lose 1.0 vs 1). */
+function playbook(cases: readonly TemplateCase[], out: string): string {
+  const byHost = new Map<string, TemplateCase[]>();
+  for (const c of cases) byHost.set(c.host ?? "localhost", [...(byHost.get(c.host ?? "localhost") ?? []), c]);
+  let y = "";
+  for (const [host, group] of byHost) {
+    // Play vars outrank inventory host vars: whatever a case's inventory says, render here.
+    y += `- hosts: ${JSON.stringify(host)}\n  gather_facts: false\n  vars: { ansible_connection: local }\n  tasks:\n`;
+    for (const c of group) {
+      y += `    - name: ${JSON.stringify(c.name)}\n      ignore_errors: true\n      ansible.builtin.template:\n`;
+      y += `        src: ${JSON.stringify(c.template)}\n        dest: ${JSON.stringify(join(out, `${c.name}.out`))}\n`;
+      y += `      vars:${taskVars(c.vars)}\n`;
+    }
+  }
+  return y;
+}
+
+function taskVars(file: string | undefined): string {
+  if (file === undefined) return " {}";
+  const text = readFileSync(file, "utf8");
+  if (parse(text) === null) return " {}";
+  const body = text.replace(/^---[^\n]*\n/, "").replace(/\n\.\.\.\s*$/, "\n");
+  return `\n${body.replace(/\n$/, "").split("\n").map((l) => `        ${l}`).join("\n")}`;
+}
