@@ -46,6 +46,7 @@ describe.skipIf(skip)("a real systemd timer on spare1 (the control node)", () =>
     return r.stdout;
   };
   let since = "";
+  let cronInstalled = true;
   /** The summary lines our site's runs sent to the journal since the install, oldest first. */
   const summaries = async () =>
     (await ok(`journalctl -t do-converge --since @${since} -o cat --no-pager`))
@@ -81,6 +82,8 @@ describe.skipIf(skip)("a real systemd timer on spare1 (the control node)", () =>
     if (!ssh) return;
     // Whatever the test got to: nothing of it stays on spare1 (the journal's lines aside).
     await root(`${CLI} schedule remove --name ${NAME}`);
+    await root(`${CLI} schedule remove --name ${NAME} --backend cron`);
+    await root(`rm -f /etc/cron.d/do-converge-${NAME}; crontab -u ${DEPLOY_USER} -r 2>/dev/null; ${cronInstalled ? "true" : "apt-get purge -y -q cron cron-daemon-common >/dev/null 2>&1; apt-get autoremove -y -q >/dev/null 2>&1"}`);
     await root(
       `systemctl disable --now do-converge-${NAME}.timer 2>/dev/null; systemctl stop do-converge-${NAME}.service 2>/dev/null; rm -f /etc/systemd/system/do-converge-${NAME}.*; systemctl daemon-reload; systemctl reset-failed 'do-converge-${NAME}.*' 2>/dev/null; rm -rf ${REMOTE} ${STAMP_DIR}${!cacheExisted ? " /root/.cache" : ownCacheExisted ? "" : " /root/.cache/do-converge"}`,
     );
@@ -124,5 +127,45 @@ describe.skipIf(skip)("a real systemd timer on spare1 (the control node)", () =>
     expect(await ok(`ls /etc/systemd/system | grep -c do-converge- || true`)).toBe("0\n");
     expect(await ok(`systemctl list-timers --all --no-pager | grep -c do-converge- || true`)).toBe("0\n");
     expect((await root(`${CLI} schedule status --name ${NAME}`)).stdout).toBe(`schedule ${NAME}: not installed (systemd)\n`);
+  });
+
+  it("with --backend cron, a real cron daemon runs the /etc/cron.d entry; a user's crontab block is installed and removed beside the user's own lines", async () => {
+    // spare1 has no cron: Debian's is installed for this test and purged after it.
+    cronInstalled = (await root("dpkg-query -W -f='${Status}' cron 2>/dev/null | grep -q 'install ok installed'")).code === 0;
+    if (!cronInstalled) await ok("DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends cron >/dev/null && systemctl start cron");
+    await ok(`rm -rf ${STAMP_DIR}`);
+    since = (await ok("date +%s")).trim();
+    const installed = await root(`${CLI} schedule install site.ts --name ${NAME} --backend cron --every 1m --report-dir ${REMOTE}/cron-reports`);
+    expect(installed.code, installed.stdout + installed.stderr).toBe(0);
+    const entry = await ok(`cat /etc/cron.d/do-converge-${NAME}`);
+    expect(entry).toMatch(new RegExp(`^\\* \\* \\* \\* \\* root .*--detect-drift`, "m"));
+
+    // cron fires at the next minute boundary: the run converges (drift, exit 3).
+    expect(await waitUntil(async () => (await summaries()).length >= 1, 150_000, 2000), await ok(`cat ${REMOTE}/cron-reports/last.log 2>/dev/null; true`)).toBe(true);
+    const [first] = await summaries();
+    expect(first).toBe(`site=${SITE_FILE} mode=converge hosts=1 ok=2 changed=2 failed=0 unreachable=0 drift=yes exit=3`);
+    expect(await ok(`cat ${STAMP_DIR}/stamp`)).toBe("converged by a systemd timer\n");
+    const report = JSON.parse(await ok(`cat ${REMOTE}/cron-reports/last.json`));
+    expect(report.exit_code).toBe(3);
+
+    const status = await root(`${CLI} schedule status --name ${NAME} --backend cron`);
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    expect(status.stdout).toContain(`schedule ${NAME}: installed (cron`);
+    const removed = await root(`${CLI} schedule remove --name ${NAME} --backend cron`);
+    expect(removed.code, removed.stdout + removed.stderr).toBe(0);
+    expect((await root(`test -e /etc/cron.d/do-converge-${NAME}`)).code).toBe(1);
+
+    // A user without root: the schedule is a marked block in the user's crontab; the user's own
+    // lines stay as they were through install and remove.
+    const asDeploy = (cmd: string) => ssh.exec(`cd ${REMOTE}/app && ${cmd}`);
+    await ok(`printf '# mine\\n17 3 * * * /bin/true\\n' | crontab -u ${DEPLOY_USER} -`);
+    const userInstall = await asDeploy(`${REMOTE}/node node_modules/do-converge/bin/do-converge.js schedule install site.ts --name ${NAME}-user --backend cron --every 15m --check --report-dir /tmp/dcv-cron-user`);
+    expect(userInstall.code, userInstall.stdout + userInstall.stderr).toBe(0);
+    const tab = (await asDeploy("crontab -l")).stdout;
+    expect(tab).toContain("# mine\n17 3 * * * /bin/true\n");
+    expect(tab).toMatch(/^\*\/15 \* \* \* \* .*--detect-drift.* --check >/m);
+    const userRemove = await asDeploy(`${REMOTE}/node node_modules/do-converge/bin/do-converge.js schedule remove --name ${NAME}-user --backend cron`);
+    expect(userRemove.code, userRemove.stdout + userRemove.stderr).toBe(0);
+    expect((await asDeploy("crontab -l")).stdout).toBe("# mine\n17 3 * * * /bin/true\n");
   });
 });
