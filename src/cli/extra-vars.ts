@@ -1,42 +1,93 @@
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { extname } from "node:path";
+import { isMap } from "yaml";
+import { mappingEntries, parseYamlFile, toTracked, type YamlFile } from "../inventory/yaml-document.js";
 import { ConfigError } from "../runner/errors.js";
+
+/** `-e` variables: plain values for everything, and the Python-exact form of the few that differ (see template/values/exact-vars.ts). */
+export interface ExtraVars {
+  values: Record<string, unknown>;
+  exact: Record<string, unknown>;
+}
 
 /**
  * `-e` as ansible-playbook takes it: `key=value key2=value2`, a JSON or YAML mapping, or
  * `@file.yml`. Later -e options override earlier ones.
  */
 export function parseExtraVars(items: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  return readExtraVars(items).values;
+}
+
+/** parseExtraVars, keeping beside each value read from YAML its Python form when that differs. */
+export function readExtraVars(items: readonly string[]): ExtraVars {
+  const out: ExtraVars = { values: {}, exact: {} };
   for (const item of items) {
     const text = item.trim();
-    let parsed: unknown;
+    let parsed: ExtraVars;
     if (text.startsWith("@")) {
       const file = text.slice(1);
+      let content: string;
       try {
-        parsed = parseYaml(readFileSync(file, "utf8"));
+        content = readFileSync(file, "utf8");
       } catch (err) {
         throw new ConfigError(`--extra-vars ${text}: ${err instanceof Error ? err.message : String(err)}`);
       }
+      parsed = mappingOf(content, file, extname(file) === ".json" ? "json" : "yaml", `--extra-vars ${text}`, `--extra-vars ${text}: `);
     } else if (text.startsWith("{")) {
-      try {
-        parsed = parseYaml(text);
-      } catch (err) {
-        throw new ConfigError(`--extra-vars: not a valid mapping: ${err instanceof Error ? err.message : String(err)}`);
-      }
+      // Ansible tries json.loads before YAML: JSON keeps its own number rules (1e3 is a float).
+      parsed = mappingOf(text, "--extra-vars", isJson(text) ? "json" : "yaml", `--extra-vars ${text}`, "--extra-vars: not a valid mapping: ");
     } else {
-      parsed = Object.fromEntries(
+      const values = Object.fromEntries(
         (text.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? []).map((pair) => {
           const eq = pair.indexOf("=");
           if (eq <= 0) throw new ConfigError(`--extra-vars: ${JSON.stringify(pair)} is not key=value`);
           return [pair.slice(0, eq), pair.slice(eq + 1).replace(/^(["'])(.*)\1$/, "$2")];
         }),
       );
+      parsed = { values, exact: {} };
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new ConfigError(`--extra-vars ${text}: must be a mapping of variables`);
+    for (const [k, v] of Object.entries(parsed.values)) {
+      put(out.values, k, v);
+      // A later -e replaces the whole variable, its exact form included.
+      if (Object.hasOwn(parsed.exact, k)) put(out.exact, k, parsed.exact[k]);
+      else delete out.exact[k];
     }
-    Object.assign(out, parsed);
+  }
+  return out;
+}
+
+/** Sets an own property, so a variable named `__proto__` stays a variable. */
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A mapping read with the same YAML rules as vars files (PyYAML's YAML 1.1, as Ansible reads -e),
+ * so `-e @file.yml` and group_vars/ agree on what `yes`, `0644` and `3.0` are.
+ */
+function mappingOf(text: string, source: string, dialect: "yaml" | "json", label: string, syntaxPrefix: string): ExtraVars {
+  let y: YamlFile;
+  try {
+    y = parseYamlFile(text, source, dialect);
+  } catch (err) {
+    throw new ConfigError(`${syntaxPrefix}${err instanceof Error ? err.message : String(err)}`);
+  }
+  const root = y.doc.contents;
+  if (!isMap(root)) throw new ConfigError(`${label}: must be a mapping of variables`);
+  const out: ExtraVars = { values: {}, exact: {} };
+  for (const e of mappingEntries(y, root, "(top level)")) {
+    const t = toTracked(y, e.value);
+    put(out.values, e.key, t.value);
+    if (t.exact !== undefined) put(out.exact, e.key, t.exact);
   }
   return out;
 }

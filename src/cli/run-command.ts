@@ -14,7 +14,7 @@ import { runSite } from "../runner/run-site.js";
 import { checkTemplates } from "../runner/template-check.js";
 import { typecheckSite } from "../site/typecheck.js";
 import { defaultSshOptions } from "../transport/ssh.js";
-import { parseExtraVars } from "./extra-vars.js";
+import { readExtraVars } from "./extra-vars.js";
 import { loadSite } from "./load-site.js";
 import { packageInfo } from "./package-info.js";
 import { RunLockBusy, acquireRunLock } from "../control-node/run-lock.js";
@@ -123,6 +123,7 @@ async function converge(
   const ssh = defaultSshOptions();
   const becomePassword = o.askBecomePass ? await promptSecret("BECOME password: ") : process.env.DO_CONVERGE_BECOME_PASSWORD;
   secrets.add(becomePassword);
+  const extraVars = readExtraVars(o.extraVars ?? []);
   const options: RunOptions = {
     check: o.check ?? false,
     diff: o.diff ?? false,
@@ -130,7 +131,8 @@ async function converge(
     ...(o.limit ? { limit: o.limit } : {}),
     tags: list(o.tags),
     skipTags: list(o.skipTags),
-    extraVars: parseExtraVars(o.extraVars ?? []),
+    extraVars: extraVars.values,
+    extraVarsExact: extraVars.exact,
     verbosity: o.verbose,
     ssh: {
       ...ssh,

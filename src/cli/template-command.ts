@@ -6,7 +6,7 @@ import { readVarsFile } from "../inventory/vars-file.js";
 import { inventorySource } from "../inventory/source-factory.js";
 import { ConfigError } from "../runner/errors.js";
 import type { Vars } from "../site/host.js";
-import { createTemplateEngine } from "../template/index.js";
+import { createTemplateEngine, withExactValues } from "../template/index.js";
 
 export interface TemplateRenderOptions {
   vars?: string[];
@@ -28,16 +28,21 @@ export async function renderTemplateCommand(template: string, o: TemplateRenderO
     for (const h of inv.hosts) {
       Object.defineProperty(hostvars, h.name, {
         enumerable: true,
-        get: () => ({ ...resolveHostVars(inv, h.name).values, ...magicVars(inv, h.name) }),
+        get: () => {
+          const resolved = resolveHostVars(inv, h.name);
+          return { ...withExactValues(resolved.values, resolved.exact), ...magicVars(inv, h.name) };
+        },
       });
     }
-    vars = { ...resolveHostVars(inv, o.host).values, ...magicVars(inv, o.host), hostvars };
+    const resolved = resolveHostVars(inv, o.host);
+    vars = { ...withExactValues(resolved.values, resolved.exact), ...magicVars(inv, o.host), hostvars };
   } else if (o.host) {
     throw new ConfigError("template render: --host needs an inventory (-i)");
   }
   for (const file of o.vars ?? []) {
     const tracked = await readVarsFile(file);
-    vars = { ...vars, ...Object.fromEntries(Object.entries(tracked).map(([k, v]) => [k, v.value])) };
+    // A template sees a vars file's numbers as Python would: 3.0 a float, big ints exact.
+    vars = { ...vars, ...Object.fromEntries(Object.entries(tracked).map(([k, v]) => [k, v.exact ?? v.value])) };
   }
   const path = resolve(template);
   return createTemplateEngine({ searchPaths: [dirname(path)] }).renderFile(basename(path), vars);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UnknownHostError } from "./errors.js";
+import { cloneExact } from "../template/values/exact-vars.js";
 import { groupsOfHost, indexInventory } from "./graph.js";
 import { ALL, type Group, type Inventory } from "./model.js";
 import { ProvenanceSchema, TrackedVarsSchema, type TrackedValue, type TrackedVars } from "./provenance.js";
@@ -57,6 +58,8 @@ export const ResolvedVarsSchema = z.object({
   values: z.record(z.string(), z.unknown()),
   provenance: z.record(z.string(), ProvenanceSchema),
   layers: z.record(z.string(), VarLayerSchema),
+  /** The winners that have a Python-exact form (`ratio: 3.0`), in that form: for templates only. */
+  exact: z.record(z.string(), z.unknown()).optional(),
 });
 export type ResolvedVars = z.infer<typeof ResolvedVarsSchema>;
 
@@ -105,10 +108,12 @@ export function resolveHostVars(inv: Inventory, host: string, run: RunVars = {})
     }
   }
   const entries = [...winners];
+  const exact = entries.filter(([, w]) => w.tracked.exact !== undefined).map(([k, w]) => [k, cloneExact(w.tracked.exact)]);
   return {
     // Cloned so a caller that mutates a value (set_fact-style) cannot change the inventory.
     values: Object.fromEntries(entries.map(([k, w]) => [k, structuredClone(w.tracked.value)])),
     provenance: Object.fromEntries(entries.map(([k, w]) => [k, w.tracked.provenance])),
     layers: Object.fromEntries(entries.map(([k, w]) => [k, w.layer])),
+    ...(exact.length > 0 && { exact: Object.fromEntries(exact) }),
   };
 }

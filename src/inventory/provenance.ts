@@ -12,8 +12,12 @@ export const ProvenanceSchema = z.object({
 });
 export type Provenance = z.infer<typeof ProvenanceSchema>;
 
-/** One variable's value together with the place that set it. */
-export const TrackedValueSchema = z.object({ value: z.unknown(), provenance: ProvenanceSchema });
+/**
+ * One variable's value together with the place that set it. `exact` is the value with Python's
+ * numbers (3.0 a float, big ints exact) when that differs from `value`: templates render it, the
+ * rest of do-converge works with `value` (see template/values/exact-vars.ts).
+ */
+export const TrackedValueSchema = z.object({ value: z.unknown(), provenance: ProvenanceSchema, exact: z.unknown().optional() });
 export type TrackedValue = z.infer<typeof TrackedValueSchema>;
 
 /** A variable mapping whose top-level keys each remember their origin. */

@@ -4,7 +4,7 @@ import { isMap } from "yaml";
 import { isEncrypted } from "../secrets/envelope.js";
 import { InventorySyntaxError, VarsFileError } from "./errors.js";
 import { varsFromEntries, type TrackedVars } from "./provenance.js";
-import { describe, isNull, locate, mappingEntries, parseYamlFile, toValue } from "./yaml-document.js";
+import { describe, isNull, locate, mappingEntries, parseYamlFile, toTracked } from "./yaml-document.js";
 
 /** Turns an encrypted vars file's content into its YAML (see src/secrets/keyring.ts). */
 export type Decrypt = (text: string, file: string) => Promise<string>;
@@ -45,7 +45,7 @@ export function parseVarsText(text: string, file: string): TrackedVars {
   return varsFromEntries(
     mappingEntries(y, root, "(top level)").map((e) => {
       const provenance = e.at.line === undefined ? { file } : { file, line: e.at.line };
-      return [e.key, { value: toValue(y, e.value), provenance }];
+      return [e.key, { ...toTracked(y, e.value), provenance }];
     }),
   );
 }

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Tags } from "yaml";
 import { InventoryShapeError, InventorySyntaxError, VarsFileError } from "./errors.js";
 import type { Provenance } from "./provenance.js";
+import { exactValue } from "./yaml-exact.js";
 
 /** A parsed YAML (or JSON) file that can still say where each node came from. */
 export interface YamlFile {
@@ -24,6 +25,24 @@ const vaultTag: Tags[number] = {
   resolve(_value: string, onError: (message: string) => void): string {
     onError("ansible-vault encrypted values (!vault) are not supported yet");
     return "";
+  },
+};
+
+// An explicit `!!float 3`: PyYAML converts the number text under the tag (float("3") is 3.0); the
+// yaml package only accepts text that already looks like a float there. Having no `test`, this
+// tag only ever serves explicit tags, never plain scalars.
+const explicitFloatTag: Tags[number] = {
+  tag: "tag:yaml.org,2002:float",
+  resolve(value: string, onError: (message: string) => void): number {
+    const text = value.replace(/_/g, "").toLowerCase();
+    const sign = text.startsWith("-") ? -1 : 1;
+    const body = text.replace(/^[-+]/, "");
+    if (body === ".inf") return sign * Infinity;
+    if (body === ".nan") return NaN;
+    // Sexagesimal (base 60), as YAML 1.1 writes times: 1:30.5 is 90.5.
+    const n = body.includes(":") ? body.split(":").reduce((acc, part) => acc * 60 + Number(part), 0) : Number(body);
+    if (body === "" || Number.isNaN(n)) onError(`!!float ${value}: not a number`);
+    return sign * n;
   },
 };
 
@@ -54,7 +73,9 @@ export function parseYamlFile(text: string, file: string, dialect: "yaml" | "jso
     lineCounter: lines,
     prettyErrors: false,
     uniqueKeys: true,
-    customTags: (tags) => [...tags.map(asPyYaml), vaultTag],
+    // PyYAML's quirks are YAML 1.1's: the JSON dialect's core schema has one bool tag for true and
+    // false, which asPyYaml would narrow to false only (`true` read as the string "true").
+    customTags: (tags) => (dialect === "yaml" ? [...tags.map(asPyYaml), vaultTag, explicitFloatTag] : [...tags, vaultTag]),
   });
   const first = doc.errors[0];
   if (first !== undefined) {
@@ -132,4 +153,10 @@ export function toValue(y: YamlFile, node: Node | null): unknown {
   if (node === null) return null;
   const value: unknown = node.toJS(y.doc);
   return value;
+}
+
+/** A variable's value as a TrackedValue holds it: plain, and Python-exact when that differs. */
+export function toTracked(y: YamlFile, node: Node | null): { value: unknown; exact?: unknown } {
+  const exact = exactValue(y, node);
+  return exact === undefined ? { value: toValue(y, node) } : { value: toValue(y, node), exact };
 }

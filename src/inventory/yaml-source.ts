@@ -12,7 +12,7 @@ import { parseHostKey } from "./host-names.js";
 import { ALL, type GroupDecl, type HostDecl, type InventoryFragment, type InventorySource } from "./model.js";
 import type { Provenance, TrackedValue } from "./provenance.js";
 import { varsFromEntries } from "./provenance.js";
-import { describe, isNull, locate, mappingEntries, parseYamlFile, toValue, type YamlFile } from "./yaml-document.js";
+import { describe, isNull, locate, mappingEntries, parseYamlFile, toTracked, type YamlFile } from "./yaml-document.js";
 
 /** The static YAML inventory (Ansible's `yaml` inventory plugin format) read from one file. */
 export class YamlInventorySource implements InventorySource {
@@ -186,7 +186,7 @@ class YamlInventoryParser {
   }
 
   private trackedEntries(body: Node, path: string): Array<[string, TrackedValue]> {
-    return mappingEntries(this.y, body, path).map((e) => [e.key, { value: toValue(this.y, e.value), provenance: lineOnly(e.at) }]);
+    return mappingEntries(this.y, body, path).map((e) => [e.key, { ...toTracked(this.y, e.value), provenance: lineOnly(e.at) }]);
   }
 
   /** Points at the `children` key that closes the loop, since that is the line to change. */

@@ -12,6 +12,8 @@ export interface RunOptions {
   tags: string[];
   skipTags: string[];
   extraVars: Record<string, unknown>;
+  /** The -e variables read from YAML whose Python form differs (`3.0`), in that form: for templates. */
+  extraVarsExact?: Record<string, unknown>;
   verbosity: number;
   ssh: SshOptions;
   /** sudo password for become (prompted, from the environment, or a secret). */

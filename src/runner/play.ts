@@ -15,6 +15,7 @@ import type { RunOptions, TemplateRenderer } from "./options.js";
 import { serialBatches } from "./serial.js";
 import { type HostStats, count } from "./stats.js";
 import type { TaskEnv } from "./task.js";
+import { withExactValues } from "../template/index.js";
 
 /** What the run keeps about a host across plays. */
 export interface HostRecord {
@@ -35,6 +36,8 @@ export interface PreparedPlay {
   readonly vars: ReadonlyMap<string, Vars>;
   /** Per host and role: vars after the role's schema (defaults applied, validated). */
   readonly roleVars: ReadonlyMap<string, ReadonlyMap<string, Vars>>;
+  /** Per host: the vars whose Python form differs (`ratio: 3.0`), in that form; templates only. */
+  readonly exact?: ReadonlyMap<string, Vars>;
   readonly specs: ReadonlyMap<string, ConnectionSpec>;
   readonly groups: Readonly<Record<string, readonly string[]>>;
 }
@@ -50,6 +53,8 @@ export interface RunState {
   readonly allSpecs: ReadonlyMap<string, ConnectionSpec>;
   /** Inventory variables of every host (for hostvars of hosts outside the play). */
   readonly allVars: ReadonlyMap<string, Vars>;
+  /** As PreparedPlay.exact, for every host of the inventory. */
+  readonly allExact?: ReadonlyMap<string, Vars>;
   /** Masks the run's secret values (identity when the run has none). */
   readonly mask: (text: string) => string;
 }
@@ -139,17 +144,23 @@ async function runHost(
   const inheritedBecome = playBecome ?? (spec.become ? spec.becomeUser : undefined);
   const vars = p.vars.get(host) ?? {};
 
-  const hostvars = (name: string): Vars & { facts?: Facts } => {
+  // Role code and modules see plain numbers; templates see YAML's numbers as Python has them
+  // (`3.0` a float), put back where a variable still holds the value it was read with.
+  const exactOf = (name: string): Vars | undefined => (p.vars.has(name) ? p.exact : state.allExact)?.get(name);
+  const hostvarsOf = (name: string, forTemplates: boolean): Vars & { facts?: Facts } => {
     const other = state.hosts.get(name);
-    const base = p.vars.get(name) ?? state.allVars.get(name);
-    if (!base) throw new TaskFailedError(host, "hostvars", `no host named ${name} in the inventory`);
+    const plain = p.vars.get(name) ?? state.allVars.get(name);
+    if (!plain) throw new TaskFailedError(host, "hostvars", `no host named ${name} in the inventory`);
+    const base = forTemplates ? withExactValues(plain, exactOf(name)) : plain;
     return { ...base, ...(other?.facts ? factsAsVars(other.facts) : {}), ...(other?.setFacts ?? {}), ...(other?.facts ? { facts: other.facts } : {}) };
   };
 
+  const hostvars = (name: string): Vars & { facts?: Facts } => hostvarsOf(name, false);
+
   const templateVars = (scopeVars: Vars, extra?: Vars): Vars => {
     const all: Vars = {};
-    for (const name of state.allVars.keys()) Object.defineProperty(all, name, { enumerable: true, get: () => hostvars(name) });
-    return { ...scopeVars, ...(rec.facts ? factsAsVars(rec.facts) : {}), ...rec.setFacts, hostvars: all, ...(extra ?? {}) };
+    for (const name of state.allVars.keys()) Object.defineProperty(all, name, { enumerable: true, get: () => hostvarsOf(name, true) });
+    return { ...withExactValues(scopeVars, exactOf(host)), ...(rec.facts ? factsAsVars(rec.facts) : {}), ...rec.setFacts, hostvars: all, ...(extra ?? {}) };
   };
 
   const makeEnv = (tags: readonly string[], role: Role | undefined, handler: boolean, scopeVars: Vars): TaskEnv => {

@@ -17,6 +17,8 @@ export interface PreparedRun {
   plays: PreparedPlay[];
   allSpecs: Map<string, ConnectionSpec>;
   allVars: Map<string, Vars>;
+  /** Per host, the vars whose Python form differs from the plain one, in that form (templates only). */
+  allExact: Map<string, Vars>;
   warnings: string[];
 }
 
@@ -38,12 +40,18 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
     }
   };
   const extraVars = trackVars(options.extraVars, { file: "--extra-vars" });
+  for (const [k, exact] of Object.entries(options.extraVarsExact ?? {})) {
+    const tracked = extraVars[k];
+    if (tracked !== undefined) extraVars[k] = { ...tracked, exact };
+  }
   const allSpecs = new Map<string, ConnectionSpec>();
   const allVars = new Map<string, Vars>();
+  const allExact = new Map<string, Vars>();
   for (const h of inv.hosts) {
     const resolved = attempt(() => resolveHostVars(inv, h.name, { extraVars }));
     if (!resolved) continue;
     allVars.set(h.name, { ...resolved.values, ...magicVars(inv, h.name) });
+    if (resolved.exact) allExact.set(h.name, resolved.exact);
     const spec = attempt(() => connectionSpec(h.name, resolved));
     if (spec) allSpecs.set(h.name, spec);
   }
@@ -57,12 +65,14 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
     const playVars = trackVars(play.vars, { file: `play ${JSON.stringify(play.name)} vars` });
     const vars = new Map<string, Vars>();
     const roleVars = new Map<string, Map<string, Vars>>();
+    const exact = new Map<string, Vars>();
     const specs = new Map<string, ConnectionSpec>();
     for (const host of selection.hosts) {
       const resolved = attempt(() => resolveHostVars(inv, host, { playVars, extraVars }));
       if (!resolved) continue;
       const hostVars: Vars = { ...resolved.values, ...magicVars(inv, host) };
       vars.set(host, hostVars);
+      if (resolved.exact) exact.set(host, resolved.exact);
       const spec = attempt(() => connectionSpec(host, resolved));
       if (spec) specs.set(host, spec);
       const source = (key: string) => {
@@ -76,7 +86,7 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
       }
       roleVars.set(host, perRole);
     }
-    plays.push({ play, hosts: selection.hosts, vars, roleVars, specs, groups });
+    plays.push({ play, hosts: selection.hosts, vars, roleVars, exact, specs, groups });
   }
   // Before the problems are reported: a value that failed its role's schema may be in them.
   if (secrets) {
@@ -85,5 +95,5 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
   if (problems.length > 0) {
     throw new ConfigError(`${problems.length} problem${problems.length > 1 ? "s" : ""} before any host was touched:\n  ${problems.join("\n  ")}`);
   }
-  return { plays, allSpecs, allVars, warnings };
+  return { plays, allSpecs, allVars, allExact, warnings };
 }

@@ -41,6 +41,7 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
     hosts,
     allSpecs: prepared.allSpecs,
     allVars: prepared.allVars,
+    allExact: prepared.allExact,
     mask: (text) => io.secrets?.mask(text) ?? text,
   };
   try {

@@ -11,3 +11,4 @@ export {
   type SourceLocation,
 } from "./errors.js";
 export { templateValue, type TemplateValueProvider } from "./values/hook.js";
+export { cloneExact, hasExactNumbers, plainOf, withExactValues } from "./values/exact-vars.js";

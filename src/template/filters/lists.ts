@@ -2,6 +2,7 @@ import { FilterError } from "../errors.js";
 import { pyCompare, pyContains, pyEquals, pyTruthy } from "../values/compare.js";
 import { pyIterable } from "../values/iterate.js";
 import { isMapping, pyTypeName } from "../values/kinds.js";
+import { pyIntResult } from "../values/arithmetic.js";
 import { isPyFloat, numericValue, pyFloat } from "../values/py-float.js";
 import { pyStr } from "../values/repr.js";
 import { tuple } from "../values/tagged.js";
@@ -77,13 +78,17 @@ function sumOf(items: readonly unknown[], start: unknown): unknown {
   let total = numericValue(start);
   let float = isPyFloat(start);
   if (total === undefined) throw new FilterError("sum", `unsupported start value of type '${pyTypeName(start)}'`);
+  // The exact int sum, kept while every term is an int: Python's ints do not round past 2^53.
+  let exact: bigint | undefined = float ? undefined : BigInt(total);
   for (const item of items) {
     const n = numericValue(item);
     if (n === undefined) throw new FilterError("sum", `unsupported operand type(s) for +: 'int' and '${pyTypeName(item)}'`);
     total += n;
     float ||= isPyFloat(item);
+    exact = float || exact === undefined ? undefined : exact + (typeof item === "bigint" ? item : BigInt(n));
   }
-  return float ? pyFloat(total) : total;
+  if (float) return pyFloat(total);
+  return exact !== undefined && !Number.isSafeInteger(total) ? pyIntResult(exact) : total;
 }
 
 function product(lists: unknown[][], repeat: number): unknown[][] {

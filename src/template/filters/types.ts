@@ -1,6 +1,7 @@
 import { FilterError } from "../errors.js";
 import { presentValue } from "../values/hook.js";
 import { pyTypeName } from "../values/kinds.js";
+import { pyIntResult } from "../values/arithmetic.js";
 import { roundFloat } from "../values/number-format.js";
 import { isPyFloat, numericValue, pyFloat } from "../values/py-float.js";
 import { isPyWhitespace } from "../values/py-strings.js";
@@ -11,7 +12,7 @@ import { defineFilter, type FilterTable } from "./registry.js";
 // Conversions: Ansible's bool, Jinja2's int/float/string/round/abs, type_debug.
 
 /** Python's int(str, base): optional sign, underscores between digits, base prefixes. */
-function parseIntString(s: string, base: number): number | undefined {
+function parseIntString(s: string, base: number): number | bigint | undefined {
   let t = s;
   while (t.length > 0 && isPyWhitespace(t[0] ?? "")) t = t.slice(1);
   while (t.length > 0 && isPyWhitespace(t[t.length - 1] ?? "")) t = t.slice(0, -1);
@@ -35,7 +36,11 @@ function parseIntString(s: string, base: number): number | undefined {
   const digits = t.replace(/_/g, "");
   const valid = "0123456789abcdefghijklmnopqrstuvwxyz".slice(0, b);
   if (![...digits.toLowerCase()].every((c) => valid.includes(c))) return undefined;
-  return sign * parseInt(digits, b);
+  const n = sign * parseInt(digits, b);
+  if (Number.isSafeInteger(n)) return n;
+  // Python's ints are unbounded: a long digit string stays exact.
+  const exact = [...digits.toLowerCase()].reduce((acc, c) => acc * BigInt(b) + BigInt(valid.indexOf(c)), 0n);
+  return pyIntResult(sign < 0 ? -exact : exact);
 }
 
 /** Python's float(str). */
@@ -54,6 +59,7 @@ function toInt(v: unknown, fallback: unknown, base: number): unknown {
     const f = parseFloatString(v);
     return f === undefined || !Number.isFinite(f) ? fallback : Math.trunc(f);
   }
+  if (typeof v === "bigint") return v;
   const n = numericValue(v);
   if (n === undefined || !Number.isFinite(n)) return fallback;
   return Math.trunc(n);
@@ -83,6 +89,7 @@ export const typeFilters: FilterTable = {
   }),
   string: defineFilter([], (v) => pyStr(v)),
   abs: defineFilter([], (v) => {
+    if (typeof v === "bigint") return v < 0n ? -v : v;
     const n = num("abs", v);
     return isPyFloat(v) ? pyFloat(Math.abs(n)) : Math.abs(n);
   }),
@@ -90,6 +97,8 @@ export const typeFilters: FilterTable = {
     const x = num("round", v);
     const p = int("round", precision, 0, "precision");
     const how = optionalText(method, "common");
+    // round(int) is the int itself, however large.
+    if (typeof v === "bigint" && how === "common") return v;
     if (how === "common") {
       // Python's round(int, n) stays an int; round(float, n) is a float.
       return isPyFloat(v) ? pyFloat(roundFloat(x, p)) : x;

@@ -12,7 +12,7 @@ import * as arith from "../values/arithmetic.js";
 import { pyCompare, pyContains, pyEquals, pyTruthy } from "../values/compare.js";
 import { presentValue } from "../values/hook.js";
 import { isMapping, objectTypeRepr, pyTypeName } from "../values/kinds.js";
-import { numericValue, pyFloat } from "../values/py-float.js";
+import { numericValue, PyFloat, pyFloat } from "../values/py-float.js";
 import { pyStr } from "../values/repr.js";
 import { sequenceKind, tuple, tupleField } from "../values/tagged.js";
 import { Undefined } from "../values/undefined.js";
@@ -353,7 +353,8 @@ export class JinjaRuntime implements CallEnvironment {
     for (let i = 0; i < pairs.length; i += 2) {
       const k = norm(pairs[i]);
       if (k instanceof Undefined) throw k.toError();
-      if (typeof k !== "string" && typeof k !== "number" && typeof k !== "boolean" && k !== null) {
+      // Floats and big ints are hashable in Python; like int keys, they become their str() here.
+      if (typeof k !== "string" && typeof k !== "number" && typeof k !== "boolean" && typeof k !== "bigint" && !(k instanceof PyFloat) && k !== null) {
         throw new TemplateRuntimeError(`unhashable type: '${pyTypeName(k)}'`, site);
       }
       out[typeof k === "string" ? k : pyStr(k)] = pairs[i + 1];

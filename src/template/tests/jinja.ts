@@ -4,7 +4,7 @@ import { isPyCallable } from "../runtime/callable.js";
 import { pyCompare, pyContains, pyEquals } from "../values/compare.js";
 import { isIterable } from "../values/iterate.js";
 import { isMapping, pyTypeName } from "../values/kinds.js";
-import { isPyFloat, isPyInt, numericValue, PyFloat } from "../values/py-float.js";
+import { bigIntPair, isPyFloat, isPyInt, numericValue, PyFloat } from "../values/py-float.js";
 import { Undefined } from "../values/undefined.js";
 
 // Jinja2's built-in tests (jinja2/tests.py), with Python's notion of types.
@@ -44,7 +44,12 @@ export const jinjaTests: TestTable = {
   callable: defineTest([], (v) => v instanceof Undefined || isPyCallable(v) || typeof v === "function", LOOKS_ONLY),
   odd: defineTest([], (v) => Math.abs(int("odd", v) % 2) === 1),
   even: defineTest([], (v) => int("even", v) % 2 === 0),
-  divisibleby: defineTest(["num"], (v, [n]) => int("divisibleby", v) % int("divisibleby", n) === 0),
+  divisibleby: defineTest(["num"], (v, [n]) => {
+    // Ints beyond 2^53 divide exactly, as Python's do.
+    const big = bigIntPair(v, n);
+    if (big !== undefined && big[1] !== 0n) return big[0] % big[1] === 0n;
+    return int("divisibleby", v) % int("divisibleby", n) === 0;
+  }),
   sameas: defineTest(["other"], (v, [o]) => v === o, LOOKS_ONLY),
   in: defineTest(["seq"], (v, [seq]) => pyContains(seq, v)),
   lower: defineTest([], (v) => typeof v === "string" && /\p{Ll}/u.test(v) && !/\p{Lu}/u.test(v)),

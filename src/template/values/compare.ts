@@ -1,7 +1,7 @@
 import { TemplateValueError } from "../errors.js";
 import { presentValue } from "./hook.js";
 import { isMapping, pyTypeName } from "./kinds.js";
-import { numericValue, PyFloat } from "./py-float.js";
+import { bigIntPair, numericValue, PyFloat } from "./py-float.js";
 import { isTuple } from "./tagged.js";
 import { Undefined } from "./undefined.js";
 
@@ -31,6 +31,8 @@ export function pyTruthy(raw: unknown): boolean {
 export function pyEquals(rawA: unknown, rawB: unknown): boolean {
   const a = defined(rawA);
   const b = defined(rawB);
+  const big = bigIntPair(a, b);
+  if (big !== undefined) return big[0] === big[1];
   const na = numericValue(a);
   const nb = numericValue(b);
   if (na !== undefined || nb !== undefined) return na !== undefined && nb !== undefined && na === nb;
@@ -57,6 +59,8 @@ export function pyEquals(rawA: unknown, rawB: unknown): boolean {
 export function pyCompare(rawA: unknown, rawB: unknown, op = "<"): number {
   const a = defined(rawA);
   const b = defined(rawB);
+  const big = bigIntPair(a, b);
+  if (big !== undefined) return big[0] < big[1] ? -1 : big[0] > big[1] ? 1 : 0;
   const na = numericValue(a);
   const nb = numericValue(b);
   if (na !== undefined && nb !== undefined) return na < nb ? -1 : na > nb ? 1 : 0;

@@ -79,6 +79,8 @@ export function pyJsonDumps(value: unknown, opts: DumpOptions = {}): string {
     if (typeof v === "string" || v instanceof String) return escapeString(String(v), ensureAscii);
     if (v instanceof PyFloat) return floatJson(v.value);
     if (typeof v === "number") return Number.isInteger(v) ? intRepr(v) : floatJson(v);
+    // An int beyond 2^53 (`2 ** 64`, or a big int from a vars file): Python writes all its digits.
+    if (typeof v === "bigint") return v.toString();
     if (Array.isArray(v) || isMapping(v)) {
       if (seen.has(v)) throw new TemplateValueError("Circular reference detected");
       seen.add(v);

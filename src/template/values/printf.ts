@@ -66,6 +66,8 @@ function convert(conv: string, raw: unknown, flags: Flags, width: number, prec: 
     case "d":
     case "i":
     case "u": {
+      // An int beyond 2^53 prints all its digits, as Python's does.
+      if (typeof v === "bigint") return pad(signOf(v < 0n, flags), "", (v < 0n ? -v : v).toString(), width, flags, true);
       const n = intArg(conv, v, true);
       return pad(signOf(n < 0, flags), "", intRepr(Math.abs(n)), width, flags, true);
     }

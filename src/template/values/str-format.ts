@@ -65,20 +65,22 @@ export function formatSpec(raw: unknown, spec: string): string {
   const negative = n < 0 || Object.is(n, -0);
   const sign = negative ? "-" : signFlag === "+" ? "+" : signFlag === " " ? " " : "";
   const abs = Math.abs(n);
+  // An int beyond 2^53 keeps all its digits in the integer presentations.
+  const bigAbs = typeof v === "bigint" ? (v < 0n ? -v : v) : undefined;
   const type = typeRaw ?? (isPyFloat(v) ? "" : "d");
   let body: string;
   switch (type) {
     case "d":
     case "n":
       if (!Number.isInteger(n)) throw new TemplateValueError(`Unknown format code 'd' for object of type 'float'`);
-      body = intRepr(abs);
+      body = bigAbs !== undefined ? bigAbs.toString() : intRepr(abs);
       break;
     case "b":
     case "o":
     case "x":
     case "X": {
       const radix = type === "b" ? 2 : type === "o" ? 8 : 16;
-      body = abs.toString(radix);
+      body = (bigAbs ?? abs).toString(radix);
       if (type === "X") body = body.toUpperCase();
       if (alt !== undefined) body = `0${type}${body}`;
       break;

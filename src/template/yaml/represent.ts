@@ -42,6 +42,7 @@ function represent(raw: unknown, opts: RepresentOptions): Node {
   if (typeof v === "number") {
     return { kind: "scalar", value: Number.isInteger(v) ? intRepr(v) : floatText(v), implicit: [true, false] };
   }
+  if (typeof v === "bigint") return { kind: "scalar", value: v.toString(), implicit: [true, false] };
   if (typeof v === "string" || v instanceof String) {
     const s = String(v);
     return { kind: "scalar", value: s, implicit: [resolvesToString(s), true] };

@@ -94,7 +94,7 @@ function playbook(cases: readonly TemplateCase[], out: string): string {
 function taskVars(file: string | undefined): string {
   if (file === undefined) return " {}";
   const text = readFileSync(file, "utf8");
-  if (parse(text) === null) return " {}";
+  if (parse(text, { logLevel: "error" }) === null) return " {}";
   const body = text.replace(/^---[^\n]*\n/, "").replace(/\n\.\.\.\s*$/, "\n");
   return `\n${body.replace(/\n$/, "").split("\n").map((l) => `        ${l}`).join("\n")}`;
 }
