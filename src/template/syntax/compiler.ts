@@ -456,41 +456,11 @@ export class JinjaCompiler extends Base {
     const frame = outer.push();
     const site = this.site(node);
     const items = this._tmpid();
-    const len = this._tmpid();
-    const i = this._tmpid();
-    const loop = this._tmpid();
     this._emitLine("frame = frame.push();");
     this._emit(`var ${items} = jr.iter(`);
     this.expr(node.iter, frame);
     this._emitLine(`, ${site});`);
-    const cond = node.cond;
-    if (cond !== null) {
-      // Jinja2 filters before counting, so loop.length/index/last refer to the kept items.
-      const item = this._tmpid();
-      this._emitLine(`${items} = ${items}.filter(function(${item}) {`);
-      this.bindLoopTarget(node.target, item, frame);
-      this._emit("return jr.truthy(");
-      this.expr(cond, frame);
-      this._emitLine(`, ${this.site(cond)}); });`);
-    }
-    this._emitLine(`var ${len} = ${items}.length; var ${loop} = jr.loop(${items}, ${site});`);
-    this._emitLine(`for (var ${i} = 0; ${i} < ${len}; ${i}++) {`);
-    // A fresh scope per iteration: Jinja2 forgets a body's assignments between iterations.
-    this._emitLine("frame = frame.push();");
-    this.bindLoopTarget(node.target, `${items}[${i}]`, frame);
-    this._emitLine(`${loop}.index0 = ${i}; frame.set("loop", ${loop});`);
-    this._withScopedSyntax(() => {
-      this.compile(node.body, frame);
-      this._emitLine("frame = frame.pop();");
-    });
-    this._emitLine("}");
-    const else_ = node.else_;
-    if (else_ !== null) {
-      this._emitLine(`if (!${len}) {`);
-      this._withScopedSyntax(() => this.compile(else_, frame));
-      this._emitLine("}");
-    }
-    this._emitLine("frame = frame.pop();");
+    this.emitLoop(node, frame, items, site);
   }
 
   /**
@@ -550,27 +520,16 @@ export class JinjaCompiler extends Base {
   }
 
   /**
-   * `{% for x in xs recursive %}`: the loop is a function of its items and depth, rendering into
-   * its own buffer; `loop(children)` in the body calls it again one level deeper.
+   * The part of a for loop both kinds share, once `items` holds the iterated list: the inline
+   * `if` filter, the loop object (jr.loop with `loopArgs`), one scope per iteration, and `else`.
    */
-  private compileRecursiveFor(node: ForNode, outer: CompileFrame): void {
-    const frame = outer.push();
-    const site = this.site(node);
-    const fn = this._tmpid();
-    const raw = this._tmpid();
-    const depth = this._tmpid();
-    const items = this._tmpid();
+  private emitLoop(node: ForNode, frame: CompileFrame, items: string, loopArgs: string): void {
     const len = this._tmpid();
     const i = this._tmpid();
     const loop = this._tmpid();
-    const buffer = this.buffer;
-    this.buffer = "output";
-    this._emitLine(`var ${fn} = function(${raw}, ${depth}) {`);
-    this._emitLine('var output = "";');
-    this._emitLine("frame = frame.push();");
-    this._emitLine(`var ${items} = jr.iter(${raw}, ${site});`);
     const cond = node.cond;
     if (cond !== null) {
+      // Jinja2 filters before counting, so loop.length/index/last refer to the kept items.
       const item = this._tmpid();
       this._emitLine(`${items} = ${items}.filter(function(${item}) {`);
       this.bindLoopTarget(node.target, item, frame);
@@ -578,8 +537,9 @@ export class JinjaCompiler extends Base {
       this.expr(cond, frame);
       this._emitLine(`, ${this.site(cond)}); });`);
     }
-    this._emitLine(`var ${len} = ${items}.length; var ${loop} = jr.loop(${items}, ${site}, ${depth}, function(next) { return ${fn}(next, ${depth} + 1); });`);
+    this._emitLine(`var ${len} = ${items}.length; var ${loop} = jr.loop(${items}, ${loopArgs});`);
     this._emitLine(`for (var ${i} = 0; ${i} < ${len}; ${i}++) {`);
+    // A fresh scope per iteration: Jinja2 forgets a body's assignments between iterations.
     this._emitLine("frame = frame.push();");
     this.bindLoopTarget(node.target, `${items}[${i}]`, frame);
     this._emitLine(`${loop}.index0 = ${i}; frame.set("loop", ${loop});`);
@@ -595,6 +555,26 @@ export class JinjaCompiler extends Base {
       this._emitLine("}");
     }
     this._emitLine("frame = frame.pop();");
+  }
+
+  /**
+   * `{% for x in xs recursive %}`: the loop is a function of its items and depth, rendering into
+   * its own buffer; `loop(children)` in the body calls it again one level deeper.
+   */
+  private compileRecursiveFor(node: ForNode, outer: CompileFrame): void {
+    const frame = outer.push();
+    const site = this.site(node);
+    const fn = this._tmpid();
+    const raw = this._tmpid();
+    const depth = this._tmpid();
+    const items = this._tmpid();
+    const buffer = this.buffer;
+    this.buffer = "output";
+    this._emitLine(`var ${fn} = function(${raw}, ${depth}) {`);
+    this._emitLine('var output = "";');
+    this._emitLine("frame = frame.push();");
+    this._emitLine(`var ${items} = jr.iter(${raw}, ${site});`);
+    this.emitLoop(node, frame, items, `${site}, ${depth}, function(next) { return ${fn}(next, ${depth} + 1); }`);
     this._emitLine("return output;");
     this._emitLine("};");
     this.buffer = buffer;
