@@ -3,6 +3,8 @@ import { extname } from "node:path";
 import { isMap } from "yaml";
 import { mappingEntries, parseYamlFile, toTracked, type YamlFile } from "../inventory/yaml-document.js";
 import { ConfigError } from "../runner/errors.js";
+import { PASSWORD_FILE_ENV } from "../secrets/keyring.js";
+import { isEncrypted } from "../secrets/envelope.js";
 
 /** `-e` variables: plain values for everything, and the Python-exact form of the few that differ (see template/values/exact-vars.ts). */
 export interface ExtraVars {
@@ -10,16 +12,20 @@ export interface ExtraVars {
   exact: Record<string, unknown>;
 }
 
+/** Plain text of an encrypted secrets file (the run's keyring; it also masks what it decrypts). */
+export type DecryptFile = (text: string, file: string) => Promise<string>;
+
 /**
  * `-e` as ansible-playbook takes it: `key=value key2=value2`, a JSON or YAML mapping, or
- * `@file.yml`. Later -e options override earlier ones.
+ * `@file.yml` (an encrypted secrets file too, as ansible-playbook reads a vault file, when
+ * `decrypt` is given). Later -e options override earlier ones.
  */
-export function parseExtraVars(items: readonly string[]): Record<string, unknown> {
-  return readExtraVars(items).values;
+export async function parseExtraVars(items: readonly string[], decrypt?: DecryptFile): Promise<Record<string, unknown>> {
+  return (await readExtraVars(items, decrypt)).values;
 }
 
 /** parseExtraVars, keeping beside each value read from YAML its Python form when that differs. */
-export function readExtraVars(items: readonly string[]): ExtraVars {
+export async function readExtraVars(items: readonly string[], decrypt?: DecryptFile): Promise<ExtraVars> {
   const out: ExtraVars = { values: {}, exact: {} };
   for (const item of items) {
     const text = item.trim();
@@ -31,6 +37,10 @@ export function readExtraVars(items: readonly string[]): ExtraVars {
         content = readFileSync(file, "utf8");
       } catch (err) {
         throw new ConfigError(`--extra-vars ${text}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (isEncrypted(content)) {
+        if (decrypt === undefined) throw new ConfigError(`--extra-vars ${text}: an encrypted secrets file: give --password-file FILE or set ${PASSWORD_FILE_ENV}`);
+        content = await decrypt(content, file);
       }
       parsed = mappingOf(content, file, extname(file) === ".json" ? "json" : "yaml", `--extra-vars ${text}`, `--extra-vars ${text}: `);
     } else if (text.startsWith("{")) {

@@ -58,7 +58,7 @@ export async function inventoryCommand(site: string | undefined, o: InventoryCom
   const inv = await loadInventory({ ...sourcesOf(site, loaded, o, dynamic), decrypt });
   const warnings = inv.warnings.map(formatInventoryWarning);
   if (o.list) return { output: masker.mask(`${JSON.stringify(redactList(inventoryList(inv), secrets), null, 2)}\n`), warnings };
-  if (o.host !== undefined) return { output: masker.mask(hostReport(inv, o.host, parseExtraVars(o.extraVars ?? []), secrets)), warnings };
+  if (o.host !== undefined) return { output: masker.mask(hostReport(inv, o.host, await parseExtraVars(o.extraVars ?? [], decrypt), secrets)), warnings };
   const group = typeof o.graph === "string" ? o.graph : "all";
   if (!indexInventory(inv).groups.has(group)) throw new ConfigError(`inventory --graph: no group named '${group}'`);
   return { output: `${inventoryGraph(inv, group)}\n`, warnings };

@@ -123,7 +123,7 @@ async function converge(
   const ssh = defaultSshOptions();
   const becomePassword = o.askBecomePass ? await promptSecret("BECOME password: ") : process.env.DO_CONVERGE_BECOME_PASSWORD;
   secrets.add(becomePassword);
-  const extraVars = readExtraVars(o.extraVars ?? []);
+  const extraVars = await readExtraVars(o.extraVars ?? [], decrypt);
   const options: RunOptions = {
     check: o.check ?? false,
     diff: o.diff ?? false,

@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseExtraVars } from "../../../src/cli/extra-vars.js";
 import { ConfigError } from "../../../src/runner/errors.js";
+import { SecretsError } from "../../../src/secrets/errors.js";
+import { SecretsKeyring } from "../../../src/secrets/keyring.js";
 
-/** What `fn` throws, failing the test if it returns. */
-function thrown(fn: () => unknown): Error {
+/** What `fn` throws or rejects with, failing the test if it returns. */
+async function thrown(fn: () => Promise<unknown>): Promise<Error> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof Error) return err;
     throw new Error(`threw a non-Error: ${String(err)}`);
@@ -28,30 +30,30 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("parseExtraVars (ansible-playbook -e)", () => {
-  it("returns an empty mapping for no -e at all", () => {
-    expect(parseExtraVars([])).toEqual({});
+describe("parseExtraVars (ansible-playbook -e)", async () => {
+  it("returns an empty mapping for no -e at all", async () => {
+    expect(await parseExtraVars([])).toEqual({});
   });
 
-  it("parses key=value pairs; the values stay strings, as Ansible's parse_kv leaves them", () => {
-    expect(parseExtraVars(["version=1.2 count=3 enabled=true"])).toEqual({ version: "1.2", count: "3", enabled: "true" });
+  it("parses key=value pairs; the values stay strings, as Ansible's parse_kv leaves them", async () => {
+    expect(await parseExtraVars(["version=1.2 count=3 enabled=true"])).toEqual({ version: "1.2", count: "3", enabled: "true" });
   });
 
-  it("accepts double- and single-quoted values with spaces and strips the quotes", () => {
-    expect(parseExtraVars([`msg="hello world" name='it is' plain=x`])).toEqual({ msg: "hello world", name: "it is", plain: "x" });
+  it("accepts double- and single-quoted values with spaces and strips the quotes", async () => {
+    expect(await parseExtraVars([`msg="hello world" name='it is' plain=x`])).toEqual({ msg: "hello world", name: "it is", plain: "x" });
   });
 
-  it("splits only on the first = so values may contain =", () => {
-    expect(parseExtraVars(["opts=a=b,c=d", 'q="x = y"'])).toEqual({ opts: "a=b,c=d", q: "x = y" });
+  it("splits only on the first = so values may contain =", async () => {
+    expect(await parseExtraVars(["opts=a=b,c=d", 'q="x = y"'])).toEqual({ opts: "a=b,c=d", q: "x = y" });
   });
 
-  it("keeps an empty value as the empty string", () => {
-    expect(parseExtraVars(["empty= other=1"])).toEqual({ empty: "", other: "1" });
-    expect(parseExtraVars(['empty=""'])).toEqual({ empty: "" });
+  it("keeps an empty value as the empty string", async () => {
+    expect(await parseExtraVars(["empty= other=1"])).toEqual({ empty: "", other: "1" });
+    expect(await parseExtraVars(['empty=""'])).toEqual({ empty: "" });
   });
 
-  it("parses a JSON mapping with its types", () => {
-    expect(parseExtraVars(['{"port": 8080, "debug": false, "hosts": ["a", "b"], "n": null}'])).toEqual({
+  it("parses a JSON mapping with its types", async () => {
+    expect(await parseExtraVars(['{"port": 8080, "debug": false, "hosts": ["a", "b"], "n": null}'])).toEqual({
       port: 8080,
       debug: false,
       hosts: ["a", "b"],
@@ -59,8 +61,8 @@ describe("parseExtraVars (ansible-playbook -e)", () => {
     });
   });
 
-  it("parses a YAML flow mapping", () => {
-    expect(parseExtraVars(["{db_name: wp, replicas: 2, tags: [x, y], nested: {k: v}}"])).toEqual({
+  it("parses a YAML flow mapping", async () => {
+    expect(await parseExtraVars(["{db_name: wp, replicas: 2, tags: [x, y], nested: {k: v}}"])).toEqual({
       db_name: "wp",
       replicas: 2,
       tags: ["x", "y"],
@@ -68,68 +70,94 @@ describe("parseExtraVars (ansible-playbook -e)", () => {
     });
   });
 
-  it("reads @file.yml and @file.json", () => {
-    expect(parseExtraVars([`@${join(dir, "vars.yml")}`])).toEqual({ db_name: "wordpress", replicas: 3, flags: ["a", "b"], nested: { key: "value" } });
-    expect(parseExtraVars([`@${join(dir, "vars.json")}`])).toEqual({ db_name: "blog", port: 3306, enabled: true });
+  it("reads @file.yml and @file.json", async () => {
+    expect(await parseExtraVars([`@${join(dir, "vars.yml")}`])).toEqual({ db_name: "wordpress", replicas: 3, flags: ["a", "b"], nested: { key: "value" } });
+    expect(await parseExtraVars([`@${join(dir, "vars.json")}`])).toEqual({ db_name: "blog", port: 3306, enabled: true });
   });
 
-  it("later -e options override earlier ones, key by key (top level replaced, not merged)", () => {
-    const vars = parseExtraVars([`@${join(dir, "vars.yml")}`, "db_name=override", '{"nested": {"other": 1}}', "replicas=5"]);
+  it("later -e options override earlier ones, key by key (top level replaced, not merged)", async () => {
+    const vars = await parseExtraVars([`@${join(dir, "vars.yml")}`, "db_name=override", '{"nested": {"other": 1}}', "replicas=5"]);
     expect(vars).toEqual({ db_name: "override", replicas: "5", flags: ["a", "b"], nested: { other: 1 } });
   });
 
-  it("within one key=value item a repeated key keeps the last value", () => {
-    expect(parseExtraVars(["a=1 a=2"])).toEqual({ a: "2" });
+  it("within one key=value item a repeated key keeps the last value", async () => {
+    expect(await parseExtraVars(["a=1 a=2"])).toEqual({ a: "2" });
   });
 
-  it("rejects a word that is not key=value, naming it", () => {
-    const err = thrown(() => parseExtraVars(["a=1 oops"]));
+  it("rejects a word that is not key=value, naming it", async () => {
+    const err = await thrown(() => parseExtraVars(["a=1 oops"]));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toBe('--extra-vars: "oops" is not key=value');
   });
 
-  it("rejects an empty key", () => {
-    const err = thrown(() => parseExtraVars(["=value"]));
+  it("rejects an empty key", async () => {
+    const err = await thrown(() => parseExtraVars(["=value"]));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toBe('--extra-vars: "=value" is not key=value');
   });
 
-  it("rejects a file whose content is a list or a scalar: extra vars must be a mapping", () => {
-    const list = thrown(() => parseExtraVars([`@${join(dir, "list.yml")}`]));
+  it("rejects a file whose content is a list or a scalar: extra vars must be a mapping", async () => {
+    const list = await thrown(() => parseExtraVars([`@${join(dir, "list.yml")}`]));
     expect(list).toBeInstanceOf(ConfigError);
     expect(list.message).toBe(`--extra-vars @${join(dir, "list.yml")}: must be a mapping of variables`);
-    const scalar = thrown(() => parseExtraVars([`@${join(dir, "scalar.yml")}`]));
+    const scalar = await thrown(() => parseExtraVars([`@${join(dir, "scalar.yml")}`]));
     expect(scalar).toBeInstanceOf(ConfigError);
     expect(scalar.message).toBe(`--extra-vars @${join(dir, "scalar.yml")}: must be a mapping of variables`);
   });
 
-  it("rejects an empty file (YAML null) as not a mapping", () => {
-    const err = thrown(() => parseExtraVars([`@${join(dir, "empty.yml")}`]));
+  it("rejects an empty file (YAML null) as not a mapping", async () => {
+    const err = await thrown(() => parseExtraVars([`@${join(dir, "empty.yml")}`]));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toBe(`--extra-vars @${join(dir, "empty.yml")}: must be a mapping of variables`);
   });
 
-  it("reports a missing file as a ConfigError naming the option", () => {
+  it("reports a missing file as a ConfigError naming the option", async () => {
     const missing = join(dir, "nope.yml");
-    const err = thrown(() => parseExtraVars([`@${missing}`]));
+    const err = await thrown(() => parseExtraVars([`@${missing}`]));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message.startsWith(`--extra-vars @${missing}: ENOENT`)).toBe(true);
   });
 
-  it("reports YAML syntax errors in a file and in inline mappings as ConfigErrors", () => {
-    const file = thrown(() => parseExtraVars([`@${join(dir, "broken.yml")}`]));
+  it("reports YAML syntax errors in a file and in inline mappings as ConfigErrors", async () => {
+    const file = await thrown(() => parseExtraVars([`@${join(dir, "broken.yml")}`]));
     expect(file).toBeInstanceOf(ConfigError);
     expect(file.message.startsWith(`--extra-vars @${join(dir, "broken.yml")}: `)).toBe(true);
-    const inline = thrown(() => parseExtraVars(['{"a": 1']));
+    const inline = await thrown(() => parseExtraVars(['{"a": 1']));
     expect(inline).toBeInstanceOf(ConfigError);
     expect(inline.message.startsWith("--extra-vars: not a valid mapping: ")).toBe(true);
   });
 
-  it("rejects an inline JSON list, as Ansible does (not a dictionary)", () => {
-    expect(thrown(() => parseExtraVars(["[1, 2]"]))).toBeInstanceOf(ConfigError);
+  it("rejects an inline JSON list, as Ansible does (not a dictionary)", async () => {
+    expect(await thrown(() => parseExtraVars(["[1, 2]"]))).toBeInstanceOf(ConfigError);
   });
 
-  it("ignores surrounding whitespace and skips an empty item", () => {
-    expect(parseExtraVars(["  a=1  ", "", '  {"b": 2}  '])).toEqual({ a: "1", b: 2 });
+  it("reads an encrypted secrets file with the run's keyring, and refuses it clearly without one or with a wrong password", async () => {
+    const file = join(dir, "sealed.yml");
+    writeFileSync(join(dir, "password"), "a long passphrase\n");
+    writeFileSync(join(dir, "wrong"), "not the passphrase\n");
+    // Cheap scrypt parameters: the format is the point here, not the key's cost.
+    const sealed = await new SecretsKeyring({ passwordFile: join(dir, "password") }).encrypt("api_key: s3cr3t-value\nport: 8443\n", file, { N: 1024, r: 8, p: 1 });
+    writeFileSync(file, sealed);
+    const keyring = new SecretsKeyring({ passwordFile: join(dir, "password") });
+    const seen: string[] = [];
+    const decrypt = async (text: string, name: string) => {
+      seen.push(name);
+      return keyring.decrypt(text, name);
+    };
+    expect(await parseExtraVars([`@${file}`, "port=9000"], decrypt)).toEqual({ api_key: "s3cr3t-value", port: "9000" });
+    expect(seen).toEqual([file]);
+
+    const none = await thrown(() => parseExtraVars([`@${file}`]));
+    expect(none).toBeInstanceOf(ConfigError);
+    expect(none.message).toBe(`--extra-vars @${file}: an encrypted secrets file: give --password-file FILE or set DO_CONVERGE_PASSWORD_FILE`);
+    const wrongKeyring = new SecretsKeyring({ passwordFile: join(dir, "wrong") });
+    const wrong = await thrown(() => parseExtraVars([`@${file}`], (t, n) => wrongKeyring.decrypt(t, n)));
+    expect(wrong).toBeInstanceOf(SecretsError);
+    expect(wrong.message).toContain(file);
+    expect(wrong.message).not.toContain("s3cr3t");
+  });
+
+  it("ignores surrounding whitespace and skips an empty item", async () => {
+    expect(await parseExtraVars(["  a=1  ", "", '  {"b": 2}  '])).toEqual({ a: "1", b: 2 });
   });
 });

@@ -49,7 +49,7 @@ async function converge(files: Record<string, string>, extraVars: string[] = [])
     },
   });
   const inventory = await loadInventory({ sources: [new YamlInventorySource(join(dir, "inventory.yml"))], siteDirs: [dir] });
-  const extra = readExtraVars(extraVars.map((e) => e.replace(/^@/, `@${dir}/`)));
+  const extra = await readExtraVars(extraVars.map((e) => e.replace(/^@/, `@${dir}/`)));
   const s = site({ plays: [play({ name: "app", hosts: "all", gatherFacts: false, roles: [app] })] });
   mkdirSync(join(dir, "out"));
   const result = await runSite(
