@@ -1,4 +1,5 @@
 import { isAlias, isScalar, visit, type Node, type Scalar } from "yaml";
+import { dictFromPairs } from "../template/values/dict-keys.js";
 import { hasExactNumbers } from "../template/values/exact-vars.js";
 import { pyFloat } from "../template/values/py-float.js";
 import type { YamlFile } from "./yaml-document.js";
@@ -83,7 +84,8 @@ export function exactValue(y: YamlFile, node: Node | null): unknown {
   if (node === null) return undefined;
   if (isScalar(node)) return exactScalar(node);
   const scalars = exactScalars(y, node);
-  if (scalars.size === 0) return undefined;
+  const typedKeys = hasTypedKeys(y, node);
+  if (scalars.size === 0 && !typedKeys) return undefined;
   // toJS reads each scalar's value (kept as is, anchors and merge keys applied); lending it the
   // exact values for one synchronous call is simpler than re-implementing that walk.
   const saved = new Map<Scalar, unknown>();
@@ -92,9 +94,51 @@ export function exactValue(y: YamlFile, node: Node | null): unknown {
       saved.set(s, s.value);
       s.value = e;
     }
-    const value: unknown = node.toJS(y.doc);
+    const value: unknown = typedKeys ? dictsOf(node.toJS(y.doc, { mapAsMap: true })) : node.toJS(y.doc);
     return hasExactNumbers(value) ? value : undefined;
   } finally {
     for (const [s, v] of saved) s.value = v;
   }
+}
+
+/** Whether a mapping under `node` (following aliases) has a scalar key that is not a string (`80: http`). */
+function hasTypedKeys(y: YamlFile, node: Node): boolean {
+  let found = false;
+  const seen = new Set<Node>();
+  const walk = (n: Node): void => {
+    if (found || seen.has(n)) return;
+    seen.add(n);
+    visit(n, {
+      Pair(_key, p) {
+        const k = p.key;
+        if (!isScalar(k)) return;
+        const v: unknown = k.value;
+        if (v === null || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") found = true;
+      },
+      Alias(_key, a) {
+        const target = a.resolve(y.doc);
+        if (target !== undefined) walk(target);
+      },
+    });
+  };
+  walk(isAlias(node) ? (node.resolve(y.doc) ?? node) : node);
+  return found && !hasNonScalarKey(y, node);
+}
+
+/** A mapping key that is itself a mapping or a list: toJS would stringify it, so typed keys are not attempted. */
+function hasNonScalarKey(y: YamlFile, node: Node): boolean {
+  let found = false;
+  visit(isAlias(node) ? (node.resolve(y.doc) ?? node) : node, {
+    Pair(_key, p) {
+      if (p.key !== null && !isScalar(p.key) && !isAlias(p.key)) found = true;
+    },
+  });
+  return found;
+}
+
+/** toJS's value read with mapAsMap, each Map made a template dict that keeps its Python keys. */
+function dictsOf(v: unknown): unknown {
+  if (v instanceof Map) return dictFromPairs([...v].map(([k, x]) => [k, dictsOf(x)] as const));
+  if (Array.isArray(v)) return v.map(dictsOf);
+  return v;
 }

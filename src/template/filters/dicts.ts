@@ -1,5 +1,6 @@
 import { FilterError } from "../errors.js";
 import { pyCompare, pyEquals } from "../values/compare.js";
+import { dictFromPairs, pyEntries, withKeysOf } from "../values/dict-keys.js";
 import { presentValue } from "../values/hook.js";
 import { isMapping, pyTypeName, type PyDict } from "../values/kinds.js";
 import { tuple } from "../values/tagged.js";
@@ -20,8 +21,8 @@ const LIST_MERGE = new Set(["replace", "keep", "append", "prepend", "append_rp",
 
 /** ansible.utils.vars.merge_hash: y wins; copies, never mutates its inputs. */
 export function mergeHash(x: PyDict, y: PyDict, recursive: boolean, listMerge: string): PyDict {
-  if (Object.keys(x).length === 0 || pyEquals(x, y)) return { ...y };
-  const out: PyDict = { ...x };
+  if (Object.keys(x).length === 0 || pyEquals(x, y)) return withKeysOf({ ...y }, y);
+  const out: PyDict = withKeysOf({ ...x }, x, y);
   if (!recursive && listMerge === "replace") return Object.assign(out, y);
   for (const [key, yValue] of Object.entries(y)) {
     if (!Object.hasOwn(out, key)) {
@@ -64,8 +65,8 @@ function dictsort(v: unknown, caseSensitive: boolean, by: string, reverse: boole
   if (!isMapping(v)) throw new FilterError("dictsort", `input must be a dictionary, got ${pyTypeName(v)}`);
   if (by !== "key" && by !== "value") throw new FilterError("dictsort", "You can only sort by either 'key' or 'value'");
   const pos = by === "key" ? 0 : 1;
-  const items = Object.entries(v).map(([k, val]) => [k, presentValue(val)] as const);
-  const key = (entry: readonly [string, unknown]): unknown => (caseSensitive ? entry[pos] : ignoreCase(entry[pos]));
+  const items = pyEntries(v).map(([k, val]) => [k, presentValue(val)] as const);
+  const key = (entry: readonly [unknown, unknown]): unknown => (caseSensitive ? entry[pos] : ignoreCase(entry[pos]));
   const sorted = items.map((e, i) => ({ e, i })).sort((a, b) => {
     const c = pyCompare(key(a.e), key(b.e));
     return c !== 0 ? (reverse ? -c : c) : a.i - b.i;
@@ -93,23 +94,22 @@ export const dictFilters: FilterTable = {
     if (!isMapping(v)) throw new FilterError("dict2items", `dict2items requires a dictionary, got ${pyClass(v)} instead.`);
     const k = optionalText(keyName, "key");
     const val = optionalText(valueName, "value");
-    return Object.keys(v).map((key) => ({ [k]: key, [val]: v[key] }));
+    return pyEntries(v).map(([key, value]) => ({ [k]: key, [val]: value }));
   }),
   items2dict: defineFilter(["key_name", "value_name"], (v, [keyName, valueName]) => {
     if (!Array.isArray(v)) throw new FilterError("items2dict", `items2dict requires a list, got ${pyClass(v)} instead.`);
     const k = optionalText(keyName, "key");
     const val = optionalText(valueName, "value");
-    const out: PyDict = {};
+    const out: [unknown, unknown][] = [];
     for (const item of v) {
       const entry = presentValue(item);
       if (!isMapping(entry)) throw new FilterError("items2dict", "items2dict requires a list of dictionaries");
       if (!Object.hasOwn(entry, k) || !Object.hasOwn(entry, val)) {
         throw new FilterError("items2dict", `items2dict requires each dictionary in the list to contain the keys '${k}' and '${val}'`);
       }
-      const keyValue = presentValue(entry[k]);
-      out[typeof keyValue === "string" ? keyValue : String(keyValue)] = entry[val];
+      out.push([presentValue(entry[k]), entry[val]]);
     }
-    return out;
+    return dictFromPairs(out);
   }),
   dictsort: defineFilter(["case_sensitive", "by", "reverse"], (v, [cs, by, reverse]) =>
     dictsort(v, flag(cs), optionalText(by, "key"), flag(reverse)),
@@ -119,7 +119,7 @@ export const dictFilters: FilterTable = {
     (v) => {
       if (v instanceof Undefined) return [];
       if (!isMapping(v)) throw new FilterError("items", `Can only get item pairs from a mapping, got ${pyTypeName(v)}`);
-      return Object.keys(v).map((k) => tuple([k, v[k]]));
+      return pyEntries(v).map((e) => tuple(e));
     },
     { acceptsUndefined: true },
   ),

@@ -1,6 +1,7 @@
 import { TemplateValueError } from "../errors.js";
 import { bindArguments } from "../values/arguments.js";
 import { pyEquals } from "../values/compare.js";
+import { keyName, propertyOf, pyEntries, pyKeys, withKeysOf, withKeyTable } from "../values/dict-keys.js";
 import { presentValue } from "../values/hook.js";
 import { isMapping, pyTypeName, type PyDict } from "../values/kinds.js";
 import { numericValue } from "../values/py-float.js";
@@ -164,7 +165,7 @@ const STRING_METHODS: Record<string, MethodSpec> = {
     params: ["iterable"],
     fn: ((self: string, [items]: unknown[]) => {
       const seq = arg(items);
-      const list = typeof seq === "string" ? [...seq] : Array.isArray(seq) ? seq : isMapping(seq) ? Object.keys(seq) : undefined;
+      const list = typeof seq === "string" ? [...seq] : Array.isArray(seq) ? seq : isMapping(seq) ? pyKeys(seq) : undefined;
       if (list === undefined) throw new TemplateValueError("can only join an iterable");
       return list
         .map((item, i) => {
@@ -234,32 +235,31 @@ const STRING_METHODS: Record<string, MethodSpec> = {
   islower: { params: [], fn: ((self: string) => /\p{Ll}/u.test(self) && !/\p{Lu}/u.test(self)) as Method },
 };
 
-function key(method: string, v: unknown): string {
+function key(method: string, v: unknown): unknown {
   const p = arg(v);
-  if (typeof p === "string") return p;
-  if (typeof p === "number") return String(p);
+  if (typeof p === "string" || typeof p === "number") return p;
   throw new TemplateValueError(`${method}(): unhashable or unsupported key type '${pyTypeName(p)}'`);
 }
 
 const DICT_METHODS: Record<string, MethodSpec> = {
-  items: { params: [], fn: ((self: PyDict) => tagSequence(Object.keys(self).map((k) => tuple([k, self[k]])), "dict_items")) as Method },
-  keys: { params: [], fn: ((self: PyDict) => tagSequence(Object.keys(self), "dict_keys")) as Method },
-  values: { params: [], fn: ((self: PyDict) => tagSequence(Object.values(self), "dict_values")) as Method },
+  items: { params: [], fn: ((self: PyDict) => tagSequence(pyEntries(self).map((e) => tuple(e)), "dict_items")) as Method },
+  keys: { params: [], fn: ((self: PyDict) => tagSequence(pyKeys(self), "dict_keys")) as Method },
+  values: { params: [], fn: ((self: PyDict) => tagSequence(pyEntries(self).map((e) => e[1]), "dict_values")) as Method },
   get: {
     params: ["key", "default"],
     fn: ((self: PyDict, [k, d]: unknown[]) => {
-      const name = key("get", k);
-      return Object.hasOwn(self, name) ? self[name] : d === undefined ? null : d;
+      const name = propertyOf(self, key("get", k));
+      return name !== undefined ? self[name] : d === undefined ? null : d;
     }) as Method,
   },
-  copy: { params: [], fn: ((self: PyDict) => ({ ...self })) as Method },
+  copy: { params: [], fn: ((self: PyDict) => withKeyTable({ ...self }, pyKeys(self))) as Method },
   update: {
     params: ["other"],
     fn: ((self: PyDict, [other]: unknown[]) => {
       const o = arg(other);
       if (o !== undefined) {
         if (!isMapping(o)) throw new TemplateValueError(`update() argument must be a dict, not ${pyTypeName(o)}`);
-        Object.assign(self, o);
+        Object.assign(withKeysOf(self, self, o), o);
       }
       return null;
     }) as Method,
@@ -267,9 +267,10 @@ const DICT_METHODS: Record<string, MethodSpec> = {
   pop: {
     params: ["key", "default"],
     fn: ((self: PyDict, [k, d]: unknown[]) => {
-      const name = key("pop", k);
+      const pk = key("pop", k);
+      const name = keyName(pk);
       if (!Object.hasOwn(self, name)) {
-        if (d === undefined) throw new TemplateValueError(`KeyError: ${pyRepr(name)}`);
+        if (d === undefined) throw new TemplateValueError(`KeyError: ${pyRepr(pk)}`);
         return d;
       }
       const v = self[name];
@@ -280,7 +281,7 @@ const DICT_METHODS: Record<string, MethodSpec> = {
   setdefault: {
     params: ["key", "default"],
     fn: ((self: PyDict, [k, d]: unknown[]) => {
-      const name = key("setdefault", k);
+      const name = keyName(key("setdefault", k));
       if (!Object.hasOwn(self, name)) self[name] = d === undefined ? null : d;
       return self[name];
     }) as Method,
@@ -300,7 +301,7 @@ const LIST_METHODS: Record<string, MethodSpec> = {
       const items = arg(x);
       if (Array.isArray(items)) self.push(...items);
       else if (typeof items === "string") self.push(...items);
-      else if (isMapping(items)) self.push(...Object.keys(items));
+      else if (isMapping(items)) self.push(...pyKeys(items));
       else throw new TemplateValueError(`'${pyTypeName(items)}' object is not iterable`);
       return null;
     }) as Method,

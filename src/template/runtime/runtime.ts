@@ -10,6 +10,7 @@ import { nunjucksInternals, type RuntimeContext, type RuntimeFrame } from "../nu
 import { bindArguments } from "../values/arguments.js";
 import * as arith from "../values/arithmetic.js";
 import { pyCompare, pyContains, pyEquals, pyTruthy } from "../values/compare.js";
+import { dictFromPairs, isKeyScalar, keyName, propertyOf, pyKeys } from "../values/dict-keys.js";
 import { presentValue } from "../values/hook.js";
 import { isMapping, objectTypeRepr, pyTypeName } from "../values/kinds.js";
 import { numericValue, PyFloat, pyFloat } from "../values/py-float.js";
@@ -111,8 +112,8 @@ export class JinjaRuntime implements CallEnvironment {
       return v === NO_ATTRIBUTE ? noAttr() : norm(v);
     }
     if (isMapping(obj)) {
-      if (typeof key !== "string" && typeof key !== "number") return noAttr();
-      const k = String(key);
+      if (!isKeyScalar(key)) return noAttr();
+      const k = propertyOf(obj, key) ?? keyName(key);
       if (dot && typeof key === "string") {
         const method = lookupMethod(obj, key);
         if (method !== undefined) return method;
@@ -268,7 +269,7 @@ export class JinjaRuntime implements CallEnvironment {
       if (v instanceof Undefined) throw v.toError();
       if (Array.isArray(v)) return [...v];
       if (typeof v === "string") return [...v];
-      if (isMapping(v)) return Object.keys(v);
+      if (isMapping(v)) return pyKeys(v);
       throw new TemplateRuntimeError(`'${pyTypeName(v)}' object is not iterable`, site);
     });
   }
@@ -349,7 +350,7 @@ export class JinjaRuntime implements CallEnvironment {
   // ---- literals and assignment -----------------------------------------------------------------
 
   dict(pairs: unknown[], site: SourceLocation): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+    const entries: [unknown, unknown][] = [];
     for (let i = 0; i < pairs.length; i += 2) {
       const k = norm(pairs[i]);
       if (k instanceof Undefined) throw k.toError();
@@ -357,9 +358,9 @@ export class JinjaRuntime implements CallEnvironment {
       if (typeof k !== "string" && typeof k !== "number" && typeof k !== "boolean" && typeof k !== "bigint" && !(k instanceof PyFloat) && k !== null) {
         throw new TemplateRuntimeError(`unhashable type: '${pyTypeName(k)}'`, site);
       }
-      out[typeof k === "string" ? k : pyStr(k)] = pairs[i + 1];
+      entries.push([k, pairs[i + 1]]);
     }
-    return out;
+    return dictFromPairs(entries);
   }
 
   float(n: number): unknown {

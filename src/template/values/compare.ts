@@ -1,5 +1,6 @@
 import { TemplateValueError } from "../errors.js";
 import { presentValue } from "./hook.js";
+import { isKeyScalar, propertyOf } from "./dict-keys.js";
 import { isMapping, pyTypeName } from "./kinds.js";
 import { bigIntPair, numericValue, PyFloat } from "./py-float.js";
 import { isTuple } from "./tagged.js";
@@ -89,10 +90,8 @@ export function pyContains(rawHaystack: unknown, rawNeedle: unknown): boolean {
   }
   if (Array.isArray(haystack)) return haystack.some((item) => pyEquals(item, needle));
   if (isMapping(haystack)) {
-    if (typeof needle === "string") return Object.hasOwn(haystack, needle);
-    // Keys of JSON-like data are strings; an int key written in YAML became one too.
-    if (typeof needle === "number") return Object.hasOwn(haystack, String(needle));
-    return false;
+    // Keys of JSON-like data are strings; an int key written in YAML may have become one too.
+    return isKeyScalar(needle) && propertyOf(haystack, needle) !== undefined;
   }
   throw new TemplateValueError(`argument of type '${pyTypeName(haystack)}' is not iterable`);
 }

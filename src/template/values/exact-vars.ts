@@ -1,9 +1,10 @@
+import { hasKeyTable, pyKeys, withKeyTable } from "./dict-keys.js";
 import { isMapping } from "./kinds.js";
 import { PyFloat } from "./py-float.js";
 
 // Variables read from YAML reach templates with Python's number types: a float with an integral
 // value (`ratio: 3.0`) as a PyFloat, an int beyond 2^53 as a bigint, as the engine represents
-// numbers it computes. Everywhere else (role schemas, modules, reports) the same variables are
+// numbers it computes, and a mapping with keys other than strings (`80: http`) keeps them. Everywhere else (role schemas, modules, reports) the same variables are
 // plain JavaScript numbers. A vars reader keeps both forms; these helpers go between them.
 
 /** The plain JavaScript form of a value: PyFloat → number, bigint → (nearest) number. */
@@ -19,7 +20,7 @@ export function plainOf(v: unknown): unknown {
 export function hasExactNumbers(v: unknown): boolean {
   if (v instanceof PyFloat || typeof v === "bigint") return true;
   if (Array.isArray(v)) return v.some(hasExactNumbers);
-  if (isMapping(v)) return Object.values(v).some(hasExactNumbers);
+  if (isMapping(v)) return hasKeyTable(v) || Object.values(v).some(hasExactNumbers);
   return false;
 }
 
@@ -29,7 +30,7 @@ export function hasExactNumbers(v: unknown): boolean {
  */
 export function cloneExact(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(cloneExact);
-  if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cloneExact(x)]));
+  if (isMapping(v)) return withKeyTable(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cloneExact(x)])), pyKeys(v));
   return v;
 }
 

@@ -1,4 +1,5 @@
 import { TemplateValueError } from "../errors.js";
+import { pyKeys } from "./dict-keys.js";
 import { presentValue } from "./hook.js";
 import { isMapping, pyTypeName } from "./kinds.js";
 import { Undefined } from "./undefined.js";
@@ -11,7 +12,7 @@ export function pyIterable(raw: unknown, what = "object"): unknown[] {
   if (v instanceof Undefined) throw v.toError();
   if (Array.isArray(v)) return v;
   if (typeof v === "string") return [...v];
-  if (isMapping(v)) return Object.keys(v);
+  if (isMapping(v)) return pyKeys(v);
   throw new TemplateValueError(`'${pyTypeName(v)}' ${what} is not iterable`);
 }
 

@@ -1,4 +1,5 @@
 import { TemplateValueError } from "../errors.js";
+import { keyName, pyKeys, sortedPyKeys } from "./dict-keys.js";
 import { presentValue } from "./hook.js";
 import { isMapping, pyTypeName } from "./kinds.js";
 import { floatRepr, intRepr } from "./number-format.js";
@@ -86,8 +87,8 @@ export function pyJsonDumps(value: unknown, opts: DumpOptions = {}): string {
       seen.add(v);
       const entries = Array.isArray(v)
         ? v.map((item) => encode(item, level + 1))
-        : (opts.sortKeys ? Object.keys(v).sort() : Object.keys(v)).map(
-            (k) => `${escapeString(k, ensureAscii)}${keySep}${encode(v[k], level + 1)}`,
+        : (opts.sortKeys ? sortedPyKeys(pyKeys(v)) : pyKeys(v)).map(
+            (k) => `${escapeString(jsonKey(k), ensureAscii)}${keySep}${encode(v[keyName(k)], level + 1)}`,
           );
       seen.delete(v);
       const [open, close] = Array.isArray(v) ? ["[", "]"] : ["{", "}"];
@@ -189,3 +190,11 @@ export function pyJsonLoads(source: string): unknown {
   if (i < source.length) fail("Extra data");
   return result;
 }
+
+/** json.dumps writes a key that is not a string as the JSON text of that scalar: 1 → "1", True → "true". */
+function jsonKey(k: unknown): string {
+  if (typeof k === "boolean") return k ? "true" : "false";
+  if (k === null || k === undefined) return "null";
+  return keyName(k);
+}
+

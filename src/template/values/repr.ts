@@ -1,3 +1,4 @@
+import { keyName, pyKeys } from "./dict-keys.js";
 import { presentValue } from "./hook.js";
 import { isMapping } from "./kinds.js";
 import { floatRepr, intRepr } from "./number-format.js";
@@ -83,7 +84,7 @@ function reprAt(raw: unknown, depth: number): string {
     }
   }
   if (isMapping(v)) {
-    const entries = Object.keys(v).map((k) => `${stringRepr(k)}: ${reprAt(v[k], depth + 1)}`);
+    const entries = pyKeys(v).map((k) => `${reprAt(k, depth + 1)}: ${reprAt(v[keyName(k)], depth + 1)}`);
     return `{${entries.join(", ")}}`;
   }
   if (typeof v === "object" && hasReprHook(v)) return v[pyReprHook]();

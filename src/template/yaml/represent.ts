@@ -1,4 +1,5 @@
 import { TemplateValueError } from "../errors.js";
+import { keyName, pyKeys, sortedPyKeys } from "../values/dict-keys.js";
 import { presentValue } from "../values/hook.js";
 import { isMapping, pyTypeName } from "../values/kinds.js";
 import { floatRepr, intRepr } from "../values/number-format.js";
@@ -53,8 +54,8 @@ function represent(raw: unknown, opts: RepresentOptions): Node {
     return { kind: "seq", items, flow: opts.defaultFlowStyle ?? best };
   }
   if (isMapping(v)) {
-    const keys = opts.sortKeys ? Object.keys(v).sort() : Object.keys(v);
-    const items = keys.map((k): [Node, Node] => [represent(k, opts), represent(v[k], opts)]);
+    const keys = opts.sortKeys ? sortedPyKeys(pyKeys(v)) : pyKeys(v);
+    const items = keys.map((k): [Node, Node] => [represent(k, opts), represent(v[keyName(k)], opts)]);
     const best = items.every(([k, val]) => k.kind === "scalar" && val.kind === "scalar");
     return { kind: "map", items, flow: opts.defaultFlowStyle ?? best };
   }
