@@ -1,5 +1,6 @@
 // Pure parts of the wordpress role: values as PHP literals for wp-config.php, where downloads
 // live on the host, where a tarball's checksum comes from, and the installer's result line.
+import { z } from "do-converge";
 
 /** The keys WordPress's salts come in (wp-config.php's AUTH_KEY ... NONCE_SALT, lower-cased). */
 export const SALT_KEYS = [
@@ -103,20 +104,24 @@ export function downloadName(stem: string, checksum: string, ext: "tar.gz" | "zi
 }
 
 /** What the installer script printed: its last `dcv-wordpress-result:` line. */
-export interface InstallResult {
+/** The installer's result line (files/wordpress-install.php). */
+const InstallResult = z.object({
   /** wp_install() ran on this converge. */
-  installed: boolean;
+  installed: z.boolean(),
+  /** The admin's password was set (it did not verify: a rotated secret). */
+  password_set: z.boolean().default(false),
   /** Plugin files activated on this converge. */
-  activated: string[];
+  activated: z.array(z.string()),
   /** Plugin files that were active already. */
-  active: string[];
+  active: z.array(z.string()),
   /** $wp_version of the tree the script ran in. */
-  version: string;
-}
+  version: z.string().default(""),
+});
+export type InstallResult = z.output<typeof InstallResult>;
 
 export const RESULT_PREFIX = "dcv-wordpress-result: ";
 
-/** The installer's result, or undefined when it printed none (WordPress died before the end). */
+/** The installer's last result line, undefined when it printed none (or a malformed one). */
 export function parseInstallResult(stdout: string): InstallResult | undefined {
   const line = stdout
     .split("\n")
@@ -124,16 +129,15 @@ export function parseInstallResult(stdout: string): InstallResult | undefined {
     .find((l) => l.startsWith(RESULT_PREFIX));
   if (line === undefined) return undefined;
   try {
-    const r = JSON.parse(line.slice(RESULT_PREFIX.length)) as Partial<InstallResult>;
-    if (typeof r.installed !== "boolean" || !Array.isArray(r.activated) || !Array.isArray(r.active)) return undefined;
-    return { installed: r.installed, activated: r.activated.map(String), active: r.active.map(String), version: String(r.version ?? "") };
+    const r = InstallResult.safeParse(JSON.parse(line.slice(RESULT_PREFIX.length)));
+    return r.success ? r.data : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Whether the installer changed anything: a fresh installation or a plugin newly activated. */
+/** Whether the installer changed anything: a fresh installation, a new password, a plugin newly activated. */
 export function installChanged(stdout: string): boolean {
   const r = parseInstallResult(stdout);
-  return r !== undefined && (r.installed || r.activated.length > 0);
+  return r !== undefined && (r.installed || r.password_set || r.activated.length > 0);
 }

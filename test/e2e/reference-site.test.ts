@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isEncrypted } from "../../src/secrets/envelope.js";
 import { SecretsKeyring } from "../../src/secrets/keyring.js";
@@ -249,6 +249,28 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
       expect(await root.run(lb, "grep -c 'maxconn 4096' /etc/haproxy/haproxy.cfg")).toMatch(/^[1-9]/);
       expect((await root.run(lb, "systemctl show -p MainPID --value haproxy")).trim(), `${lb} haproxy was restarted`).toBe(pids.get(lb));
     }
+    const again = await converge();
+    expect(changed(again), again.output).toEqual([]);
+  });
+
+  it("applies a rotated WordPress admin password (only the installer task changes); the old one no longer logs in", async () => {
+    const secretsFile = join(SITE_DIR, "inventory/group_vars/all/secrets.yml");
+    const keyring = new SecretsKeyring({ passwordFile: passwordArgs[1] });
+    const values = parse(await keyring.decrypt(readFileSync(secretsFile, "utf8"), secretsFile)) as Record<string, unknown>;
+    const old = login;
+    const rotated = randomBytes(24).toString("hex");
+    secretValues.push(rotated);
+    writeFileSync(secretsFile, await keyring.encrypt(stringify({ ...values, wordpress_admin_password: rotated }), secretsFile), { mode: 0o600 });
+
+    const r = await converge();
+    expect(r.code, r.output).toBe(0);
+    const tasks = changed(r);
+    expect(tasks, r.output).toHaveLength(1);
+    expect(tasks[0], r.output).toMatch(/^web\d: WordPress installed, plugins active$/);
+    login = { user: old.user, password: rotated };
+    await roundTrip("web2", ["web1", "web3"], "with the rotated password");
+    await expect(createPost(node("web1"), old, { title: "with the old password", content: "must fail" })).rejects.toThrow(/incorrect|invalid/i);
+
     const again = await converge();
     expect(changed(again), again.output).toEqual([]);
   });

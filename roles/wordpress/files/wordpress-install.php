@@ -9,11 +9,12 @@
  *   {"url": "...", "title": "...", "admin_user": "...", "admin_email": "...",
  *    "admin_password": "...", "plugins": [{"name": "dir", "file": "dir/main.php" (optional)}]}
  *
- * Installs only when the database holds no installation (is_blog_installed()), activates only
- * plugins not active yet, and ends with one line the role reads:
- *   dcv-wordpress-result: {"installed": bool, "activated": [...], "active": [...], "version": "..."}
+ * Installs only when the database holds no installation (is_blog_installed()), sets the admin's
+ * password only when the stored hash does not verify the given one (a rotated secret), activates
+ * only plugins not active yet, and ends with one line the role reads:
+ *   dcv-wordpress-result: {"installed": bool, "password_set": bool, "activated": [...], "active": [...], "version": "..."}
  * Exit codes: 0 done, 2 bad settings, 3 WordPress stopped early (e.g. no database), 4 a plugin
- * could not be activated.
+ * could not be activated, 5 the admin user does not exist.
  */
 
 if ( PHP_SAPI !== 'cli' ) {
@@ -88,6 +89,19 @@ if ( ! is_blog_installed() ) {
 	$dcv_installed = true;
 }
 
+// The password is the operator's secret: when it was rotated, the next converge applies it
+// (wp_set_password also ends the user's sessions). Compared in the slashed form it was hashed in.
+$dcv_password_set = false;
+$dcv_admin        = get_user_by( 'login', $dcv_settings['admin_user'] );
+if ( ! $dcv_admin ) {
+	$dcv_done = true;
+	dcv_fail( 5, "admin user '" . $dcv_settings['admin_user'] . "' does not exist (renamed or deleted in WordPress?)" );
+}
+if ( ! wp_check_password( wp_slash( $dcv_settings['admin_password'] ), $dcv_admin->user_pass, $dcv_admin->ID ) ) {
+	wp_set_password( wp_slash( $dcv_settings['admin_password'] ), $dcv_admin->ID );
+	$dcv_password_set = true;
+}
+
 $dcv_activated = array();
 $dcv_active    = array();
 foreach ( $dcv_plugins as $dcv_plugin ) {
@@ -117,7 +131,8 @@ foreach ( $dcv_plugins as $dcv_plugin ) {
 $dcv_done = true;
 echo 'dcv-wordpress-result: ' . json_encode(
 	array(
-		'installed' => $dcv_installed,
+		'installed'    => $dcv_installed,
+		'password_set' => $dcv_password_set,
 		'activated' => $dcv_activated,
 		'active'    => $dcv_active,
 		'version'   => $GLOBALS['wp_version'],

@@ -82,15 +82,17 @@ describe("wordpress: addresses and downloads", () => {
 describe("wordpress: the installer's result line", () => {
   const line = (r: object) => `dcv-wordpress-result: ${JSON.stringify(r)}`;
 
-  it("changed only for a fresh installation or a newly active plugin", () => {
+  it("changed only for a fresh installation, a password set or a newly active plugin", () => {
     expect(installChanged(line({ installed: true, activated: [], active: [], version: "6.1.9" }))).toBe(true);
+    expect(installChanged(line({ installed: false, password_set: true, activated: [], active: [], version: "6.1.9" }))).toBe(true);
+    expect(installChanged(line({ installed: false, password_set: false, activated: [], active: [], version: "6.1.9" }))).toBe(false);
     expect(installChanged(line({ installed: false, activated: ["p/p.php"], active: [], version: "6.1.9" }))).toBe(true);
     expect(installChanged(line({ installed: false, activated: [], active: ["p/p.php"], version: "6.1.9" }))).toBe(false);
   });
 
   it("takes the last result line and ignores PHP's notices around it", () => {
     const out = `Notice: something\n${line({ installed: true, activated: [], active: [], version: "1" })}\n${line({ installed: false, activated: [], active: [], version: "6.1.9" })}\n`;
-    expect(parseInstallResult(out)).toEqual({ installed: false, activated: [], active: [], version: "6.1.9" });
+    expect(parseInstallResult(out)).toEqual({ installed: false, password_set: false, activated: [], active: [], version: "6.1.9" });
   });
 
   it("no result (WordPress died early, e.g. no database) is undefined, never 'unchanged'", () => {
