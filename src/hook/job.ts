@@ -6,6 +6,7 @@ import { INHERITED_LOCK_ENV, RunLockBusy, acquireRunLock, type RunLock } from ".
 import { shellJoin } from "../remote/quote.js";
 import { listed } from "./changes.js";
 import { checkoutRevision, withoutGitVars } from "./checkout.js";
+import { HookConfig } from "./config.js";
 import { HookError } from "./errors.js";
 import { HookEvent } from "./events.js";
 import { END_MARK, HookLog, START_MARK, timestamp } from "./log.js";
@@ -14,7 +15,7 @@ import { END_MARK, HookLog, START_MARK, timestamp } from "./log.js";
 const EXIT_LOCKED = 8;
 
 /** One run of the hook that converges: everything the worker needs, so it asks git nothing. */
-export const HookJob = z.object({
+export const HookJob = HookConfig.pick({ check: true, log: true, lockFile: true, passwordFile: true, args: true, node: true, bin: true }).extend({
   event: HookEvent,
   label: z.string(),
   matched: z.array(z.string()),
@@ -22,13 +23,6 @@ export const HookJob = z.object({
   treeRoot: z.string(),
   site: z.string(),
   checkout: z.object({ gitDir: z.string(), rev: z.string(), workDir: z.string(), indexFile: z.string() }).optional(),
-  check: z.boolean(),
-  log: z.string(),
-  lockFile: z.string().optional(),
-  passwordFile: z.string().optional(),
-  args: z.array(z.string()),
-  node: z.string(),
-  bin: z.string(),
 });
 export type HookJob = z.infer<typeof HookJob>;
 
