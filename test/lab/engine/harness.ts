@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -50,11 +50,15 @@ export class TestSite {
   }
 
   /** Runs the do-converge CLI as a real process on site.ts; `--json` is always collected. */
-  converge(args: string[] = [], opts: { onStdout?: (chunk: string) => void; site?: string; env?: Record<string, string> } = {}): Promise<Converge> {
+  converge(
+    args: string[] = [],
+    opts: { onStdout?: (chunk: string) => void; onSpawn?: (child: ChildProcess) => void; site?: string; env?: Record<string, string> } = {},
+  ): Promise<Converge> {
     const json = join(this.dir, `${REPORT_PREFIX}${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
     const argv = ["--import", TSX, join(repo, "src/cli/bin.ts"), join(this.dir, opts.site ?? "site.ts"), "--known-hosts", this.lab.knownHostsFile, "--json", json, ...args];
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, argv, { cwd: this.dir, env: { ...process.env, NO_COLOR: "1", ...opts.env } });
+      opts.onSpawn?.(child);
       let stdout = "";
       let stderr = "";
       child.stdout.setEncoding("utf8").on("data", (d: string) => {
