@@ -180,6 +180,16 @@ export class Lab {
   }
 
   /**
+   * Runs a command on the lab machine inside a host's mount namespace: a small tmpfs mounted
+   * there is a full disk the host cannot grow (the host's own root may not mount).
+   */
+  async inMountNs(name: string, args: readonly string[]): Promise<string> {
+    const pid = initPid(containerDirs(this.paths.hostsDir, this.host(name).name));
+    if (pid === undefined) throw new LabError(`${name}: not running`);
+    return (await run("nsenter", ["-t", String(pid), "-m", ...args])).stdout;
+  }
+
+  /**
    * Reserved-IP emulation: after this, traffic to `ip` (from the lab machine and from every lab
    * host) reaches `to` and no longer the host that held it; `to = null` unassigns it. The address
    * moves into the new holder's namespace and every neighbour cache forgets the old MAC, which is

@@ -15,9 +15,13 @@ export async function shape(name: string, rate: string): Promise<void> {
   await run("tc", ["qdisc", "replace", "dev", hostLink(name), "root", "tbf", "rate", rate, "burst", "32kbit", "latency", "400ms"]);
 }
 
-/** Drops every packet to the host (the network gone, the link still up), until unshape(). */
+/**
+ * Drops every packet to the host (the network gone, the link still up, so the host's own network
+ * configuration sees nothing), until unshape(): a token bucket whose queue holds one byte, so
+ * every packet is too large for it. (netem would say it plainly, but kernels here lack sch_netem.)
+ */
 export async function blackhole(name: string): Promise<void> {
-  await run("tc", ["qdisc", "replace", "dev", hostLink(name), "root", "netem", "loss", "100%"]);
+  await run("tc", ["qdisc", "replace", "dev", hostLink(name), "root", "tbf", "rate", "1kbit", "burst", "1", "limit", "1"]);
 }
 
 /** Back to the default queue; idempotent. */

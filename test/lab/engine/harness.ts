@@ -44,6 +44,10 @@ export class TestSite {
     for (const [path, text] of Object.entries(files)) this.write(path, text.replaceAll("$DSL", DSL));
   }
 
+  read(path: string): string {
+    return readFileSync(join(this.dir, path), "utf8");
+  }
+
   write(path: string, text: string): void {
     mkdirSync(dirname(join(this.dir, path)), { recursive: true });
     writeFileSync(join(this.dir, path), text);
