@@ -13,7 +13,10 @@ import type { Emit } from "./events.js";
 import { createHost } from "./host-context.js";
 import type { RunOptions, TemplateRenderer } from "./options.js";
 import { serialBatches } from "./serial.js";
+import type { HandlerCatalogue } from "./handler-record.js";
+import { PendingHandlers } from "./pending-handlers.js";
 import { type HostStats, count } from "./stats.js";
+import { stateDirOf } from "./state-dir.js";
 import type { TaskEnv } from "./task.js";
 import { withExactValues } from "../template/index.js";
 
@@ -31,6 +34,10 @@ export interface HostRecord {
 /** Everything about a play decided before any host is touched (see prepare.ts). */
 export interface PreparedPlay {
   readonly play: Play;
+  /** Names the play in records kept on hosts: its name, `name#2` for a second play of that name. */
+  readonly key: string;
+  /** Its place in the site's plays. */
+  readonly index: number;
   readonly hosts: readonly string[];
   /** Per host: inventory, play and extra vars with the magic variables. */
   readonly vars: ReadonlyMap<string, Vars>;
@@ -57,12 +64,21 @@ export interface RunState {
   readonly allExact?: ReadonlyMap<string, Vars>;
   /** Masks the run's secret values (identity when the run has none). */
   readonly mask: (text: string) => string;
+  /** The site's name: whose pending handlers a host's record holds. */
+  readonly siteName: string;
+  /** Every play's handlers, to tell which recorded pending handlers still exist. */
+  readonly catalogue: HandlerCatalogue;
 }
 
 interface HandlerEntry {
   name: string;
   role: Role | undefined;
   run: (h: Host) => Promise<unknown>;
+}
+
+/** The site's handlers by play, as the record names them. */
+export function playHandlers(play: Play): { name: string; role: string | null }[] {
+  return [...play.roles.flatMap((r) => r.handlerNames.map((name) => ({ name, role: r.name }))), ...Object.keys(play.handlers).map((name) => ({ name, role: null }))];
 }
 
 function roleDir(state: RunState, role: Role): string {
@@ -140,9 +156,17 @@ async function runHost(
   const spec = p.specs.get(host);
   if (!spec) return;
   const notified = new Set<string>();
+  const vars = p.vars.get(host) ?? {};
   const playBecome = play.become === false ? undefined : play.become === true ? spec.becomeUser : play.become;
   const inheritedBecome = playBecome ?? (spec.become ? spec.becomeUser : undefined);
-  const vars = p.vars.get(host) ?? {};
+  // Only a play with handlers reads the record: a play without any costs nothing.
+  const pending =
+    handlers.length === 0
+      ? undefined
+      : new PendingHandlers(
+          { shell: () => state.pool.get(spec).acquire(inheritedBecome), warn: (msg) => state.emit({ type: "warning", msg }) },
+          { site: state.siteName, host, play: p.key, check: state.options.check, stateDir: stateDirOf(vars), catalogue: state.catalogue },
+        );
 
   // Role code and modules see plain numbers; templates see YAML's numbers as Python has them
   // (`3.0` a float), put back where a variable still holds the value it was read with.
@@ -163,7 +187,7 @@ async function runHost(
     return { ...withExactValues(scopeVars, exactOf(host)), ...(rec.facts ? factsAsVars(rec.facts) : {}), ...rec.setFacts, hostvars: all, ...(extra ?? {}) };
   };
 
-  const makeEnv = (tags: readonly string[], role: Role | undefined, handler: boolean, scopeVars: Vars): TaskEnv => {
+  const makeEnv = (tags: readonly string[], role: Role | undefined, handler: boolean, scopeVars: Vars, onNotSelected?: () => void): TaskEnv => {
     const dirs = role ? [roleDir(state, role), state.siteDir] : [state.siteDir];
     return {
       play: play.name,
@@ -182,14 +206,15 @@ async function runHost(
       },
       renderTemplate: (src, extra) => state.templates.render(dirs.map((d) => join(d, "templates")), src, templateVars(scopeVars, extra)),
       readControlFile: (src) => readControlFile(dirs.map((d) => join(d, "files")), src),
-      notify: (names, task) => {
+      notify: async (names, task) => {
         for (const n of names) {
-          if (!handlers.some((h) => h.name === n)) {
-            throw new TaskFailedError(host, task, `notifies ${JSON.stringify(n)}, which no role of this play nor the play defines as a handler`);
-          }
+          const h = handlers.find((x) => x.name === n);
+          if (!h) throw new TaskFailedError(host, task, `notifies ${JSON.stringify(n)}, which no role of this play nor the play defines as a handler`);
           notified.add(n);
+          await pending?.notified(n, h.role?.name ?? null);
         }
       },
+      ...(onNotSelected ? { onNotSelected } : {}),
       checkAborted: () => {
         if (abort.fatal) throw new PlayAbortedError(`${host}: stopped: another host failed and the play has anyErrorsFatal`);
       },
@@ -222,8 +247,31 @@ async function runHost(
       notified.delete(h.name);
       const hv = h.role ? (p.roleVars.get(host)?.get(h.role.name) ?? vars) : vars;
       const tags = [...play.tags, ...(h.role?.tags ?? [])];
-      await h.run(scope(makeEnv(tags, h.role, true, hv), hv));
+      let unselected = 0;
+      await h.run(scope(makeEnv(tags, h.role, true, hv, () => unselected++), hv));
+      // A handler whose tasks --tags left out has not done its job: it stays pending.
+      if (unselected === 0) await pending?.ran(h.name, h.role?.name ?? null);
     }
+  };
+
+  // Handlers an earlier run notified but never ran: notified again when their play (or role) starts.
+  let earlier: { handler: string; role: string | null; since: string }[] = [];
+  const notifyEarlier = (role: string | null): void => {
+    for (const e of earlier.filter((x) => x.role === role)) {
+      notified.add(e.handler);
+      count(rec.stats, "ok");
+      state.emit({
+        type: "task-end",
+        play: play.name,
+        host,
+        task: `${e.handler} (pending from an earlier run)`,
+        module: "handlers",
+        status: "ok",
+        msg: `notified ${e.since} by a run that ended before it ran; ${state.options.check ? "would run" : "runs"} with this play's handlers`,
+        durationMs: 0,
+      });
+    }
+    earlier = earlier.filter((x) => x.role !== role);
   };
 
   try {
@@ -238,7 +286,10 @@ async function runHost(
       count(rec.stats, "ok");
       state.emit({ type: "task-end", play: play.name, host, task: "Gathering Facts", module: "facts", status: "ok", durationMs: Date.now() - started });
     }
+    if (pending) earlier = await pending.load();
+    notifyEarlier(null);
     for (const role of play.roles) {
+      notifyEarlier(role.name);
       const rv = p.roleVars.get(host)?.get(role.name) ?? vars;
       await role.runTasks(scope(makeEnv([...play.tags, ...role.tags], role, false, rv), rv));
     }

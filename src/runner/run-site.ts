@@ -4,7 +4,8 @@ import type { Site } from "../site/dsl.js";
 import { ConnectionPool } from "./connections.js";
 import type { Emit } from "./events.js";
 import type { RunOptions, TemplateRenderer } from "./options.js";
-import { type HostRecord, type RunState, runPlay } from "./play.js";
+import { handlerCatalogue } from "./handler-record.js";
+import { type HostRecord, type RunState, playHandlers, runPlay } from "./play.js";
 import { prepareRun } from "./prepare.js";
 import { type HostStats, emptyStats } from "./stats.js";
 import { checkTemplateVars } from "./template-vars-check.js";
@@ -43,6 +44,8 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
     allVars: prepared.allVars,
     allExact: prepared.allExact,
     mask: (text) => io.secrets?.mask(text) ?? text,
+    siteName: site.name,
+    catalogue: handlerCatalogue(prepared.plays.map((p) => ({ key: p.key, handlers: playHandlers(p.play) }))),
   };
   try {
     for (const p of prepared.plays) {
