@@ -29,6 +29,8 @@ export interface HostRecord {
   setFacts: Vars;
   /** Once failed or unreachable, a host takes no part in later plays. */
   dead?: "failed" | "unreachable";
+  /** The index of the play in which the host became unreachable (where a retry starts). */
+  lostIn?: number;
 }
 
 /** Everything about a play decided before any host is touched (see prepare.ts). */
@@ -68,6 +70,11 @@ export interface RunState {
   readonly siteName: string;
   /** Every play's handlers, to tell which recorded pending handlers still exist. */
   readonly catalogue: HandlerCatalogue;
+  /**
+   * With --retry-unreachable: retries the unreachable hosts lost in plays up to `upTo`, before a
+   * batch that only lost hosts (none failed) would end the run. False: a retried host failed.
+   */
+  readonly retryBeforeAbort?: (upTo: number) => Promise<boolean>;
 }
 
 interface HandlerEntry {
@@ -103,8 +110,11 @@ function readControlFile(dirs: readonly string[], src: string): Buffer {
  * Hosts do not wait for each other between tasks (unlike Ansible's linear strategy): a slow host
  * slows only itself. Returns false when the play was aborted (maxFailPercentage, all hosts of a
  * batch failed), which ends the run as in Ansible.
+ *
+ * A batch that would end the run only because hosts became unreachable (none failed) first gets
+ * them retried, when the run allows retries (`retrying`: this is a retry already, which does not).
  */
-export async function runPlay(state: RunState, p: PreparedPlay): Promise<boolean> {
+export async function runPlay(state: RunState, p: PreparedPlay, o: { retrying?: boolean } = {}): Promise<boolean> {
   const { play } = p;
   const live = p.hosts.filter((h) => !state.hosts.get(h)?.dead);
   state.emit({ type: "play-start", play: play.name, hosts: live, check: state.options.check });
@@ -128,12 +138,21 @@ export async function runPlay(state: RunState, p: PreparedPlay): Promise<boolean
     const abort = { fatal: false };
     const limit = pLimit(Math.max(1, state.options.forks));
     await Promise.all(batch.map((host) => limit(() => runHost(state, p, host, handlers, runOnce, abort))));
-    const failed = batch.filter((h) => state.hosts.get(h)?.dead).length;
-    const overMax = play.maxFailPercentage !== undefined && (failed / batch.length) * 100 > play.maxFailPercentage;
     // As Ansible: a batch whose every host failed, too many failures, or anyErrorsFatal ends the run.
-    if (failed === batch.length || overMax || abort.fatal) {
+    const verdict = () => {
+      const failed = batch.filter((h) => state.hosts.get(h)?.dead).length;
+      const overMax = play.maxFailPercentage !== undefined && (failed / batch.length) * 100 > play.maxFailPercentage;
+      return { failed, overMax, ends: failed === batch.length || overMax || abort.fatal };
+    };
+    let { failed, overMax, ends } = verdict();
+    const onlyLost = batch.every((h) => state.hosts.get(h)?.dead !== "failed");
+    if (ends && onlyLost && !abort.fatal && !o.retrying && state.retryBeforeAbort && (await state.retryBeforeAbort(p.index))) {
+      ({ failed, overMax, ends } = verdict());
+    }
+    if (ends) {
       const why = abort.fatal ? "anyErrorsFatal" : overMax ? `maxFailPercentage ${play.maxFailPercentage}` : "every host of the batch failed";
-      state.emit({ type: "warning", msg: `play ${JSON.stringify(play.name)} aborted: ${failed} of ${batch.length} hosts failed (${why})` });
+      // A retry that only lost its hosts again ends its round, not the run: the recap says the rest.
+      if (!(o.retrying && onlyLost)) state.emit({ type: "warning", msg: `play ${JSON.stringify(play.name)} aborted: ${failed} of ${batch.length} hosts failed (${why})` });
       aborted = true;
       break;
     }
@@ -307,6 +326,7 @@ async function runHost(
         state.emit({ type: "task-end", play: play.name, host, task: "connect", module: "connection", status: "unreachable", msg: err.message, durationMs: 0 });
       }
       rec.dead = "unreachable";
+      rec.lostIn = p.index;
       state.emit({ type: "host-unreachable", play: play.name, host, msg: err.message });
     } else {
       if (!(err instanceof TaskFailedError)) {
