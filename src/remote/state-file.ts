@@ -17,34 +17,40 @@ export interface StateFile {
   readonly text: string | undefined;
 }
 
-function baseDir(override: string | undefined): string {
-  if (override !== undefined) return `b=${shellQuote(override)}`;
+// A shell's user does not change: its state directory is asked once (`id -u` costs a process).
+const bases = new WeakMap<RemoteShell, string>();
+
+function baseDir(sh: RemoteShell, override: string | undefined): string {
+  const known = override ?? bases.get(sh);
+  if (known !== undefined) return `b=${shellQuote(known)}`;
   return 'if [ "$(id -u)" = 0 ]; then b=/var/lib/do-converge; else b="${XDG_STATE_HOME:-$HOME/.local/state}/do-converge"; fi';
 }
 
 /**
  * Reads `rel` (a relative path of plain segments) below the shell user's state directory in one
- * round trip, telling where it is and whether its directory exists. Writes nothing.
+ * round trip, telling where it is and whether its directory exists. Writes nothing; starts no
+ * process but `cat` of a file that exists (and `id -u` on a shell's first read).
  */
 export async function readStateFile(sh: RemoteShell, rel: string, override?: string): Promise<StateFile> {
   const script = [
-    baseDir(override),
+    baseDir(sh, override),
     `f="$b"/${shellQuote(rel)}`,
-    'if [ -d "$(dirname -- "$f")" ]; then d=1; else d=0; fi',
-    'printf \'%s\\n%s\\n\' "$f" "$d"',
+    'if [ -d "${f%/*}" ]; then d=1; else d=0; fi',
+    'printf \'%s\\n%s\\n\' "$b" "$d"',
     'if [ -e "$f" ]; then echo present; cat -- "$f"; else echo absent; fi',
   ].join("\n");
   const r = await sh.run(script);
   if (r.rc !== 0) throw new RemoteCommandError(sh.host, `cannot read the state file ${rel}: ${r.stderr.trim() || `exit ${r.rc}`}`);
-  const [path = "", dir = "0", presence = "absent"] = r.stdout.split("\n", 3);
-  const head = `${path}\n${dir}\n${presence}\n`;
-  return { path, dirExists: dir === "1", text: presence === "present" ? r.stdout.slice(head.length) : undefined };
+  const [base = "", dir = "0", presence = "absent"] = r.stdout.split("\n", 3);
+  if (override === undefined) bases.set(sh, base);
+  const head = `${base}\n${dir}\n${presence}\n`;
+  return { path: `${base}/${rel}`, dirExists: dir === "1", text: presence === "present" ? r.stdout.slice(head.length) : undefined };
 }
 
 /** Replaces a state file atomically (mode 0600), creating its directory (0700) when `dirExists` is false. */
 export async function writeStateFile(sh: RemoteShell, file: Pick<StateFile, "path" | "dirExists">, text: string): Promise<void> {
   if (!file.dirExists) {
-    const r = await sh.run(`d=$(dirname -- ${shellQuote(file.path)}) && mkdir -p -- "$d" && chmod 0700 -- "$d"`);
+    const r = await sh.run(`f=${shellQuote(file.path)}; mkdir -p -- "\${f%/*}" && chmod 0700 -- "\${f%/*}"`);
     if (r.rc !== 0) throw new RemoteCommandError(sh.host, `cannot create the directory of ${file.path}: ${r.stderr.trim()}`);
   }
   await putFile(sh, file.path, text, { mode: "0600" });
