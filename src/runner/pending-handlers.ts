@@ -1,6 +1,7 @@
 import { RemoteCommandError } from "../remote/errors.js";
 import { type StateFile, readStateFile, removeStateFile, writeStateFile } from "../remote/state-file.js";
 import type { ShellLease } from "./connections.js";
+import type { TaskEnd } from "./events.js";
 import {
   EMPTY_RECORD,
   type HandlerCatalogue,
@@ -35,17 +36,18 @@ export class PendingHandlers {
   private record: HandlerRecord = EMPTY_RECORD;
   private file: StateFile | undefined;
   private broken = false;
+  /** This play's handlers from an earlier run, not yet notified again. */
+  private earlier: PendingHandler[] = [];
+  /** Writes one after another, each of the record as it is then: tasks run in parallel may notify. */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly io: PendingHandlersIo,
     private readonly o: { site: string; host: string; play: string; check: boolean; stateDir: string | undefined; catalogue: HandlerCatalogue },
   ) {}
 
-  /**
-   * Reads the host's record; drops (with a warning) what names a handler the site no longer has.
-   * Returns this play's pending handlers, to notify again.
-   */
-  async load(): Promise<PendingHandler[]> {
+  /** Reads the host's record; drops (with a warning) what names a handler the site no longer has. */
+  async load(): Promise<void> {
     const file = await this.io.shell().then(async (lease) => {
       try {
         return await readStateFile(lease.sh, pendingHandlersPath(this.o.site, this.o.host), this.o.stateDir);
@@ -57,7 +59,7 @@ export class PendingHandlers {
         lease.release();
       }
     });
-    if (!file) return [];
+    if (!file) return;
     this.file = file;
     const { record, problem } = parseHandlerRecord(file.text ?? "");
     if (problem) this.io.warn(`${this.o.host}: the pending-handlers record ${file.path} is unusable and was ignored (${problem})`);
@@ -67,7 +69,14 @@ export class PendingHandlers {
       this.io.warn(`${this.o.host}: pending handler ${JSON.stringify(s.entry.handler)} (notified ${s.entry.since}) ${this.o.check ? "would be" : "is"} dropped: ${s.why}`);
     }
     if (stale.length > 0 || problem) await this.save();
-    return kept.filter((p) => p.play === this.o.play);
+    this.earlier = kept.filter((p) => p.play === this.o.play);
+  }
+
+  /** This play's handlers (`role`: that role's, null: the play's own) an earlier run left pending, once. */
+  takeEarlier(role: string | null): PendingHandler[] {
+    const mine = this.earlier.filter((p) => p.role === role);
+    this.earlier = this.earlier.filter((p) => p.role !== role);
+    return mine;
   }
 
   /** A handler was notified: recorded before the run goes on, so that losing the run does not lose it. */
@@ -86,7 +95,13 @@ export class PendingHandlers {
     await this.save();
   }
 
-  private async save(): Promise<void> {
+  private save(): Promise<void> {
+    const next = this.saving.then(() => this.write());
+    this.saving = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(): Promise<void> {
     const file = this.file;
     if (this.o.check || this.broken || !file) return;
     const lease = await this.io.shell();
@@ -112,4 +127,18 @@ export class PendingHandlers {
     this.broken = true;
     this.io.warn(`${this.o.host}: pending handlers cannot be recorded (${why}): a handler notified in this play is lost if the run ends before it runs`);
   }
+}
+
+/** The line that reports a handler pending from an earlier run, notified again (counted ok). */
+export function pendingNotice(p: PendingHandler, at: { play: string; host: string; check: boolean }): TaskEnd {
+  return {
+    type: "task-end",
+    play: at.play,
+    host: at.host,
+    task: `${p.handler} (pending from an earlier run)`,
+    module: "handlers",
+    status: "ok",
+    msg: `notified ${p.since} by a run that ended before it ran; ${at.check ? "would run" : "runs"} with this play's handlers`,
+    durationMs: 0,
+  };
 }

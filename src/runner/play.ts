@@ -14,7 +14,7 @@ import { createHost } from "./host-context.js";
 import type { RunOptions, TemplateRenderer } from "./options.js";
 import { serialBatches } from "./serial.js";
 import type { HandlerCatalogue } from "./handler-record.js";
-import { PendingHandlers } from "./pending-handlers.js";
+import { PendingHandlers, pendingNotice } from "./pending-handlers.js";
 import { type HostStats, count } from "./stats.js";
 import { stateDirOf } from "./state-dir.js";
 import type { TaskEnv } from "./task.js";
@@ -274,23 +274,12 @@ async function runHost(
   };
 
   // Handlers an earlier run notified but never ran: notified again when their play (or role) starts.
-  let earlier: { handler: string; role: string | null; since: string }[] = [];
   const notifyEarlier = (role: string | null): void => {
-    for (const e of earlier.filter((x) => x.role === role)) {
+    for (const e of pending?.takeEarlier(role) ?? []) {
       notified.add(e.handler);
       count(rec.stats, "ok");
-      state.emit({
-        type: "task-end",
-        play: play.name,
-        host,
-        task: `${e.handler} (pending from an earlier run)`,
-        module: "handlers",
-        status: "ok",
-        msg: `notified ${e.since} by a run that ended before it ran; ${state.options.check ? "would run" : "runs"} with this play's handlers`,
-        durationMs: 0,
-      });
+      state.emit(pendingNotice(e, { play: play.name, host, check: state.options.check }));
     }
-    earlier = earlier.filter((x) => x.role !== role);
   };
 
   try {
@@ -305,7 +294,7 @@ async function runHost(
       count(rec.stats, "ok");
       state.emit({ type: "task-end", play: play.name, host, task: "Gathering Facts", module: "facts", status: "ok", durationMs: Date.now() - started });
     }
-    if (pending) earlier = await pending.load();
+    await pending?.load();
     notifyEarlier(null);
     for (const role of play.roles) {
       notifyEarlier(role.name);

@@ -177,6 +177,36 @@ describe("handlers notified by a run that ended before they ran", () => {
     expect(t.pending()).toEqual(["app/app/role mark", "app/-/mark"]);
   });
 
+  it("handlers notified by tasks run in parallel are all recorded", async () => {
+    const dir = await tempTree({ "inventory.yml": "" });
+    writeFileSync(join(dir, "inventory.yml"), `all:\n  hosts:\n    localhost: { ansible_connection: local, do_converge_state_dir: ${join(dir, "state")} }\n`);
+    const names = ["a", "b", "c", "d", "e", "f"];
+    const inventory = await loadInventory({ sources: [new YamlInventorySource(join(dir, "inventory.yml"))], siteDirs: [dir] });
+    const s = site({
+      plays: [
+        play({
+          name: "parallel",
+          hosts: "all",
+          gatherFacts: false,
+          handlers: Object.fromEntries(names.map((n) => [n, (h: Host) => h.debug(n)])),
+          tasks: async (h) => {
+            await Promise.all(names.map((n) => h.copy({ dest: join(dir, n), content: `${n}\n` }, { notify: n })));
+            await h.fail("stop before the handlers");
+          },
+        }),
+      ],
+    });
+    const r = await runSite(
+      s,
+      inventory,
+      { check: false, diff: false, forks: 1, tags: [], skipTags: [], extraVars: {}, verbosity: 0, ssh: defaultSshOptions() },
+      { siteDir: dir, emit: () => {}, templates: createTemplateRenderer() },
+    );
+    expect(r.exitCode).toBe(2);
+    const record = JSON.parse(readFileSync(join(dir, "state/pending-handlers/default/localhost.json"), "utf8")) as { pending: { handler: string }[] };
+    expect(record.pending.map((p) => p.handler).sort()).toEqual(names);
+  });
+
   it("a host that cannot keep the record is warned about once and converges as before", async () => {
     const t = await setup();
     writeFileSync(join(t.dir, "a-file"), "");
