@@ -68,10 +68,10 @@ export class JsonReporter {
       recap: Object.fromEntries(recap),
       tasks: this.tasks,
       warnings: this.warnings,
-      /** --retry-unreachable's tries: the recap and exit_code are each host's state after its last. */
-      retries: this.retries,
       /** Every task's summed and maximum time over hosts, slowest first (what --profile prints the top of). */
       profile: this.profile.entries(),
+      /** --retry-unreachable's tries: the recap and exit_code are each host's state after its last. */
+      retries: this.retries,
     };
   }
 
