@@ -35,6 +35,8 @@ export interface RunCommandOptions {
   skipTags?: string;
   extraVars?: string[];
   forks: number;
+  /** Tries left for hosts that became unreachable (0: none). */
+  retryUnreachable?: number;
   verbose: number;
   json?: string;
   junit?: string;
@@ -128,6 +130,7 @@ async function converge(
     check: o.check ?? false,
     diff: o.diff ?? false,
     forks: o.forks,
+    retryUnreachable: o.retryUnreachable ?? 0,
     ...(o.limit ? { limit: o.limit } : {}),
     tags: list(o.tags),
     skipTags: list(o.skipTags),

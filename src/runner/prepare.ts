@@ -10,7 +10,9 @@ import type { Vars } from "../site/host.js";
 import { ConfigError } from "./errors.js";
 import type { RunOptions } from "./options.js";
 import type { PreparedPlay } from "./play.js";
+import { playKeys } from "./handler-record.js";
 import { collectRunSecrets } from "./run-secrets.js";
+import { STATE_DIR_VAR, checkStateDir } from "./state-dir.js";
 import type { SecretMasker } from "../secrets/masker.js";
 
 export interface PreparedRun {
@@ -58,7 +60,8 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
 
   const groups = Object.fromEntries(inv.groups.map((g) => [g.name, [...hostsOfGroup(inv, g.name)]]));
   const plays: PreparedPlay[] = [];
-  for (const play of site.plays) {
+  const keys = playKeys(site.plays.map((p) => p.name));
+  for (const [index, play] of site.plays.entries()) {
     const selection = attempt(() => selectHosts(inv, play.hosts, options.limit ? { limit: options.limit } : {}));
     if (!selection) continue;
     warnings.push(...selection.warnings.map((w) => `play ${JSON.stringify(play.name)}: ${w}`));
@@ -79,6 +82,8 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
         const p = resolved.provenance[key];
         return p ? formatProvenance(p) : undefined;
       };
+      const badStateDir = checkStateDir(host, hostVars, source(STATE_DIR_VAR));
+      if (badStateDir && !problems.includes(badStateDir)) problems.push(badStateDir);
       const perRole = new Map<string, Vars>();
       for (const role of play.roles) {
         const rv = attempt(() => role.parseVars(host, hostVars, source));
@@ -86,7 +91,7 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
       }
       roleVars.set(host, perRole);
     }
-    plays.push({ play, hosts: selection.hosts, vars, roleVars, exact, specs, groups });
+    plays.push({ play, key: keys[index] ?? play.name, index, hosts: selection.hosts, vars, roleVars, exact, specs, groups });
   }
   // Before the problems are reported: a value that failed its role's schema may be in them.
   if (secrets) {

@@ -226,13 +226,19 @@ async function connectOnce(t: ResolvedTarget, opts: SshOptions, sock: Readable |
 
   const client = new Client();
   return new Promise((resolve, reject) => {
+    let settled = false;
+    // Not `once`: a connection reset before the handshake brings a second error ("Connection lost
+    // before handshake"), which, with no listener left, would end the whole process.
     const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
       client.removeAllListeners("ready");
       client.end();
       reject(hostKeyFailure ?? classify(t.name, err));
     };
-    client.once("error", fail);
+    client.on("error", fail);
     client.once("ready", () => {
+      settled = true;
       client.removeListener("error", fail);
       resolve(new SshConnection(t.name, client, via));
     });

@@ -33,13 +33,16 @@ const REPORT_PREFIX = "report-";
 
 /** A site in a temporary directory: files by relative path, plus an inventory of lab hosts. */
 export class TestSite {
-  readonly dir = mkdtempSync(join(tmpdir(), "dcv-site-"));
+  readonly dir: string;
 
+  /** `parent`: where the site's directory is made (default: the system's temporary directory). */
   constructor(
     readonly lab: Lab,
     files: Record<string, string>,
     hosts?: string[],
+    parent = tmpdir(),
   ) {
+    this.dir = mkdtempSync(join(parent, parent === tmpdir() ? "dcv-site-" : ".scratch-dcv-site-"));
     this.write("inventory.yml", labInventory(lab.topology, lab.keyFile, hosts));
     for (const [path, text] of Object.entries(files)) this.write(path, text.replaceAll("$DSL", DSL));
   }
