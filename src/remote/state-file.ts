@@ -34,6 +34,8 @@ function baseDir(sh: RemoteShell, override: string | undefined): string {
 export async function readStateFile(sh: RemoteShell, rel: string, override?: string): Promise<StateFile> {
   const script = [
     baseDir(sh, override),
+    // The answer is line-based: a base holding a newline (an odd $HOME) is refused, not misread.
+    `case "$b" in *'\n'*) echo 'the state directory path holds a newline' >&2; exit 1;; esac`,
     `f="$b"/${shellQuote(rel)}`,
     'if [ -d "${f%/*}" ]; then d=1; else d=0; fi',
     'printf \'%s\\n%s\\n\' "$b" "$d"',
