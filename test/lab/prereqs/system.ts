@@ -31,13 +31,17 @@ export function parseOsRelease(text: string): Map<string, string> {
  * Why this machine is not one the lab's set-up knows (it installs with apt and dpkg), or
  * undefined on Debian or a derivative of it.
  */
-export function platformProblem(osRelease = readOr("/etc/os-release", "")): string | undefined {
-  if (process.platform !== "linux") return `the lab needs Linux (systemd-nspawn); this is ${process.platform}`;
+export function platformProblem(
+  osRelease = readOr("/etc/os-release", ""),
+  has: (cmd: string) => boolean = hasCommand,
+  platform: string = process.platform,
+): string | undefined {
+  if (platform !== "linux") return `the lab needs Linux (systemd-nspawn); this is ${platform}`;
   const os = parseOsRelease(osRelease);
   const family = [os.get("ID") ?? "", ...(os.get("ID_LIKE") ?? "").split(/\s+/)];
   const name = os.get("PRETTY_NAME") ?? (os.get("ID") || "an unknown Linux");
   if (!family.some((id) => id === "debian" || id === "ubuntu")) return `the lab's set-up needs Debian or Ubuntu (apt, dpkg); this is ${name}`;
-  const tools = ["apt-get", "apt-cache", "dpkg-query"].filter((c) => !hasCommand(c));
+  const tools = ["apt-get", "apt-cache", "dpkg-query"].filter((c) => !has(c));
   if (tools.length > 0) return `the lab's set-up needs apt and dpkg; ${tools.join(", ")} not found on ${name}`;
   return undefined;
 }
