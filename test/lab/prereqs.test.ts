@@ -127,7 +127,7 @@ describe.skipIf(skip !== undefined)("the lab's set-up step, against a fresh Debi
     const userns = await labCli(["-t", CLI_TOPOLOGY, "prereqs", "--ansible"], { prefix: ["unshare", "--user", "--map-root-user"], env });
     expect(noCap.code).toBe(1);
     expect(stderrLines(noCap)).toEqual([
-      `lab: error: the lab cannot run on this machine: no CAP_SYS_ADMIN (a container started without --privileged?); nothing was installed (missing too: ${missing.join(", ")})`,
+      `lab: error: the lab cannot run on this machine: no CAP_SYS_ADMIN (a container started without --privileged?); run it on a machine or VM of its own, or in a container started with --privileged; nothing was installed (missing too: ${missing.join(", ")})`,
     ]);
     expect(userns.code).toBe(1);
     expect(stderrLines(userns)).toHaveLength(1);

@@ -39,7 +39,8 @@ export async function ensurePrerequisites(o: PrerequisitesOptions): Promise<void
   }
 
   const has = (pkg: string) => !missing.includes(pkg);
-  const problems = containerProblems();
+  const confined = containerProblems();
+  const problems = [...confined];
   if (hostDebianSources().length === 0) problems.push("this machine's apt sources name no Debian 12 (bookworm) archive, which the lab's hosts are built from");
   // Probes only where the simple checks found nothing: they would fail for the same reason, less clearly.
   const probed = { bridge: false, nspawn: false };
@@ -58,8 +59,9 @@ export async function ensurePrerequisites(o: PrerequisitesOptions): Promise<void
     }
   }
   if (problems.length > 0) {
+    const where = confined.length > 0 ? "; run it on a machine or VM of its own, or in a container started with --privileged" : "";
     const untouched = missing.length > 0 ? `; nothing was installed (missing too: ${missing.join(", ")})` : "";
-    throw new PrerequisitesError(`the lab cannot run on this machine: ${problems.join("; ")}${untouched}`, missing);
+    throw new PrerequisitesError(`the lab cannot run on this machine: ${problems.join("; ")}${where}${untouched}`, missing);
   }
 
   if (missing.length > 0) {
