@@ -153,15 +153,21 @@ describe.skipIf(skip !== undefined)("the lab's set-up step, against a fresh Debi
     ]);
   });
 
-  it("with every package installed it runs no apt command and prints nothing", async () => {
-    // The same database, every wanted package recorded as installed.
+  /** The same database with every wanted package recorded as installed. */
+  function fullDatabase(): string {
     const full = join(tmp, "dpkg-full");
+    if (existsSync(full)) return full;
     cpSync(admindir, full, { recursive: true });
     const text = readFileSync(join(full, "status"), "utf8").replace(/^Status: deinstall ok config-files$/gm, "Status: install ok installed");
     const added = missing
       .filter((p) => !new RegExp(`^Package: ${p}$`, "m").test(text))
       .map((p) => `Package: ${p}\nStatus: install ok installed\nPriority: optional\nSection: admin\nMaintainer: test\nArchitecture: all\nVersion: 1\nDescription: test\n`);
     writeFileSync(join(full, "status"), `${text.trimEnd()}\n\n${added.join("\n")}`);
+    return full;
+  }
+
+  it("with every package installed it runs no apt command and prints nothing", async () => {
+    const full = fullDatabase();
     // An apt that cannot read its status file fails loudly if the step ran it.
     const broken = join(tmp, "apt-broken.conf");
     writeFileSync(broken, 'Dir::State::status "/nonexistent/status";\n');
@@ -169,5 +175,22 @@ describe.skipIf(skip !== undefined)("the lab's set-up step, against a fresh Debi
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("");
     expect(stderrLines(r).filter((l) => !l.startsWith("lab: raised fs.inotify."))).toEqual([]);
+  });
+
+  // A topology just past what this machine's limit holds (256 instances a host above the floor);
+  // a topology has at most 240 hosts (octets 10-249), so a machine set higher cannot be shown one.
+  const INSTANCES = "/proc/sys/fs/inotify/max_user_instances";
+  const have = existsSync(INSTANCES) ? Number(readFileSync(INSTANCES, "utf8")) : 0;
+  const hosts = Math.max(33, Math.floor(have / 256) + 1);
+  it.skipIf(hosts > 240)("--check sizes the inotify limits for the topology: too low for its hosts, it names the sysctl to run", async () => {
+    const want = hosts * 256;
+    const topology = join(tmp, "big-topology.yml");
+    const lines = Array.from({ length: hosts }, (_, i) => `  - { name: big${i + 1}, octet: ${i + 10} }`);
+    writeFileSync(topology, `bridge: dcbig0\nprivateNet: "10.83.0"\npublicNet: "10.84.0"\ndigitalocean: false\nhosts:\n${lines.join("\n")}\n`);
+    const r = await labCli(["-t", topology, "prereqs", "--check"], { env: { DPKG_ADMINDIR: fullDatabase() } });
+    expect(r.code).toBe(1);
+    expect(stderrLines(r)).toHaveLength(1);
+    expect(r.stderr).toMatch(new RegExp(`^lab: error: inotify limits too low for ${hosts} lab hosts \\(max_user_instances ${have} < ${want}.*\\): sysctl -w fs\\.inotify\\.max_user_instances=${want}`));
+    expect(Number(readFileSync(INSTANCES, "utf8"))).toBe(have);
   });
 });
