@@ -19,6 +19,7 @@ import {
 } from "./secrets-command.js";
 import { SecretsError } from "../secrets/errors.js";
 import { RunLockBusy, RunLockError } from "../control-node/run-lock.js";
+import { WriteFileError } from "../control-node/write-file.js";
 import { InitError } from "../init/errors.js";
 import { type InitCommandOptions, initCommand, terminalIo } from "./init-command.js";
 import { type TemplateRenderOptions, renderTemplateCommand } from "./template-command.js";
@@ -187,6 +188,7 @@ function isConfigError(err: unknown): err is Error {
     err instanceof SecretsError ||
     err instanceof InitError ||
     err instanceof RunLockError ||
+    err instanceof WriteFileError ||
     err instanceof HookError ||
     err instanceof ScheduleError
   );

@@ -1,24 +1,75 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, constants, fchmodSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { getSystemErrorMap } from "node:util";
+
+/** A file of the control node could not be written; the target is as it was. */
+export class WriteFileError extends Error {
+  override name = "WriteFileError";
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`cannot write ${file}: ${reason}`);
+  }
+}
 
 /**
  * Writes a file on the control node so that a reader (or a crash) sees the old content or the
- * new, never half: a temporary file in the same directory, created with its final mode (a secret
- * is never world-readable, not even for a moment), fsynced, then renamed over the target.
+ * new, never half: a temporary file in the same directory, fsynced, then renamed over the target.
+ *
+ * The temporary name is random and the file is created exclusively, never through a symlink: in a
+ * directory others can write to (/tmp, a shared report directory), a name they can predict lets
+ * them plant a symlink that redirects the write, or a file of their own that keeps its looser mode
+ * and their ownership. It is created owner-only and then given exactly `mode`, whatever the umask,
+ * so a secret is never readable by others, not even for a moment.
  */
 export function writeFileAtomic(file: string, data: string, mode = 0o644): void {
   const dir = dirname(file) || ".";
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, "w", mode);
   try {
-    writeSync(fd, data);
-    fsyncSync(fd);
+    mkdirSync(dir, { recursive: true });
   } catch (err) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw err;
+    throw new WriteFileError(file, errorReason(err));
   }
-  closeSync(fd);
-  renameSync(tmp, file);
+  const tmp = join(dir, `.${basename(file)}.${randomBytes(12).toString("hex")}.tmp`);
+  let fd: number | undefined;
+  let created = false;
+  try {
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    created = true;
+    fchmodSync(fd, mode);
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, file);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    // Only a file this call created is removed: whatever a failed exclusive create met is not ours.
+    if (created) rmSync(tmp, { force: true });
+    throw new WriteFileError(file, errorReason(err));
+  }
+  syncDirectory(dir);
+}
+
+/** Makes the rename durable; a file system that cannot sync a directory still has the file. */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+    fsyncSync(fd);
+  } catch {
+    // Durability of the rename is best effort: the content itself was fsynced.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** "is a directory (EISDIR)": the system's words for an errno, without the temporary file's name. */
+export function errorReason(err: unknown): string {
+  if (err instanceof Error && "errno" in err && typeof err.errno === "number" && "code" in err && typeof err.code === "string") {
+    const text = getSystemErrorMap().get(err.errno)?.[1];
+    if (text !== undefined) return `${text} (${err.code})`;
+  }
+  return err instanceof Error ? err.message : String(err);
 }
