@@ -1,6 +1,19 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, fchmodSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import {
+  type Stats,
+  accessSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { getSystemErrorMap } from "node:util";
 
 /** A file of the control node could not be written; the target is as it was. */
@@ -72,4 +85,47 @@ export function errorReason(err: unknown): string {
     if (text !== undefined) return `${text} (${err.code})`;
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Why writeFileAtomic(file) would fail, found without creating anything (undefined: it should
+ * work): so a run can refuse a bad destination before it starts instead of after its work is done.
+ */
+export function writeProblem(file: string): string | undefined {
+  let target: Stats | undefined;
+  try {
+    target = statSync(file);
+  } catch (err) {
+    if (!isMissing(err)) return errorReason(err);
+  }
+  if (target?.isDirectory()) return "is a directory";
+  // A device, a FIFO, /dev/stdout: the file would be replaced by a regular one, not written to.
+  if (target !== undefined && !target.isFile()) return "is not a regular file (the write replaces the file it names)";
+  return directoryProblem(dirname(file) || ".");
+}
+
+/** Why files could not be created in `dir` (made with its parents when missing); undefined when they can. */
+export function directoryProblem(dir: string): string | undefined {
+  // The nearest existing ancestor decides: what is missing below it would be created.
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    let st: Stats;
+    try {
+      st = statSync(d);
+    } catch (err) {
+      if (isMissing(err) && dirname(d) !== d) continue;
+      return `${d}: ${errorReason(err)}`;
+    }
+    if (!st.isDirectory()) return `${d} is not a directory`;
+    try {
+      accessSync(d, constants.W_OK | constants.X_OK);
+    } catch (err) {
+      return `${d}: ${errorReason(err)}`;
+    }
+    return undefined;
+  }
+}
+
+/** ENOENT, or ENOTDIR (a file where a directory of the path should be: found further up). */
+function isMissing(err: unknown): boolean {
+  return err instanceof Error && "code" in err && (err.code === "ENOENT" || err.code === "ENOTDIR");
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { checkLimit } from "../runner/prepare.js";
 import { parseDuration } from "./duration.js";
 import { ScheduleError } from "./errors.js";
 import { type ScheduleSpec, defaultName } from "./spec.js";
@@ -55,6 +56,7 @@ export function buildSpec(site: string, o: InstallOptions, backend: ScheduleSpec
   const passwordFile = o.passwordFile ?? process.env.DO_CONVERGE_PASSWORD_FILE;
   if (passwordFile && !existsSync(passwordFile)) throw new ScheduleError(`--password-file ${passwordFile}: no such file`);
   const name = scheduleName(site, o.name);
+  checkLimit(o.limit);
   return {
     name,
     backend,
@@ -63,7 +65,7 @@ export function buildSpec(site: string, o: InstallOptions, backend: ScheduleSpec
     randomDelay,
     check: o.check ?? false,
     inventory: (o.inventory ?? []).map((i) => resolve(i)),
-    ...(o.limit ? { limit: o.limit } : {}),
+    ...(o.limit === undefined ? {} : { limit: o.limit }),
     knownHosts: (o.knownHosts ?? []).map((k) => resolve(k)),
     ...(passwordFile ? { passwordFile: resolve(passwordFile) } : {}),
     reportDir: resolve(o.reportDir ?? defaultReportDir(name, o.runAs)),
