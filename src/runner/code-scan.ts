@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import ts from "typescript";
-import { sourcesUnder } from "../site/source-cache.js";
+import { readSource, sourcesUnder } from "../site/source-cache.js";
 
 // What a site's TypeScript gives templates beyond the host's variables, read from its syntax
 // (nothing is run): the keys of `h.template({ ..., vars: { ... } })` and of `h.setFact({ ... })`,
@@ -61,7 +60,7 @@ export function scanCode(dirs: readonly string[], base: string): CodeScan {
   let opaque: string | undefined;
 
   for (const file of files) {
-    const sf = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+    const sf = ts.createSourceFile(file, readSource(file).toString("utf8"), ts.ScriptTarget.Latest, true);
     const where = (n: ts.Node) => `${relative(base, file)}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
     const visit = (n: ts.Node): void => {
       if (opaque !== undefined) return;
