@@ -6,7 +6,6 @@ import {
   constants,
   fchmodSync,
   fsyncSync,
-  mkdirSync,
   openSync,
   renameSync,
   rmSync,
@@ -15,6 +14,8 @@ import {
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { getSystemErrorMap } from "node:util";
+import { kernelFileSystem } from "./kernel-fs.js";
+import { makeDirectories } from "./make-directories.js";
 
 /** A file of the control node could not be written; the target is as it was. */
 export class WriteFileError extends Error {
@@ -40,7 +41,7 @@ export class WriteFileError extends Error {
 export function writeFileAtomic(file: string, data: string, mode = 0o644): void {
   const dir = dirname(file) || ".";
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
   } catch (err) {
     throw new WriteFileError(file, errorReason(err));
   }
@@ -116,6 +117,8 @@ export function directoryProblem(dir: string): string | undefined {
       return `${d}: ${errorReason(err)}`;
     }
     if (!st.isDirectory()) return `${d} is not a directory`;
+    const kernel = kernelFileSystem(d);
+    if (kernel !== undefined) return `${d} is on the kernel's ${kernel} file system`;
     try {
       accessSync(d, constants.W_OK | constants.X_OK);
     } catch (err) {

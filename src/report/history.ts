@@ -1,5 +1,6 @@
-import { constants, copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { constants, copyFileSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { makeDirectories } from "../control-node/make-directories.js";
 import { WriteFileError, errorReason } from "../control-node/write-file.js";
 
 const STAMPED = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.json$/;
@@ -12,7 +13,7 @@ export function keepReport(report: string, keep: number, now = new Date()): stri
   const dir = join(dirname(report), "history");
   const copy = join(dir, `${now.toISOString().replace(/:/g, "-").replace(".", "-")}.json`);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
     // Exclusive: a name that can be guessed never writes through a symlink planted there.
     copyFileSync(report, copy, constants.COPYFILE_EXCL);
     const stamped = readdirSync(dir)

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { type Dirent, closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { type Dirent, closeSync, constants, fstatSync, openSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, extname, join, relative } from "node:path";
+import { makeDirectories } from "../control-node/make-directories.js";
 import { errorReason } from "../control-node/write-file.js";
 import { SiteError } from "./errors.js";
 
@@ -100,7 +101,7 @@ export class SourceCache {
 
   write(text: string): void {
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
+      makeDirectories(dirname(this.file));
       writeFileSync(this.file, text);
     } catch {
       // An unwritable cache only costs the next run the same work again.

@@ -7,7 +7,8 @@ import { afterAll } from "vitest";
 import { type RunResult, run } from "../../lab/exec.js";
 
 const repo = new URL("../../../", import.meta.url).pathname;
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+/** tsx's loader, for `node --import` of TypeScript. */
+export const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /** The DSL's entry point, for site files written by a test (they import it by absolute path). */
 export const DSL = join(repo, "src/index.ts");
