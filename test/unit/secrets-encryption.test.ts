@@ -65,7 +65,7 @@ describe("the keyring", () => {
     await expect(new SecretsKeyring({ env: {} }).decrypt(a, "a.yml")).rejects.toThrow("a.yml: is encrypted: give --password-file FILE or set DO_CONVERGE_PASSWORD_FILE");
     const envFile = passwordFile("pw2", "pw-from-terminal");
     expect(await new SecretsKeyring({ env: { DO_CONVERGE_PASSWORD_FILE: envFile } }).decrypt(a, "a.yml")).toBe("a: 1\n");
-    writeFileSync(join(dir, "empty"), "\n");
+    writeFileSync(join(dir, "empty"), "\n", { mode: 0o600 });
     await expect(keyring(join(dir, "empty")).decrypt(a, "a.yml")).rejects.toThrow(`${join(dir, "empty")}: the password file is empty`);
   });
 });
