@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Tags } from "yaml";
 import { InventoryShapeError, InventorySyntaxError, VarsFileError } from "./errors.js";
 import type { Provenance } from "./provenance.js";
+import { firstForbiddenControl } from "./read-text.js";
 import { nodeToJS } from "./yaml-aliases.js";
 import { exactValue } from "./yaml-exact.js";
 
@@ -68,6 +69,15 @@ function asPyYaml(tag: Tags[number]): Tags[number] {
  * json.loads first). The first error becomes an InventorySyntaxError at its file:line:col.
  */
 export function parseYamlFile(text: string, file: string, dialect: "yaml" | "json" = "yaml"): YamlFile {
+  const control = firstForbiddenControl(text);
+  if (control !== undefined) {
+    const before = text.slice(0, control.offset);
+    const line = before.split("\n").length;
+    const column = control.offset - before.lastIndexOf("\n");
+    const code = `U+${control.char.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+    const what = control.char === "\0" ? `a NUL byte (${code}): a binary file?` : `the control character ${code}`;
+    throw new InventorySyntaxError({ file, line, column }, `invalid ${dialect === "json" ? "JSON" : "YAML"}: ${what} (only tab, line feed and carriage return may appear raw; write "\\x.." escapes in double quotes)`);
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     version: dialect === "json" ? "1.2" : "1.1",
