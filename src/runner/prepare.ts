@@ -45,13 +45,15 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
   // Not rounded up to 1 or left to fail in the middle of a play: a caller passing 0 meant something else.
   if (!Number.isInteger(options.forks) || options.forks < 1) throw new ConfigError(`forks must be a positive integer, not ${String(options.forks)}`);
   checkLimit(options.limit);
-  const problems: string[] = [];
+  // A set: a host's variables and connection settings are resolved once for the run and again
+  // for each play that selects it, so the same mistake is met several times; it is said once.
+  const problems = new Set<string>();
   const warnings: string[] = [];
   const attempt = <T>(fn: () => T): T | undefined => {
     try {
       return fn();
     } catch (err) {
-      problems.push(err instanceof Error ? err.message : String(err));
+      problems.add(err instanceof Error ? err.message : String(err));
       return undefined;
     }
   };
@@ -97,7 +99,7 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
         return p ? formatProvenance(p) : undefined;
       };
       const badStateDir = checkStateDir(host, hostVars, source(STATE_DIR_VAR));
-      if (badStateDir && !problems.includes(badStateDir)) problems.push(badStateDir);
+      if (badStateDir) problems.add(badStateDir);
       const perRole = new Map<string, Vars>();
       for (const role of play.roles) {
         const rv = attempt(() => role.parseVars(host, hostVars, source));
@@ -111,8 +113,8 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
   if (secrets) {
     collectRunSecrets(secrets, site, { allVars, playVars: plays.map((p) => p.vars), roleVars: plays.map((p) => p.roleVars), specs: [allSpecs, ...plays.map((p) => p.specs)] });
   }
-  if (problems.length > 0) {
-    throw new ConfigError(`${problems.length} problem${problems.length > 1 ? "s" : ""} before any host was touched:\n  ${problems.join("\n  ")}`);
+  if (problems.size > 0) {
+    throw new ConfigError(`${problems.size} problem${problems.size > 1 ? "s" : ""} before any host was touched:\n  ${[...problems].join("\n  ")}`);
   }
   return { plays, allSpecs, allVars, allExact, warnings };
 }
