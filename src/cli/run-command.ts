@@ -11,7 +11,7 @@ import type { RunEvent } from "../runner/events.js";
 import type { HostStats } from "../runner/stats.js";
 import type { RunOptions, TemplateRenderer } from "../runner/options.js";
 import { runSite } from "../runner/run-site.js";
-import { checkTemplates } from "../runner/template-check.js";
+import { checkTemplateSources, checkTemplates } from "../runner/template-check.js";
 import { typecheckSite } from "../site/typecheck.js";
 import { defaultSshOptions } from "../transport/ssh.js";
 import { readExtraVars } from "./extra-vars.js";
@@ -109,6 +109,7 @@ async function converge(
   const site = await loadSite(siteFile);
   const siteDir = dirname(resolve(siteFile));
   checkTemplates(site, siteDir);
+  await checkTemplateSources(site, siteFile);
   const sources = (o.inventory?.length ? o.inventory.map((i) => resolve(i)) : site.inventory.map((i) => resolve(siteDir, i))).map(
     (path) =>
       inventorySource(path, {
