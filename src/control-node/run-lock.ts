@@ -87,7 +87,7 @@ function lockFileProblem(file: string, fd: number, refuse: (problem: string) => 
   if (!fstatSync(fd).isFile()) throw refuse("not a regular file");
   const head = Buffer.alloc(64);
   const n = readSync(fd, head, 0, head.length, 0);
-  if (!/^(?:\d+\n?)?$/.test(head.subarray(0, n).toString("latin1"))) throw refuse("it holds something other than a run's pid, so it is not a run lock");
+  if (!/^\s*\d*\s*$/.test(head.subarray(0, n).toString("latin1"))) throw refuse("it holds something other than a run's pid, so it is not a run lock");
 }
 
 /** The lock handed over by the parent, when it is this file's and fd 3 really is that file. */

@@ -46,10 +46,12 @@ describe("a --lock-file that cannot be a lock", () => {
     const lock = acquireRunLock(fresh);
     expect(readFileSync(fresh, "utf8")).toBe(`${process.pid}\n`);
     lock.release();
-    const old = join(dir, "old.lock");
-    writeFileSync(old, "12345\n");
-    acquireRunLock(old).release();
-    expect(readFileSync(old, "utf8")).toBe(`${process.pid}\n`);
+    for (const content of ["12345\n", "\n", ""]) {
+      const old = join(dir, "old.lock");
+      writeFileSync(old, content);
+      acquireRunLock(old).release();
+      expect(readFileSync(old, "utf8")).toBe(`${process.pid}\n`);
+    }
   });
 });
 
