@@ -19,6 +19,7 @@ import {
 } from "./secrets-command.js";
 import { SecretsError } from "../secrets/errors.js";
 import { RunLockBusy, RunLockError } from "../control-node/run-lock.js";
+import { WriteFileError } from "../control-node/write-file.js";
 import { InitError } from "../init/errors.js";
 import { type InitCommandOptions, initCommand, terminalIo } from "./init-command.js";
 import { type TemplateRenderOptions, renderTemplateCommand } from "./template-command.js";
@@ -53,7 +54,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("-t, --tags <tags>", "run only tasks with these tags (comma-separated)")
     .option("--skip-tags <tags>", "skip tasks with these tags (comma-separated)")
     .option("-e, --extra-vars <vars>", "key=value, a YAML/JSON mapping, or @file.yml (repeatable)", collect)
-    .addOption(new Option("-f, --forks <n>", "hosts worked on at once").default(20).argParser((v) => Number.parseInt(v, 10)))
+    .addOption(new Option("-f, --forks <n>", "hosts worked on at once").default(20).argParser(positiveInteger))
     .addOption(
       new Option("--retry-unreachable <n>", "at the end of the run, try hosts that became unreachable again, up to N times (the plays they missed)").default(0).argParser(nonNegativeInteger),
     )
@@ -187,6 +188,7 @@ function isConfigError(err: unknown): err is Error {
     err instanceof SecretsError ||
     err instanceof InitError ||
     err instanceof RunLockError ||
+    err instanceof WriteFileError ||
     err instanceof HookError ||
     err instanceof ScheduleError
   );

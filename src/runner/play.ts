@@ -136,7 +136,7 @@ export async function runPlay(state: RunState, p: PreparedPlay, o: { retrying?: 
     if (batches.length > 1) state.emit({ type: "batch-start", play: play.name, hosts: batch, index: index + 1, of: batches.length });
     const runOnce = new Map<string, Promise<unknown>>();
     const abort = { fatal: false };
-    const limit = pLimit(Math.max(1, state.options.forks));
+    const limit = pLimit(state.options.forks);
     await Promise.all(batch.map((host) => limit(() => runHost(state, p, host, handlers, runOnce, abort))));
     // As Ansible: a batch whose every host failed, too many failures, or anyErrorsFatal ends the run.
     const verdict = () => {

@@ -168,7 +168,8 @@ function classify(host: string, err: Error & { level?: string; code?: string }):
     return new ConnectError(host, `authentication failed (${err.message})`, false);
   }
   if (err.level === "client-timeout") return new ConnectError(host, `timed out (${err.message})`);
-  return new ConnectError(host, err.code ? `${err.code}: ${err.message}` : err.message);
+  // Node's own messages already start with their code ("connect ECONNREFUSED 127.0.0.1:22").
+  return new ConnectError(host, err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message);
 }
 
 async function connectOnce(t: ResolvedTarget, opts: SshOptions, sock: Readable | undefined, via: SshConnection | undefined): Promise<SshConnection> {

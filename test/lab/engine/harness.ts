@@ -51,9 +51,10 @@ export class TestSite {
     return readFileSync(join(this.dir, path), "utf8");
   }
 
-  write(path: string, text: string): void {
+  /** `mode`: 0o600 for a password file (one others can read is refused). */
+  write(path: string, text: string, mode?: number): void {
     mkdirSync(dirname(join(this.dir, path)), { recursive: true });
-    writeFileSync(join(this.dir, path), text);
+    writeFileSync(join(this.dir, path), text, mode === undefined ? {} : { mode });
   }
 
   /** Runs the do-converge CLI as a real process on site.ts; `--json` is always collected. */

@@ -106,7 +106,7 @@ describe.skipIf(skip !== undefined)("secret values are masked in every output (w
 
   beforeAll(async () => {
     site = await openSite(lab, HOST, { "site.ts": SITE, "templates/app.conf.njk": TEMPLATE }, () => root.run(HOST, `rm -rf ${DIR}`));
-    site.write("password", `${password}\n`);
+    site.write("password", `${password}\n`, 0o600);
     site.write("group_vars/all/plain.yml", stringify({ db_password }));
     site.write("group_vars/all/secrets.yml", await encryptText(stringify({ stats_password, api_key, tls_key, quoted_key }), password, DEFAULT_SCRYPT));
   });
