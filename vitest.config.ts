@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Three projects with different costs: unit tests are pure and fast; lab tests boot real Debian
+// Projects with different costs: unit tests are pure and fast; the adversarial suite runs the CLI on bad input; lab tests boot real Debian
 // hosts (systemd-nspawn) and talk SSH to them, so they run in one fork, one file at a time, with
 // long timeouts; e2e converges the whole reference site.
 export default defineConfig({
@@ -19,6 +19,17 @@ export default defineConfig({
           include: ["test/templates/**/*.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 600_000,
+        },
+      },
+      {
+        // The adversarial suite: bad input given to the real CLI, each case in a scratch directory
+        // on the local connection. Each case is a CLI process, so a few run at once.
+        test: {
+          name: "adversarial",
+          include: ["test/adversarial/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+          maxConcurrency: 3,
         },
       },
       {
