@@ -29,7 +29,7 @@ export default defineConfig({
           include: ["test/adversarial/**/*.test.ts"],
           testTimeout: 180_000,
           hookTimeout: 60_000,
-          maxConcurrency: 3,
+          maxConcurrency: 4,
         },
       },
       {

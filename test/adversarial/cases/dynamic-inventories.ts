@@ -79,7 +79,7 @@ export const terraformCases: AdversarialCase[] = [
   tf("droplet-id-not-digits", state(droplet('{ "id": "web-1", "name": "web1" }')), /state\.tfstate:\d+.*id/),
   tf("droplet-name-a-number", state(droplet('{ "id": "301", "name": 7 }')), /state\.tfstate:\d+.*name/),
   tf("droplet-tags-a-string", state(droplet('{ "id": "301", "name": "web1", "tags": "web" }')), /state\.tfstate:\d+.*tags/),
-  tf("droplet-name-injection", state(droplet('{ "id": "301", "name": "web1;touch MARK" }')), /state\.tfstate.*web1;touch MARK/),
+  tf("droplet-name-injection", state(droplet('{ "id": "301", "name": "web1;touch MARK", "ipv4_address": "192.0.2.7" }')), /state\.tfstate.*web1;touch MARK/),
   tf(
     "reserved-ip-not-a-string",
     state('[{ "mode": "managed", "type": "digitalocean_reserved_ip", "name": "lb_ip", "instances": [{ "attributes": { "ip_address": 42 } }] }]'),

@@ -48,7 +48,7 @@ export const hostileCases: AdversarialCase[] = [
   hostile("alias-bomb-host-vars", { "group_vars/all.yml": "app_name: demo\n", "host_vars/localhost.yml": aliasBomb() }, [], /host_vars\/localhost\.yml/),
   hostile("alias-bomb-extra-vars-file", { "group_vars/all.yml": "app_name: demo\n", "bomb.yml": aliasBomb() }, ["-e", "@bomb.yml"], /bomb\.yml/),
   hostile("alias-bomb-inline-extra-vars", { "group_vars/all.yml": "app_name: demo\n" }, ["-e", inlineBomb], /--extra-vars/),
-  hostile("alias-bomb-inventory", { "group_vars/all.yml": "app_name: demo\n", "bomb-inv.yml": `all:\n  vars:\n${aliasBomb().replace(/^/gm, "    ")}  hosts:\n    localhost: { ansible_connection: local }\n` }, ["-i", "bomb-inv.yml"], /bomb-inv\.yml/),
+  hostile("alias-bomb-inventory", { "group_vars/all.yml": "app_name: demo\n", "bomb-inv.yml": `all:\n  vars:\n${aliasBomb().trimEnd().replace(/^/gm, "    ")}\n  hosts:\n    localhost: { ansible_connection: local }\n` }, ["-i", "bomb-inv.yml"], /bomb-inv\.yml/),
   hostile("200k-keys-20mb-group-vars", { "group_vars/all.yml": hugeVars }, [], /app_port.*group_vars\/all\.yml:200002/),
   hostile("20mb-value-group-vars", { "group_vars/all.yml": longValue }, [], /app_port.*group_vars\/all\.yml:3/),
   hostile("200k-keys-extra-vars-file", { "big.yml": hugeVars }, ["-e", "@big.yml"], /app_port.*big\.yml:200002/),

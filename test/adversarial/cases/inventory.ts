@@ -14,8 +14,10 @@ const inv = (id: string, text: string | Buffer, message: RegExp): AdversarialCas
 });
 
 /** A host of the local connection with one more variable, which is the bad input. */
-const hostVar = (id: string, yamlValue: string, variable: string): AdversarialCase =>
-  inv(id, `all:\n  hosts:\n    localhost:\n      ansible_connection: local\n      ${variable}: ${yamlValue}\n`, new RegExp(`localhost.*${variable}.*bad\\.yml:5|bad\\.yml:5.*${variable}`));
+const hostVar = (id: string, yamlValue: string, variable: string): AdversarialCase => ({
+  ...inv(id, `all:\n  hosts:\n    localhost:\n      ansible_connection: local\n      ${variable}: ${yamlValue}\n`, new RegExp(`localhost.*${variable}.*bad\\.yml:5|bad\\.yml:5.*${variable}`)),
+  once: new RegExp(`${variable} \\(set at`),
+});
 
 export const inventoryCases: AdversarialCase[] = [
   inv("tab-indent", "all:\n\thosts:\n    web1:\n", /bad\.yml:2/),
@@ -55,7 +57,7 @@ export const inventoryCases: AdversarialCase[] = [
   hostVar("port-too-large", "70000", "ansible_port"),
   hostVar("port-list", "[22]", "ansible_port"),
   hostVar("port-negative", "-22", "ansible_port"),
-  inv("connection-winrm", "all:\n  hosts:\n    localhost:\n      ansible_connection: winrm\n", /localhost.*ansible_connection.*bad\.yml:4|bad\.yml:4.*ansible_connection/),
+  { ...inv("connection-winrm", "all:\n  hosts:\n    localhost:\n      ansible_connection: winrm\n", /localhost.*ansible_connection.*bad\.yml:4|bad\.yml:4.*ansible_connection/), once: /ansible_connection \(set at/ },
   hostVar("become-not-boolean", "maybe", "ansible_become"),
   hostVar("become-method-su", "su", "ansible_become_method"),
   hostVar("host-empty", '""', "ansible_host"),

@@ -8,6 +8,9 @@ import { MARK, SENTINEL } from "./site-source.js";
 /** Hostile inputs must be refused within these (generous) bounds. */
 export const HOSTILE_LIMITS = { wallMs: 30_000, rssKiB: 1024 * 1024 } as const;
 
+/** A message that runs to megabytes (a huge input quoted whole) is not a clear one. */
+const MAX_OUTPUT_BYTES = 64 * 1024;
+
 /** What one case's run showed; `violations` empty means the input was handled as promised. */
 export interface Verdict {
   violations: string[];
@@ -61,6 +64,7 @@ export function judge(c: AdversarialCase, run: CliRun, before: Snapshot, after: 
   if (c.repeats && count(out, c.repeats.pattern) !== c.repeats.times) {
     bad(`${c.repeats.pattern} appears ${count(out, c.repeats.pattern)} times, expected ${c.repeats.times}`, true);
   }
+  if (Buffer.byteLength(out) > MAX_OUTPUT_BYTES) bad(`${Buffer.byteLength(out)} bytes of output: more than ${MAX_OUTPUT_BYTES / 1024} KiB`, true);
   const stack = STACK.find((re) => re.test(out));
   if (stack) bad(`stack trace or raw JavaScript error in the output (${stack})`, true);
 
