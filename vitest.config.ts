@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// Projects with different costs: unit tests are pure and fast; the adversarial suite runs the CLI on bad input; lab tests boot real Debian
-// hosts (systemd-nspawn) and talk SSH to them, so they run in one fork, one file at a time, with
-// long timeouts; e2e converges the whole reference site.
+// Projects with different costs: unit tests are pure and fast; the adversarial suite runs the CLI
+// hundreds of times on bad input; lab tests boot real Debian hosts (systemd-nspawn) and talk SSH
+// to them, so they run in one fork, one file at a time, with long timeouts; e2e converges the
+// whole reference site.
 export default defineConfig({
   test: {
     projects: [
@@ -22,8 +23,8 @@ export default defineConfig({
         },
       },
       {
-        // The adversarial suite: bad input given to the real CLI, each case in a scratch directory
-        // on the local connection. Each case is a CLI process, so a few run at once.
+        // Each case is a CLI process in a scratch directory on the local connection: a few at once
+        // keep two cores busy without starving the other projects.
         test: {
           name: "adversarial",
           include: ["test/adversarial/**/*.test.ts"],

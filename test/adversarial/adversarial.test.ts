@@ -1,10 +1,12 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeDigitalOcean } from "../fake-do/index.js";
+import type { AdversarialCase } from "./case.js";
 import { CASES } from "./cases/index.js";
 import { ENTRY } from "./harness/cli-entry.js";
 import { type CaseOutcome, type Workspace, createWorkspace, runCase } from "./harness/run-case.js";
 import { DO_TOKEN, type RawServer, startDigitalOcean, startRawServer } from "./harness/servers.js";
+import { localSite } from "./harness/site-source.js";
 import { KNOWN_FAILURES } from "./known-failures.js";
 
 // The standing adversarial suite: every bad input of cases/ given to the real CLI in a scratch
@@ -16,6 +18,7 @@ let ws: Workspace;
 let fakeDo: FakeDigitalOcean;
 let raw: RawServer;
 const outcomes = new Map<string, CaseOutcome>();
+const placeholders = () => ({ DO_URL: fakeDo.url, DO_TOKEN, RAW_URL: raw.url });
 
 beforeAll(async () => {
   ws = createWorkspace();
@@ -48,8 +51,8 @@ afterAll(async () => {
   for (const [defect, cases] of waiting) process.stdout.write(`  waiting for a fix (${cases}): ${defect}\n`);
 });
 
-describe("the known-failures list", () => {
-  it("names only cases that exist", () => {
+describe("the case table", () => {
+  it("lists as known failures only cases that exist", () => {
     const ids = new Set(CASES.map((c) => c.id));
     expect(Object.keys(KNOWN_FAILURES).filter((id) => !ids.has(id))).toEqual([]);
   });
@@ -61,10 +64,32 @@ describe("the known-failures list", () => {
   });
 });
 
+describe("the harness", () => {
+  // A positive control through the real CLI: a site that does run a payload (a shell task that
+  // touches MARK, relative to the local shell's working directory) and has no error at all.
+  it("sees a run that went ahead and a payload that ran", async () => {
+    const control: AdversarialCase = {
+      id: "control/payload-ran",
+      kind: "config",
+      files: localSite({ tasks: 'await h.shell({ cmd: "touch MARK" });' }),
+      argv: ["site.ts", "--no-typecheck"],
+      exit: 1,
+      message: /ERROR/,
+    };
+    const { verdict } = await runCase(control, ws, placeholders());
+    expect(verdict.violations).toEqual([
+      "exit code 0, expected 1",
+      "the output does not match /ERROR/",
+      "the sentinel task ran: the run went ahead on bad input",
+      "an injection payload ran: MARK exists",
+    ]);
+  });
+});
+
 describe.concurrent("bad input is refused clearly and changes nothing", () => {
   for (const c of CASES) {
     it(c.id, async () => {
-      const outcome = await runCase(c, ws, { DO_URL: fakeDo.url, DO_TOKEN, RAW_URL: raw.url });
+      const outcome = await runCase(c, ws, placeholders());
       outcomes.set(c.id, outcome);
       const { violations } = outcome.verdict;
       const shown = `${c.id}: ${violations.join("\n  ")}\n--- stdout ---\n${outcome.run.stdout.slice(-3000)}\n--- stderr ---\n${outcome.run.stderr.slice(-3000)}`;

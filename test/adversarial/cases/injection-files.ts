@@ -75,13 +75,13 @@ export const fileInjectionCases: AdversarialCase[] = [
   task("file-owner-option", {
     files: injectionSite(`await h.file({ path: ${lit(`${DIR}/t/existing.txt`)}, owner: "--reference=/etc/passwd" });`),
     exit: 2,
-    message: fails("file", "owner"),
+    message: fails("file", "\\bowner\\b"),
     payloads: 1,
   }),
   task("file-group-option", {
     files: injectionSite(`await h.file({ path: ${lit(`${DIR}/t/existing.txt`)}, group: "--reference=/etc/passwd" });`),
     exit: 2,
-    message: fails("file", "group"),
+    message: fails("file", "\\bgroup\\b"),
     payloads: 1,
   }),
   task("file-owner-substitution", {

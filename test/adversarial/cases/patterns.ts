@@ -34,4 +34,6 @@ export const patternCases: AdversarialCase[] = [
   limit("missing-file", "@nope.retry"),
   limit("injection", "localhost;touch MARK"),
   limit("excludes-everything", "all:!localhost"),
+  pattern("tags-without-value", "all", /--tags/, ["--tags"]),
+  pattern("skip-tags-without-value", "all", /--skip-tags/, ["--skip-tags"]),
 ];

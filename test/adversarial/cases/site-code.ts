@@ -67,6 +67,7 @@ export const siteCodeCases: AdversarialCase[] = [
   code("site-file-is-a-directory", { "sitedir.ts/.keep": "" }, /sitedir\.ts/, ["sitedir.ts", NT]),
   code("site-file-empty", { "site.ts": "" }, /site\.ts.*default export/),
   code("site-file-binary", { "site.ts": "\u0000\u0001\u0002ELF\u0000\u0000" }, /site\.ts/),
+  // "Unreadable": the suite often runs as root, whom no file mode keeps out, so a dangling link it is.
   code("dangling-ts-symlink-under-site", { "site.ts": siteSource(), "roles/broken.ts": { symlink: "/nonexistent/adversarial/broken.ts" } }, /roles\/broken\.ts/),
   code("dangling-ts-symlink-typechecked", { "site.ts": siteSource(), "lib/broken.ts": { symlink: "/nonexistent/adversarial/broken.ts" } }, /lib\/broken\.ts/, ["site.ts"]),
   code("duplicate-role-name", { "site.ts": siteSource({ preamble: 'const a = role({ name: "sentinel", async tasks() {} });', roles: ["a"] }) }, /sentinel/),
