@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { execFileSync } from "node:child_process";
 import { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
@@ -8,9 +7,7 @@ export type ScratchEntry =
   | string
   | Buffer
   | { readonly content: string | Buffer; readonly mode: number }
-  | { readonly symlink: string }
-  | { readonly fifo: true }
-  | { readonly dir: true };
+  | { readonly symlink: string };
 
 /**
  * Placeholders a case writes in its files, argv and environment for what is only known when it
@@ -34,8 +31,6 @@ export function layOut(dir: string, files: Readonly<Record<string, ScratchEntry>
     if (typeof entry === "string") writeFileSync(path, substitute(entry, values));
     else if (Buffer.isBuffer(entry)) writeFileSync(path, entry);
     else if ("symlink" in entry) symlinkSync(substitute(entry.symlink, values), path);
-    else if ("fifo" in entry) execFileSync("mkfifo", [path]);
-    else if ("dir" in entry) mkdirSync(path, { recursive: true });
     else {
       writeFileSync(path, typeof entry.content === "string" ? substitute(entry.content, values) : entry.content);
       chmodSync(path, entry.mode);
@@ -48,7 +43,7 @@ export type Snapshot = Map<string, string>;
 
 /**
  * Every path under dir with what would show a change: type, mode, owner, size and sha256 of a
- * file's content, a link's target. FIFOs are recorded but never opened (reading one blocks).
+ * file's content, a link's target. Other kinds (a FIFO a run made) are recorded, never opened.
  */
 export function snapshot(dir: string): Snapshot {
   const out: Snapshot = new Map();
