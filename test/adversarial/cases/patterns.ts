@@ -26,7 +26,7 @@ export const patternCases: AdversarialCase[] = [
   pattern("bad-range", "web[a:b]", /web\[a:b\]/),
   pattern("trailing-operator", "web:&", /web:&/),
   pattern("injection-in-pattern", "web;touch MARK", /web;touch MARK/),
-  limit("empty", "", /--limit/),
+  limit("empty", "", /--limit|pattern is empty/),
   limit("unknown-host", "nosuchhost"),
   limit("bad-regex", "~(("),
   limit("unclosed-bracket", "all["),
