@@ -1,7 +1,6 @@
 import { role, secret, z } from "do-converge";
 import { privateAddress } from "../common/addresses.js";
 import { bindAddresses, galeraServers, parseAnchorProbe } from "./addresses.js";
-import { notifyIfNotApplied, recordApplied } from "./applied-config.js";
 
 // HAProxy 2.6 from Debian on the database load balancers: MySQL over TCP to the Galera nodes that
 // clustercheck reports Synced. The original role wrote haproxy.cfg and never applied it; here a
@@ -54,11 +53,10 @@ export const haproxy = role({
   }),
   handlers: {
     // reload, never restart: Debian's unit checks the configuration, then signals the master
-    // process (MainPID unchanged), which starts new workers and lets the old ones drain.
-    "reload haproxy": async (h) => {
-      await h.systemd({ name: "haproxy", state: "reloaded" }, { name: "reload haproxy" });
-      await recordApplied(h, CONFIG);
-    },
+    // process (MainPID unchanged), which starts new workers and lets the old ones drain. A reload
+    // lost to a run that ended early (a later task failed, the host went away) is not lost: the
+    // engine keeps it pending on the host and the next converge runs it.
+    "reload haproxy": (h) => h.systemd({ name: "haproxy", state: "reloaded" }, { name: "reload haproxy" }),
   },
   async tasks(h, v) {
     // curl asks the metadata service for the anchor address.
@@ -87,7 +85,6 @@ export const haproxy = role({
     const servers = galeraServers(members, (name) => privateAddress(h.hostvars(name)));
     const bind = bindAddresses({ reservedIp: v.reserved_ip, privateIp: self, anchorIp, override: v.haproxy_bind_addresses });
 
-    if (!planned) await notifyIfNotApplied(h, CONFIG, "reload haproxy", "haproxy");
     await h.template(
       {
         src: "haproxy.cfg.njk",

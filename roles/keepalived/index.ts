@@ -1,6 +1,5 @@
 import { role, secret, z } from "do-converge";
 import { privateAddress } from "../common/addresses.js";
-import { notifyIfNotApplied, recordApplied } from "../haproxy/applied-config.js";
 import { reservedIpSettings } from "./settings.js";
 import { interfaceHolding, vrrpPlan } from "./vrrp.js";
 
@@ -61,10 +60,8 @@ export const keepalived = role({
   handlers: {
     // SIGHUP: keepalived re-reads its configuration and keeps its VRRP state, so a configuration
     // change does not hand the address over (a restart would).
-    "reload keepalived": async (h) => {
-      await h.systemd({ name: "keepalived", state: "reloaded" }, { name: "reload keepalived" });
-      await recordApplied(h, CONFIG);
-    },
+    // A reload lost to a run that ended early stays pending on the host for the next converge.
+    "reload keepalived": (h) => h.systemd({ name: "keepalived", state: "reloaded" }, { name: "reload keepalived" }),
   },
   async tasks(h, v) {
     const members = h.groups[v.keepalived_group] ?? [];
@@ -108,7 +105,6 @@ export const keepalived = role({
     // Root-owned and not writable by others, or enable_script_security refuses to run it.
     await h.copy({ dest: NOTIFY_SCRIPT, src: "do-reserved-ip.sh", owner: "root", group: "root", mode: "0755" }, { name: "Reserved IP notify script" });
 
-    await notifyIfNotApplied(h, CONFIG, "reload keepalived", "keepalived");
     await h.template(
       {
         src: "keepalived.conf.njk",

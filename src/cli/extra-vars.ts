@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { isMap } from "yaml";
+import { decodeText } from "../inventory/read-text.js";
 import { mappingEntries, parseYamlFile, toTracked, type YamlFile } from "../inventory/yaml-document.js";
 import { ConfigError } from "../runner/errors.js";
 import { PASSWORD_FILE_ENV } from "../secrets/keyring.js";
@@ -32,12 +33,13 @@ export async function readExtraVars(items: readonly string[], decrypt?: DecryptF
     let parsed: ExtraVars;
     if (text.startsWith("@")) {
       const file = text.slice(1);
-      let content: string;
+      let bytes: Buffer;
       try {
-        content = readFileSync(file, "utf8");
+        bytes = readFileSync(file);
       } catch (err) {
         throw new ConfigError(`--extra-vars ${text}: ${err instanceof Error ? err.message : String(err)}`);
       }
+      let content = decodeText(bytes, file);
       if (isEncrypted(content)) {
         if (decrypt === undefined) throw new ConfigError(`--extra-vars ${text}: an encrypted secrets file: give --password-file FILE or set ${PASSWORD_FILE_ENV}`);
         content = await decrypt(content, file);

@@ -6,7 +6,7 @@ import { SiteError, VarsValidationError } from "../site/errors.js";
 import { TemplateError } from "../template/errors.js";
 import { type InventoryCommandOptions, inventoryCommand } from "./inventory-command.js";
 import { packageInfo } from "./package-info.js";
-import { positiveInteger } from "./positive-integer.js";
+import { nonNegativeInteger, positiveInteger } from "./positive-integer.js";
 import { type RunCommandOptions, runCommand } from "./run-command.js";
 import { cliKeyring } from "./keyring.js";
 import {
@@ -19,6 +19,7 @@ import {
 } from "./secrets-command.js";
 import { SecretsError } from "../secrets/errors.js";
 import { RunLockBusy, RunLockError } from "../control-node/run-lock.js";
+import { WriteFileError } from "../control-node/write-file.js";
 import { InitError } from "../init/errors.js";
 import { type InitCommandOptions, initCommand, terminalIo } from "./init-command.js";
 import { type TemplateRenderOptions, renderTemplateCommand } from "./template-command.js";
@@ -53,7 +54,10 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("-t, --tags <tags>", "run only tasks with these tags (comma-separated)")
     .option("--skip-tags <tags>", "skip tasks with these tags (comma-separated)")
     .option("-e, --extra-vars <vars>", "key=value, a YAML/JSON mapping, or @file.yml (repeatable)", collect)
-    .addOption(new Option("-f, --forks <n>", "hosts worked on at once").default(20).argParser((v) => Number.parseInt(v, 10)))
+    .addOption(new Option("-f, --forks <n>", "hosts worked on at once").default(20).argParser(positiveInteger))
+    .addOption(
+      new Option("--retry-unreachable <n>", "at the end of the run, try hosts that became unreachable again, up to N times (the plays they missed)").default(0).argParser(nonNegativeInteger),
+    )
     .option("-v, --verbose", "more output: -v results, -vvv the commands run on hosts", count, 0)
     .option("--json <file>", "write a machine-readable report")
     .option("--junit <file>", "write a JUnit XML report: a test case per host and task")
@@ -184,6 +188,7 @@ function isConfigError(err: unknown): err is Error {
     err instanceof SecretsError ||
     err instanceof InitError ||
     err instanceof RunLockError ||
+    err instanceof WriteFileError ||
     err instanceof HookError ||
     err instanceof ScheduleError
   );

@@ -6,3 +6,10 @@ export function positiveInteger(value: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("not a positive integer");
   return n;
 }
+
+/** A count that may be zero (`--retry-unreachable 0`: none). */
+export function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError("not a whole number (0 or more)");
+  return n;
+}

@@ -11,12 +11,13 @@ import type { RunEvent } from "../runner/events.js";
 import type { HostStats } from "../runner/stats.js";
 import type { RunOptions, TemplateRenderer } from "../runner/options.js";
 import { runSite } from "../runner/run-site.js";
-import { checkTemplates } from "../runner/template-check.js";
+import { checkTemplateSources, checkTemplates } from "../runner/template-check.js";
 import { typecheckSite } from "../site/typecheck.js";
 import { defaultSshOptions } from "../transport/ssh.js";
 import { readExtraVars } from "./extra-vars.js";
 import { loadSite } from "./load-site.js";
 import { packageInfo } from "./package-info.js";
+import { checkRunOptions } from "./run-preflight.js";
 import { RunLockBusy, acquireRunLock } from "../control-node/run-lock.js";
 import { keepReport } from "../report/history.js";
 import { type RunOutcome, emitSummary } from "../report/summary-line.js";
@@ -35,6 +36,8 @@ export interface RunCommandOptions {
   skipTags?: string;
   extraVars?: string[];
   forks: number;
+  /** Tries left for hosts that became unreachable (0: none). */
+  retryUnreachable?: number;
   verbose: number;
   json?: string;
   junit?: string;
@@ -100,11 +103,13 @@ async function converge(
   templates: TemplateRenderer,
   secrets: SecretMasker,
 ): Promise<{ exitCode: number; recap: ReadonlyMap<string, HostStats> }> {
+  checkRunOptions(o);
   runSecretsOfEnvironment(secrets, process.env);
   if (o.typecheck) await typecheckSite(siteFile, packageInfo().version);
   const site = await loadSite(siteFile);
   const siteDir = dirname(resolve(siteFile));
   checkTemplates(site, siteDir);
+  await checkTemplateSources(site, siteFile);
   const sources = (o.inventory?.length ? o.inventory.map((i) => resolve(i)) : site.inventory.map((i) => resolve(siteDir, i))).map(
     (path) =>
       inventorySource(path, {
@@ -128,7 +133,8 @@ async function converge(
     check: o.check ?? false,
     diff: o.diff ?? false,
     forks: o.forks,
-    ...(o.limit ? { limit: o.limit } : {}),
+    retryUnreachable: o.retryUnreachable ?? 0,
+    ...(o.limit === undefined ? {} : { limit: o.limit }),
     tags: list(o.tags),
     skipTags: list(o.skipTags),
     extraVars: extraVars.values,
@@ -170,8 +176,26 @@ async function converge(
   const drifted = [...result.recap.values()].some((s) => s.changed > 0);
   // The report tells the exit code the process ends with: monitoring reads either.
   const exitCode = result.exitCode === 0 && o.detectDrift && drifted ? EXIT_DRIFT : result.exitCode;
-  if (o.json) json.write(o.json, result.recap, { check: options.check, exitCode });
-  if (o.json && o.keepReports) keepReport(o.json, o.keepReports);
-  if (o.junit) junit.write(o.junit);
+  // The hosts are converged by now: a report that cannot be written (its destination was checked
+  // before the run; a disk may still fill up) is said on stderr, and the exit code stays the run's.
+  const report = (write: () => void): boolean => {
+    try {
+      write();
+      return true;
+    } catch (err) {
+      process.stderr.write(`ERROR: ${secrets.mask(err instanceof Error ? err.message : String(err))}\n`);
+      return false;
+    }
+  };
+  if (o.json !== undefined) {
+    const file = o.json;
+    const keep = o.keepReports;
+    // No copy of a report that was not written: the history would hold the previous run's twice.
+    if (report(() => json.write(file, result.recap, { check: options.check, exitCode })) && keep) report(() => keepReport(file, keep));
+  }
+  if (o.junit !== undefined) {
+    const file = o.junit;
+    report(() => junit.write(file));
+  }
   return { exitCode, recap: result.recap };
 }

@@ -1,6 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { kernelFileSystem } from "./kernel-fs.js";
+import { makeDirectories } from "./make-directories.js";
+import { errorReason } from "./write-file.js";
 
 /** Another run holds the lock: a timer firing during an operator's run, or a git hook. */
 export class RunLockBusy extends Error {
@@ -42,12 +45,19 @@ const BUSY = 75;
 export function acquireRunLock(file: string): RunLock {
   const inherited = inheritedLock(file);
   if (inherited) return inherited;
+  const refuse = (problem: string) => new RunLockError(`cannot use ${file} as the run lock: ${problem} (choose another with --lock-file)`);
   let fd: number;
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    makeDirectories(dirname(file));
     fd = openSync(file, "a+", 0o644);
   } catch (err) {
-    throw new RunLockError(`cannot open the run lock ${file}: ${err instanceof Error ? err.message : String(err)} (choose another with --lock-file)`);
+    throw refuse(errorReason(err));
+  }
+  try {
+    lockFileProblem(file, fd, refuse);
+  } catch (err) {
+    closeSync(fd);
+    throw err;
   }
   const r = spawnSync("flock", ["--nonblock", "--conflict-exit-code", String(BUSY), "3"], { stdio: ["ignore", "ignore", "pipe", fd] });
   if (r.status !== 0) {
@@ -56,9 +66,28 @@ export function acquireRunLock(file: string): RunLock {
     throw new RunLockError(`cannot lock ${file}: flock (util-linux) ${r.error ? r.error.message : `exited ${r.status}: ${r.stderr.toString().trim()}`}`);
   }
   // The holder's pid, for the message of a run that finds the lock taken.
-  ftruncateSync(fd, 0);
-  writeSync(fd, `${process.pid}\n`);
+  try {
+    ftruncateSync(fd, 0);
+    writeSync(fd, `${process.pid}\n`);
+  } catch (err) {
+    closeSync(fd);
+    throw refuse(errorReason(err));
+  }
   return { release: () => closeSync(fd), fd };
+}
+
+/**
+ * A lock file is truncated and written with our pid: refused when it is a kernel file (a /proc or
+ * /sys file takes what is written as a setting), not a regular file, or holds anything but a pid
+ * (`--lock-file site.ts` would empty the site).
+ */
+function lockFileProblem(file: string, fd: number, refuse: (problem: string) => RunLockError): void {
+  const kernel = kernelFileSystem(file);
+  if (kernel !== undefined) throw refuse(`it is on the kernel's ${kernel} file system`);
+  if (!fstatSync(fd).isFile()) throw refuse("not a regular file");
+  const head = Buffer.alloc(64);
+  const n = readSync(fd, head, 0, head.length, 0);
+  if (!/^\s*\d*\s*$/.test(head.subarray(0, n).toString("latin1"))) throw refuse("it holds something other than a run's pid, so it is not a run lock");
 }
 
 /** The lock handed over by the parent, when it is this file's and fd 3 really is that file. */

@@ -1,5 +1,5 @@
-import { mkdirSync } from "node:fs";
 import { git } from "./git.js";
+import { makeDirectories } from "../control-node/make-directories.js";
 
 export interface Checkout {
   /** The repository that received the push (a bare one, usually). */
@@ -17,7 +17,7 @@ export interface Checkout {
  * index of the work directory's own does not.
  */
 export function checkoutRevision(c: Checkout): void {
-  mkdirSync(c.workDir, { recursive: true });
+  makeDirectories(c.workDir);
   const env = { ...withoutGitVars(process.env), GIT_DIR: c.gitDir, GIT_WORK_TREE: c.workDir, GIT_INDEX_FILE: c.indexFile };
   git(["read-tree", "--reset", "-u", c.rev], { cwd: c.workDir, env });
   git(["checkout-index", "--all", "--force"], { cwd: c.workDir, env });

@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { makeDirectories } from "../control-node/make-directories.js";
 
 /** The first words of the line that closes a log entry of a run: whoever waits for a run waits for this. */
 export const END_MARK = "=== end ";
@@ -10,7 +11,7 @@ export class HookLog {
   private constructor(private readonly fd: number) {}
 
   static open(file: string): HookLog {
-    mkdirSync(dirname(file), { recursive: true });
+    makeDirectories(dirname(file));
     return new HookLog(openSync(file, "a", 0o600));
   }
 

@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { makeDirectories } from "../control-node/make-directories.js";
+import { writeFileAtomic } from "../control-node/write-file.js";
 import { ApiDropletSchema, type ApiDroplet } from "../digitalocean/schemas.js";
 
 // The DigitalOcean source's file cache: the API's answers (not the inventory built from them), so
@@ -64,10 +66,8 @@ export async function readCache(file: string, ttlSeconds: number, now: number): 
  */
 export async function writeCache(file: string, dir: string, streams: ReadonlyArray<{ tag: string | null; droplets: readonly ApiDroplet[] }>, now: number): Promise<string | undefined> {
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ version: 1, fetchedAt: now, streams }), { mode: 0o600 });
-    await rename(tmp, file);
+    makeDirectories(dir, 0o700);
+    writeFileAtomic(file, JSON.stringify({ version: 1, fetchedAt: now, streams }), 0o600);
     return undefined;
   } catch (err) {
     return `cannot write the inventory cache ${file}: ${err instanceof Error ? err.message : String(err)}`;

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { isMap } from "yaml";
 import { isEncrypted } from "../secrets/envelope.js";
-import { InventorySyntaxError, VarsFileError } from "./errors.js";
+import { VarsFileError } from "./errors.js";
+import { readInventoryText } from "./read-text.js";
 import { varsFromEntries, type TrackedVars } from "./provenance.js";
 import { describe, isNull, locate, mappingEntries, parseYamlFile, toTracked } from "./yaml-document.js";
 
@@ -15,12 +15,7 @@ export type Decrypt = (text: string, file: string) => Promise<string>;
  * A file encrypted by `do-converge secrets encrypt` is decrypted first, when `decrypt` is given.
  */
 export async function readVarsFile(path: string, decrypt?: Decrypt): Promise<TrackedVars> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new InventorySyntaxError({ file: path }, `cannot read vars file: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  let text = await readInventoryText(path, "cannot read vars file");
   if (isEncrypted(text)) {
     if (decrypt === undefined) throw new VarsFileError({ file: path, line: 1, column: 1 }, "is an encrypted secrets file: give --password-file FILE");
     text = await decrypt(text, path);

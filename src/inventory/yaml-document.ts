@@ -1,6 +1,8 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Tags } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Tags } from "yaml";
 import { InventoryShapeError, InventorySyntaxError, VarsFileError } from "./errors.js";
 import type { Provenance } from "./provenance.js";
+import { firstForbiddenControl } from "./read-text.js";
+import { nodeToJS } from "./yaml-aliases.js";
 import { exactValue } from "./yaml-exact.js";
 
 /** A parsed YAML (or JSON) file that can still say where each node came from. */
@@ -67,24 +69,64 @@ function asPyYaml(tag: Tags[number]): Tags[number] {
  * json.loads first). The first error becomes an InventorySyntaxError at its file:line:col.
  */
 export function parseYamlFile(text: string, file: string, dialect: "yaml" | "json" = "yaml"): YamlFile {
+  const control = firstForbiddenControl(text);
+  if (control !== undefined) {
+    const before = text.slice(0, control.offset);
+    const line = before.split("\n").length;
+    const column = control.offset - before.lastIndexOf("\n");
+    const code = `U+${control.char.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+    const what = control.char === "\0" ? `a NUL byte (${code}): a binary file?` : `the control character ${code}`;
+    throw new InventorySyntaxError({ file, line, column }, `invalid ${dialect === "json" ? "JSON" : "YAML"}: ${what} (only tab, line feed and carriage return may appear raw; write "\\x.." escapes in double quotes)`);
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     version: dialect === "json" ? "1.2" : "1.1",
     lineCounter: lines,
     prettyErrors: false,
-    uniqueKeys: true,
+    // The package's own check compares each key with every earlier key of its mapping: a vars
+    // file of 80k keys took minutes. firstDuplicateKey does the same check with a Set.
+    uniqueKeys: false,
     // PyYAML's quirks are YAML 1.1's: the JSON dialect's core schema has one bool tag for true and
     // false, which asPyYaml would narrow to false only (`true` read as the string "true").
     customTags: (tags) => (dialect === "yaml" ? [...tags.map(asPyYaml), vaultTag, explicitFloatTag] : [...tags, vaultTag]),
   });
+  const y: YamlFile = { file, text, doc, lines };
+  const duplicate = firstDuplicateKey(doc);
   const first = doc.errors[0];
-  if (first !== undefined) {
-    const y: YamlFile = { file, text, doc, lines };
+  if (first !== undefined && (duplicate === undefined || first.pos[0] <= duplicate)) {
     const at = locateOffset(y, firstTokenAt(text, first.pos[0]));
     if (first.code === "TAG_RESOLVE_FAILED") throw new VarsFileError(at, first.message);
     throw new InventorySyntaxError(at, `invalid ${dialect === "json" ? "JSON" : "YAML"}: ${first.message}`);
   }
-  return { file, text, doc, lines };
+  if (duplicate !== undefined) throw new InventorySyntaxError(locateOffset(y, duplicate), `invalid ${dialect === "json" ? "JSON" : "YAML"}: Map keys must be unique`);
+  return y;
+}
+
+/**
+ * Where the first key that repeats an earlier key of its mapping starts, by the yaml package's
+ * rule (scalar keys equal by value; a merge key `<<` is never equal to another), in linear time.
+ */
+function firstDuplicateKey(doc: Document.Parsed): number | undefined {
+  let first: number | undefined;
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (!isScalar(key)) continue;
+        const value: unknown = key.value;
+        // NaN equals nothing, itself included, in the package's check; a Set would call it equal.
+        if (typeof value === "number" && Number.isNaN(value)) continue;
+        if (seen.has(value)) {
+          const at = key.range?.[0];
+          if (at !== undefined && (first === undefined || at < first)) first = at;
+          break;
+        }
+        seen.add(value);
+      }
+    },
+  });
+  return first;
 }
 
 /**
@@ -151,8 +193,7 @@ export function mappingEntries(y: YamlFile, node: Node, keyPath: string): Mappin
 /** The plain JavaScript value of a node (anchors and merge keys applied). */
 export function toValue(y: YamlFile, node: Node | null): unknown {
   if (node === null) return null;
-  const value: unknown = node.toJS(y.doc);
-  return value;
+  return nodeToJS(y, node);
 }
 
 /** A variable's value as a TrackedValue holds it: plain, and Python-exact when that differs. */

@@ -2,6 +2,7 @@ import { isAlias, isScalar, visit, type Node, type Scalar } from "yaml";
 import { dictFromPairs } from "../template/values/dict-keys.js";
 import { hasExactNumbers } from "../template/values/exact-vars.js";
 import { pyFloat } from "../template/values/py-float.js";
+import { nodeToJS } from "./yaml-aliases.js";
 import type { YamlFile } from "./yaml-document.js";
 
 // PyYAML (and json.loads) give Ansible Python numbers: `3.0` is a float and prints as 3.0, and
@@ -94,7 +95,7 @@ export function exactValue(y: YamlFile, node: Node | null): unknown {
       saved.set(s, s.value);
       s.value = e;
     }
-    const value: unknown = typedKeys ? dictsOf(node.toJS(y.doc, { mapAsMap: true })) : node.toJS(y.doc);
+    const value: unknown = typedKeys ? dictsOf(nodeToJS(y, node, { mapAsMap: true })) : nodeToJS(y, node);
     return hasExactNumbers(value) ? value : undefined;
   } finally {
     for (const [s, v] of saved) s.value = v;

@@ -62,7 +62,7 @@ async function writeOwned(sh: RemoteShell, path: string, file: SmallFile, want: 
     return;
   }
   if (file.exists && sha(file.content) === sha(want)) {
-    const r = await sh.run(`chmod ${shellQuote(mode)} ${shellQuote(path)}`);
+    const r = await sh.run(`chmod -- ${shellQuote(mode)} ${shellQuote(path)}`);
     if (r.rc !== 0) throw new ModuleError(`cannot chmod ${path}: ${r.stderr.trim()}`);
     return;
   }
@@ -280,7 +280,7 @@ export const apt_signing_key = defineModule({
   },
   async apply(ctx, a, st): Promise<KeyResult> {
     if (st.key) {
-      const r = await ctx.sh.run(`mkdir -p -m 0755 ${shellQuote(a.dir)}`);
+      const r = await ctx.sh.run(`mkdir -p -m 0755 -- ${shellQuote(a.dir)}`);
       if (r.rc !== 0) throw new ModuleError(`cannot create ${a.dir}: ${r.stderr.trim()}`);
     }
     await writeOwned(ctx.sh, st.path, st.file, st.key, a.mode);

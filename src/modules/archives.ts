@@ -185,7 +185,7 @@ function finishScript(args: Args, newMarker: boolean): string {
   if (newMarker) lines.push(`t=$(mktemp ${m}.XXXXXXXX)`, `trap 'rm -f "$t"' EXIT`, `cat > "$t"`, `chmod 0644 "$t"`);
   if (args.owner || args.group) lines.push(`${members(list)} | xargs -0 -r chown -h ${shellQuote(`${args.owner ?? ""}${args.group ? `:${args.group}` : ""}`)} --`);
   if (args.mode) lines.push(`${members(list)} | xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 -type f -exec chmod ${args.mode} {} +' sh`);
-  if (newMarker) lines.push(`mv -f "$t" ${m}`, "trap - EXIT");
+  if (newMarker) lines.push(`mv -fT -- "$t" ${m}`, "trap - EXIT");
   return lines.join("\n");
 }
 
@@ -222,7 +222,8 @@ export const unarchive = defineModule({
       return { ...base, files: st.marker?.members ?? 0, msg: "attributes fixed" };
     }
     const format = archiveFormat(args.src) ?? "tar";
-    const r = await ctx.sh.run(unpackScript(args, format, st.sha256), st.content ? { stdin: st.content } : {});
+    // The script checks the archive's sha256 before unpacking: it may take it as it streams in.
+    const r = await ctx.sh.run(unpackScript(args, format, st.sha256), st.content ? { stdin: st.content, streamStdin: true } : {});
     if (r.rc !== 0) throw new ModuleError(`cannot unpack ${args.src} into ${args.dest}: ${r.stderr.trim()}`, r);
     const cut = r.stdout.indexOf("--list--\n");
     const sha256 = parseSections(r.stdout.slice(0, cut)).get("sha")?.[0]?.[0] ?? st.sha256;

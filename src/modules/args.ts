@@ -8,7 +8,15 @@ export const Mode = z
   .transform((m) => String(m))
   .pipe(z.string().regex(/^0?[0-7]{3,4}$/, "an octal mode such as \"0644\" (symbolic modes are not supported)"));
 
-export const Owner = z.string().min(1).regex(/^[^\s:]+$/, "a user or group name without spaces or ':'");
+/**
+ * A user or group name (or a numeric id). Never starting with "-": useradd refuses such names, and
+ * one would reach chown as an option (`--reference=FILE`).
+ */
+export const Owner = z
+  .string()
+  .min(1)
+  .regex(/^[^\s:]+$/, "a user or group name without spaces or ':'")
+  .regex(/^[^-]/, "a user or group name, not starting with '-'");
 
 export const AbsPath = z.string().min(1).regex(/^\//, "an absolute path");
 

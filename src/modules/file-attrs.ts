@@ -21,8 +21,8 @@ export function attrChanges(state: FileState, want: WantedAttrs): string[] {
 export function attrCommands(path: string, want: WantedAttrs): string[] {
   const p = shellQuote(path);
   const out: string[] = [];
-  if (want.owner || want.group) out.push(`chown -h ${shellQuote(`${want.owner ?? ""}${want.group ? `:${want.group}` : ""}`)} ${p}`);
-  if (want.mode) out.push(`chmod ${shellQuote(want.mode)} ${p}`);
+  if (want.owner || want.group) out.push(`chown -h -- ${shellQuote(`${want.owner ?? ""}${want.group ? `:${want.group}` : ""}`)} ${p}`);
+  if (want.mode) out.push(`chmod -- ${shellQuote(want.mode)} ${p}`);
   return out;
 }
 

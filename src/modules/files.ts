@@ -70,7 +70,7 @@ export const file = defineModule({
         if (st.type === "absent") cmds.push(`( umask 022; : >> ${p} )`);
         break;
       case "link":
-        cmds.push(`ln -sfnT ${shellQuote(args.src ?? "")} ${p}`);
+        cmds.push(`ln -sfnT -- ${shellQuote(args.src ?? "")} ${p}`);
         break;
       case "file":
         break;
@@ -118,6 +118,8 @@ async function probeContent(ctx: ModuleContext, dest: string, content: Buffer): 
   const sha256 = createHash("sha256").update(content).digest("hex");
   const differs = fileState.type !== "file" || fileState.sha256 !== sha256;
   if (fileState.type === "directory") throw new ModuleError(`${dest} is a directory`);
+  // Written "to" such a link, the file would land inside the directory, under another name.
+  if (fileState.type === "link" && fileState.linksToDirectory) throw new ModuleError(`${dest} is a symlink to a directory (${fileState.target}): give the path of the file to write`);
   const before = differs && ctx.wantDiff && fileState.type === "file" ? await readTextFile(ctx.sh, dest) : undefined;
   return { file: fileState, content, sha256, ...(before !== undefined ? { before } : {}) };
 }

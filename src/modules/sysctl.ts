@@ -84,7 +84,7 @@ const Value = z.union([z.string(), z.number(), z.boolean()]).transform((v) => {
 const SysctlArgs = z
   .strictObject({
     /** The key, e.g. net.ipv4.ip_nonlocal_bind. */
-    name: z.string().regex(/^[^\s=]+$/, "a sysctl key such as net.ipv4.ip_forward"),
+    name: z.string().regex(/^[^\s=-][^\s=]*$/, "a sysctl key such as net.ipv4.ip_forward"),
     value: Value.pipe(z.string().regex(/^[^\n]*$/, "one line")).optional(),
     state: z.enum(["present", "absent"]).default("present"),
     /** Where the setting is persisted (read by systemd-sysctl at boot). */

@@ -54,7 +54,7 @@ export const group = defineModule({
   name: "group",
   args: GroupArgs,
   async probe(ctx, args): Promise<{ entry?: GroupEntry }> {
-    const r = await ctx.sh.run(`getent group ${shellQuote(args.name)} || true`);
+    const r = await ctx.sh.run(`getent group -- ${shellQuote(args.name)} || true`);
     const entry = parseGroupLine(r.stdout.split("\n")[0] ?? "");
     return entry ? { entry } : {};
   },
@@ -327,7 +327,7 @@ function userCommands(args: UserArgs, st: UserState, plan: UserPlan): string[] {
         `h=${shellQuote(args.home ?? st.user.home)}`,
         `m=$(awk '$1 == "HOME_MODE" { print $2 }' /etc/login.defs 2>/dev/null); m=\${m:-0755}`,
         `mkdir -p -- "$h"; chmod "$m" "$h"; cp -a /etc/skel/. "$h"/ 2>/dev/null || true`,
-        `chown -R ${shellQuote(`${args.name}:${grp}`)} "$h"`,
+        `chown -R -- ${shellQuote(`${args.name}:${grp}`)} "$h"`,
       );
     }
   }

@@ -1,3 +1,5 @@
+import { createHash, randomBytes } from "node:crypto";
+import { posix } from "node:path";
 import { z } from "zod";
 import { RemoteCommandError } from "./errors.js";
 import { shellQuote } from "./quote.js";
@@ -17,6 +19,8 @@ export const FileState = z.discriminatedUnion("type", [
     sha256: z.string(),
     /** A symlink's target; "" otherwise. */
     target: z.string(),
+    /** A symlink that resolves to a directory (a file written "to" it would land inside). */
+    linksToDirectory: z.boolean().optional(),
   }),
 ]);
 export type FileState = z.infer<typeof FileState>;
@@ -25,16 +29,17 @@ const SEP = "\x1f";
 
 /**
  * Reads type, owner, group, mode, size, sha256 and link target of many paths in one round trip
- * (lstat semantics: a symlink is reported as a link, not followed).
+ * (lstat semantics: a symlink is reported as a link, not followed). One line per path: nothing
+ * that a path or a link target may hold (a newline) is printed raw.
  */
 export async function probeFiles(sh: RemoteShell, paths: readonly string[]): Promise<FileState[]> {
   if (paths.length === 0) return [];
   const script = `for p in ${paths.map(shellQuote).join(" ")}; do
   if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else printf 'absent\\n'; continue; fi
-  s=''; l=''
+  s=''; l=''; ld=0
   [ "$t" = file ] && s=$(sha256sum < "$p" | cut -d' ' -f1)
-  [ "$t" = link ] && l=$(readlink "$p")
-  printf '%s${SEP}%s${SEP}%s${SEP}%s\\n' "$t" "$(stat -c '%U${SEP}%G${SEP}%a${SEP}%s' "$p")" "$s" "$l"
+  if [ "$t" = link ]; then l=$(readlink -- "$p" | base64 -w0); [ -d "$p" ] && ld=1; fi
+  printf '%s${SEP}%s${SEP}%s${SEP}%s${SEP}%s\\n' "$t" "$(stat -c '%U${SEP}%G${SEP}%a${SEP}%s' -- "$p")" "$s" "$l" "$ld"
 done`;
   const r = await sh.run(script);
   if (r.rc !== 0) throw new RemoteCommandError(sh.host, `cannot stat ${paths.join(", ")}: ${r.stderr.trim()}`);
@@ -42,6 +47,8 @@ done`;
   return paths.map((path, i): FileState => {
     const f = (lines[i] ?? "absent").split(SEP);
     if (f[0] === "absent") return { type: "absent", path };
+    // readlink's own newline is part of what base64 encoded.
+    const target = Buffer.from(f[6] ?? "", "base64").toString("utf8").replace(/\n$/, "");
     return FileState.parse({
       type: f[0],
       path,
@@ -50,7 +57,8 @@ done`;
       mode: f[3],
       size: Number(f[4]),
       sha256: f[5] ?? "",
-      target: f[6] ?? "",
+      target,
+      ...(f[7] === "1" ? { linksToDirectory: true } : {}),
     });
   });
 }
@@ -69,7 +77,11 @@ export interface PutFileOptions {
   mode?: string;
   owner?: string;
   group?: string;
-  /** A command run on the temporary file before it replaces dest; `%s` is its path. */
+  /**
+   * A command run on the temporary file before it replaces dest: `%s` is its path (and `%%` a
+   * `%`), substituted as text before the shell reads the command, as Ansible's `validate % tmp`
+   * does, so `%s` works inside the command's own quotes (`sh -c 'test -s %s'`).
+   */
   validate?: string;
   /** Keep the previous content as DEST.<timestamp>~ before replacing it. */
   backup?: boolean;
@@ -79,35 +91,68 @@ export class ValidationError extends RemoteCommandError {
   override name = "ValidationError";
 }
 
+/** A transfer that did not arrive whole: the destination was left as it was. */
+export class TransferError extends RemoteCommandError {
+  override name = "TransferError";
+}
+
+/** Python's %-formatting of `validate % path`, for the only conversions a path command uses. */
+export function validateCommand(validate: string, path: string): string {
+  return validate.replace(/%[s%]/g, (m) => (m === "%%" ? "%" : path));
+}
+
+const SAFE_PATH = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+// Exit codes of the script below that mean "dest untouched, and why".
+const RC_VALIDATE = 3;
+const RC_TRANSFER = 4;
+
 /**
  * Writes content to dest atomically: a temporary file in the same directory gets the content,
- * owner, group and mode, is fsynced and validated, then renamed over dest. A dest that is not
- * replaced keeps its content whatever happens (killed run, failed validation, lost connection).
- * Without explicit attributes an existing file keeps its own, a new one gets 0644.
+ * which is verified (length and sha256) before anything else, then owner, group and mode; it is
+ * fsynced and validated, then renamed over dest. A dest that is not replaced keeps its content
+ * whatever happens: a killed run or a dropped connection (the content arrives short, fails the
+ * check, and the temporary file is removed), a failed validation. Without explicit attributes an
+ * existing file keeps its own, a new one gets 0644.
+ *
+ * The temporary name is chosen here (random, so nobody can plant a file or link there in
+ * advance) and created exclusively (noclobber opens with O_EXCL), so validate's `%s` is known as
+ * text; `mv -T` renames onto dest itself, never into a directory dest (or a link to one) names.
  */
 export async function putFile(sh: RemoteShell, dest: string, content: Buffer | string, opts: PutFileOptions = {}): Promise<{ backup?: string }> {
-  const d = shellQuote(dest);
+  const bytes = Buffer.from(content);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const dir = posix.dirname(dest);
+  const tmp = posix.join(dir, `.dcv-tmp.${randomBytes(8).toString("hex")}`);
+  // The literal path where the shell cannot misread it; otherwise quoted (only a directory with
+  // unusual characters gets there, and then only a %s inside the command's own quotes breaks).
+  const tmpWord = SAFE_PATH.test(tmp) ? tmp : shellQuote(tmp);
   const lines = [
     "set -e",
-    `dest=${d}`,
-    'tmp=$(mktemp "$(dirname "$dest")/.dcv-tmp.XXXXXXXX")',
-    "trap 'rm -f \"$tmp\"' EXIT",
+    `dest=${shellQuote(dest)}`,
+    `tmp=${shellQuote(tmp)}`,
+    `( set -C; umask 077; : > "$tmp" )`,
+    // Ours from here on, and removed on every way out: exit, the connection hanging up, a signal.
+    `trap 'rm -f -- "$tmp"' EXIT`,
+    `trap 'rm -f -- "$tmp"; exit 129' HUP INT TERM PIPE`,
     'cat > "$tmp"',
-    opts.mode ? `chmod ${shellQuote(opts.mode)} "$tmp"` : 'if [ -e "$dest" ]; then chmod --reference="$dest" "$tmp"; else chmod 0644 "$tmp"; fi',
-    'if [ -e "$dest" ]; then chown --reference="$dest" "$tmp"; fi',
-    ...(opts.owner || opts.group ? [`chown ${shellQuote(`${opts.owner ?? ""}${opts.group ? `:${opts.group}` : ""}`)} "$tmp"`] : []),
-    'sync "$tmp" 2>/dev/null || true',
+    `n=$(stat -c %s -- "$tmp"); h=$(sha256sum < "$tmp")`,
+    `if [ "$n" != ${bytes.length} ] || [ "\${h%% *}" != ${sha256} ]; then rm -f -- "$tmp"; echo "incomplete transfer: $n of ${bytes.length} bytes arrived" >&2; exit ${RC_TRANSFER}; fi`,
+    opts.mode ? `chmod -- ${shellQuote(opts.mode)} "$tmp"` : 'if [ -e "$dest" ]; then chmod --reference="$dest" -- "$tmp"; else chmod 0644 -- "$tmp"; fi',
+    'if [ -e "$dest" ]; then chown --reference="$dest" -- "$tmp"; fi',
+    ...(opts.owner || opts.group ? [`chown -- ${shellQuote(`${opts.owner ?? ""}${opts.group ? `:${opts.group}` : ""}`)} "$tmp"`] : []),
+    'sync -- "$tmp" 2>/dev/null || true',
   ];
   if (opts.validate) {
-    const cmd = opts.validate.split("%s").join('"$tmp"');
-    lines.push(`if ! out=$( { ${cmd} ; } 2>&1 ); then printf 'validation failed: %s\\n' "$out" >&2; exit 3; fi`);
+    lines.push(`if ! out=$( { ${validateCommand(opts.validate, tmpWord)} ; } 2>&1 ); then printf 'validation failed: %s\\n' "$out" >&2; exit ${RC_VALIDATE}; fi`);
   }
   if (opts.backup) {
-    lines.push('if [ -f "$dest" ]; then b="$dest.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p "$dest" "$b"; printf "%s\\n" "$b"; fi');
+    lines.push('if [ -f "$dest" ]; then b="$dest.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$dest" "$b"; printf "%s\\n" "$b"; fi');
   }
-  lines.push('mv -f "$tmp" "$dest"', "trap - EXIT");
-  const r = await sh.run(lines.join("\n"), { stdin: content });
-  if (r.rc === 3) throw new ValidationError(sh.host, `${dest}: ${r.stderr.trim()}`);
+  lines.push('mv -fT -- "$tmp" "$dest"', "trap - EXIT");
+  const r = await sh.run(lines.join("\n"), { stdin: bytes, streamStdin: true });
+  if (r.rc === RC_VALIDATE) throw new ValidationError(sh.host, `${dest}: ${r.stderr.trim()}`);
+  if (r.rc === RC_TRANSFER) throw new TransferError(sh.host, `${dest} not replaced: ${r.stderr.trim()}`);
   if (r.rc !== 0) throw new RemoteCommandError(sh.host, `cannot write ${dest}: ${r.stderr.trim()}`);
   const backup = r.stdout.trim();
   return backup ? { backup } : {};

@@ -18,10 +18,41 @@ export interface Become {
 export interface RunOptions {
   /** Bytes for the command's standard input; otherwise it reads /dev/null. */
   stdin?: Buffer | string;
+  /**
+   * Stream stdin into the command as it arrives instead of staging it whole first. Only for a
+   * command that verifies what it read (length and hash) before acting on it: a transfer cut off
+   * (a killed control node, a dropped connection) reaches it as a short input, not as an error.
+   * Streaming keeps a large file's content out of the remote shell's memory.
+   */
+  streamStdin?: boolean;
 }
 
 // Commands run with a fixed, predictable environment whatever the login shell's profile says.
 const PRELUDE = "export LC_ALL=C LANG=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; unset HISTFILE";
+
+/**
+ * A command fed `stdin`, as the remote shell reads it. The shell reads a here-document whole
+ * before it runs the command that reads it; but when its input ends inside one (the control
+ * node killed, the connection dropped), dash runs that command on the part that arrived. So the
+ * content is staged in a variable by a command that does nothing else, and the command that uses
+ * it stands on a line after the here-document: a cut-off transfer never reaches it, because the
+ * shell never reads that line. Its length is checked as well, and the command is quoted whole, so
+ * a line cut in the middle is a syntax error, never a shorter command.
+ *
+ * With `stream`, the content is piped into the command as it arrives (no copy in memory): the
+ * command itself must verify what it read before it acts on it (putFile checks length and hash).
+ */
+function stdinScript(command: string, mark: string, stdin: Buffer, stream: boolean): string {
+  const b64 = stdin.toString("base64").replace(/.{1,76}/g, "$&\n");
+  const heredoc = `${b64}${mark}_IN\n`;
+  if (stream) return `base64 -d <<'${mark}_IN' | ( eval ${shellQuote(command)} )\n${heredoc}`;
+  // $( ) drops the here-document's last newline: the staged text is the base64 without it.
+  const staged = b64.length === 0 ? 0 : b64.length - 1;
+  return (
+    `dcv_in=$(cat <<'${mark}_IN'\n${heredoc})\n` +
+    `if [ "\${#dcv_in}" -eq ${staged} ]; then printf '%s\\n' "$dcv_in" | base64 -d | ( eval ${shellQuote(command)} ); else echo 'do-converge: incomplete input' >&2; ( exit 125 ); fi; dcv_rc=$?; unset dcv_in; ( exit $dcv_rc )\n`
+  );
+}
 
 /**
  * A long-lived `/bin/sh` on a host (one per host and become-user) that runs one framed command
@@ -133,18 +164,8 @@ export class RemoteShell {
     if (this.dead) throw this.dead;
     if (this.traced) this.trace?.(command, opts.stdin === undefined ? undefined : Buffer.byteLength(opts.stdin));
     const mark = `__DCV_${this.nonce}_${++this.seq}`;
-    let input = "</dev/null";
-    let heredoc = "";
-    if (opts.stdin !== undefined) {
-      const b64 = Buffer.from(opts.stdin).toString("base64").replace(/.{1,76}/g, "$&\n");
-      input = `<<'${mark}_IN'`;
-      heredoc = `${b64}${mark}_IN\n`;
-    }
-    const script =
-      opts.stdin !== undefined
-        ? `base64 -d ${input} | ( eval ${shellQuote(command)} )\n${heredoc}`
-        : `( eval ${shellQuote(command)} ) ${input}\n`;
-    this.proc.stdin.write(`${script}printf '\\n%s:%d\\n' '${mark}' "$?"; printf '\\n%s\\n' '${mark}' >&2\n`);
+    const body = opts.stdin === undefined ? `( eval ${shellQuote(command)} ) </dev/null\n` : stdinScript(command, mark, Buffer.from(opts.stdin), opts.streamStdin === true);
+    this.proc.stdin.write(`${body}printf '\\n%s:%d\\n' '${mark}' "$?"; printf '\\n%s\\n' '${mark}' >&2\n`);
 
     const outEnd = Buffer.from(`\n${mark}:`);
     const errEnd = Buffer.from(`\n${mark}\n`);

@@ -22,16 +22,19 @@ const SEP = "\x1f";
 
 /**
  * The shell script behind probeTextFile, for modules that batch it with reads of their own:
- * run it in a subshell; its output ends without a newline.
+ * run it in a subshell; its output ends without a newline. The resolved path travels as base64:
+ * a path may hold a newline, and the answer is split at newlines.
  */
 export function textFileScript(path: string, maxBytes = MAX_EDIT_BYTES): string {
+  // $( ) drops trailing newlines, a path's own too: the x keeps them, and goes with readlink's.
   return `p=${shellQuote(path)}
-r=$(readlink -f -- "$p" 2>/dev/null) && [ -n "$r" ] || r=$p
-if [ -d "$r" ]; then printf 'directory${SEP}%s' "$r"; exit 0; fi
-if [ ! -e "$r" ]; then d=0; [ -d "$(dirname -- "$r")" ] && d=1; printf 'absent${SEP}%s${SEP}%s' "$r" "$d"; exit 0; fi
-if [ ! -f "$r" ]; then printf 'other${SEP}%s' "$r"; exit 0; fi
+r=$(readlink -f -- "$p" && printf x) && r=\${r%?x} && [ -n "$r" ] || r=$p
+e=$(printf '%s' "$r" | base64 -w0)
+if [ -d "$r" ]; then printf 'directory${SEP}%s' "$e"; exit 0; fi
+if [ ! -e "$r" ]; then d=0; [ -d "\${r%/*}/" ] && d=1; printf 'absent${SEP}%s${SEP}%s' "$e" "$d"; exit 0; fi
+if [ ! -f "$r" ]; then printf 'other${SEP}%s' "$e"; exit 0; fi
 s=$(stat -c '%U${SEP}%G${SEP}%a${SEP}%s' -- "$r") || exit 1
-printf 'file${SEP}%s${SEP}%s\\n' "$r" "$s"
+printf 'file${SEP}%s${SEP}%s\\n' "$e" "$s"
 if [ "\${s##*${SEP}}" -gt ${maxBytes} ]; then printf toolarge; exit 0; fi
 echo content
 base64 -w0 < "$r"`;
@@ -42,7 +45,7 @@ export function parseTextFile(host: string, path: string, r: { stdout: string; s
   if (r.rc !== 0) throw new RemoteCommandError(host, `cannot read ${path}: ${r.stderr.trim()}`);
   const [head = "", marker = "", b64 = ""] = r.stdout.split("\n");
   const f = head.split(SEP);
-  const realPath = f[1] || path;
+  const realPath = f[1] ? Buffer.from(f[1], "base64").toString("utf8") : path;
   switch (f[0]) {
     case "directory":
       throw new RemoteCommandError(host, `${path} is a directory`);

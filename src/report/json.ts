@@ -14,6 +14,8 @@ export interface JsonTask {
   msg?: string;
   delegated_to?: string;
   handler?: boolean;
+  /** An unreachable task of a host that --retry-unreachable tried again later in the run. */
+  retried?: boolean;
 }
 
 /** Collects a run's events into the machine-readable report written by `--json FILE`. */
@@ -21,6 +23,7 @@ export class JsonReporter {
   private readonly tasks: JsonTask[] = [];
   private readonly plays: string[] = [];
   private readonly warnings: string[] = [];
+  private readonly retries: { host: string; attempt: number; from_play: string }[] = [];
   private readonly started = new Date();
   private readonly profile = new TaskProfile();
 
@@ -31,6 +34,10 @@ export class JsonReporter {
     this.profile.handle(e);
     if (e.type === "play-start") this.plays.push(e.play);
     if (e.type === "warning") this.warnings.push(e.msg);
+    if (e.type === "host-retry") {
+      this.retries.push({ host: e.host, attempt: e.attempt, from_play: e.from });
+      for (const t of this.tasks) if (t.host === e.host && t.status === "unreachable") t.retried = true;
+    }
     if (e.type !== "task-end") return;
     this.tasks.push({
       play: e.play,
@@ -63,6 +70,8 @@ export class JsonReporter {
       warnings: this.warnings,
       /** Every task's summed and maximum time over hosts, slowest first (what --profile prints the top of). */
       profile: this.profile.entries(),
+      /** --retry-unreachable's tries: the recap and exit_code are each host's state after its last. */
+      retries: this.retries,
     };
   }
 

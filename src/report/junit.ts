@@ -37,6 +37,8 @@ export class JunitReporter {
   private readonly suites: JunitSuite[] = [];
   /** Hosts of the current suite with a failed or unreachable case: a later host-failed adds nothing. */
   private readonly faulted = new Set<string>();
+  /** Unreachable cases by host: a host that --retry-unreachable tries again has them skipped. */
+  private readonly lost: { host: string; case: JunitCase }[] = [];
 
   /** `mask`: the run's secret masker, applied to the XML text as the last step before the file. */
   constructor(
@@ -53,9 +55,19 @@ export class JunitReporter {
       case "play-end":
         this.suite(e.play).ended = this.now();
         break;
-      case "task-end":
+      case "task-end": {
         if (e.status === "failed" || e.status === "unreachable") this.faulted.add(e.host);
-        this.suite(e.play).cases.push(taskCase(e));
+        const c = taskCase(e);
+        if (e.status === "unreachable") this.lost.push({ host: e.host, case: c });
+        this.suite(e.play).cases.push(c);
+        break;
+      }
+      case "host-retry":
+        // The host's later cases tell how the retry went; the lost attempt is no longer the verdict.
+        for (const l of this.lost.filter((x) => x.host === e.host && x.case.outcome.kind === "error")) {
+          const message = `${l.case.outcome.kind === "error" ? l.case.outcome.message : "unreachable"} (tried again later in the run: ${e.attempt} of ${e.of})`;
+          l.case.outcome = { kind: "skipped", message };
+        }
         break;
       case "host-failed":
         // Only a host stopped by another's failure (anyErrorsFatal) gets here without a failed

@@ -53,6 +53,9 @@ export class TerminalReporter {
       case "warning":
         w(`${this.paint("warning", `[WARNING]: ${e.msg}`)}\n`);
         break;
+      case "host-retry":
+        w(`\n${this.paint("header", this.banner(`RETRY [${e.host}] ${e.attempt}/${e.of}: unreachable in play ${e.from}; its plays from there run again`))}\n`);
+        break;
       case "command":
         if (this.o.verbosity >= 3) {
           w(`<${e.host}>${e.user ? ` (become ${e.user})` : ""} ${e.command.split("\n").join("\n    ")}\n`);

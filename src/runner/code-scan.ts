@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import ts from "typescript";
-import { sourcesUnder } from "../site/source-cache.js";
+import { readSource, sourcesUnder } from "../site/source-cache.js";
 
 // What a site's TypeScript gives templates beyond the host's variables, read from its syntax
 // (nothing is run): the keys of `h.template({ ..., vars: { ... } })` and of `h.setFact({ ... })`,
@@ -15,6 +14,8 @@ export interface CodeScan {
   names: string[];
   /** Literal `src` of template calls: templates rendered directly, even if others include them. */
   sources: string[];
+  /** Every template call with a literal `src`, and where it is (file relative to the base, line). */
+  templateCalls: Array<{ src: string; file: string; line: number }>;
   /** Where the code provides names we cannot list (file:line and why); undefined when we can. */
   opaque: string | undefined;
 }
@@ -58,35 +59,43 @@ export function scanCode(dirs: readonly string[], base: string): CodeScan {
   const files = sourcesUnder(dirs);
   const names = new Set<string>();
   const sources = new Set<string>();
+  const templateCalls: CodeScan["templateCalls"] = [];
   let opaque: string | undefined;
+  // The first reason names cannot be listed is kept; the scan goes on for the literal sources,
+  // which are checked whatever the rest of the code does.
+  const cannotList = (why: string) => {
+    opaque ??= why;
+  };
 
   for (const file of files) {
-    const sf = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+    const sf = ts.createSourceFile(file, readSource(file).toString("utf8"), ts.ScriptTarget.Latest, true);
     const where = (n: ts.Node) => `${relative(base, file)}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
     const visit = (n: ts.Node): void => {
-      if (opaque !== undefined) return;
       if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
         const method = n.expression.name.text;
         const [arg] = n.arguments;
         if (method === "setFact") {
           const keys = arg === undefined ? [] : literalKeys(arg);
-          if (keys === undefined) opaque = `${where(n)}: setFact() is given an object that is not written out`;
+          if (keys === undefined) cannotList(`${where(n)}: setFact() is given an object that is not written out`);
           else for (const k of keys) names.add(k);
         } else if (method === "template") {
           const obj = arg === undefined ? undefined : unwrap(arg);
           if (obj === undefined || !ts.isObjectLiteralExpression(obj) || obj.properties.some(ts.isSpreadAssignment)) {
-            opaque = `${where(n)}: template() arguments are not written out`;
+            cannotList(`${where(n)}: template() arguments are not written out`);
             return;
           }
           const src = property(obj, "src");
           if (src !== undefined && ts.isPropertyAssignment(src)) {
             const value = unwrap(src.initializer);
-            if (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value)) sources.add(value.text);
+            if (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value)) {
+              sources.add(value.text);
+              templateCalls.push({ src: value.text, file: relative(base, file), line: sf.getLineAndCharacterOfPosition(value.getStart(sf)).line + 1 });
+            }
           }
           const vars = property(obj, "vars");
           if (vars !== undefined) {
             const keys = ts.isPropertyAssignment(vars) ? literalKeys(vars.initializer) : undefined;
-            if (keys === undefined) opaque = `${where(n)}: template() vars is not an object written out`;
+            if (keys === undefined) cannotList(`${where(n)}: template() vars is not an object written out`);
             else for (const k of keys) names.add(k);
           }
         }
@@ -94,7 +103,6 @@ export function scanCode(dirs: readonly string[], base: string): CodeScan {
       ts.forEachChild(n, visit);
     };
     visit(sf);
-    if (opaque !== undefined) break;
   }
-  return { names: [...names].sort(), sources: [...sources].sort(), opaque };
+  return { names: [...names].sort(), sources: [...sources].sort(), templateCalls, opaque };
 }

@@ -26,7 +26,8 @@ export interface ShellLease {
 /**
  * One connection per host for the whole run (across plays), opened on first use, and one
  * long-lived shell per (host, become-user) on top of it. A host that could not be reached
- * stays unreachable for the rest of the run instead of being retried by every task.
+ * stays unreachable for the rest of the run instead of being retried by every task (until
+ * --retry-unreachable has the pool forget it).
  */
 export class HostConnection {
   private conn: Promise<Connection> | undefined;
@@ -135,6 +136,13 @@ export class ConnectionPool {
       this.hosts.set(spec.name, h);
     }
     return h;
+  }
+
+  /** Closes a host's connection and forgets it: the next use connects again (a retry of an unreachable host). */
+  async forget(name: string): Promise<void> {
+    const h = this.hosts.get(name);
+    this.hosts.delete(name);
+    await h?.close();
   }
 
   async closeAll(): Promise<void> {

@@ -29,6 +29,8 @@ export type RunEvent =
   | { type: "host-unreachable"; play: string; host: string; msg: string }
   | { type: "host-failed"; play: string; host: string; msg: string }
   | { type: "host-end"; play: string; host: string }
+  /** --retry-unreachable: an unreachable host's plays from `from` run again (try `attempt` of `of`). */
+  | { type: "host-retry"; host: string; attempt: number; of: number; from: string }
   | { type: "play-end"; play: string }
   /** A command sent to a host's shell (-vvv); `stdin`: its stdin's size, never its content. */
   | { type: "command"; host: string; user: string | undefined; command: string; stdin?: string }

@@ -61,14 +61,20 @@ export function createHost(scope: HostScope): Host {
     },
     async fail(msg: string, meta: { tags?: string[] } = {}): Promise<void> {
       env.checkAborted();
-      if (!selectedByTags([...env.tags, ...(meta.tags ?? [])], env.options.tags, env.options.skipTags)) return;
+      if (!selectedByTags([...env.tags, ...(meta.tags ?? [])], env.options.tags, env.options.skipTags)) {
+        env.onNotSelected?.();
+        return;
+      }
       env.stats.failed++;
       emitSimple("fail", "failed", msg);
       throw new TaskFailedError(env.host, "fail", msg);
     },
     async debug(msg: unknown, meta: { tags?: string[] } = {}) {
       env.checkAborted();
-      if (!selectedByTags([...env.tags, ...(meta.tags ?? [])], env.options.tags, env.options.skipTags)) return;
+      if (!selectedByTags([...env.tags, ...(meta.tags ?? [])], env.options.tags, env.options.skipTags)) {
+        env.onNotSelected?.();
+        return;
+      }
       env.stats.ok++;
       env.emit({ type: "debug", host: env.host, msg: typeof msg === "string" ? msg : JSON.stringify(msg, null, 2) });
     },

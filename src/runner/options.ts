@@ -16,6 +16,8 @@ export interface RunOptions {
   extraVarsExact?: Record<string, unknown>;
   verbosity: number;
   ssh: SshOptions;
+  /** `--retry-unreachable`: how many more tries a host that became unreachable gets (0, or unset: none). */
+  retryUnreachable?: number;
   /** sudo password for become (prompted, from the environment, or a secret). */
   becomePassword?: string;
 }

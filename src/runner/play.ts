@@ -13,7 +13,10 @@ import type { Emit } from "./events.js";
 import { createHost } from "./host-context.js";
 import type { RunOptions, TemplateRenderer } from "./options.js";
 import { serialBatches } from "./serial.js";
+import type { HandlerCatalogue } from "./handler-record.js";
+import { PendingHandlers, pendingNotice } from "./pending-handlers.js";
 import { type HostStats, count } from "./stats.js";
+import { stateDirOf } from "./state-dir.js";
 import type { TaskEnv } from "./task.js";
 import { withExactValues } from "../template/index.js";
 
@@ -26,11 +29,17 @@ export interface HostRecord {
   setFacts: Vars;
   /** Once failed or unreachable, a host takes no part in later plays. */
   dead?: "failed" | "unreachable";
+  /** The index of the play in which the host became unreachable (where a retry starts). */
+  lostIn?: number;
 }
 
 /** Everything about a play decided before any host is touched (see prepare.ts). */
 export interface PreparedPlay {
   readonly play: Play;
+  /** Names the play in records kept on hosts: its name, `name#2` for a second play of that name. */
+  readonly key: string;
+  /** Its place in the site's plays. */
+  readonly index: number;
   readonly hosts: readonly string[];
   /** Per host: inventory, play and extra vars with the magic variables. */
   readonly vars: ReadonlyMap<string, Vars>;
@@ -57,12 +66,26 @@ export interface RunState {
   readonly allExact?: ReadonlyMap<string, Vars>;
   /** Masks the run's secret values (identity when the run has none). */
   readonly mask: (text: string) => string;
+  /** The site's name: whose pending handlers a host's record holds. */
+  readonly siteName: string;
+  /** Every play's handlers, to tell which recorded pending handlers still exist. */
+  readonly catalogue: HandlerCatalogue;
+  /**
+   * With --retry-unreachable: retries the unreachable hosts lost in plays up to `upTo`, before a
+   * batch that only lost hosts (none failed) would end the run. False: a retried host failed.
+   */
+  readonly retryBeforeAbort?: (upTo: number) => Promise<boolean>;
 }
 
 interface HandlerEntry {
   name: string;
   role: Role | undefined;
   run: (h: Host) => Promise<unknown>;
+}
+
+/** The site's handlers by play, as the record names them. */
+export function playHandlers(play: Play): { name: string; role: string | null }[] {
+  return [...play.roles.flatMap((r) => r.handlerNames.map((name) => ({ name, role: r.name }))), ...Object.keys(play.handlers).map((name) => ({ name, role: null }))];
 }
 
 function roleDir(state: RunState, role: Role): string {
@@ -87,8 +110,11 @@ function readControlFile(dirs: readonly string[], src: string): Buffer {
  * Hosts do not wait for each other between tasks (unlike Ansible's linear strategy): a slow host
  * slows only itself. Returns false when the play was aborted (maxFailPercentage, all hosts of a
  * batch failed), which ends the run as in Ansible.
+ *
+ * A batch that would end the run only because hosts became unreachable (none failed) first gets
+ * them retried, when the run allows retries (`retrying`: this is a retry already, which does not).
  */
-export async function runPlay(state: RunState, p: PreparedPlay): Promise<boolean> {
+export async function runPlay(state: RunState, p: PreparedPlay, o: { retrying?: boolean } = {}): Promise<boolean> {
   const { play } = p;
   const live = p.hosts.filter((h) => !state.hosts.get(h)?.dead);
   state.emit({ type: "play-start", play: play.name, hosts: live, check: state.options.check });
@@ -110,14 +136,23 @@ export async function runPlay(state: RunState, p: PreparedPlay): Promise<boolean
     if (batches.length > 1) state.emit({ type: "batch-start", play: play.name, hosts: batch, index: index + 1, of: batches.length });
     const runOnce = new Map<string, Promise<unknown>>();
     const abort = { fatal: false };
-    const limit = pLimit(Math.max(1, state.options.forks));
+    const limit = pLimit(state.options.forks);
     await Promise.all(batch.map((host) => limit(() => runHost(state, p, host, handlers, runOnce, abort))));
-    const failed = batch.filter((h) => state.hosts.get(h)?.dead).length;
-    const overMax = play.maxFailPercentage !== undefined && (failed / batch.length) * 100 > play.maxFailPercentage;
     // As Ansible: a batch whose every host failed, too many failures, or anyErrorsFatal ends the run.
-    if (failed === batch.length || overMax || abort.fatal) {
+    const verdict = () => {
+      const failed = batch.filter((h) => state.hosts.get(h)?.dead).length;
+      const overMax = play.maxFailPercentage !== undefined && (failed / batch.length) * 100 > play.maxFailPercentage;
+      return { failed, overMax, ends: failed === batch.length || overMax || abort.fatal };
+    };
+    let { failed, overMax, ends } = verdict();
+    const onlyLost = batch.every((h) => state.hosts.get(h)?.dead !== "failed");
+    if (ends && onlyLost && !abort.fatal && !o.retrying && state.retryBeforeAbort && (await state.retryBeforeAbort(p.index))) {
+      ({ failed, overMax, ends } = verdict());
+    }
+    if (ends) {
       const why = abort.fatal ? "anyErrorsFatal" : overMax ? `maxFailPercentage ${play.maxFailPercentage}` : "every host of the batch failed";
-      state.emit({ type: "warning", msg: `play ${JSON.stringify(play.name)} aborted: ${failed} of ${batch.length} hosts failed (${why})` });
+      // A retry that only lost its hosts again ends its round, not the run: the recap says the rest.
+      if (!(o.retrying && onlyLost)) state.emit({ type: "warning", msg: `play ${JSON.stringify(play.name)} aborted: ${failed} of ${batch.length} hosts failed (${why})` });
       aborted = true;
       break;
     }
@@ -140,9 +175,17 @@ async function runHost(
   const spec = p.specs.get(host);
   if (!spec) return;
   const notified = new Set<string>();
+  const vars = p.vars.get(host) ?? {};
   const playBecome = play.become === false ? undefined : play.become === true ? spec.becomeUser : play.become;
   const inheritedBecome = playBecome ?? (spec.become ? spec.becomeUser : undefined);
-  const vars = p.vars.get(host) ?? {};
+  // Only a play with handlers reads the record: a play without any costs nothing.
+  const pending =
+    handlers.length === 0
+      ? undefined
+      : new PendingHandlers(
+          { shell: () => state.pool.get(spec).acquire(inheritedBecome), warn: (msg) => state.emit({ type: "warning", msg }) },
+          { site: state.siteName, host, play: p.key, check: state.options.check, stateDir: stateDirOf(vars), catalogue: state.catalogue },
+        );
 
   // Role code and modules see plain numbers; templates see YAML's numbers as Python has them
   // (`3.0` a float), put back where a variable still holds the value it was read with.
@@ -163,7 +206,7 @@ async function runHost(
     return { ...withExactValues(scopeVars, exactOf(host)), ...(rec.facts ? factsAsVars(rec.facts) : {}), ...rec.setFacts, hostvars: all, ...(extra ?? {}) };
   };
 
-  const makeEnv = (tags: readonly string[], role: Role | undefined, handler: boolean, scopeVars: Vars): TaskEnv => {
+  const makeEnv = (tags: readonly string[], role: Role | undefined, handler: boolean, scopeVars: Vars, onNotSelected?: () => void): TaskEnv => {
     const dirs = role ? [roleDir(state, role), state.siteDir] : [state.siteDir];
     return {
       play: play.name,
@@ -182,14 +225,15 @@ async function runHost(
       },
       renderTemplate: (src, extra) => state.templates.render(dirs.map((d) => join(d, "templates")), src, templateVars(scopeVars, extra)),
       readControlFile: (src) => readControlFile(dirs.map((d) => join(d, "files")), src),
-      notify: (names, task) => {
+      notify: async (names, task) => {
         for (const n of names) {
-          if (!handlers.some((h) => h.name === n)) {
-            throw new TaskFailedError(host, task, `notifies ${JSON.stringify(n)}, which no role of this play nor the play defines as a handler`);
-          }
+          const h = handlers.find((x) => x.name === n);
+          if (!h) throw new TaskFailedError(host, task, `notifies ${JSON.stringify(n)}, which no role of this play nor the play defines as a handler`);
           notified.add(n);
+          await pending?.notified(n, h.role?.name ?? null);
         }
       },
+      ...(onNotSelected ? { onNotSelected } : {}),
       checkAborted: () => {
         if (abort.fatal) throw new PlayAbortedError(`${host}: stopped: another host failed and the play has anyErrorsFatal`);
       },
@@ -222,7 +266,19 @@ async function runHost(
       notified.delete(h.name);
       const hv = h.role ? (p.roleVars.get(host)?.get(h.role.name) ?? vars) : vars;
       const tags = [...play.tags, ...(h.role?.tags ?? [])];
-      await h.run(scope(makeEnv(tags, h.role, true, hv), hv));
+      let unselected = 0;
+      await h.run(scope(makeEnv(tags, h.role, true, hv, () => unselected++), hv));
+      // A handler whose tasks --tags left out has not done its job: it stays pending.
+      if (unselected === 0) await pending?.ran(h.name, h.role?.name ?? null);
+    }
+  };
+
+  // Handlers an earlier run notified but never ran: notified again when their play (or role) starts.
+  const notifyEarlier = (role: string | null): void => {
+    for (const e of pending?.takeEarlier(role) ?? []) {
+      notified.add(e.handler);
+      count(rec.stats, "ok");
+      state.emit(pendingNotice(e, { play: play.name, host, check: state.options.check }));
     }
   };
 
@@ -238,7 +294,10 @@ async function runHost(
       count(rec.stats, "ok");
       state.emit({ type: "task-end", play: play.name, host, task: "Gathering Facts", module: "facts", status: "ok", durationMs: Date.now() - started });
     }
+    await pending?.load();
+    notifyEarlier(null);
     for (const role of play.roles) {
+      notifyEarlier(role.name);
       const rv = p.roleVars.get(host)?.get(role.name) ?? vars;
       await role.runTasks(scope(makeEnv([...play.tags, ...role.tags], role, false, rv), rv));
     }
@@ -256,6 +315,7 @@ async function runHost(
         state.emit({ type: "task-end", play: play.name, host, task: "connect", module: "connection", status: "unreachable", msg: err.message, durationMs: 0 });
       }
       rec.dead = "unreachable";
+      rec.lostIn = p.index;
       state.emit({ type: "host-unreachable", play: play.name, host, msg: err.message });
     } else {
       if (!(err instanceof TaskFailedError)) {

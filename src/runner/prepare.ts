@@ -2,6 +2,7 @@ import { type ConnectionSpec, connectionSpec } from "../inventory/connection.js"
 import { hostsOfGroup } from "../inventory/graph.js";
 import { magicVars } from "../inventory/magic.js";
 import type { Inventory } from "../inventory/model.js";
+import { splitHostPattern } from "../inventory/pattern-syntax.js";
 import { selectHosts } from "../inventory/patterns.js";
 import { resolveHostVars } from "../inventory/precedence.js";
 import { formatProvenance, trackVars } from "../inventory/provenance.js";
@@ -10,7 +11,9 @@ import type { Vars } from "../site/host.js";
 import { ConfigError } from "./errors.js";
 import type { RunOptions } from "./options.js";
 import type { PreparedPlay } from "./play.js";
+import { playKeys } from "./handler-record.js";
 import { collectRunSecrets } from "./run-secrets.js";
+import { STATE_DIR_VAR, checkStateDir } from "./state-dir.js";
 import type { SecretMasker } from "../secrets/masker.js";
 
 export interface PreparedRun {
@@ -23,19 +26,34 @@ export interface PreparedRun {
 }
 
 /**
+ * An empty limit (`--limit "$HOSTS"` with the variable unset) is refused: dropped as if absent, it
+ * would select every host of every play.
+ */
+export function checkLimit(limit: string | undefined): void {
+  if (limit !== undefined && splitHostPattern(limit).length === 0) {
+    throw new ConfigError(`--limit ${JSON.stringify(limit)}: an empty pattern (an unset variable?) would select every host; name the hosts or groups, or 'all'`);
+  }
+}
+
+/**
  * Everything that can be decided without touching a host: which hosts each play selects, each
  * host's variables through every layer, its connection settings, and each role's variables
  * validated against the role's schema. All problems are collected and reported together, so an
  * operator fixes a bad inventory in one pass, and no SSH connection is opened on bad input.
  */
 export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secrets?: SecretMasker): PreparedRun {
-  const problems: string[] = [];
+  // Not rounded up to 1 or left to fail in the middle of a play: a caller passing 0 meant something else.
+  if (!Number.isInteger(options.forks) || options.forks < 1) throw new ConfigError(`forks must be a positive integer, not ${String(options.forks)}`);
+  checkLimit(options.limit);
+  // A set: a host's variables and connection settings are resolved once for the run and again
+  // for each play that selects it, so the same mistake is met several times; it is said once.
+  const problems = new Set<string>();
   const warnings: string[] = [];
   const attempt = <T>(fn: () => T): T | undefined => {
     try {
       return fn();
     } catch (err) {
-      problems.push(err instanceof Error ? err.message : String(err));
+      problems.add(err instanceof Error ? err.message : String(err));
       return undefined;
     }
   };
@@ -58,8 +76,9 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
 
   const groups = Object.fromEntries(inv.groups.map((g) => [g.name, [...hostsOfGroup(inv, g.name)]]));
   const plays: PreparedPlay[] = [];
-  for (const play of site.plays) {
-    const selection = attempt(() => selectHosts(inv, play.hosts, options.limit ? { limit: options.limit } : {}));
+  const keys = playKeys(site.plays.map((p) => p.name));
+  for (const [index, play] of site.plays.entries()) {
+    const selection = attempt(() => selectHosts(inv, play.hosts, options.limit === undefined ? {} : { limit: options.limit }));
     if (!selection) continue;
     warnings.push(...selection.warnings.map((w) => `play ${JSON.stringify(play.name)}: ${w}`));
     const playVars = trackVars(play.vars, { file: `play ${JSON.stringify(play.name)} vars` });
@@ -79,6 +98,8 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
         const p = resolved.provenance[key];
         return p ? formatProvenance(p) : undefined;
       };
+      const badStateDir = checkStateDir(host, hostVars, source(STATE_DIR_VAR));
+      if (badStateDir) problems.add(badStateDir);
       const perRole = new Map<string, Vars>();
       for (const role of play.roles) {
         const rv = attempt(() => role.parseVars(host, hostVars, source));
@@ -86,14 +107,14 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
       }
       roleVars.set(host, perRole);
     }
-    plays.push({ play, hosts: selection.hosts, vars, roleVars, exact, specs, groups });
+    plays.push({ play, key: keys[index] ?? play.name, index, hosts: selection.hosts, vars, roleVars, exact, specs, groups });
   }
   // Before the problems are reported: a value that failed its role's schema may be in them.
   if (secrets) {
     collectRunSecrets(secrets, site, { allVars, playVars: plays.map((p) => p.vars), roleVars: plays.map((p) => p.roleVars), specs: [allSpecs, ...plays.map((p) => p.specs)] });
   }
-  if (problems.length > 0) {
-    throw new ConfigError(`${problems.length} problem${problems.length > 1 ? "s" : ""} before any host was touched:\n  ${problems.join("\n  ")}`);
+  if (problems.size > 0) {
+    throw new ConfigError(`${problems.size} problem${problems.size > 1 ? "s" : ""} before any host was touched:\n  ${[...problems].join("\n  ")}`);
   }
   return { plays, allSpecs, allVars, allExact, warnings };
 }

@@ -4,15 +4,17 @@ import type { Site } from "../site/dsl.js";
 import { ConnectionPool } from "./connections.js";
 import type { Emit } from "./events.js";
 import type { RunOptions, TemplateRenderer } from "./options.js";
-import { type HostRecord, type RunState, runPlay } from "./play.js";
+import { handlerCatalogue } from "./handler-record.js";
+import { type HostRecord, type RunState, playHandlers, runPlay } from "./play.js";
 import { prepareRun } from "./prepare.js";
+import { UnreachableRetries } from "./retry.js";
 import { type HostStats, emptyStats } from "./stats.js";
 import { checkTemplateVars } from "./template-vars-check.js";
 
 export interface RunResult {
   /** Per host, in first-seen order: the PLAY RECAP counters. */
   recap: Map<string, HostStats>;
-  /** 0 success, 2 a task failed, 4 a host was unreachable (failures take precedence). */
+  /** 0 success, 2 a task failed, 4 a host was unreachable (failures take precedence); after retries, each host's last state. */
   exitCode: 0 | 2 | 4;
 }
 
@@ -32,6 +34,8 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
     for (const h of p.hosts) if (!hosts.has(h)) hosts.set(h, { name: h, stats: emptyStats(), setFacts: {} });
   }
   const pool = new ConnectionPool(options.ssh, options.becomePassword, io.emit);
+  const tries = options.retryUnreachable ?? 0;
+  let retries: UnreachableRetries | undefined;
   const state: RunState = {
     options,
     siteDir: io.siteDir,
@@ -43,11 +47,23 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
     allVars: prepared.allVars,
     allExact: prepared.allExact,
     mask: (text) => io.secrets?.mask(text) ?? text,
+    siteName: site.name,
+    catalogue: handlerCatalogue(prepared.plays.map((p) => ({ key: p.key, handlers: playHandlers(p.play) }))),
+    ...(tries > 0 ? { retryBeforeAbort: (upTo: number) => retries?.run(upTo) ?? Promise.resolve(false) } : {}),
   };
+  if (tries > 0) retries = new UnreachableRetries(state, prepared.plays, tries);
   try {
+    let completed = true;
     for (const p of prepared.plays) {
-      if (!(await runPlay(state, p))) break;
+      if (!(await runPlay(state, p))) {
+        completed = false;
+        break;
+      }
     }
+    // At the end of the run, so a host that went away has had the other hosts' whole run to come back.
+    if (retries && completed) await retries.run(prepared.plays.length - 1);
+    const left = retries?.left() ?? [];
+    if (left.length > 0) io.emit({ type: "warning", msg: `not retried, the run having stopped: ${left.join(", ")}` });
   } finally {
     await pool.closeAll();
   }

@@ -28,7 +28,10 @@ export interface TaskEnv {
   shellFor(host: string, becomeUser: string | undefined): Promise<ShellLease>;
   renderTemplate(src: string, extraVars?: Record<string, unknown>): string;
   readControlFile(src: string): Buffer;
-  notify(handlers: readonly string[], task: string): void;
+  /** Notifies handlers; resolves once they are recorded as pending on the host. */
+  notify(handlers: readonly string[], task: string): Promise<void>;
+  /** Told of each task that tags left out (a handler so cut short stays pending). */
+  onNotSelected?(): void;
   /** Throws when another host's failure ended the play. */
   checkAborted(): void;
 }
@@ -96,6 +99,7 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
   const task = meta.name ?? (meta.noLog ? name : defaultName(name, argsRecord, (t) => env.mask(t)));
   const tags = [...env.tags, ...(meta.tags ?? [])];
   if (!selectedByTags(tags, env.options.tags, env.options.skipTags)) {
+    env.onNotSelected?.();
     return { changed: false, failed: false, skipped: true, msg: "not selected by tags" } as TaskResult<R>;
   }
   const started = Date.now();
@@ -192,7 +196,7 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
     ...(change?.diffs && changed && !meta.noLog ? { diffs: change.diffs } : {}),
     ...(meta.noLog ? {} : { result }),
   });
-  if (changed && meta.notify) env.notify(typeof meta.notify === "string" ? [meta.notify] : meta.notify, task);
+  if (changed && meta.notify) await env.notify(typeof meta.notify === "string" ? [meta.notify] : meta.notify, task);
   const registered = { ...(result as object), changed, failed: failure !== undefined, skipped: status === "skipped", ...(msg ? { msg } : {}) };
   if (failure && !meta.ignoreErrors) throw new TaskFailedError(env.host, task, failure, e);
   return registered as TaskResult<R>;

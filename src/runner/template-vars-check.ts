@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
-import { isAbsolute, join, relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import type { Site } from "../site/dsl.js";
 import type { Vars } from "../site/host.js";
 import { type FreeVariable, type TemplateEngine, TemplateError, createTemplateEngine } from "../template/index.js";
-import { codeProvidedVars } from "./code-provided-vars.js";
+import { siteCode } from "./code-provided-vars.js";
 import { ConfigError } from "./errors.js";
 import type { PreparedPlay } from "./play.js";
 import { isRunProvided } from "./run-provided-vars.js";
-import { type TemplateScope, filesUnder, roleDir, templateScopes } from "./template-dirs.js";
+import { type TemplateScope, filesUnder, templateScopes } from "./template-dirs.js";
 
 /** Per host, the variable sets a template of one directory may be rendered with. */
 type Contexts = Map<string, Vars[]>;
@@ -80,8 +80,7 @@ function attempt<T>(fn: () => T, fallback: T): T {
  */
 export async function checkTemplateVars(site: Site, siteDir: string, plays: readonly PreparedPlay[]): Promise<{ skipped?: string }> {
   const scopes = templateScopes(site, siteDir);
-  const outside = scopes.flatMap((s) => s.roles.map((r) => roleDir(siteDir, r))).filter((d) => relative(siteDir, d).startsWith("..") || isAbsolute(relative(siteDir, d)));
-  const code = await codeProvidedVars([siteDir, ...new Set(outside)], siteDir);
+  const code = await siteCode(site, siteDir);
   if (code.opaque !== undefined) return { skipped: code.opaque };
 
   const engines = new Map<TemplateScope, { engine: TemplateEngine; names: string[] }>();

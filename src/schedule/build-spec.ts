@@ -1,6 +1,8 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { checkLimit } from "../runner/prepare.js";
+import { checkPasswordFileMode } from "../secrets/keyring.js";
 import { parseDuration } from "./duration.js";
 import { ScheduleError } from "./errors.js";
 import { type ScheduleSpec, defaultName } from "./spec.js";
@@ -54,7 +56,10 @@ export function buildSpec(site: string, o: InstallOptions, backend: ScheduleSpec
   const randomDelay = o.randomDelay ? parseDuration(o.randomDelay, "--random-delay") : 0;
   const passwordFile = o.passwordFile ?? process.env.DO_CONVERGE_PASSWORD_FILE;
   if (passwordFile && !existsSync(passwordFile)) throw new ScheduleError(`--password-file ${passwordFile}: no such file`);
+  // Every scheduled run would refuse it: said now, not in the journal at the first run.
+  if (passwordFile) checkPasswordFileMode(passwordFile, statSync(passwordFile));
   const name = scheduleName(site, o.name);
+  checkLimit(o.limit);
   return {
     name,
     backend,
@@ -63,7 +68,7 @@ export function buildSpec(site: string, o: InstallOptions, backend: ScheduleSpec
     randomDelay,
     check: o.check ?? false,
     inventory: (o.inventory ?? []).map((i) => resolve(i)),
-    ...(o.limit ? { limit: o.limit } : {}),
+    ...(o.limit === undefined ? {} : { limit: o.limit }),
     knownHosts: (o.knownHosts ?? []).map((k) => resolve(k)),
     ...(passwordFile ? { passwordFile: resolve(passwordFile) } : {}),
     reportDir: resolve(o.reportDir ?? defaultReportDir(name, o.runAs)),

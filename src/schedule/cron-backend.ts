@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../control-node/write-file.js";
+import { WriteFileError, writeFileAtomic } from "../control-node/write-file.js";
 import { crontabBlock, renderCronFile, withCrontabBlock, withoutCrontabBlock } from "./cron.js";
 import { ScheduleError } from "./errors.js";
 import { type ScheduleSpec, readSpecLine, unitBase } from "./spec.js";
@@ -52,7 +52,7 @@ export function installCron(spec: ScheduleSpec, place: CronPlace): string {
   try {
     writeFileAtomic(file, text, 0o644);
   } catch (err) {
-    throw new ScheduleError(`cannot write ${file}: ${err instanceof Error ? err.message : String(err)} (run as root, or use the crontab)`);
+    throw new ScheduleError(`cannot write ${file}: ${err instanceof WriteFileError ? err.reason : err instanceof Error ? err.message : String(err)} (run as root, or use the crontab)`);
   }
   return file;
 }

@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import { ScheduleError } from "./errors.js";
 import type { ScheduleSpec } from "./spec.js";
+import { makeDirectories } from "../control-node/make-directories.js";
 
 /** The directory the runs write their reports to, made now and owned by the user they run as. */
 export function ensureReportDir(spec: ScheduleSpec): void {
   try {
-    mkdirSync(spec.reportDir, { recursive: true, mode: 0o750 });
+    makeDirectories(spec.reportDir, 0o750);
   } catch (err) {
     throw new ScheduleError(`cannot create the report directory ${spec.reportDir}: ${err instanceof Error ? err.message : String(err)}`);
   }

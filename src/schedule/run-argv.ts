@@ -24,7 +24,7 @@ export function scheduledArgv(spec: ScheduleSpec): string[] {
     "--syslog",
     ...(spec.check ? ["--check"] : []),
     ...spec.inventory.flatMap((i) => ["-i", i]),
-    ...(spec.limit ? ["--limit", spec.limit] : []),
+    ...(spec.limit === undefined ? [] : ["--limit", spec.limit]),
     ...spec.knownHosts.flatMap((k) => ["--known-hosts", k]),
   ];
 }

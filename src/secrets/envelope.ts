@@ -32,11 +32,34 @@ function parseHeader(line: string, file: string): ScryptParams {
   const m = /^\$DO_CONVERGE_SECRETS;1;AES256-GCM;SCRYPT;N=(\d+),r=(\d+),p=(\d+)$/.exec(line);
   if (!m) throw new SecretsError(file, `not an encrypted secrets file this version can read (header ${JSON.stringify(line.slice(0, 60))})`);
   const params = { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) };
-  // Bounds keep a hostile header from asking for gigabytes of memory.
-  if (params.N < 1024 || params.N > 2 ** 20 || (params.N & (params.N - 1)) !== 0 || params.r < 1 || params.r > 32 || params.p < 1 || params.p > 16) {
-    throw new SecretsError(file, `scrypt parameters out of range in the header: ${line.slice(MAGIC.length)}`);
-  }
+  const problem = scryptParamsProblem(params);
+  if (problem !== undefined) throw new SecretsError(file, `the header's scrypt parameters (N=${m[1]},r=${m[2]},p=${m[3]}) ${problem}`);
   return params;
+}
+
+/**
+ * What a header may ask of the key derivation. The file is read before its password is known to
+ * be right, so a hostile or corrupted header must not get gigabytes of memory (N=2^20, r=32 is
+ * 4 GiB) or minutes of CPU from every run. scrypt takes 128·N·r bytes, and time in N·r·p;
+ * DEFAULT_SCRYPT, which every file do-converge writes uses, is 32 MiB and 2^18.
+ */
+export const SCRYPT_MAX_MEMORY = 256 * 1024 * 1024;
+const workOf = (params: ScryptParams) => params.N * params.r * params.p;
+/** 16 times DEFAULT_SCRYPT's work: a couple of seconds. */
+const SCRYPT_MAX_WORK_FACTOR = 16;
+
+/** Why scrypt parameters are refused (undefined: accepted); see SCRYPT_MAX_MEMORY. */
+export function scryptParamsProblem(params: ScryptParams): string | undefined {
+  const { N, r, p } = params;
+  if (!Number.isSafeInteger(N) || N < 1024 || (N & (N - 1)) !== 0) return "are out of range: N must be a power of two from 1024";
+  if (!Number.isSafeInteger(r) || r < 1 || !Number.isSafeInteger(p) || p < 1) return "are out of range: r and p must be at least 1";
+  const memory = 128 * N * r;
+  if (memory > SCRYPT_MAX_MEMORY) {
+    return `ask for ${Math.round(memory / 2 ** 20)} MiB per key derivation, above the ${SCRYPT_MAX_MEMORY / 2 ** 20} MiB do-converge accepts (its own files use ${(128 * DEFAULT_SCRYPT.N * DEFAULT_SCRYPT.r) / 2 ** 20} MiB)`;
+  }
+  const factor = workOf(params) / workOf(DEFAULT_SCRYPT);
+  if (factor > SCRYPT_MAX_WORK_FACTOR) return `ask for ${factor} times the work of do-converge's own files, above the ${SCRYPT_MAX_WORK_FACTOR} times it accepts`;
+  return undefined;
 }
 
 /** scrypt as a promise, with room for the memory N and r ask for (Node's default cap is 32 MiB). */
@@ -82,6 +105,9 @@ export async function decryptText(text: string, password: string, file: string):
 
 /** A fresh salt and IV every time: encrypting the same text twice gives different files. */
 export async function encryptText(plaintext: string, password: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
+  // Never write a file that this version would refuse to read.
+  const problem = scryptParamsProblem(params);
+  if (problem !== undefined) throw new RangeError(`scrypt parameters N=${params.N},r=${params.r},p=${params.p} ${problem}`);
   const salt = randomBytes(SALT);
   const iv = randomBytes(IV);
   const key = await deriveKey(password, salt, params);

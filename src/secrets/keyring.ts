@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import { SecretsError } from "./errors.js";
 import { type ScryptParams, decryptWithKey, deriveKey, encryptText, openEnvelope } from "./envelope.js";
 
@@ -13,12 +14,30 @@ export interface PasswordOptions {
 
 export const PASSWORD_FILE_ENV = "DO_CONVERGE_PASSWORD_FILE";
 
+/**
+ * A password file that group or others can read (or write) is refused, as ssh refuses such a
+ * private key: the password opens every secret of the site. Only a regular file is judged: a pipe
+ * or a terminal (`--password-file <(pass show site)`, /dev/stdin) holds nothing at rest.
+ */
+export function checkPasswordFileMode(file: string, stats: Pick<Stats, "mode" | "isFile">): void {
+  if (!stats.isFile() || (stats.mode & 0o077) === 0) return;
+  const octal = (stats.mode & 0o777).toString(8).padStart(4, "0");
+  throw new SecretsError(file, `the password file is accessible by group or others (mode ${octal}); refusing to use it: run chmod 600 ${file}`);
+}
+
 async function readPasswordFile(file: string): Promise<string> {
   let text: string;
+  let handle: FileHandle | undefined;
   try {
-    text = await readFile(file, "utf8");
+    // The mode is judged on the very file read, not on what the name pointed to a moment before.
+    handle = await open(file, "r");
+    checkPasswordFileMode(file, await handle.stat());
+    text = await handle.readFile("utf8");
   } catch (err) {
+    if (err instanceof SecretsError) throw err;
     throw new SecretsError(file, `cannot read the password file: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    await handle?.close();
   }
   // One trailing newline is the editor's, not the password's.
   const password = text.replace(/\r?\n$/, "");

@@ -1,3 +1,4 @@
+import { singleQuotedBody } from "../remote/quote.js";
 import { REDACTED } from "./redact.js";
 
 /**
@@ -37,8 +38,9 @@ const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&
 
 /**
  * Every form in which a value can reach a sink: as is; JSON-escaped (the JSON report, -v results,
- * and JSON inside JSON: a command's JSON output inside a result); shell single-quoted (-vvv
- * commands built with shellQuote); XML-escaped (the JUnit report); percent-encoded (a password in
+ * and JSON inside JSON: a command's JSON output inside a result); shell single-quoted as
+ * shellQuote writes it (-vvv commands), once or twice (a quoted script quoted again, as `sh -c`
+ * arguments are); XML-escaped (the JUnit report); percent-encoded (a password in
  * a URL); base64 (see base64Cores); and each long-enough line of a multi-line value on its own,
  * since a diff or an indented -vvv command puts a prefix before every line.
  */
@@ -49,7 +51,8 @@ function variants(value: string): string[] {
     value,
     json1,
     json2,
-    value.replaceAll("'", `'\\''`),
+    singleQuotedBody(value),
+    singleQuotedBody(singleQuotedBody(value)),
     value.replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c),
     encodeURIComponent(value),
     ...base64Cores(value),

@@ -105,6 +105,15 @@ export function play(def: PlayDef): Play {
 }
 
 const SiteSchema = z.strictObject({
+  /**
+   * Names the site's state on its hosts (handlers still pending after a run that ended early):
+   * two sites that converge the same host keep it apart by having different names.
+   */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only (it names a directory on the hosts)")
+    .refine((n) => n !== "." && n !== "..", "not . or ..")
+    .default("default"),
   /** Inventory sources relative to the site file; `-i` on the command line replaces them. */
   inventory: z.array(z.string().min(1)).default([]),
   plays: z.array(z.custom<Play>((p) => typeof p === "object" && p !== null && (p as Play).kind === "play", "a play()")).min(1),

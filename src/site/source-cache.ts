@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
-import { type Dirent, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { type Dirent, closeSync, constants, fstatSync, openSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, extname, join } from "node:path";
+import { dirname, extname, join, relative } from "node:path";
+import { makeDirectories } from "../control-node/make-directories.js";
+import { errorReason } from "../control-node/write-file.js";
+import { SiteError } from "./errors.js";
 
 const SOURCE = new Set([".ts", ".mts", ".cts", ".tsx"]);
 
@@ -30,6 +33,33 @@ export function sourcesUnder(dirs: readonly string[]): string[] {
   return [...out].sort();
 }
 
+/**
+ * A TypeScript source of the site, read for hashing or scanning. What cannot be read (a dangling
+ * symlink, a symlink to a directory, a FIFO that would block the read forever) is a SiteError
+ * naming the file, not a crash: the run stops before any host is touched.
+ */
+export function readSource(file: string): Buffer {
+  let fd: number | undefined;
+  try {
+    // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new SiteError(`${shown(file)}: cannot read the site's source: ${st.isDirectory() ? "is a directory" : "not a regular file"}`);
+    return readFileSync(fd);
+  } catch (err) {
+    if (err instanceof SiteError) throw err;
+    throw new SiteError(`${shown(file)}: cannot read the site's source: ${errorReason(err)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** A path as the type-checker's messages show one: relative to the working directory when below it. */
+function shown(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel === "" || rel.startsWith("..") ? file : rel;
+}
+
 // One run asks for the same directories twice (type-check, then the template-variable scan):
 // their sources are read and hashed once.
 const digests = new Map<string, string>();
@@ -39,7 +69,7 @@ function contentDigest(dirs: readonly string[]): string {
   let d = digests.get(key);
   if (d === undefined) {
     const h = createHash("sha256");
-    for (const f of sourcesUnder(dirs)) h.update(f).update("\0").update(readFileSync(f));
+    for (const f of sourcesUnder(dirs)) h.update(f).update("\0").update(readSource(f));
     d = h.digest("hex");
     digests.set(key, d);
   }
@@ -61,12 +91,17 @@ export class SourceCache {
   }
 
   read(): string | undefined {
-    return existsSync(this.file) ? readFileSync(this.file, "utf8") : undefined;
+    try {
+      return readFileSync(this.file, "utf8");
+    } catch {
+      // Missing (the usual case) or unreadable: the work is done again.
+      return undefined;
+    }
   }
 
   write(text: string): void {
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
+      makeDirectories(dirname(this.file));
       writeFileSync(this.file, text);
     } catch {
       // An unwritable cache only costs the next run the same work again.

@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { makeDirectories } from "../control-node/make-directories.js";
 
 /** One usable line of a known_hosts file. */
 export interface KnownHostEntry {
@@ -118,7 +119,7 @@ export class KnownHosts {
     const salt = randomBytes(20);
     const hash = createHmac("sha1", salt).update(name.toLowerCase()).digest("base64");
     const hashedName = `|1|${salt.toString("base64")}|${hash}`;
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    makeDirectories(dirname(file), 0o700);
     // One write of one whole line with O_APPEND: concurrent recorders never interleave lines.
     appendFileSync(file, `${hashedName} ${keyTypeOf(key)} ${key.toString("base64")}\n`, { mode: 0o600 });
     this.entries.push({ file, line: 0, names: [hashedName], keyType: keyTypeOf(key), key });

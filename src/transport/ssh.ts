@@ -168,7 +168,8 @@ function classify(host: string, err: Error & { level?: string; code?: string }):
     return new ConnectError(host, `authentication failed (${err.message})`, false);
   }
   if (err.level === "client-timeout") return new ConnectError(host, `timed out (${err.message})`);
-  return new ConnectError(host, err.code ? `${err.code}: ${err.message}` : err.message);
+  // Node's own messages already start with their code ("connect ECONNREFUSED 127.0.0.1:22").
+  return new ConnectError(host, err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message);
 }
 
 async function connectOnce(t: ResolvedTarget, opts: SshOptions, sock: Readable | undefined, via: SshConnection | undefined): Promise<SshConnection> {
@@ -226,13 +227,19 @@ async function connectOnce(t: ResolvedTarget, opts: SshOptions, sock: Readable |
 
   const client = new Client();
   return new Promise((resolve, reject) => {
+    let settled = false;
+    // Not `once`: a connection reset before the handshake brings a second error ("Connection lost
+    // before handshake"), which, with no listener left, would end the whole process.
     const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
       client.removeAllListeners("ready");
       client.end();
       reject(hostKeyFailure ?? classify(t.name, err));
     };
-    client.once("error", fail);
+    client.on("error", fail);
     client.once("ready", () => {
+      settled = true;
       client.removeListener("error", fail);
       resolve(new SshConnection(t.name, client, via));
     });

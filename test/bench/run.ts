@@ -1,18 +1,20 @@
-// `npm run bench [-- --workload files10 --rounds 3]`: do-converge against ansible-playbook on
-// the same lab hosts, the same tasks, in the same run, alternating, medians. A benchmark, not a
-// test: it prints numbers and ratios and asserts nothing.
+// `npm run bench [-- --workload files10 --rounds 3 --topology FILE --keep]`: do-converge against
+// ansible-playbook on the same lab hosts, the same tasks, in the same run, alternating, medians. A
+// benchmark, not a test: it prints numbers and ratios and asserts nothing. Its hosts go down at the
+// end, also when it fails or is stopped (Ctrl-C, `timeout`), unless --keep.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pLimit from "p-limit";
+import { LabError } from "../lab/errors.js";
 import { run } from "../lab/exec.js";
+import { guardLab } from "../lab/guard.js";
 import { labInventory } from "../lab/inventory.js";
 import { Lab } from "../lab/lab.js";
-import { labPaths } from "../lab/paths.js";
-import { loadTopology } from "../lab/topology.js";
 import { DEPLOY_USER } from "../lab/base.js";
+import { isRoot } from "../lab/prereqs/system.js";
 import { knownKeys, labSsh } from "../lab/ssh.js";
 import { shellQuote } from "../../src/remote/quote.js";
 
@@ -23,6 +25,7 @@ const { values: args } = parseArgs({
   options: {
     workload: { type: "string", default: "site" },
     rounds: { type: "string", default: "3" },
+    topology: { type: "string", default: join(here, "topology.yml") },
     keep: { type: "boolean", default: false },
   },
 });
@@ -55,13 +58,11 @@ const median = (xs: number[]) => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
-async function ensureAnsible(): Promise<string> {
-  const has = await run("sh", ["-c", "command -v ansible-playbook"], { allowFailure: true });
-  if (has.code !== 0) {
-    log("installing Debian's ansible-core");
-    await run("apt-get", ["install", "-y", "-q", "--no-install-recommends", "ansible-core"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-  }
-  return (await run("ansible-playbook", ["--version"])).stdout.split("\n")[0] ?? "ansible-playbook";
+/** ansible-core comes with the bench's set-up step (`npm run lab -- prereqs --ansible`, prebench). */
+async function ansibleVersion(): Promise<string> {
+  const r = await run("ansible-playbook", ["--version"], { allowFailure: true }).catch(() => undefined);
+  if (r?.code !== 0) throw new Error("ansible-playbook is not installed: npm run bench installs Debian's ansible-core as root");
+  return r.stdout.split("\n")[0] ?? "ansible-playbook";
 }
 
 /** Ansible needs Python on its targets (do-converge does not): install it on the bench hosts. */
@@ -97,10 +98,22 @@ async function cleanHosts(lab: Lab): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const lab = new Lab(loadTopology(join(here, "topology.yml")), labPaths(undefined, "bench"));
+  if (!isRoot()) throw new LabError("the bench's lab needs root (mounts, a bridge, systemd-nspawn): run it as root: sudo npm run bench");
+  const lab = Lab.fromFile(args.topology);
+  // Armed before up(): a run stopped while booting leaves no hosts either.
+  const guard = args.keep ? undefined : await guardLab(lab, "npm run bench");
+  try {
+    await bench(lab);
+  } finally {
+    if (!args.keep) await lab.down(log);
+    guard?.release();
+  }
+}
+
+async function bench(lab: Lab): Promise<void> {
   log(`booting ${lab.topology.hosts.length} bench hosts`);
   await lab.up(log);
-  const ansibleVersion = await ensureAnsible();
+  const ansibleRelease = await ansibleVersion();
   await ensurePython(lab);
   await run("npm", ["run", "-s", "build"], { env: process.env });
 
@@ -154,12 +167,15 @@ async function main(): Promise<void> {
     }
   }
   const f = (x: number) => `${x.toFixed(2)} s`;
-  console.log(`workload ${args.workload} on ${lab.topology.hosts.length} lab hosts, ${rounds} rounds, medians; ${ansibleVersion}`);
+  console.log(`workload ${args.workload} on ${lab.topology.hosts.length} lab hosts, ${rounds} rounds, medians; ${ansibleRelease}`);
   console.log(`first converge: do-converge ${f(median(first.dc))}, ansible-playbook ${f(median(first.an))}, ratio ${(median(first.an) / median(first.dc)).toFixed(1)}`);
   console.log(`no-op converge: do-converge ${f(median(noop.dc))}, ansible-playbook ${f(median(noop.an))}`);
   console.log(`do-converge peak memory: ${peak.toFixed(0)} MB`);
-  if (!args.keep) await lab.down(log);
   console.log(`noop ratio ansible/do-converge: ${(median(noop.an) / median(noop.dc)).toFixed(1)}`);
 }
 
-await main();
+main().catch((err: unknown) => {
+  // Every error here names what failed (a failed converge carries the tool's output).
+  log(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

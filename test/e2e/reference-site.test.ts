@@ -7,6 +7,7 @@ import { isEncrypted } from "../../src/secrets/envelope.js";
 import { SecretsKeyring } from "../../src/secrets/keyring.js";
 import { labSkipReason } from "../lab/availability.js";
 import { type Report, RootShells } from "../lab/engine/harness.js";
+import { type LabGuard, guardLab } from "../lab/guard.js";
 import { Lab } from "../lab/lab.js";
 import { waitUntil } from "../lab/net.js";
 import { type LabSiteRun, prepareLabSite, runCli } from "../lab/reference-site.js";
@@ -100,7 +101,14 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
     for (const r of readers) expect((await readPost(node(r), id))?.title, `${title} read through ${r}`).toBe(title);
   };
 
+  // E2E_KEEP_LAB=1 keeps the stack for a look around afterwards, also after a stopped run.
+  const keepLab = process.env["E2E_KEEP_LAB"] === "1";
+  let guard: LabGuard | undefined;
+
   beforeAll(async () => {
+    // A run stopped by Ctrl-C or `timeout` kills this worker before afterAll: the guard then
+    // takes the hosts down, as afterAll would have.
+    if (!keepLab) guard = await guardLab(lab, "npm run test:e2e");
     // Fresh droplets: the e2e owns the lab and starts from new hosts, as `terraform apply` would.
     await lab.down();
     await lab.up();
@@ -134,8 +142,9 @@ describe.skipIf(skip !== undefined)("the reference site on the lab", () => {
   afterAll(async () => {
     root.close();
     // The stack holds this run's secrets, which no one else has: leave fresh hosts to whoever
-    // comes next (npm run demo, lab tests). E2E_KEEP_LAB=1 keeps it for a look around.
-    if (process.env["E2E_KEEP_LAB"] !== "1") await lab.down();
+    // comes next (npm run demo, lab tests).
+    if (!keepLab) await lab.down();
+    guard?.release();
   });
 
   it("converges fresh droplets into a working stack", async () => {

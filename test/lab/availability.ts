@@ -1,18 +1,19 @@
-import { spawnSync } from "node:child_process";
-
-function has(cmd: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
-}
+import { LAB_PACKAGES } from "./prereqs/packages.js";
+import { hasCommand, isRoot } from "./prereqs/system.js";
 
 /**
  * Why the lab cannot run on this machine, or undefined when it can. Lab tests skip with this
  * reason on a developer's machine, but under CI=true a missing lab is a failure, not a skip.
+ * `npm test` runs the lab's set-up step first (prereqs/), which installs what is missing.
  */
 export function labUnavailableReason(): string | undefined {
   if (process.platform !== "linux") return "the lab needs Linux (systemd-nspawn)";
-  if (process.getuid?.() !== 0) return "the lab needs root (mounts, bridges, systemd-nspawn)";
-  const missing = ["systemd-nspawn", "debootstrap", "apt-cacher-ng", "ssh-keygen", "nsenter"].filter((c) => !has(c));
-  if (missing.length > 0) return `missing commands: ${missing.join(", ")} (apt-get install systemd-container debootstrap apt-cacher-ng openssh-client util-linux)`;
+  if (!isRoot()) return "the lab needs root (mounts, bridges, systemd-nspawn)";
+  const missing = LAB_PACKAGES.filter((p) => p.commands.some((c) => !hasCommand(c)));
+  if (missing.length > 0) {
+    const what = missing.map((p) => `${p.name} (${p.commands.filter((c) => !hasCommand(c)).join(", ")})`).join(", ");
+    return `missing: ${what}; as root, npm run lab -- prereqs installs them`;
+  }
   return undefined;
 }
 

@@ -1,16 +1,27 @@
-// `npm run lab -- up|down|status|ssh NAME [-t TOPOLOGY]`: the lab from the shell.
+// `npm run lab -- up|down|status|ssh NAME|prereqs [-t TOPOLOGY]`: the lab from the shell.
 import { spawnSync } from "node:child_process";
 import { Command } from "commander";
 import { apiStateFiles } from "./api.js";
 import { DEPLOY_USER } from "./base.js";
 import { LabError } from "./errors.js";
 import { Lab } from "./lab.js";
+import { ensurePrerequisites, rerunCommand } from "./prereqs/ensure.js";
 import { DEFAULT_TOPOLOGY_FILE } from "./topology.js";
 
 const log = (line: string) => process.stderr.write(`lab: ${line}\n`);
 
 function lab(opts: { topology: string }): Lab {
   return Lab.fromFile(opts.topology);
+}
+
+function prerequisites(l: Lab, opts: { ansible: boolean; install: boolean }): Promise<void> {
+  return ensurePrerequisites({
+    hosts: l.topology.hosts.length,
+    labRoot: l.paths.cacheDir,
+    rerun: rerunCommand(process.env, process.argv.slice(2)),
+    log,
+    ...opts,
+  });
 }
 
 const program = new Command()
@@ -24,6 +35,7 @@ program
   .description("create, repair and boot every host of the topology (idempotent)")
   .action(async () => {
     const l = lab(program.opts());
+    await prerequisites(l, { ansible: false, install: true });
     const started = Date.now();
     await l.up(log);
     const s = await l.status();
@@ -53,10 +65,23 @@ program
   });
 
 program
+  .command("prereqs")
+  .description(
+    "check what the lab needs (Debian packages, overlayfs, a bridge, systemd-nspawn, inotify limits for the topology) and, as root, install what is missing",
+  )
+  .option("--ansible", "ansible-core too (the template parity test, the benchmark)", false)
+  .option("--check", "install and change nothing: exit 1 naming what is missing", false)
+  .action(async (opts: { ansible: boolean; check: boolean }) => {
+    await prerequisites(lab(program.opts()), { ansible: opts.ansible, install: !opts.check });
+  });
+
+program
   .command("ssh")
   .description("open a shell on a host as the deploy user (extra arguments are run as a command)")
   .argument("<name>", "host name")
-  .argument("[command...]", "command to run instead of a login shell")
+  .argument("[command...]", "command to run instead of a login shell (after -- when it has -t or -h)")
+  // `ssh db1 sudo -n true`: the command's own options are the command's, not this CLI's.
+  .allowUnknownOption()
   .action((name: string, command: string[]) => {
     const l = lab(program.opts());
     const h = l.host(name);

@@ -21,7 +21,9 @@ import { writeHostFiles } from "./host-files.js";
 import { ensureLabKey } from "./keys.js";
 import { withLabLock } from "./lock.js";
 import { readBanner } from "./net.js";
-import { type LabPaths, labPaths } from "./paths.js";
+import { type LabPaths, labPaths, labStateName } from "./paths.js";
+import { raiseInotifyLimits } from "./prereqs/inotify.js";
+import { isRoot } from "./prereqs/system.js";
 import { pidsWithEnv, signal, waitForExit } from "./processes.js";
 import { stopFileServer } from "./site-artifacts.js";
 import { DEFAULT_TOPOLOGY_FILE, type LabHost, type Topology, loadTopology } from "./topology.js";
@@ -44,15 +46,8 @@ export type Log = (line: string) => void;
 
 const SSH_BOOT_TIMEOUT_MS = 120_000;
 
-/** Kernel limits past which many containers' systemd fail to start (REFERENCE-SITE-NOTES 13). */
-async function raiseInotifyLimits(): Promise<void> {
-  for (const [key, min] of [
-    ["max_user_instances", 8192],
-    ["max_user_watches", 524288],
-  ] as const) {
-    const file = `/proc/sys/fs/inotify/${key}`;
-    if (Number(readFileSync(file, "utf8")) < min) writeFileSync(file, `${min}\n`);
-  }
+function requireRoot(what: string): void {
+  if (!isRoot()) throw new LabError(`lab ${what} needs root (mounts, a bridge, systemd-nspawn)`);
 }
 
 /**
@@ -62,9 +57,10 @@ async function raiseInotifyLimits(): Promise<void> {
  * what is broken, and removes hosts that the topology no longer names.
  */
 export class Lab {
+  /** `paths` defaults to the topology's own lab (labStateName): one topology, one state directory. */
   constructor(
     readonly topology: Topology,
-    readonly paths: LabPaths = labPaths(),
+    readonly paths: LabPaths = labPaths(undefined, labStateName(topology.bridge)),
   ) {}
 
   static fromFile(file = DEFAULT_TOPOLOGY_FILE): Lab {
@@ -86,9 +82,9 @@ export class Lab {
   }
 
   async up(log: Log = () => undefined): Promise<void> {
+    requireRoot("up");
     await withLabLock(this.paths.lockFile, "up", async () => {
-      if (process.getuid?.() !== 0) throw new LabError("the lab needs root (mounts, bridges, systemd-nspawn)");
-      await raiseInotifyLimits();
+      for (const line of raiseInotifyLimits(this.topology.hosts.length)) log(line);
       const sources = hostDebianSources();
       if (sources.length === 0) throw new LabError("this machine's apt sources name no Debian 12 archive");
       mkdirSync(this.paths.hostsDir, { recursive: true });
@@ -144,6 +140,7 @@ export class Lab {
   }
 
   async down(log: Log = () => undefined): Promise<void> {
+    requireRoot("down");
     await withLabLock(this.paths.lockFile, "down", async () => {
       const names = this.hostDirs();
       if (names.length > 0) log(`stopping ${names.join(", ")}`);
@@ -177,6 +174,16 @@ export class Lab {
     const pid = initPid(containerDirs(this.paths.hostsDir, this.host(name).name));
     if (pid === undefined) throw new LabError(`${name}: not running`);
     return (await run("nsenter", ["-t", String(pid), "-n", ...args])).stdout;
+  }
+
+  /**
+   * Runs a command on the lab machine inside a host's mount namespace: a small tmpfs mounted
+   * there is a full disk the host cannot grow (the host's own root may not mount).
+   */
+  async inMountNs(name: string, args: readonly string[]): Promise<string> {
+    const pid = initPid(containerDirs(this.paths.hostsDir, this.host(name).name));
+    if (pid === undefined) throw new LabError(`${name}: not running`);
+    return (await run("nsenter", ["-t", String(pid), "-m", ...args])).stdout;
   }
 
   /**

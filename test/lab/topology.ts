@@ -17,9 +17,12 @@ const HostSpec = z.strictObject({
   octet: z.number().int().min(2).max(249).optional(),
 });
 
+/** The default lab's bridge; the bridge names a lab on this machine (see labStateName). */
+export const DEFAULT_BRIDGE = "dclab0";
+
 const TopologySchema = z.strictObject({
   /** Name of the Linux bridge; 15 characters at most (IFNAMSIZ). */
-  bridge: z.string().regex(/^[a-z][a-z0-9-]{0,14}$/).default("dclab0"),
+  bridge: z.string().regex(/^[a-z][a-z0-9-]{0,14}$/).default(DEFAULT_BRIDGE),
   /** The droplets' private network (the VPC): a /24 given by its first three octets. */
   privateNet: z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}$/).default("10.77.0"),
   /** The droplets' "public" network, also on the bridge: reserved IPs live here. */

@@ -47,7 +47,7 @@ describe("the encrypted envelope (AES-256-GCM, scrypt)", () => {
     await expect(decryptText(flipped, "correct horse", "s.yml")).rejects.toThrow(SecretsError);
     // The header is authenticated: weaker parameters cannot be swapped in.
     await expect(decryptText(sealed.replace("r=8", "r=9"), "correct horse", "s.yml")).rejects.toThrow("wrong password, or the file was altered");
-    await expect(decryptText(sealed.replace("N=32768", "N=1073741824"), "correct horse", "s.yml")).rejects.toThrow("scrypt parameters out of range");
+    await expect(decryptText(sealed.replace("N=32768", "N=1073741824"), "correct horse", "s.yml")).rejects.toThrow("s.yml: the header's scrypt parameters (N=1073741824,r=8,p=1) ask for 1048576 MiB per key derivation");
     await expect(decryptText(`${lines[0]}\nAAAA\n`, "correct horse", "s.yml")).rejects.toThrow("truncated");
   });
 });
@@ -65,7 +65,7 @@ describe("the keyring", () => {
     await expect(new SecretsKeyring({ env: {} }).decrypt(a, "a.yml")).rejects.toThrow("a.yml: is encrypted: give --password-file FILE or set DO_CONVERGE_PASSWORD_FILE");
     const envFile = passwordFile("pw2", "pw-from-terminal");
     expect(await new SecretsKeyring({ env: { DO_CONVERGE_PASSWORD_FILE: envFile } }).decrypt(a, "a.yml")).toBe("a: 1\n");
-    writeFileSync(join(dir, "empty"), "\n");
+    writeFileSync(join(dir, "empty"), "\n", { mode: 0o600 });
     await expect(keyring(join(dir, "empty")).decrypt(a, "a.yml")).rejects.toThrow(`${join(dir, "empty")}: the password file is empty`);
   });
 });

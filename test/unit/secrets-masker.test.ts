@@ -1,3 +1,4 @@
+import { shellQuote } from "../../src/remote/quote.js";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { ConnectionSpec } from "../../src/inventory/connection.js";
@@ -72,7 +73,11 @@ describe("SecretMasker.mask", () => {
   it("masks the shell-quoted, XML-escaped and percent-encoded forms", () => {
     const s = "it's<&>a/secret";
     const m = masker(s);
-    expect(m.mask(`echo 'it'\\''s<&>a/secret'`)).toBe(`echo '${REDACTED}'`);
+    // As the code that quotes writes it (shellQuote), alone, inside a longer word, and quoted
+    // again (a script that holds it, framed for the remote shell).
+    expect(m.mask(`echo ${shellQuote(s)}`)).toBe(`echo '${REDACTED}'`);
+    expect(m.mask(`chpasswd ${shellQuote(`root:${s}`)}`)).toBe(`chpasswd 'root:${REDACTED}'`);
+    expect(m.mask(`eval ${shellQuote(`echo ${shellQuote(s)}`)}`)).not.toContain("a/secret");
     expect(m.mask(`<failure message="it&apos;s&lt;&amp;&gt;a/secret"/>`)).toBe(`<failure message="${REDACTED}"/>`);
     expect(m.mask(`https://u:${encodeURIComponent(s)}@h/`)).toBe(`https://u:${REDACTED}@h/`);
   });

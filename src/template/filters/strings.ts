@@ -1,3 +1,4 @@
+import { shellQuote } from "../../remote/quote.js";
 import { FilterError } from "../errors.js";
 import { pyRsplit, pyCapitalize, pySplit, pySplitlines, pyStrip } from "../values/py-strings.js";
 import { percentFormat } from "../values/printf.js";
@@ -9,13 +10,6 @@ import { defineFilter, type FilterTable } from "./registry.js";
 // String filters: Jinja2's (lower, upper, capitalize, title, replace, trim, center, indent,
 // truncate, format, wordcount, escape, urlencode, filesizeformat) and Ansible's (split, quote,
 // comment), each following its Python implementation.
-
-/** Python's shlex.quote. */
-export function shellQuote(s: string): string {
-  if (s === "") return "''";
-  if (!/[^\w@%+=:,./-]/.test(s)) return s;
-  return `'${s.replace(/'/g, `'"'"'`)}'`;
-}
 
 /** Jinja2's do_indent, including its trailing-newline quirk. */
 function indent(s: string, width: unknown, first: boolean, blank: boolean): string {

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -33,28 +33,40 @@ const REPORT_PREFIX = "report-";
 
 /** A site in a temporary directory: files by relative path, plus an inventory of lab hosts. */
 export class TestSite {
-  readonly dir = mkdtempSync(join(tmpdir(), "dcv-site-"));
+  readonly dir: string;
 
+  /** `parent`: where the site's directory is made (default: the system's temporary directory). */
   constructor(
     readonly lab: Lab,
     files: Record<string, string>,
     hosts?: string[],
+    parent = tmpdir(),
   ) {
+    this.dir = mkdtempSync(join(parent, parent === tmpdir() ? "dcv-site-" : ".scratch-dcv-site-"));
     this.write("inventory.yml", labInventory(lab.topology, lab.keyFile, hosts));
     for (const [path, text] of Object.entries(files)) this.write(path, text.replaceAll("$DSL", DSL));
   }
 
-  write(path: string, text: string): void {
+  read(path: string): string {
+    return readFileSync(join(this.dir, path), "utf8");
+  }
+
+  /** `mode`: 0o600 for a password file (one others can read is refused). */
+  write(path: string, text: string, mode?: number): void {
     mkdirSync(dirname(join(this.dir, path)), { recursive: true });
-    writeFileSync(join(this.dir, path), text);
+    writeFileSync(join(this.dir, path), text, mode === undefined ? {} : { mode });
   }
 
   /** Runs the do-converge CLI as a real process on site.ts; `--json` is always collected. */
-  converge(args: string[] = [], opts: { onStdout?: (chunk: string) => void; site?: string; env?: Record<string, string> } = {}): Promise<Converge> {
+  converge(
+    args: string[] = [],
+    opts: { onStdout?: (chunk: string) => void; onSpawn?: (child: ChildProcess) => void; site?: string; env?: Record<string, string> } = {},
+  ): Promise<Converge> {
     const json = join(this.dir, `${REPORT_PREFIX}${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
     const argv = ["--import", TSX, join(repo, "src/cli/bin.ts"), join(this.dir, opts.site ?? "site.ts"), "--known-hosts", this.lab.knownHostsFile, "--json", json, ...args];
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, argv, { cwd: this.dir, env: { ...process.env, NO_COLOR: "1", ...opts.env } });
+      opts.onSpawn?.(child);
       let stdout = "";
       let stderr = "";
       child.stdout.setEncoding("utf8").on("data", (d: string) => {

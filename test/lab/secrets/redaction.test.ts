@@ -21,6 +21,8 @@ const stats_password = generateSecret({ length: 40, alphabet: "printable" });
 const api_key = generateSecret({ length: 40, alphabet: "alnum" });
 const tls_key = ["-----BEGIN TEST KEY-----", ...[1, 2, 3].map(() => generateSecret({ length: 48, alphabet: "alnum" })), "-----END TEST KEY-----", ""].join("\n");
 const password = generateSecret({ length: 32, alphabet: "alnum" });
+// A quote inside: shellQuote writes it as '"'"', which the masker must know (it once looked for '\'').
+const quoted_key = `${generateSecret({ length: 20, alphabet: "alnum" })}'${generateSecret({ length: 20, alphabet: "alnum" })}`;
 
 const xml = (v: string) => v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
@@ -34,8 +36,8 @@ function pieces(v: string): string[] {
  * 8-character piece of its random parts (62^8 and more: no output holds one by chance).
  */
 function forbidden(): string[] {
-  const random = [db_password, stats_password, api_key, ...tls_key.split("\n").filter((l) => l.length === 48), password];
-  const whole = [...random, tls_key].flatMap((v) => [v, JSON.stringify(v).slice(1, -1), xml(v), Buffer.from(v).toString("base64")]);
+  const random = [db_password, stats_password, api_key, ...tls_key.split("\n").filter((l) => l.length === 48), password, ...quoted_key.split("'")];
+  const whole = [...random, tls_key, quoted_key].flatMap((v) => [v, JSON.stringify(v).slice(1, -1), xml(v), Buffer.from(v).toString("base64")]);
   return [...whole, ...random.flatMap((v) => [...pieces(v), ...pieces(xml(v))])];
 }
 
@@ -49,6 +51,7 @@ const vault = role({
     // Not declared secret(): masked because it comes from an encrypted file.
     api_key: z.string(),
     tls_key: z.string(),
+    quoted_key: z.string(),
   }),
   async tasks(h, v) {
     await h.file({ path: DIR, state: "directory", mode: "0700" });
@@ -59,6 +62,8 @@ const vault = role({
     // On a command line (-vvv shows it, the default task name quotes it).
     await h.shell({ cmd: "test -n '" + v.stats_password + "'" }, { changedWhen: false });
     await h.debug({ stats: v.stats_password });
+    // As an argv word: quoted by shellQuote in the command (-vvv), the task name and the reports.
+    await h.command({ argv: ["test", "-n", v.quoted_key] }, { changedWhen: false });
     await h.shell({ cmd: "echo 'access denied for " + v.api_key + "' >&2; exit 1" }, { ignoreErrors: true });
   },
 });
@@ -101,9 +106,9 @@ describe.skipIf(skip !== undefined)("secret values are masked in every output (w
 
   beforeAll(async () => {
     site = await openSite(lab, HOST, { "site.ts": SITE, "templates/app.conf.njk": TEMPLATE }, () => root.run(HOST, `rm -rf ${DIR}`));
-    site.write("password", `${password}\n`);
+    site.write("password", `${password}\n`, 0o600);
     site.write("group_vars/all/plain.yml", stringify({ db_password }));
-    site.write("group_vars/all/secrets.yml", await encryptText(stringify({ stats_password, api_key, tls_key }), password, DEFAULT_SCRYPT));
+    site.write("group_vars/all/secrets.yml", await encryptText(stringify({ stats_password, api_key, tls_key, quoted_key }), password, DEFAULT_SCRYPT));
   });
   afterAll(() => closeSite(root, site, () => sh(`rm -rf ${DIR}`)));
 

@@ -58,7 +58,7 @@ export async function renderWithAnsible(cases: readonly TemplateCase[], work: st
       ({ stdout } = await run("ansible-playbook", args, { cwd: dir, env, maxBuffer: 64 << 20 }));
     } catch (e) {
       const err = e as { code?: unknown; stdout?: string; stderr?: string; message?: string };
-      if (err.code === "ENOENT") throw new Error("ansible-playbook is not installed: the template parity test needs Debian's ansible-core (.ci/run installs it)");
+      if (err.code === "ENOENT") throw new Error("ansible-playbook is not installed: the template parity test needs Debian's ansible-core (npm test installs it as root, or npm run lab -- prereqs --ansible)");
       throw new Error(`ansible-playbook ${args.join(" ")} failed: ${err.stderr ?? ""}${err.stdout ?? ""}${err.message ?? ""}`);
     }
     for (const line of stdout.split("\n")) {

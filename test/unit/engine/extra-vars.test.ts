@@ -133,8 +133,9 @@ describe("parseExtraVars (ansible-playbook -e)", async () => {
 
   it("reads an encrypted secrets file with the run's keyring, and refuses it clearly without one or with a wrong password", async () => {
     const file = join(dir, "sealed.yml");
-    writeFileSync(join(dir, "password"), "a long passphrase\n");
-    writeFileSync(join(dir, "wrong"), "not the passphrase\n");
+    // 0600: a password file others can read is refused.
+    writeFileSync(join(dir, "password"), "a long passphrase\n", { mode: 0o600 });
+    writeFileSync(join(dir, "wrong"), "not the passphrase\n", { mode: 0o600 });
     // Cheap scrypt parameters: the format is the point here, not the key's cost.
     const sealed = await new SecretsKeyring({ passwordFile: join(dir, "password") }).encrypt("api_key: s3cr3t-value\nport: 8443\n", file, { N: 1024, r: 8, p: 1 });
     writeFileSync(file, sealed);

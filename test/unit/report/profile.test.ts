@@ -72,7 +72,7 @@ describe("the task profile", () => {
     const json = new JsonReporter();
     for (const e of run) json.handle(e);
     const report = json.report(new Map([["a", emptyStats()]]), { check: false, exitCode: 0 });
-    expect(Object.keys(report)).toEqual(["started", "duration_ms", "check", "drift", "exit_code", "peak_rss_mb", "plays", "recap", "tasks", "warnings", "profile"]);
+    expect(Object.keys(report)).toEqual(["started", "duration_ms", "check", "drift", "exit_code", "peak_rss_mb", "plays", "recap", "tasks", "warnings", "profile", "retries"]);
     expect(report.profile).toEqual(profiled(run).entries());
     expect(report.tasks).toHaveLength(10);
     expect(report.tasks[0]).toEqual({ play: "web", host: "a", task: "Gathering Facts", module: "file", status: "ok", changed: false, duration_ms: 300 });

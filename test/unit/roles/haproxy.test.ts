@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bindAddresses, galeraServers, parseAnchorProbe } from "../../../roles/haproxy/addresses.js";
-import { appliedStamp } from "../../../roles/haproxy/applied-config.js";
 import { createTemplateEngine } from "../../../src/template/index.js";
 
 const ADDR: Record<string, string> = { db1: "10.77.0.10", db2: "10.77.0.11", db3: "10.77.0.12" };
@@ -44,13 +43,6 @@ describe("haproxy: the metadata service's anchor address", () => {
     expect(() => parseAnchorProbe("oops\n500")).toThrow(/answered 500/);
     expect(() => parseAnchorProbe("")).toThrow(/answered nothing/);
     expect(() => parseAnchorProbe("<html>\n200")).toThrow(/not IPv4/);
-  });
-});
-
-describe("haproxy: the applied-configuration stamp", () => {
-  it("one file per configuration path", () => {
-    expect(appliedStamp("/etc/haproxy/haproxy.cfg")).toBe("/var/lib/do-converge/applied/etc_haproxy_haproxy.cfg.sha256");
-    expect(appliedStamp("/etc/keepalived/keepalived.conf")).toBe("/var/lib/do-converge/applied/etc_keepalived_keepalived.conf.sha256");
   });
 });
 
