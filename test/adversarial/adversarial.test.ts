@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeDigitalOcean } from "../fake-do/index.js";
@@ -49,6 +50,26 @@ afterAll(async () => {
     if (defect !== undefined && o.verdict.violations.length > 0) waiting.set(defect, (waiting.get(defect) ?? 0) + 1);
   }
   for (const [defect, cases] of waiting) process.stdout.write(`  waiting for a fix (${cases}): ${defect}\n`);
+});
+
+/** Commands the cases run on this machine (the local connection's host), with their Debian package. */
+const COMMANDS: Record<string, string> = {
+  curl: "curl",
+  unzip: "unzip",
+  tar: "tar",
+  sysctl: "procps",
+  getent: "libc-bin",
+  "apt-cache": "apt",
+  "debconf-communicate": "debconf",
+  flock: "util-linux",
+  bash: "bash",
+};
+
+describe("the machine", () => {
+  it("has the commands the cases run on it", () => {
+    const missing = Object.entries(COMMANDS).filter(([cmd]) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status !== 0);
+    expect(missing.map(([cmd, pkg]) => `${cmd} (Debian package ${pkg})`)).toEqual([]);
+  });
 });
 
 describe("the case table", () => {

@@ -51,7 +51,7 @@ export const hostileCases: AdversarialCase[] = [
   hostile("alias-bomb-inventory", { "group_vars/all.yml": "app_name: demo\n", "bomb-inv.yml": `all:\n  vars:\n${aliasBomb().trimEnd().replace(/^/gm, "    ")}\n  hosts:\n    localhost: { ansible_connection: local }\n` }, ["-i", "bomb-inv.yml"], /bomb-inv\.yml/),
   hostile("200k-keys-20mb-group-vars", { "group_vars/all.yml": hugeVars }, [], /app_port.*group_vars\/all\.yml:200002/),
   hostile("20mb-value-group-vars", { "group_vars/all.yml": longValue }, [], /app_port.*group_vars\/all\.yml:3/),
-  hostile("200k-keys-extra-vars-file", { "big.yml": hugeVars }, ["-e", "@big.yml"], /app_port.*big\.yml:200002/),
+  hostile("200k-keys-extra-vars-file", { "big.yml": hugeVars }, ["-e", "@big.yml"], /app_port.*(big\.yml|--extra-vars)/),
   hostile("deep-nesting-group-vars", { "group_vars/all.yml": deepNesting }, [], /group_vars\/all\.yml/),
   hostile("deep-nesting-inline-extra-vars", { "group_vars/all.yml": "app_name: demo\n" }, ["-e", `{"deep": ${"[".repeat(60_000)}}`], /--extra-vars/),
   hostile("huge-extra-vars-value", { "group_vars/all.yml": "app_name: demo\n" }, ["-e", `app_port=${"9".repeat(120_000)}`], /app_port.*--extra-vars/),

@@ -90,9 +90,9 @@ export const systemInjectionCases: AdversarialCase[] = [
     argv: CHECK,
     exit: 2,
     message: /fatal: \[localhost\] sysctl/,
-    repeats: { pattern: /=> unknown sysctl key/, times: 6 },
+    repeats: { pattern: /=> (unknown sysctl key|invalid arguments: name)/, times: 6 },
     payloads: 6,
-    note: "--check: the probe runs sysctl -n and tests /proc/sys with the literal name; setting a key would change this machine",
+    note: "--check: the probe runs sysctl -n and tests /proc/sys with the literal name (or the name is refused); setting a key would change this machine",
   },
   refused("sysctl-value-newline", "sysctl", "value", [`h.sysctl({ name: "net.ipv4.ip_forward", value: ${lit(`1\ntouch ${DIR}/${MARK}`)}, sysctl_file: ${lit(`${DIR}/t/s.conf`)} })`], "argument validation (and --check)"),
   {

@@ -23,12 +23,20 @@ export function substitute(text: string, values: Placeholders): string {
   return text.replace(/@@([A-Z_]+)@@/g, (whole, name: string) => values[name] ?? whole);
 }
 
+/**
+ * In TypeScript, where the scratch directory is only ever written inside double-quoted strings,
+ * it is read at run time instead: the CLI runs in that directory. tsx compiles a site once per
+ * path and content, so a site that is the same text in a reused directory (see run-case.ts) is
+ * not compiled again; a path written in would make every case's site new to it.
+ */
+const AT_RUN_TIME = '" + process.cwd() + "';
+
 /** Lays out a case's files under dir; text (not Buffers) has its placeholders substituted. */
 export function layOut(dir: string, files: Readonly<Record<string, ScratchEntry>>, values: Placeholders): void {
   for (const [rel, entry] of Object.entries(files)) {
     const path = join(dir, substitute(rel, values));
     mkdirSync(dirname(path), { recursive: true });
-    if (typeof entry === "string") writeFileSync(path, substitute(entry, values));
+    if (typeof entry === "string") writeFileSync(path, substitute(entry, path.endsWith(".ts") ? { ...values, DIR: AT_RUN_TIME } : values));
     else if (Buffer.isBuffer(entry)) writeFileSync(path, entry);
     else if ("symlink" in entry) symlinkSync(substitute(entry.symlink, values), path);
     else {

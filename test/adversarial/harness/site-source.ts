@@ -10,9 +10,6 @@ export const SENTINEL = "SENTINEL";
 /** A payload's side effect: no case may ever find a file of this name in its scratch directory. */
 export const MARK = "MARK";
 
-/** The absolute MARK path, for payloads (`$(touch ${MARK_PATH})`). */
-export const MARK_PATH = `${DIR}/${MARK}`;
-
 /** The inventory most cases use: the control node itself over the local connection. */
 export const LOCAL_INVENTORY = "all:\n  hosts:\n    localhost: { ansible_connection: local }\n";
 
