@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// Three projects with different costs: unit tests are pure and fast; lab tests boot real Debian
-// hosts (systemd-nspawn) and talk SSH to them, so they run in one fork, one file at a time, with
-// long timeouts; e2e converges the whole reference site.
+// Projects with different costs: unit tests are pure and fast; the adversarial suite runs the CLI
+// hundreds of times on bad input; lab tests boot real Debian hosts (systemd-nspawn) and talk SSH
+// to them, so they run in one fork, one file at a time, with long timeouts; e2e converges the
+// whole reference site.
 export default defineConfig({
   test: {
     projects: [
@@ -22,6 +23,17 @@ export default defineConfig({
           include: ["test/templates/**/*.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 600_000,
+        },
+      },
+      {
+        // Each case is a CLI process in a scratch directory on the local connection: a few at once
+        // keep two cores busy without starving the other projects.
+        test: {
+          name: "adversarial",
+          include: ["test/adversarial/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+          maxConcurrency: 3,
         },
       },
       {
