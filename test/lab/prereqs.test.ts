@@ -9,7 +9,7 @@ import { AS_NOBODY, CLI_TOPOLOGY, labCli, stackFrames, stderrLines } from "./fix
 import { Lab } from "./lab.js";
 import { labPaths } from "./paths.js";
 import { run } from "./exec.js";
-import { ANSIBLE_PACKAGES, LAB_PACKAGES, candidatesFrom } from "./prereqs/packages.js";
+import { SUITE_PACKAGES, LAB_PACKAGES, candidatesFrom } from "./prereqs/packages.js";
 
 // The lab's set-up step (`npm run lab -- prereqs`, npm's pre-scripts) against a package database
 // that is not this machine's: the dpkg database of the lab's debootstrapped base image, a fresh
@@ -18,7 +18,7 @@ import { ANSIBLE_PACKAGES, LAB_PACKAGES, candidatesFrom } from "./prereqs/packag
 // machine has the packages does not matter.
 
 const skip = labSkipReason();
-const WANTED = [...LAB_PACKAGES, ...ANSIBLE_PACKAGES].map((p) => p.name);
+const WANTED = [...LAB_PACKAGES, ...SUITE_PACKAGES].map((p) => p.name);
 
 /** Installed packages of a dpkg status file, read here without dpkg: stanzas with "install ok installed". */
 function installedIn(statusFile: string): Set<string> {

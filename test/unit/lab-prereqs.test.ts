@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rerunCommand } from "../lab/prereqs/ensure.js";
 import { inotifyLimits } from "../lab/prereqs/inotify.js";
-import { ANSIBLE_PACKAGES, LAB_PACKAGES, aptInstallArgv, candidatesFrom, installedFrom } from "../lab/prereqs/packages.js";
+import { SUITE_PACKAGES, LAB_PACKAGES, aptInstallArgv, candidatesFrom, installedFrom } from "../lab/prereqs/packages.js";
 import { containerProblems, effectiveCaps, fullUidMap, parseOsRelease, platformProblem } from "../lab/prereqs/system.js";
 
 // The pure parts of the lab's set-up step; the step itself runs against real package databases
@@ -9,7 +9,7 @@ import { containerProblems, effectiveCaps, fullUidMap, parseOsRelease, platformP
 
 describe("the lab's set-up step: what it reads", () => {
   it("knows each package once, with why and the commands the lab runs from it", () => {
-    const all = [...LAB_PACKAGES, ...ANSIBLE_PACKAGES];
+    const all = [...LAB_PACKAGES, ...SUITE_PACKAGES];
     expect(new Set(all.map((p) => p.name)).size).toBe(all.length);
     expect(all.map((p) => p.name)).toEqual([
       "systemd-container",
@@ -19,6 +19,9 @@ describe("the lab's set-up step: what it reads", () => {
       "iproute2",
       "util-linux",
       "ansible-core",
+      "curl",
+      "unzip",
+      "procps",
     ]);
     for (const p of all) {
       expect(p.why.length, p.name).toBeGreaterThan(10);

@@ -1,7 +1,7 @@
 import { hostDebianSources } from "../apt-sources.js";
 import { PrerequisitesError } from "../errors.js";
 import { lowInotifyLimits, raiseInotifyLimits } from "./inotify.js";
-import { ANSIBLE_PACKAGES, LAB_PACKAGES, aptGet, aptInstallArgv, missingPackages, withoutCandidate } from "./packages.js";
+import { SUITE_PACKAGES, LAB_PACKAGES, aptGet, aptInstallArgv, missingPackages, withoutCandidate } from "./packages.js";
 import { bridgeProblem, nspawnProblem, overlayProblem } from "./probes.js";
 import { containerProblems, isRoot, platformProblem } from "./system.js";
 
@@ -31,7 +31,7 @@ export async function ensurePrerequisites(o: PrerequisitesOptions): Promise<void
   const platform = platformProblem();
   if (platform) throw new PrerequisitesError(`${platform}: nothing was installed (npm run test:unit runs the unit tests, which need no lab)`, []);
 
-  const wanted = [...LAB_PACKAGES, ...(o.ansible ? ANSIBLE_PACKAGES : [])];
+  const wanted = [...LAB_PACKAGES, ...(o.ansible ? SUITE_PACKAGES : [])];
   const missing = await missingPackages(wanted.map((p) => p.name));
   if (!isRoot()) {
     const also = missing.length > 0 ? ` and the Debian packages ${missing.join(", ")}` : "";

@@ -18,9 +18,17 @@ export const LAB_PACKAGES: readonly LabPackage[] = [
   { name: "util-linux", why: "nsenter into a host's namespaces", commands: ["nsenter"] },
 ];
 
-/** The template parity test and the benchmark compare do-converge with Ansible itself. */
-export const ANSIBLE_PACKAGES: readonly LabPackage[] = [
+/**
+ * What `npm test`'s suites and the benchmark run on the control node beside the lab (`--ansible`):
+ * Ansible itself, the yardstick of the template parity test and the benchmark, and the tools the
+ * adversarial suite's cases call (get_url and unarchive run on the control node there; sysctl in
+ * --check reads live values).
+ */
+export const SUITE_PACKAGES: readonly LabPackage[] = [
   { name: "ansible-core", why: "ansible-playbook for the template parity test and the benchmark", commands: ["ansible-playbook"] },
+  { name: "curl", why: "get_url's downloads in the adversarial suite's local runs", commands: ["curl"] },
+  { name: "unzip", why: "unarchive of zip files in the adversarial suite's local runs", commands: ["unzip"] },
+  { name: "procps", why: "sysctl in the adversarial suite's local runs", commands: ["sysctl"] },
 ];
 
 /**
