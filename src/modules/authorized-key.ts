@@ -70,8 +70,9 @@ function probeScript(args: Args): string {
     `u=${shellQuote(args.user)}`,
     `p=$(getent passwd "$u") && printf 'owner${S}%s${S}%s\\n' "$u" "$(id -gn "$u")"`,
     `f=${args.path ? shellQuote(args.path) : `"$(printf '%s\\n' "$p" | cut -d: -f6)/.ssh/authorized_keys"`}`,
-    `printf 'path${S}%s\\n' "$f"`,
-    `printf 'dir${S}%s\\n' "$(node "$(dirname "$f")")"`,
+    // The answer is line-based and a path may hold a newline: it travels as base64.
+    `printf 'path${S}%s\\n' "$(printf '%s' "$f" | base64 -w0)"`,
+    `d=\${f%/*}; printf 'dir${S}%s\\n' "$(node "\${d:-/}")"`,
     `printf 'file${S}%s\\n' "$(node "$f")"`,
     "echo --content--",
     `if [ -f "$f" ] && [ ! -L "$f" ]; then cat "$f" || exit 3; fi`,
@@ -90,7 +91,7 @@ export function parseProbe(stdout: string): AuthorizedKeyState {
   const [user, group] = s.get("owner")?.[0] ?? [];
   return {
     ...(user && group ? { owner: { user, group } } : {}),
-    path: first(s, "path") ?? "",
+    path: Buffer.from(first(s, "path") ?? "", "base64").toString("utf8"),
     dir: parseNode(s.get("dir")?.[0]),
     file: parseNode(s.get("file")?.[0]),
     content: cut < 0 ? "" : stdout.slice(cut + "--content--\n".length),

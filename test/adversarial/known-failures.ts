@@ -15,7 +15,6 @@ export const DEFECT = {
   dropletNames: "droplet names from the DigitalOcean API or a Terraform state are not checked as host names ('web1;touch MARK', '../../etc' become hosts)",
   hugeApiAnswer: "a 25 MB API answer of 5 million wrong items takes more than 1.5 GiB (an issue is kept per item)",
   copySrc: "a missing copy src is found only mid-run (template src is found before the run)",
-  authorizedKeyNewline: "a newline in authorized_key's path writes the key to another file (t/ak for 't/ak\\nx')",
   ignoreErrorsArgs: "ignoreErrors does not cover a task whose arguments the module refuses: the host stops, exit 2",
 } as const;
 
@@ -35,6 +34,5 @@ export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   "terraform/droplet-name-injection": DEFECT.dropletNames,
   "digitalocean/huge-answer": DEFECT.hugeApiAnswer,
   "injection/copy-src-missing": DEFECT.copySrc,
-  "injection/authorized-key-path-newline": DEFECT.authorizedKeyNewline,
   "injection/ignore-errors-covers-invalid-arguments": DEFECT.ignoreErrorsArgs,
 };
