@@ -3,19 +3,11 @@ import type { AdversarialCase } from "../case.js";
 import { tarArchive, zipArchive } from "../harness/archives.js";
 import { DIR } from "../harness/scratch.js";
 import { MARK } from "../harness/site-source.js";
-import { NAME_PAYLOADS, VALUE_PAYLOADS, injectionSite, lit } from "./injection-payloads.js";
+import { NAME_PAYLOADS, VALUE_PAYLOADS, injectionSite, lit, task } from "./injection-payloads.js";
 
 // Payloads through command/shell, get_url (a loopback server), unarchive (archives whose members
 // climb out of the destination), wait_for and authorized_key.
 
-const NT = "--no-typecheck";
-
-const task = (id: string, c: Omit<AdversarialCase, "id" | "kind" | "argv"> & { argv?: readonly string[] }): AdversarialCase => ({
-  id: `injection/${id}`,
-  kind: "task",
-  argv: c.argv ?? ["site.ts", NT],
-  ...c,
-});
 
 /** A real Ed25519 public key (made for this suite; its private half was never kept). */
 /** Keys are given to the user running the suite, so that the chown the module does is allowed. */

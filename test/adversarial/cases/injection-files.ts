@@ -1,19 +1,11 @@
 import type { AdversarialCase } from "../case.js";
 import { DIR } from "../harness/scratch.js";
-import { NAME_PAYLOADS, NEWLINE_PAYLOAD, VALUE_PAYLOADS, injectionSite, lit } from "./injection-payloads.js";
+import { NAME_PAYLOADS, NEWLINE_PAYLOAD, VALUE_PAYLOADS, injectionSite, lit, task, NT } from "./injection-payloads.js";
 
 // Payloads through the arguments of the file-writing modules (file, copy, template, lineinfile,
 // blockinfile): paths, contents, lines, markers, links, owners. The literal thing must happen (a
 // file named after the payload, a line holding it) or the task must fail naming the argument.
 
-const NT = "--no-typecheck";
-
-const task = (id: string, c: Omit<AdversarialCase, "id" | "kind" | "argv"> & { argv?: readonly string[] }): AdversarialCase => ({
-  id: `injection/${id}`,
-  kind: "task",
-  argv: c.argv ?? ["site.ts", NT],
-  ...c,
-});
 
 /** The task failed on localhost, naming the module's task and, after `=>`, what was wrong (a message may span lines). */
 const fails = (module: string, what: string) => new RegExp(`fatal: \\[localhost\\] ${module} .*=> .*${what}`, "s");

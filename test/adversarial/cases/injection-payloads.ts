@@ -1,3 +1,4 @@
+import type { AdversarialCase } from "../case.js";
 import { DIR } from "../harness/scratch.js";
 import { LOCAL_INVENTORY, MARK, siteSource } from "../harness/site-source.js";
 
@@ -56,3 +57,13 @@ export const TARGETS: Record<string, string> = {
 export function injectionSite(tasks: string, more: Record<string, string | Buffer | { symlink: string }> = {}, preamble = "", roles: readonly string[] = []) {
   return { "site.ts": siteSource({ tasks, preamble, roles }), "hosts.yml": LOCAL_INVENTORY, ...TARGETS, ...more };
 }
+
+export const NT = "--no-typecheck";
+
+/** An injection case that runs a site's tasks (on the local connection, without the type-check). */
+export const task = (id: string, c: Omit<AdversarialCase, "id" | "kind" | "argv"> & { argv?: readonly string[] }): AdversarialCase => ({
+  id: `injection/${id}`,
+  kind: "task",
+  argv: c.argv ?? ["site.ts", NT],
+  ...c,
+});
