@@ -118,7 +118,7 @@ function grastateLine(m: MemberState): string {
 }
 
 /**
- * Bootstrap or join, from every member's report (DESIGN §9). A cluster exists when some member
+ * Bootstrap or join, from every member's report (docs/architecture.md, defects of the original). A cluster exists when some member
  * is Primary; then nothing is ever bootstrapped. Otherwise exactly one node founds it: on a fresh
  * install (no member has a history) galera_bootstrap_node or the group's first host; after a
  * full-cluster stop the node grastate.dat marks safe_to_bootstrap, else the one with the highest

@@ -22,7 +22,7 @@ export { garbd } from "./garbd.js";
 
 // MariaDB Galera on the data nodes, in two roles for two plays:
 // galera_packages installs in parallel (mariadb-server's postinst starts a standalone server,
-// which is harmless without a wsrep config: REFERENCE-SITE-NOTES §1); galera writes the config
+// which is harmless without a wsrep config: docs/debian12-notes.md, 1); galera writes the config
 // and forms, joins or restarts the cluster in a `serial: 1` play, one node at a time.
 
 /** files/ (the clustercheck script) is here whatever the site's directory; templates are the site's. */
@@ -176,7 +176,7 @@ export const galeraPackages = role({
 
 /**
  * The cluster, one node at a time (its play must be `serial: 1`): config, then bootstrap or
- * join (DESIGN §9), rolling restarts for config changes, and the accounts the site needs.
+ * join (docs/architecture.md, defects of the original), rolling restarts for config changes, and the accounts the site needs.
  */
 export const galera = role({
   name: "galera",

@@ -64,7 +64,7 @@ export const haproxy = role({
     // In check mode on a fresh host the package is only planned: there is no unit to ask about.
     const planned = h.check && pkg.changed;
 
-    // Binding the Reserved IP while another load balancer holds it (REFERENCE-SITE-NOTES §6).
+    // Binding the Reserved IP while another load balancer holds it (docs/debian12-notes.md, 6).
     await h.sysctl(
       { name: "net.ipv4.ip_nonlocal_bind", value: "1", sysctl_file: "/etc/sysctl.d/60-haproxy-nonlocal-bind.conf" },
       { name: "allow binding the Reserved IP before holding it" },

@@ -34,7 +34,7 @@ export class VrrpPlanError extends Error {
 }
 
 /**
- * The VRRP settings of one member. The primary is explicit (DESIGN §9: never decided by sorting
+ * The VRRP settings of one member. The primary is explicit (docs/architecture.md, defects of the original: never decided by sorting
  * addresses); without one the first member of the group in inventory order is the primary, which
  * an operator can pin with keepalived_primary. Backups get distinct priorities so that, with more
  * than two load balancers, the election among them is deterministic as well.
@@ -64,7 +64,7 @@ export function vrrpPlan(input: VrrpInput): VrrpPlan {
 /**
  * The interface that holds an IPv4 address, from the gathered facts. On a droplet the private
  * address is on eth1; in the lab both addresses share host0. Neither is a safe guess, and lab hosts
- * have no default route (REFERENCE-SITE-NOTES §10), so the address decides.
+ * have no default route (docs/debian12-notes.md, 10), so the address decides.
  */
 export function interfaceHolding(address: string, interfaces: Facts["interfaces"]): string | undefined {
   return interfaces.find((i) => i.ipv4.some((a) => a.address === address))?.name;

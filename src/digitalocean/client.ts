@@ -37,7 +37,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 /**
  * A small typed client over fetch + zod for the few DigitalOcean endpoints do-converge reads.
- * Each instance holds its own settings (no shared global agent, unlike the SDK DESIGN §8 rejects).
+ * Each instance holds its own settings (no shared global agent, unlike the SDK docs/architecture.md, DigitalOcean client rejects).
  */
 export class DigitalOceanClient {
   readonly apiUrl: string;

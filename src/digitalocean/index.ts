@@ -1,5 +1,5 @@
 // A small typed DigitalOcean API client (fetch + zod): token and base URL resolution, pagination,
-// rate-limit backoff, retries and typed errors. DESIGN §8 says why it is ours and not the SDK.
+// rate-limit backoff, retries and typed errors. docs/architecture.md, DigitalOcean client says why it is ours and not the SDK.
 export { API_URL_ENV_VAR, DEFAULT_API_URL, resolveApiUrl } from "./api-url.js";
 export { errorBackoffMs, rateLimitWaitMs, RetryPolicySchema, type RetryPolicy, type RetryPolicyInput } from "./backoff.js";
 export { DigitalOceanClient, MAX_PER_PAGE, type DigitalOceanClientOptions } from "./client.js";

@@ -47,7 +47,7 @@ function expandPath(path: string, baseDir: string | undefined): string {
 
 /**
  * Reads a token file, refusing one that other users could read or change: a token that can
- * destroy droplets must not sit in a 0644 file (the original's defect, DESIGN §9), so we stop
+ * destroy droplets must not sit in a 0644 file (the original's defect, docs/architecture.md, defects of the original), so we stop
  * rather than warn, as ssh does with private keys.
  */
 async function readTokenFile(path: string, via: string): Promise<ApiToken> {

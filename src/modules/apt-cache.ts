@@ -8,7 +8,7 @@ import type { RemoteShell } from "../remote/shell.js";
  *
  * Why not the mtime of /var/lib/apt/lists (Ansible's fallback): opening the cache recreates its
  * `lock` file and refreshes the directory's mtime even when the lists were wiped
- * (REFERENCE-SITE-NOTES 9). Why not only the list files' mtimes: apt stamps a downloaded list
+ * (docs/debian12-notes.md, 9). Why not only the list files' mtimes: apt stamps a downloaded list
  * with the server's Last-Modified and leaves it alone on an If-Modified-Since hit, so a list can
  * look days old right after a successful update. So: the cache time is the newest of the list
  * files' mtimes and /var/lib/apt/periodic/update-success-stamp (Debian's own "update succeeded"

@@ -23,7 +23,7 @@ import { type Change, type ModuleContext, ModuleError, defineModule } from "./co
 // Default install_recommends=false (Ansible follows the host's apt config, which on Debian says
 // true): a role should get exactly the packages it names and their dependencies, the same on
 // every host whatever its apt.conf says. Recommends pull in daemons and alternatives a role did
-// not ask for (REFERENCE-SITE-NOTES 7 shows how an unasked-for apache2 fights nginx for port 80).
+// not ask for (docs/debian12-notes.md, 7 shows how an unasked-for apache2 fights nginx for port 80).
 // Set install_recommends: true to get them.
 
 const Names = z

@@ -36,7 +36,7 @@ export interface ModuleContext {
 }
 
 /**
- * The module contract (DESIGN §5): `probe` reads the host (cheap, read-only, batched), `diff`
+ * The module contract (docs/architecture.md, module contract): `probe` reads the host (cheap, read-only, batched), `diff`
  * decides from args and state alone whether anything must change, `apply` changes the host and
  * runs only when diff found a change and not in check mode. A second converge therefore reports
  * changed=0 by construction when probe and diff are honest.

@@ -68,7 +68,7 @@ function result(unit: string | undefined, props: UnitProps | undefined, steps: S
 /**
  * One step as shell. start/restart retry twice, a second and then two apart: right after a
  * daemon was killed its old process can still be exiting, and the first start fails with
- * "already running" (REFERENCE-SITE-NOTES 12). A failing step names itself on stderr.
+ * "already running" (docs/debian12-notes.md, 12). A failing step names itself on stderr.
  */
 function stepScript(step: Step, unit: string | undefined, noBlock: boolean): string {
   const u = unit ? ` -- ${shellQuote(unit)}` : "";

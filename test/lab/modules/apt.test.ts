@@ -156,7 +156,7 @@ describe.skipIf(skip !== undefined)("apt modules on a real host", () => {
     expect(total(second, "changed"), explain(second)).toBe(0);
     expect(await lists()).toBe(after);
 
-    // REFERENCE-SITE-NOTES 9: the lists wiped, the directory and lock touched by opening the cache.
+    // docs/debian12-notes.md, 9: the lists wiped, the directory and lock touched by opening the cache.
     await sh("rm -f /var/lib/apt/lists/*_*; apt-cache policy >/dev/null 2>&1; true");
     const wiped = await apt(args);
     expect(wiped.stdout, explain(wiped)).toContain("update cache (no package lists)");

@@ -129,7 +129,7 @@ describe("apt: cache freshness", () => {
     // apt dates lists by the server's Last-Modified: old lists with a fresh stamp are fresh.
     expect(cacheStaleReason(c({ stamp: 0, newestList: now - 100 }), 3600)).toBeUndefined();
     expect(cacheStaleReason(c({ stamp: now - 4000 }), 3600)).toMatch(/4000 s old/);
-    // REFERENCE-SITE-NOTES 9: wiped lists are stale whatever the stamp or directory say.
+    // docs/debian12-notes.md, 9: wiped lists are stale whatever the stamp or directory say.
     expect(cacheStaleReason(c({ listFiles: 0 }), 3600)).toBe("no package lists");
     expect(cacheStaleReason(c({ newestSources: now - 10 }), 3600)).toBe("sources changed since the last update");
     // Written in the same second as the update, but after it.
