@@ -8,9 +8,14 @@ import { prepareLabSite, runCli } from "./reference-site.js";
 const repo = new URL("../..", import.meta.url).pathname;
 const say = (line: string) => process.stdout.write(`demo: ${line}\n`);
 
+// The phases' times are printed so that the README's figures can be checked on any machine.
+const started = performance.now();
+const seconds = (from: number) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
+
 async function demo(): Promise<number> {
   const lab = Lab.fromFile();
   await lab.up(say);
+  say(`lab up after ${seconds(started)}`);
   const run = await prepareLabSite(lab, say);
 
   const secrets = await runCli(["secrets", "generate", "site.ts"], { cwd: repo });
@@ -21,7 +26,9 @@ async function demo(): Promise<number> {
   process.stdout.write(secrets.stdout);
 
   say(`do-converge site.ts ${run.args.join(" ")}   (DIGITALOCEAN_API_URL=${run.env["DIGITALOCEAN_API_URL"]})`);
+  const convergeStarted = performance.now();
   const converge = await runCli(["site.ts", ...run.args, ...process.argv.slice(2)], { cwd: repo, env: run.env, echo: (d) => process.stdout.write(d) });
+  say(`converge took ${seconds(convergeStarted)}; the demo ${seconds(started)} in all`);
   if (converge.code !== 0) return converge.code ?? 1;
 
   const secretsFile = join(repo, "inventory/group_vars/all/secrets.yml");
