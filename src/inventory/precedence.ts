@@ -75,8 +75,8 @@ export function sortGroups(groups: readonly Group[]): Group[] {
   );
 }
 
-/** Resolves one host's variables through every layer of the table above. */
-export function resolveHostVars(inv: Inventory, host: string, run: RunVars = {}): ResolvedVars {
+/** The winning value of each variable through every layer of the table above, with where it was set and by which layer. */
+function winningVars(inv: Inventory, host: string, run: RunVars): Map<string, { layer: VarLayer; tracked: TrackedValue }> {
   const index = indexInventory(inv);
   const decl = index.hosts.get(host);
   if (decl === undefined) throw new UnknownHostError(host);
@@ -107,7 +107,20 @@ export function resolveHostVars(inv: Inventory, host: string, run: RunVars = {})
       winners.set(key, { layer, tracked });
     }
   }
-  const entries = [...winners];
+  return winners;
+}
+
+/**
+ * One host's variables as set (values not evaluated: a template stays a template), each with
+ * its provenance and Python form; what a vars scope (src/vars) evaluates from.
+ */
+export function resolveHostVarsTracked(inv: Inventory, host: string, run: RunVars = {}): TrackedVars {
+  return Object.fromEntries([...winningVars(inv, host, run)].map(([k, w]) => [k, w.tracked]));
+}
+
+/** Resolves one host's variables through every layer of the table above. */
+export function resolveHostVars(inv: Inventory, host: string, run: RunVars = {}): ResolvedVars {
+  const entries = [...winningVars(inv, host, run)];
   const exact = entries.filter(([, w]) => w.tracked.exact !== undefined).map(([k, w]) => [k, cloneExact(w.tracked.exact)]);
   return {
     // Cloned so a caller that mutates a value (set_fact-style) cannot change the inventory.

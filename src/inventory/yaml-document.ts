@@ -3,7 +3,7 @@ import { InventoryShapeError, InventorySyntaxError, VarsFileError } from "./erro
 import type { Provenance } from "./provenance.js";
 import { firstForbiddenControl } from "./read-text.js";
 import { nodeToJS } from "./yaml-aliases.js";
-import { exactValue } from "./yaml-exact.js";
+import { exactValue, UNSAFE_TAG } from "./yaml-exact.js";
 
 /** A parsed YAML (or JSON) file that can still say where each node came from. */
 export interface YamlFile {
@@ -27,6 +27,15 @@ const vaultTag: Tags[number] = {
   resolve(_value: string, onError: (message: string) => void): string {
     onError("ansible-vault encrypted values (!vault) are not supported yet");
     return "";
+  },
+};
+
+// Ansible's `!unsafe "{{ x }}"`: the string as written. yaml-exact.ts marks it in the value's
+// Python form, which is what variable evaluation reads, so it is never templated.
+const unsafeTag: Tags[number] = {
+  tag: UNSAFE_TAG,
+  resolve(value: string): string {
+    return value;
   },
 };
 
@@ -88,7 +97,7 @@ export function parseYamlFile(text: string, file: string, dialect: "yaml" | "jso
     uniqueKeys: false,
     // PyYAML's quirks are YAML 1.1's: the JSON dialect's core schema has one bool tag for true and
     // false, which asPyYaml would narrow to false only (`true` read as the string "true").
-    customTags: (tags) => (dialect === "yaml" ? [...tags.map(asPyYaml), vaultTag, explicitFloatTag] : [...tags, vaultTag]),
+    customTags: (tags) => (dialect === "yaml" ? [...tags.map(asPyYaml), vaultTag, unsafeTag, explicitFloatTag] : [...tags, vaultTag, unsafeTag]),
   });
   const y: YamlFile = { file, text, doc, lines };
   const duplicate = firstDuplicateKey(doc);

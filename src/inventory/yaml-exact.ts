@@ -2,6 +2,7 @@ import { isAlias, isScalar, visit, type Node, type Scalar } from "yaml";
 import { dictFromPairs } from "../template/values/dict-keys.js";
 import { hasExactNumbers } from "../template/values/exact-vars.js";
 import { pyFloat } from "../template/values/py-float.js";
+import { UnsafeText } from "../template/values/unsafe.js";
 import { nodeToJS } from "./yaml-aliases.js";
 import type { YamlFile } from "./yaml-document.js";
 
@@ -9,9 +10,12 @@ import type { YamlFile } from "./yaml-document.js";
 // ints have no size limit. The yaml package gives JavaScript numbers, which lose both. The plain
 // value stays what the rest of do-converge works with; this computes, beside it, the value with
 // the template engine's Python-exact numbers, for templates only (see template/values/exact-vars.ts).
+// `!unsafe` strings are marked there too: variable evaluation reads that form and leaves them alone.
 
 const FLOAT_TAG = "tag:yaml.org,2002:float";
 const INT_TAG = "tag:yaml.org,2002:int";
+/** Ansible's `!unsafe`: a string that is data, never templated. */
+export const UNSAFE_TAG = "!unsafe";
 
 /** Whether a scalar that resolved to a number is a float in Python (from its tag or its text). */
 function isFloatScalar(node: Scalar, source: string): boolean {
@@ -37,9 +41,10 @@ function bigIntOf(source: string): bigint | undefined {
   return sign * n;
 }
 
-/** The Python form of a number scalar, or undefined when the plain number is already exact. */
+/** The Python form of a scalar (a number, an `!unsafe` string), or undefined when the plain value is already exact. */
 function exactScalar(node: Scalar): unknown {
   const v: unknown = node.value;
+  if (node.tag === UNSAFE_TAG) return new UnsafeText(typeof v === "string" ? v : String(node.source ?? v));
   if (typeof v !== "number" || !Number.isInteger(v)) return undefined;
   const source = node.source;
   if (typeof source !== "string") return undefined;

@@ -21,6 +21,13 @@ export interface TemplateEngine {
   renderFile(name: string, vars: Record<string, unknown>): string;
   /** Renders template source; `name` is used in error messages (default "<template>"). */
   renderString(source: string, vars: Record<string, unknown>, name?: string): string;
+  /**
+   * Renders a variable's value (a string holding `{{`, `{%` or `{#`) as Ansible's Templar does:
+   * backslashes in `{{ }}` string literals are literal, and the text comes back without the
+   * trailing newlines Jinja2 drops (the caller converts the text first, then puts them back).
+   * Each distinct source is compiled once.
+   */
+  renderValue(source: string, vars: Record<string, unknown>, name?: string): string;
   /** Parses and compiles `name` and, recursively, the templates it includes, imports or extends by literal name. */
   check(name: string): void;
   /**
@@ -34,6 +41,7 @@ export interface TemplateEngine {
 
 class Engine implements TemplateEngine {
   private readonly environment: TemplateEnvironment;
+  private readonly values = new Map<string, JinjaTemplate>();
 
   constructor(opts: TemplateEngineOptions) {
     this.environment = new TemplateEnvironment(new SearchPathLoader([...opts.searchPaths]), allFilters, allTests);
@@ -62,6 +70,20 @@ class Engine implements TemplateEngine {
       throw asTemplateError(e, name);
     }
     return this.environment.render(tmpl, vars);
+  }
+
+  renderValue(source: string, vars: Record<string, unknown>, name = "<value>"): string {
+    const key = `${name}\0${source}`;
+    let tmpl = this.values.get(key);
+    if (tmpl === undefined) {
+      try {
+        tmpl = this.environment.fromValue(source, name);
+      } catch (e) {
+        throw asTemplateError(e, name);
+      }
+      this.values.set(key, tmpl);
+    }
+    return this.environment.renderText(tmpl, vars);
   }
 
   check(name: string): void {

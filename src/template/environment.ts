@@ -5,7 +5,7 @@ import { MissingTemplateError, SearchPathLoader } from "./loader.js";
 import { nunjucksInternals, type EnvironmentBase, type TemplateBase, type TemplateProps } from "./nunjucks/internals.js";
 import { locateError } from "./runtime/locate.js";
 import { JinjaRuntime } from "./runtime/runtime.js";
-import { compileTemplate } from "./syntax/compile.js";
+import { type CompileOptions, compileTemplate } from "./syntax/compile.js";
 import { preserveTrailingNewlines } from "./syntax/lexer.js";
 
 // A Nunjucks environment configured like Ansible's template module: autoescape off, trim_blocks
@@ -22,14 +22,25 @@ type Known = Pick<JinjaRuntime, "hasFilter" | "hasTest">;
 export class JinjaTemplate extends nunjucksInternals.Template {
   references: readonly { name: string; optional: boolean }[] = [];
 
+  protected compileOptions(): CompileOptions {
+    return {};
+  }
+
   _compile(): void {
     const env = this.env as JinjaEnvironment;
-    const compiled = compileTemplate(this.tmplStr, this.path, env.jr as Known);
+    const compiled = compileTemplate(this.tmplStr, this.path, env.jr as Known, this.compileOptions());
     const props: TemplateProps = compiled.props;
     this.references = compiled.references;
     this.blocks = this._getBlocks(props);
     this.rootRenderFunc = props.root;
     this.compiled = true;
+  }
+}
+
+/** A variable's value as a template: read with Ansible's escape_backslashes. */
+class JinjaValueTemplate extends JinjaTemplate {
+  protected override compileOptions(): CompileOptions {
+    return { escapeBackslashes: true };
   }
 }
 
@@ -71,6 +82,13 @@ export class TemplateEnvironment {
 
   fromString(source: string, name: string): JinjaTemplate {
     const tmpl = new JinjaTemplate(source, this.env, name, false);
+    tmpl.compile();
+    return tmpl;
+  }
+
+  /** A variable's value compiled as a template (see JinjaValueTemplate). */
+  fromValue(source: string, name: string): JinjaTemplate {
+    const tmpl = new JinjaValueTemplate(source, this.env, name, false);
     tmpl.compile();
     return tmpl;
   }
@@ -122,8 +140,13 @@ export class TemplateEnvironment {
 
   /** Renders synchronously; any failure comes out as a located TemplateError. */
   render(tmpl: JinjaTemplate, vars: Record<string, unknown>): string {
+    return preserveTrailingNewlines(tmpl.tmplStr, this.renderText(tmpl, vars));
+  }
+
+  /** As render(), without putting back the trailing newlines Jinja2 drops. */
+  renderText(tmpl: JinjaTemplate, vars: Record<string, unknown>): string {
     try {
-      return preserveTrailingNewlines(tmpl.tmplStr, tmpl.render(vars));
+      return tmpl.render(vars);
     } catch (e) {
       throw asTemplateError(e, tmpl.path);
     }

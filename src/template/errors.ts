@@ -45,6 +45,12 @@ export class TemplateSyntaxError extends TemplateError {}
 /** A variable, attribute or key was undefined where a value was needed. */
 export class UndefinedError extends TemplateError {}
 
+/**
+ * A variable's value (itself a template) failed: a cycle, a syntax error. Located at the
+ * variable's file:line; a template reading the variable reports it at its own site too.
+ */
+export class VariableValueError extends TemplateError {}
+
 /** A template (top-level, included, imported or extended) is not in any search path. */
 export class TemplateNotFoundError extends TemplateError {
   readonly template: string;

@@ -3,6 +3,7 @@ import {
   TemplateSyntaxError,
   TemplateValueError,
   UndefinedError,
+  VariableValueError,
   type SourceLocation,
 } from "../errors.js";
 import type { CallEnvironment, FilterTable, TestTable } from "../filters/registry.js";
@@ -42,6 +43,14 @@ export function norm(v: unknown): unknown {
   return p;
 }
 
+/** The key of a context's resolver of missing names (vars/scope.ts): no identifier can name it. */
+const MISSING_NAME_RESOLVER = "\0missing";
+
+/** An Undefined that a variable's lazy value produced has no template site of its own: the reading expression's. */
+function sited(v: unknown, site: SourceLocation): unknown {
+  return v instanceof Undefined && v.site.line === 0 && v.site.file === "<template>" ? v.withSite(site) : v;
+}
+
 function keyText(k: unknown): string {
   return typeof k === "string" ? k : pyStr(k);
 }
@@ -69,7 +78,7 @@ export class JinjaRuntime implements CallEnvironment {
       // An undefined produced inside a filter (a missing attribute in selectattr, say) has no
       // site of its own: it belongs to the filter call.
       if (e instanceof UndefinedError && e.line === 0) {
-        throw new UndefinedError(e.detail, site, e.variable === undefined ? {} : { variable: e.variable });
+        throw new UndefinedError(e.detail, site, { ...(e.variable === undefined ? {} : { variable: e.variable }), cause: e });
       }
       throw locateError(e, site);
     }
@@ -81,12 +90,29 @@ export class JinjaRuntime implements CallEnvironment {
     const fromFrame = frame.lookup(name);
     if (fromFrame !== undefined) return norm(fromFrame);
     const fromContext = context.lookup(name);
-    if (fromContext !== undefined) return norm(fromContext);
+    if (fromContext !== undefined) return sited(this.present(fromContext, site), site);
     if (name === "self") return new TemplateReference(context);
     // Ansible's lookup()/query() read the template's variables (the vars lookup), so they are bound here.
     if (name === "lookup") return lookupFunction(context.getVariables(), this.searchPaths);
     if (name === "query" || name === "q") return queryFunction(context.getVariables(), this.searchPaths);
+    // A context built from a host's variables may know more about a name it does not hold (a fact
+    // not gathered yet); see vars/scope.ts.
+    const resolver = context.lookup(MISSING_NAME_RESOLVER);
+    if (typeof resolver === "function") {
+      const found: unknown = (resolver as (n: string) => unknown)(name);
+      if (found !== undefined) return norm(found);
+    }
     return new Undefined(name, undefined, site);
+  }
+
+  /** norm(), with a failure of a variable's own value (a cycle, a syntax error) reported where the template reads it. */
+  private present(v: unknown, site: SourceLocation): unknown {
+    try {
+      return norm(v);
+    } catch (e) {
+      if (e instanceof VariableValueError) throw new TemplateRuntimeError(e.detail, site, { cause: e });
+      throw e;
+    }
   }
 
   /** A name the compiler bound to a JS variable (loop variable, macro argument). */

@@ -26,8 +26,13 @@ export function parseSource(source: string): NodeList {
   return new JinjaParser(createTokenizer(jinjaSource(source), LEXER_OPTIONS)).parseAsRoot();
 }
 
-export function compileTemplate(source: string, file: string, known: KnownCallables): CompiledTemplate {
-  const tokens = createTokenizer(jinjaSource(source), LEXER_OPTIONS);
+/** How a template's text is read; a variable's value is read with `escapeBackslashes`, as Ansible does. */
+export interface CompileOptions {
+  escapeBackslashes?: boolean;
+}
+
+export function compileTemplate(source: string, file: string, known: KnownCallables, options: CompileOptions = {}): CompiledTemplate {
+  const tokens = createTokenizer(jinjaSource(source), { ...LEXER_OPTIONS, ...options });
   let code: string;
   let references: CompiledTemplate["references"];
   try {

@@ -113,6 +113,24 @@ function readNumber(t: Tokenizer): Token | null {
 export interface LexOptions {
   trimBlocks: boolean;
   lstripBlocks: boolean;
+  /**
+   * Ansible's escape_backslashes, on when it templates a variable's value (not a template file):
+   * it doubles every backslash of a string literal inside `{{ }}` before Jinja2 reads it, so
+   * there a backslash is an ordinary character and the literal ends at the first quote.
+   */
+  escapeBackslashes?: boolean;
+}
+
+/** A string literal read as Ansible's doubled backslashes make Jinja2 read it: no escapes at all. */
+function parseLiteralString(t: Tokenizer, delimiter: string): string {
+  t.forward();
+  let out = "";
+  while (!t.isFinished() && t.current() !== delimiter) {
+    out += t.current();
+    t.forward();
+  }
+  t.forward();
+  return out;
 }
 
 export function normalizeNewlines(src: string): string {
@@ -143,7 +161,10 @@ function trailingNewlines(s: string): number {
 
 export function createTokenizer(src: string, opts: LexOptions): Tokenizer {
   const tokens = lexer.lex(src, opts);
-  tokens._parseString = (delimiter: string): string => parsePythonString(tokens, delimiter);
+  // Whether the tokenizer is inside `{{ }}` (not `{% %}`): where escapeBackslashes applies.
+  let inVariable = false;
+  tokens._parseString = (delimiter: string): string =>
+    opts.escapeBackslashes === true && inVariable ? parseLiteralString(tokens, delimiter) : parsePythonString(tokens, delimiter);
   const next = tokens.nextToken.bind(tokens);
   // Jinja2 only ends a `{{ }}` at a `}}` outside open braces, so `{{ {'a': {'b': 1}} }}` works.
   let braces = 0;
@@ -154,6 +175,8 @@ export function createTokenizer(src: string, opts: LexOptions): Tokenizer {
   tokens.nextToken = (): Token | null => {
     const tok = nextJinjaToken();
     if (tok !== null && tok.type !== lexer.TOKEN_WHITESPACE) previous = [previous[1] ?? null, tok];
+    if (tok?.type === lexer.TOKEN_VARIABLE_START) inVariable = true;
+    else if (tok?.type === lexer.TOKEN_VARIABLE_END || tok?.type === lexer.TOKEN_BLOCK_START) inVariable = false;
     return tok;
   };
   /** One token, with trim_blocks as Jinja2 applies it: not after `{% raw %}`, not at a `+%}`. */

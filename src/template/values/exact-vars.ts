@@ -1,6 +1,7 @@
 import { hasKeyTable, pyKeys, withKeyTable } from "./dict-keys.js";
 import { isMapping } from "./kinds.js";
 import { PyFloat } from "./py-float.js";
+import { UnsafeText } from "./unsafe.js";
 
 // Variables read from YAML reach templates with Python's number types: a float with an integral
 // value (`ratio: 3.0`) as a PyFloat, an int beyond 2^53 as a bigint, as the engine represents
@@ -10,15 +11,16 @@ import { PyFloat } from "./py-float.js";
 /** The plain JavaScript form of a value: PyFloat → number, bigint → (nearest) number. */
 export function plainOf(v: unknown): unknown {
   if (v instanceof PyFloat) return v.value;
+  if (v instanceof UnsafeText) return v.text;
   if (typeof v === "bigint") return Number(v);
   if (Array.isArray(v)) return v.map(plainOf);
   if (isMapping(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainOf(x)]));
   return v;
 }
 
-/** True when a value holds a PyFloat or a bigint somewhere, i.e. differs from its plain form. */
+/** True when a value holds a PyFloat, a bigint or an `!unsafe` string somewhere, i.e. differs from its plain form. */
 export function hasExactNumbers(v: unknown): boolean {
-  if (v instanceof PyFloat || typeof v === "bigint") return true;
+  if (v instanceof PyFloat || typeof v === "bigint" || v instanceof UnsafeText) return true;
   if (Array.isArray(v)) return v.some(hasExactNumbers);
   if (isMapping(v)) return hasKeyTable(v) || Object.values(v).some(hasExactNumbers);
   return false;

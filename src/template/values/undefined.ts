@@ -17,6 +17,11 @@ export class Undefined {
     readonly site: SourceLocation,
   ) {}
 
+  /** The same undefined as produced at `site` (a lazily evaluated variable's is sited where it is read). */
+  withSite(site: SourceLocation): Undefined {
+    return new Undefined(this.name, this.hint, site);
+  }
+
   toError(): UndefinedError {
     const detail =
       this.hint === undefined ? `undefined variable '${this.name}'` : `${this.hint} (in '${this.name}')`;
