@@ -6,6 +6,7 @@ import { mappingEntries, parseYamlFile, toTracked, type YamlFile } from "../inve
 import { ConfigError } from "../runner/errors.js";
 import { PASSWORD_FILE_ENV } from "../secrets/keyring.js";
 import { isEncrypted } from "../secrets/envelope.js";
+import { markUnsafe } from "../template/values/unsafe.js";
 
 /** `-e` variables: plain values for everything, and the Python-exact form of the few that differ (see template/values/exact-vars.ts). */
 export interface ExtraVars {
@@ -40,11 +41,14 @@ export async function readExtraVars(items: readonly string[], decrypt?: DecryptF
         throw new ConfigError(`--extra-vars ${text}: ${err instanceof Error ? err.message : String(err)}`);
       }
       let content = decodeText(bytes, file);
-      if (isEncrypted(content)) {
+      const secret = isEncrypted(content);
+      if (secret) {
         if (decrypt === undefined) throw new ConfigError(`--extra-vars ${text}: an encrypted secrets file: give --password-file FILE or set ${PASSWORD_FILE_ENV}`);
         content = await decrypt(content, file);
       }
       parsed = mappingOf(content, file, extname(file) === ".json" ? "json" : "yaml", `--extra-vars ${text}`, `--extra-vars ${text}: `);
+      // Secrets are data, never templated (see inventory/vars-file.ts secretVars).
+      if (secret) parsed = { values: parsed.values, exact: Object.fromEntries(Object.entries(parsed.values).map(([k, v]) => [k, markUnsafe(parsed.exact[k] ?? v)])) };
     } else if (text.startsWith("{")) {
       // Ansible tries json.loads before YAML: JSON keeps its own number rules (1e3 is a float).
       parsed = mappingOf(text, "--extra-vars", isJson(text) ? "json" : "yaml", `--extra-vars ${text}`, "--extra-vars: not a valid mapping: ");

@@ -9,6 +9,11 @@ import { inventorySource } from "../inventory/source-factory.js";
 import { inventoryGraph, inventoryList } from "../inventory/views.js";
 import { formatInventoryWarning } from "../inventory/warnings.js";
 import { ConfigError } from "../runner/errors.js";
+import { RunScopes } from "../runner/host-scopes.js";
+import { isRunProvided } from "../runner/run-provided-vars.js";
+import { plainOf } from "../template/values/exact-vars.js";
+import { VarDeferred, findCause } from "../vars/errors.js";
+import { isPossiblyTemplate } from "../vars/template-text.js";
 import { siteSecretSlots } from "../secrets/generate.js";
 import { redactSecrets } from "../secrets/redact.js";
 import type { SecretSlot } from "../secrets/schema.js";
@@ -87,19 +92,51 @@ function sourcesOf(site: string | undefined, loaded: Site | undefined, o: Invent
 
 /**
  * One line per variable, valid YAML: `name: <JSON value>  # <layer>: <where>`, sorted by name,
- * so an operator sees both what a host gets and which file (or droplet) to change.
+ * so an operator sees both what a host gets and which file (or droplet) to change. A value that
+ * is a template shows its evaluated value, and the expression in the comment (facts are not
+ * gathered here: a value that needs them says so).
  */
 function hostReport(inv: Inventory, host: string, extraVars: Record<string, unknown>, secrets: readonly SecretSlot[]): string {
-  const resolved = resolveHostVars(inv, host, { extraVars: trackVars(extraVars, { file: "--extra-vars" }) });
-  const values = redactSecrets(resolved.values, secrets);
+  const extra = trackVars(extraVars, { file: "--extra-vars" });
+  const resolved = resolveHostVars(inv, host, { extraVars: extra });
+  const scopes = new RunScopes(inv, extra, isRunProvided);
+  const scope = scopes.baseScope(host);
+  const evaluated: Record<string, unknown> = {};
+  const notes: Record<string, string> = {};
+  for (const name of Object.keys(resolved.values)) {
+    const raw = scope.raw(name)?.raw;
+    if (!holdsTemplate(raw)) {
+      evaluated[name] = resolved.values[name];
+      continue;
+    }
+    try {
+      evaluated[name] = scope.plainValue(name);
+      notes[name] = `= ${JSON.stringify(plainOf(raw))}`;
+    } catch (e) {
+      evaluated[name] = plainOf(raw);
+      const why = findCause(e, VarDeferred) ? "evaluated once facts are gathered" : `cannot be evaluated: ${e instanceof Error ? e.message : String(e)}`;
+      notes[name] = `a template, ${why}`;
+    }
+  }
+  const values = redactSecrets(evaluated, secrets);
   const names = Object.keys(values).sort();
   const left = names.map((n) => `${n}: ${JSON.stringify(values[n]) ?? "null"}`);
   const width = Math.min(60, Math.max(0, ...left.map((l) => l.length)));
   const lines = names.map((n, i) => {
     const p = resolved.provenance[n];
     const where = p === undefined ? "" : `: ${formatProvenance(p)}`;
-    return `${(left[i] ?? "").padEnd(width)}  # ${resolved.layers[n] ?? "?"}${where}`;
+    // A secret's expression is not shown either: it may be the secret itself.
+    const note = notes[n] === undefined || values[n] !== evaluated[n] ? "" : `  ${notes[n]}`;
+    return `${(left[i] ?? "").padEnd(width)}  # ${resolved.layers[n] ?? "?"}${where}${note.replace(/\n/g, "\\n")}`;
   });
   const count = `${names.length} variable${names.length === 1 ? "" : "s"}`;
   return `# ${host}: ${count}, each with the precedence layer and the place that set it\n${lines.join("\n")}\n`;
+}
+
+/** Whether a value as set holds a template anywhere (an `!unsafe` string does not). */
+function holdsTemplate(raw: unknown): boolean {
+  if (typeof raw === "string") return isPossiblyTemplate(raw);
+  if (Array.isArray(raw)) return raw.some(holdsTemplate);
+  if (typeof raw === "object" && raw !== null && Object.getPrototypeOf(raw) === Object.prototype) return Object.values(raw).some(holdsTemplate);
+  return false;
 }

@@ -1,6 +1,7 @@
 import { extname } from "node:path";
 import { isMap } from "yaml";
 import { isEncrypted } from "../secrets/envelope.js";
+import { markUnsafe } from "../template/values/unsafe.js";
 import { VarsFileError } from "./errors.js";
 import { readInventoryText } from "./read-text.js";
 import { varsFromEntries, type TrackedVars } from "./provenance.js";
@@ -15,12 +16,21 @@ export type Decrypt = (text: string, file: string) => Promise<string>;
  * A file encrypted by `do-converge secrets encrypt` is decrypted first, when `decrypt` is given.
  */
 export async function readVarsFile(path: string, decrypt?: Decrypt): Promise<TrackedVars> {
-  let text = await readInventoryText(path, "cannot read vars file");
+  const text = await readInventoryText(path, "cannot read vars file");
   if (isEncrypted(text)) {
     if (decrypt === undefined) throw new VarsFileError({ file: path, line: 1, column: 1 }, "is an encrypted secrets file: give --password-file FILE");
-    text = await decrypt(text, path);
+    return secretVars(parseVarsText(await decrypt(text, path), path));
   }
   return parseVarsText(text, path);
+}
+
+/**
+ * The values of a do-converge secrets file are data, never templated (as `!unsafe`): a password
+ * may hold `{{`, and a secret must not reach a template error's message. (ansible-vault files,
+ * which Ansible does template, are not these.)
+ */
+export function secretVars(vars: TrackedVars): TrackedVars {
+  return varsFromEntries(Object.entries(vars).map(([k, t]) => [k, { ...t, exact: markUnsafe(t.exact ?? t.value) }]));
 }
 
 export function parseVarsText(text: string, file: string): TrackedVars {

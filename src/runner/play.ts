@@ -18,7 +18,11 @@ import { PendingHandlers, pendingNotice } from "./pending-handlers.js";
 import { type HostStats, count } from "./stats.js";
 import { stateDirOf } from "./state-dir.js";
 import type { TaskEnv } from "./task.js";
-import { withExactValues } from "../template/index.js";
+import { samePlain } from "../template/values/exact-vars.js";
+import { dataVars, hostvarsMapping } from "../vars/build.js";
+import { codeVars } from "../vars/code-view.js";
+import type { ScopeVar, VarScope } from "../vars/scope.js";
+import { parseRoleVars } from "./prepare.js";
 
 /** What the run keeps about a host across plays. */
 export interface HostRecord {
@@ -27,6 +31,8 @@ export interface HostRecord {
   facts?: Facts;
   /** Variables set with h.setFact(), visible to later plays and through hostvars(). */
   setFacts: Vars;
+  /** The host's variables as hostvars show them now (facts and set facts on top); dropped when those change. */
+  hostvarsScope?: VarScope;
   /** Once failed or unreachable, a host takes no part in later plays. */
   dead?: "failed" | "unreachable";
   /** The index of the play in which the host became unreachable (where a retry starts). */
@@ -41,12 +47,16 @@ export interface PreparedPlay {
   /** Its place in the site's plays. */
   readonly index: number;
   readonly hosts: readonly string[];
-  /** Per host: inventory, play and extra vars with the magic variables. */
+  /** Per host: inventory, play and extra vars with the magic variables, as code reads them (evaluated when read). */
   readonly vars: ReadonlyMap<string, Vars>;
-  /** Per host and role: vars after the role's schema (defaults applied, validated). */
+  /** Per host: the same variables as a scope, where values that are templates are evaluated. */
+  readonly scopes: ReadonlyMap<string, VarScope>;
+  /** Per host and role: vars after the role's schema (defaults applied, validated), with the host's other vars. */
   readonly roleVars: ReadonlyMap<string, ReadonlyMap<string, Vars>>;
-  /** Per host: the vars whose Python form differs (`ratio: 3.0`), in that form; templates only. */
-  readonly exact?: ReadonlyMap<string, Vars>;
+  /** Per host and role: the role's own variables as its schema gave them. */
+  readonly roleParsed: ReadonlyMap<string, ReadonlyMap<string, Vars>>;
+  /** Per host and role: variables whose values need the host's facts, validated once it has them. */
+  readonly deferred: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
   readonly specs: ReadonlyMap<string, ConnectionSpec>;
   readonly groups: Readonly<Record<string, readonly string[]>>;
 }
@@ -62,8 +72,8 @@ export interface RunState {
   readonly allSpecs: ReadonlyMap<string, ConnectionSpec>;
   /** Inventory variables of every host (for hostvars of hosts outside the play). */
   readonly allVars: ReadonlyMap<string, Vars>;
-  /** As PreparedPlay.exact, for every host of the inventory. */
-  readonly allExact?: ReadonlyMap<string, Vars>;
+  /** As PreparedPlay.scopes, for every host of the inventory. */
+  readonly allScopes: ReadonlyMap<string, VarScope>;
   /** Masks the run's secret values (identity when the run has none). */
   readonly mask: (text: string) => string;
   /** The site's name: whose pending handlers a host's record holds. */
@@ -187,26 +197,63 @@ async function runHost(
           { site: state.siteName, host, play: p.key, check: state.options.check, stateDir: stateDirOf(vars), catalogue: state.catalogue },
         );
 
-  // Role code and modules see plain numbers; templates see YAML's numbers as Python has them
-  // (`3.0` a float), put back where a variable still holds the value it was read with.
-  const exactOf = (name: string): Vars | undefined => (p.vars.has(name) ? p.exact : state.allExact)?.get(name);
-  const hostvarsOf = (name: string, forTemplates: boolean): Vars & { facts?: Facts } => {
+  // The host's variables as the run has them: facts (once gathered) and what the site's code set
+  // are data on top; a value that is a template is evaluated in them when used. Replaced (every
+  // evaluation redone) whenever facts or set facts change.
+  const factVars = (r: HostRecord): [string, ScopeVar][] => [...(r.facts ? dataVars(factsAsVars(r.facts)) : []), ...dataVars(r.setFacts)];
+  const baseScope = p.scopes.get(host);
+  if (!baseScope) return;
+  const hostvarsMap: Vars = hostvarsMapping([...state.allScopes.keys()], (name) => hostvarsScopeOf(name));
+  let runScope = baseScope.forRun([...factVars(rec), ["hostvars", { raw: hostvarsMap, data: true }]]);
+  const roleScopes = new Map<string, { of: VarScope; scope: VarScope }>();
+  const hostvarsScopeOf = (name: string): VarScope => {
     const other = state.hosts.get(name);
-    const plain = p.vars.get(name) ?? state.allVars.get(name);
-    if (!plain) throw new TaskFailedError(host, "hostvars", `no host named ${name} in the inventory`);
-    const base = forTemplates ? withExactValues(plain, exactOf(name)) : plain;
-    return { ...base, ...(other?.facts ? factsAsVars(other.facts) : {}), ...(other?.setFacts ?? {}), ...(other?.facts ? { facts: other.facts } : {}) };
+    if (other?.hostvarsScope) return other.hostvarsScope;
+    const base = p.scopes.get(name) ?? state.allScopes.get(name);
+    if (!base) throw new TaskFailedError(host, "hostvars", `no host named ${name} in the inventory`);
+    const scope = base.forRun([...(other ? factVars(other) : []), ["hostvars", { raw: hostvarsMap, data: true }]]);
+    if (other) other.hostvarsScope = scope;
+    return scope;
+  };
+  const refresh = (): void => {
+    runScope = baseScope.forRun([...factVars(rec), ["hostvars", { raw: hostvarsMap, data: true }]]);
+    rec.hostvarsScope = undefined;
+    roleScopes.clear();
   };
 
-  const hostvars = (name: string): Vars & { facts?: Facts } => hostvarsOf(name, false);
-
-  const templateVars = (scopeVars: Vars, extra?: Vars): Vars => {
-    const all: Vars = {};
-    for (const name of state.allVars.keys()) Object.defineProperty(all, name, { enumerable: true, get: () => hostvarsOf(name, true) });
-    return { ...withExactValues(scopeVars, exactOf(host)), ...(rec.facts ? factsAsVars(rec.facts) : {}), ...rec.setFacts, hostvars: all, ...(extra ?? {}) };
+  // Role code and modules see plain values; templates see them as Python has them (`3.0` a float).
+  const hostvars = (name: string): Vars & { facts?: Facts } => {
+    const other = state.hosts.get(name);
+    const scope = hostvarsScopeOf(name);
+    return { ...codeVars(scope), ...(other?.facts ? { facts: other.facts } : {}) };
   };
 
-  const makeEnv = (tags: readonly string[], role: Role | undefined, handler: boolean, scopeVars: Vars, onNotSelected?: () => void): TaskEnv => {
+  /** The scope a role's templates render in: the role's parsed variables on top where its schema changed them. */
+  const roleScope = (parsed: Vars | undefined, key: string): VarScope => {
+    if (parsed === undefined) return runScope;
+    const cached = roleScopes.get(key);
+    if (cached && cached.of === runScope) return cached.scope;
+    const over: [string, ScopeVar][] = [];
+    for (const [k, v] of Object.entries(parsed)) {
+      let same = false;
+      try {
+        same = runScope.has(k) && samePlain(v, runScope.plainValue(k));
+      } catch {
+        same = false;
+      }
+      if (!same) over.push([k, { raw: v, data: true }]);
+    }
+    const scope = over.length === 0 ? runScope : runScope.extend(over);
+    roleScopes.set(key, { of: runScope, scope });
+    return scope;
+  };
+
+  const templateVars = (scope: VarScope, extra?: Vars): Vars => {
+    const withExtra = extra && Object.keys(extra).length > 0 ? scope.extend(dataVars(extra)) : scope;
+    return withExtra.templateContext();
+  };
+
+  const makeEnv = (tags: readonly string[], role: Role | undefined, handler: boolean, parsed: Vars | undefined, onNotSelected?: () => void): TaskEnv => {
     const dirs = role ? [roleDir(state, role), state.siteDir] : [state.siteDir];
     return {
       play: play.name,
@@ -223,7 +270,7 @@ async function runHost(
         if (!targetSpec) throw new TaskFailedError(host, "delegateTo", `no host named ${target} to delegate to`);
         return state.pool.get(targetSpec).acquire(user);
       },
-      renderTemplate: (src, extra) => state.templates.render(dirs.map((d) => join(d, "templates")), src, templateVars(scopeVars, extra)),
+      renderTemplate: (src, extra) => state.templates.render(dirs.map((d) => join(d, "templates")), src, templateVars(roleScope(parsed, role?.name ?? ""), extra)),
       readControlFile: (src) => readControlFile(dirs.map((d) => join(d, "files")), src),
       notify: async (names, task) => {
         for (const n of names) {
@@ -256,18 +303,50 @@ async function runHost(
         }
         return r as Promise<T>;
       },
-      setFact: (v) => Object.assign(rec.setFacts, v),
+      setFact: (v) => {
+        Object.assign(rec.setFacts, v);
+        refresh();
+      },
     });
+
+  /**
+   * A role's parsed variables. Those whose values need facts were left out before the run: the
+   * whole schema is validated now, in the host's variables with its facts, and a failure fails the
+   * host before the role's tasks run.
+   */
+  const validated = new Map<string, Vars>();
+  const roleParsedOf = (role: Role): Vars => {
+    const late = p.deferred.get(host)?.get(role.name);
+    if (late === undefined) return p.roleParsed.get(host)?.get(role.name) ?? {};
+    const known = validated.get(role.name);
+    if (known) return known;
+    let result: ReturnType<typeof parseRoleVars>;
+    try {
+      result = parseRoleVars(role, host, runScope);
+    } catch (err) {
+      result = { vars: {}, deferred: [], problems: [err instanceof Error ? err.message : String(err)] };
+    }
+    const problems = [...result.problems, ...result.deferred.map((k) => `role ${role.name}, host ${host}: ${k}: its value still needs names the host does not have`)];
+    if (problems.length > 0) {
+      const msg = `variables of role ${role.name} (evaluated with the host's facts): ${problems.join("; ")}`;
+      count(rec.stats, "failed");
+      state.emit({ type: "task-end", play: play.name, host, task: `role ${role.name} variables`, module: "vars", status: "failed", msg, durationMs: 0 });
+      throw new TaskFailedError(host, `role ${role.name} variables`, msg);
+    }
+    validated.set(role.name, result.vars);
+    return result.vars;
+  };
 
   const flush = async (): Promise<void> => {
     // Definition order, each notified handler once; a handler may notify later ones.
     for (const h of handlers) {
       if (!notified.has(h.name)) continue;
       notified.delete(h.name);
-      const hv = h.role ? (p.roleVars.get(host)?.get(h.role.name) ?? vars) : vars;
+      const parsed = h.role ? roleParsedOf(h.role) : undefined;
+      const hv = codeVars(runScope, parsed ?? {});
       const tags = [...play.tags, ...(h.role?.tags ?? [])];
       let unselected = 0;
-      await h.run(scope(makeEnv(tags, h.role, true, hv, () => unselected++), hv));
+      await h.run(scope(makeEnv(tags, h.role, true, parsed, () => unselected++), hv));
       // A handler whose tasks --tags left out has not done its job: it stays pending.
       if (unselected === 0) await pending?.ran(h.name, h.role?.name ?? null);
     }
@@ -291,6 +370,7 @@ async function runHost(
       } finally {
         lease.release();
       }
+      refresh();
       count(rec.stats, "ok");
       state.emit({ type: "task-end", play: play.name, host, task: "Gathering Facts", module: "facts", status: "ok", durationMs: Date.now() - started });
     }
@@ -298,10 +378,11 @@ async function runHost(
     notifyEarlier(null);
     for (const role of play.roles) {
       notifyEarlier(role.name);
-      const rv = p.roleVars.get(host)?.get(role.name) ?? vars;
-      await role.runTasks(scope(makeEnv([...play.tags, ...role.tags], role, false, rv), rv));
+      const parsed = roleParsedOf(role);
+      const rv = codeVars(runScope, parsed);
+      await role.runTasks(scope(makeEnv([...play.tags, ...role.tags], role, false, parsed), rv));
     }
-    if (play.tasks) await play.tasks(scope(makeEnv(play.tags, undefined, false, vars), vars));
+    if (play.tasks) await play.tasks(scope(makeEnv(play.tags, undefined, false, undefined), codeVars(runScope)));
     await flush();
   } catch (err) {
     if (err instanceof PlayAbortedError) {

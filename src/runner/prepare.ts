@@ -1,17 +1,21 @@
 import { type ConnectionSpec, connectionSpec } from "../inventory/connection.js";
 import { hostsOfGroup } from "../inventory/graph.js";
-import { magicVars } from "../inventory/magic.js";
 import type { Inventory } from "../inventory/model.js";
 import { splitHostPattern } from "../inventory/pattern-syntax.js";
 import { selectHosts } from "../inventory/patterns.js";
-import { resolveHostVars } from "../inventory/precedence.js";
-import { formatProvenance, trackVars } from "../inventory/provenance.js";
-import type { Site } from "../site/dsl.js";
+import { formatProvenance, trackVars, type Provenance } from "../inventory/provenance.js";
+import type { Role, Site } from "../site/dsl.js";
 import type { Vars } from "../site/host.js";
+import { codeVars } from "../vars/code-view.js";
+import { roleInput } from "../vars/role-input.js";
+import type { VarScope } from "../vars/scope.js";
+import { isPossiblyTemplate } from "../vars/template-text.js";
 import { ConfigError } from "./errors.js";
+import { RunScopes } from "./host-scopes.js";
 import type { RunOptions } from "./options.js";
 import type { PreparedPlay } from "./play.js";
 import { playKeys } from "./handler-record.js";
+import { isRunProvided } from "./run-provided-vars.js";
 import { collectRunSecrets } from "./run-secrets.js";
 import { STATE_DIR_VAR, checkStateDir } from "./state-dir.js";
 import type { SecretMasker } from "../secrets/masker.js";
@@ -19,9 +23,10 @@ import type { SecretMasker } from "../secrets/masker.js";
 export interface PreparedRun {
   plays: PreparedPlay[];
   allSpecs: Map<string, ConnectionSpec>;
+  /** Every inventory host's variables as code reads them (evaluated when read). */
   allVars: Map<string, Vars>;
-  /** Per host, the vars whose Python form differs from the plain one, in that form (templates only). */
-  allExact: Map<string, Vars>;
+  /** Every inventory host's variable scope (inventory and extra vars, magic variables). */
+  allScopes: Map<string, VarScope>;
   warnings: string[];
 }
 
@@ -35,13 +40,40 @@ export function checkLimit(limit: string | undefined): void {
   }
 }
 
+/** What prepareRun may know about the site beyond the site object. */
+export interface PrepareContext {
+  /** Names the site's code gives at run time (setFact keys, template vars): a value using one is deferred, not undefined. */
+  readonly codeNames?: ReadonlySet<string>;
+}
+
+/**
+ * A role's variables for one host: evaluated (values that are templates), validated by the
+ * role's schema. Values that need the host's facts are left out (`deferred`) and validated once
+ * the host has them; every other problem is thrown as the role's error.
+ */
+export function parseRoleVars(role: Role, host: string, scope: VarScope): { vars: Vars; deferred: readonly string[]; problems: readonly string[] } {
+  const input = roleInput(role.varsSchema, scope);
+  if (input.problems.length > 0) return { vars: {}, deferred: input.deferred, problems: input.problems.map((p) => `role ${role.name}, host ${host}: ${p}`) };
+  let parsed = role.parseVars(host, input.input, (k) => input.describe(k), input.deferred);
+  // A role default that is itself a template (`z.string().default("{{ domain }}/x")`) is evaluated
+  // in the host's variables, as Ansible evaluates role defaults, and validated again.
+  const templated = Object.keys(parsed).filter((k) => !Object.hasOwn(input.input, k) && typeof parsed[k] === "string" && isPossiblyTemplate(parsed[k]));
+  if (templated.length > 0) {
+    const defaults: Vars = {};
+    for (const k of templated) defaults[k] = scope.templateValue(parsed[k], { name: k, provenance: { file: `role ${role.name} defaults` } });
+    parsed = role.parseVars(host, { ...input.input, ...defaults }, (k) => input.describe(k), input.deferred);
+  }
+  return { vars: parsed, deferred: input.deferred, problems: [] };
+}
+
 /**
  * Everything that can be decided without touching a host: which hosts each play selects, each
- * host's variables through every layer, its connection settings, and each role's variables
- * validated against the role's schema. All problems are collected and reported together, so an
- * operator fixes a bad inventory in one pass, and no SSH connection is opened on bad input.
+ * host's variables through every layer (values that are templates evaluated as far as they can
+ * be without facts), its connection settings, and each role's variables validated against the
+ * role's schema. All problems are collected and reported together, so an operator fixes a bad
+ * inventory in one pass, and no SSH connection is opened on bad input.
  */
-export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secrets?: SecretMasker): PreparedRun {
+export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secrets?: SecretMasker, context: PrepareContext = {}): PreparedRun {
   // Not rounded up to 1 or left to fail in the middle of a play: a caller passing 0 meant something else.
   if (!Number.isInteger(options.forks) || options.forks < 1) throw new ConfigError(`forks must be a positive integer, not ${String(options.forks)}`);
   checkLimit(options.limit);
@@ -62,15 +94,27 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
     const tracked = extraVars[k];
     if (tracked !== undefined) extraVars[k] = { ...tracked, exact };
   }
+  const codeNames = context.codeNames ?? new Set<string>();
+  const scopes = new RunScopes(inv, extraVars, (name) => isRunProvided(name) || codeNames.has(name));
+  const specOf = (host: string, scope: VarScope): ConnectionSpec | undefined =>
+    attempt(() => {
+      const provenance: Record<string, Provenance> = {};
+      for (const name of scope.names()) {
+        const p = scope.raw(name)?.provenance;
+        if (p !== undefined) provenance[name] = p;
+      }
+      // The values are evaluated already: text still holding `{{` is an !unsafe value, used as it is.
+      return connectionSpec(host, { values: codeVars(scope), provenance, layers: {} }, (text) => text);
+    });
   const allSpecs = new Map<string, ConnectionSpec>();
   const allVars = new Map<string, Vars>();
-  const allExact = new Map<string, Vars>();
+  const allScopes = new Map<string, VarScope>();
   for (const h of inv.hosts) {
-    const resolved = attempt(() => resolveHostVars(inv, h.name, { extraVars }));
-    if (!resolved) continue;
-    allVars.set(h.name, { ...resolved.values, ...magicVars(inv, h.name) });
-    if (resolved.exact) allExact.set(h.name, resolved.exact);
-    const spec = attempt(() => connectionSpec(h.name, resolved));
+    const scope = attempt(() => scopes.baseScope(h.name));
+    if (!scope) continue;
+    allScopes.set(h.name, scope);
+    allVars.set(h.name, codeVars(scope));
+    const spec = specOf(h.name, scope);
     if (spec) allSpecs.set(h.name, spec);
   }
 
@@ -83,31 +127,39 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
     warnings.push(...selection.warnings.map((w) => `play ${JSON.stringify(play.name)}: ${w}`));
     const playVars = trackVars(play.vars, { file: `play ${JSON.stringify(play.name)} vars` });
     const vars = new Map<string, Vars>();
+    const playScopes = new Map<string, VarScope>();
     const roleVars = new Map<string, Map<string, Vars>>();
-    const exact = new Map<string, Vars>();
+    const roleParsed = new Map<string, Map<string, Vars>>();
+    const deferred = new Map<string, Map<string, readonly string[]>>();
     const specs = new Map<string, ConnectionSpec>();
     for (const host of selection.hosts) {
-      const resolved = attempt(() => resolveHostVars(inv, host, { playVars, extraVars }));
-      if (!resolved) continue;
-      const hostVars: Vars = { ...resolved.values, ...magicVars(inv, host) };
+      const scope = attempt(() => scopes.playScope(host, playVars));
+      if (!scope) continue;
+      playScopes.set(host, scope);
+      const hostVars = codeVars(scope);
       vars.set(host, hostVars);
-      if (resolved.exact) exact.set(host, resolved.exact);
-      const spec = attempt(() => connectionSpec(host, resolved));
+      const spec = specOf(host, scope);
       if (spec) specs.set(host, spec);
-      const source = (key: string) => {
-        const p = resolved.provenance[key];
-        return p ? formatProvenance(p) : undefined;
-      };
-      const badStateDir = checkStateDir(host, hostVars, source(STATE_DIR_VAR));
+      const stateDir = scope.raw(STATE_DIR_VAR)?.provenance;
+      const badStateDir = attempt(() => checkStateDir(host, hostVars, stateDir ? formatProvenance(stateDir) : undefined));
       if (badStateDir) problems.add(badStateDir);
       const perRole = new Map<string, Vars>();
+      const perRoleParsed = new Map<string, Vars>();
+      const perRoleDeferred = new Map<string, readonly string[]>();
       for (const role of play.roles) {
-        const rv = attempt(() => role.parseVars(host, hostVars, source));
-        if (rv) perRole.set(role.name, rv);
+        const parsed = attempt(() => parseRoleVars(role, host, scope));
+        if (!parsed) continue;
+        for (const p of parsed.problems) problems.add(p);
+        if (parsed.problems.length > 0) continue;
+        perRole.set(role.name, codeVars(scope, parsed.vars));
+        perRoleParsed.set(role.name, parsed.vars);
+        if (parsed.deferred.length > 0) perRoleDeferred.set(role.name, parsed.deferred);
       }
       roleVars.set(host, perRole);
+      roleParsed.set(host, perRoleParsed);
+      if (perRoleDeferred.size > 0) deferred.set(host, perRoleDeferred);
     }
-    plays.push({ play, key: keys[index] ?? play.name, index, hosts: selection.hosts, vars, roleVars, exact, specs, groups });
+    plays.push({ play, key: keys[index] ?? play.name, index, hosts: selection.hosts, vars, scopes: playScopes, roleVars, roleParsed, deferred, specs, groups });
   }
   // Before the problems are reported: a value that failed its role's schema may be in them.
   if (secrets) {
@@ -116,5 +168,8 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
   if (problems.size > 0) {
     throw new ConfigError(`${problems.size} problem${problems.size > 1 ? "s" : ""} before any host was touched:\n  ${[...problems].join("\n  ")}`);
   }
-  return { plays, allSpecs, allVars, allExact, warnings };
+  return { plays, allSpecs, allVars, allScopes, warnings };
 }
+
+
+

@@ -7,7 +7,12 @@ import type { Vars } from "../site/host.js";
 
 function lookup(vars: Vars, path: readonly string[]): unknown {
   let node: unknown = vars;
-  for (const key of path) node = typeof node === "object" && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
+  try {
+    for (const key of path) node = typeof node === "object" && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
+  } catch {
+    // A value that cannot be evaluated (yet): prepare reports it; nothing to mask.
+    return undefined;
+  }
   return node;
 }
 

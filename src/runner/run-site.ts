@@ -9,6 +9,7 @@ import { type HostRecord, type RunState, playHandlers, runPlay } from "./play.js
 import { prepareRun } from "./prepare.js";
 import { UnreachableRetries } from "./retry.js";
 import { type HostStats, emptyStats } from "./stats.js";
+import { siteCode } from "./code-provided-vars.js";
 import { checkTemplateVars } from "./template-vars-check.js";
 
 export interface RunResult {
@@ -25,7 +26,9 @@ export interface RunResult {
  */
 export async function runSite(site: Site, inventory: Inventory, options: RunOptions, io: { siteDir: string; emit: Emit; templates: TemplateRenderer; secrets?: SecretMasker }): Promise<RunResult> {
   // The masker learns the site's secret values here; masking itself is the sinks' job (the CLI's emit).
-  const prepared = prepareRun(site, inventory, options, io.secrets);
+  // Names the site's code sets (setFact keys): a variable whose value uses one is evaluated at run time.
+  const code = await siteCode(site, io.siteDir);
+  const prepared = prepareRun(site, inventory, options, io.secrets, { codeNames: code.names });
   for (const msg of prepared.warnings) io.emit({ type: "warning", msg });
   const vars = await checkTemplateVars(site, io.siteDir, prepared.plays);
   if (vars.skipped !== undefined) io.emit({ type: "warning", msg: `template variables were not checked: ${vars.skipped}` });
@@ -45,7 +48,7 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
     hosts,
     allSpecs: prepared.allSpecs,
     allVars: prepared.allVars,
-    allExact: prepared.allExact,
+    allScopes: prepared.allScopes,
     mask: (text) => io.secrets?.mask(text) ?? text,
     siteName: site.name,
     catalogue: handlerCatalogue(prepared.plays.map((p) => ({ key: p.key, handlers: playHandlers(p.play) }))),

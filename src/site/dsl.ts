@@ -26,8 +26,11 @@ export interface Role {
   readonly handlerNames: readonly string[];
   /** The role's vars schema: what `secrets generate` reads its secret() variables from. */
   readonly varsSchema: z.ZodObject;
-  /** Applies defaults and validates; `source(key)` names where a variable was set. */
-  parseVars(host: string, vars: Vars, source?: (key: string) => string | undefined): Vars;
+  /**
+   * Applies defaults and validates; `source(key)` names where a variable was set. `skip`: keys not
+   * validated now (their values need the host's facts; they are validated once it has them).
+   */
+  parseVars(host: string, vars: Vars, source?: (key: string) => string | undefined, skip?: readonly string[]): Vars;
   runTasks(h: Host): Promise<void>;
   runHandler(name: string, h: Host): Promise<unknown>;
 }
@@ -42,9 +45,10 @@ export function role<S extends Shape = Record<never, never>>(def: RoleDef<S>): R
     tags: def.tags ?? [],
     handlerNames: Object.keys(def.handlers ?? {}),
     varsSchema: schema,
-    parseVars(host, vars, source) {
+    parseVars(host, vars, source, skip) {
       // Only the role's own keys are validated; every other variable passes through untouched.
-      const parsed = schema.safeParse(vars);
+      const keys = skip?.filter((k) => Object.hasOwn(schema.shape, k)) ?? [];
+      const parsed = (keys.length === 0 ? schema : z.object(Object.fromEntries(Object.entries(schema.shape).filter(([k]) => !keys.includes(k))))).safeParse(vars);
       if (!parsed.success) {
         throw new VarsValidationError(
           def.name,

@@ -105,6 +105,11 @@ export class VarScope {
     this.context = undefined;
   }
 
+  /** The same variables as the run has them: `more` on top (facts, what the site's code set), nothing pending any more. */
+  forRun(more: Iterable<readonly [string, ScopeVar]>): VarScope {
+    return new VarScope(new Map([...this.vars, ...more]), { templater: this.options.templater }, this.stack);
+  }
+
   /** A scope over the same variables with more on top (a role's parsed variables), sharing the stack. */
   extend(entries: Iterable<readonly [string, ScopeVar]>): VarScope {
     return new VarScope(new Map([...this.vars, ...entries]), this.options, this.stack);
@@ -117,6 +122,8 @@ export class VarScope {
   value(name: string): unknown {
     const v = this.vars.get(name);
     if (v === undefined) throw new VarUndefinedError([], name);
+    // Data is given as it is: it may be a lazy mapping (hostvars) that a deep copy would walk whole.
+    if (v.data === true) return v.raw;
     const out = this.evaluate(name, v);
     if (!out.ok) throw out.error;
     return cloneExact(out.value);
@@ -124,7 +131,7 @@ export class VarScope {
 
   /** As value(), in plain JavaScript form: what role code and schemas get. */
   plainValue(name: string): unknown {
-    return plainOf(this.value(name));
+    return this.vars.get(name)?.data === true ? this.value(name) : plainOf(this.value(name));
   }
 
   /**

@@ -36,7 +36,8 @@ export function cloneExact(v: unknown): unknown {
   return v;
 }
 
-function samePlain(a: unknown, b: unknown): boolean {
+/** Whether two plain values are the same data (deep). */
+export function samePlain(a: unknown, b: unknown): boolean {
   if (Object.is(a, b) || a === b) return true;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => samePlain(x, b[i]));
   if (isMapping(a)) {
