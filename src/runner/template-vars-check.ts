@@ -4,6 +4,7 @@ import type { Site } from "../site/dsl.js";
 import type { Vars } from "../site/host.js";
 import { type FreeVariable, type TemplateEngine, TemplateError, createTemplateEngine } from "../template/index.js";
 import { siteCode } from "./code-provided-vars.js";
+import { VarDeferred, findCause } from "../vars/errors.js";
 import { ConfigError } from "./errors.js";
 import type { PreparedPlay } from "./play.js";
 import { isRunProvided } from "./run-provided-vars.js";
@@ -54,6 +55,27 @@ function missingFor(name: string, scope: TemplateScope, contexts: Contexts): str
   return [];
 }
 
+/**
+ * The hosts whose value of `name` cannot be evaluated (a value that is a template and names an
+ * undefined variable, a cycle, a syntax error), with the variable's own error. A value that
+ * waits for facts is not judged here.
+ */
+function brokenFor(name: string, contexts: Contexts): Map<string, string> {
+  const broken = new Map<string, string>();
+  for (const [host, list] of contexts) {
+    for (const vars of list) {
+      if (!Object.hasOwn(vars, name)) continue;
+      try {
+        void vars[name];
+      } catch (e) {
+        if (e instanceof TemplateError) broken.set(host, e.message);
+        else if (!(findCause(e, VarDeferred) !== undefined)) throw e;
+      }
+    }
+  }
+  return broken;
+}
+
 /** A template name as found on the search paths, relative to the site directory. */
 function located(scope: TemplateScope, file: string, siteDir: string): string {
   const dir = scope.searchPaths.find((d) => existsSync(join(d, file)));
@@ -93,6 +115,7 @@ export async function checkTemplateVars(site: Site, siteDir: string, plays: read
   }
 
   const problems = new Map<string, { v: FreeVariable; path: string; hosts: string[]; label: string }>();
+  const broken = new Set<string>();
   for (const [scope, { engine, names }] of engines) {
     const contexts = scope.roles.length > 0 ? roleContexts(scope, plays) : siteContexts(plays);
     const label = scope.roles.length > 0 ? `role ${scope.roles.map((r) => r.name).join(", ")}` : "site templates";
@@ -101,6 +124,11 @@ export async function checkTemplateVars(site: Site, siteDir: string, plays: read
       if (referenced.has(name) && !code.sources.has(name)) continue;
       const needed = attempt(() => engine.freeVariables(name), []).filter((v) => !v.guarded && !isRunProvided(v.name) && !code.names.has(v.name));
       for (const v of needed) {
+        // The template pre-flight follows a variable into its value: one that cannot be evaluated fails here too.
+        for (const [host, why] of brokenFor(v.name, contexts)) {
+          const path = located(scope, v.file, siteDir);
+          broken.add(`${path}:${v.line}:${v.column}: '${v.name}' for host ${host}: ${why}`);
+        }
         const hosts = missingFor(v.name, scope, contexts);
         if (hosts.length === 0) continue;
         const path = located(scope, v.file, siteDir);
@@ -111,9 +139,10 @@ export async function checkTemplateVars(site: Site, siteDir: string, plays: read
       }
     }
   }
-  if (problems.size === 0) return {};
+  if (problems.size === 0 && broken.size === 0) return {};
+  if (problems.size === 0) throw new ConfigError(`template variable${broken.size > 1 ? "s" : ""} that cannot be evaluated (nothing was run):\n  ${[...broken].join("\n  ")}`);
   const lines = [...problems.values()].map(
     ({ v, path, hosts, label }) => `${path}:${v.line}:${v.column}: undefined variable '${v.name}' for host${hosts.length > 1 ? "s" : ""} ${hosts.join(", ")} (${label})`,
   );
-  throw new ConfigError(`undefined template variable${lines.length > 1 ? "s" : ""} (nothing was run):\n  ${lines.join("\n  ")}`);
+  throw new ConfigError(`undefined template variable${lines.length + broken.size > 1 ? "s" : ""} (nothing was run):\n  ${[...lines, ...broken].join("\n  ")}`);
 }

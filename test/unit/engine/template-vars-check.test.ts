@@ -46,6 +46,18 @@ describe("pre-flight: template variables every host must have", () => {
     );
   });
 
+  it("follows a variable into its value: an undefined name there names the template, the variable, its file:line and the name", async () => {
+    const run = await preflight({ [`${T}/app.conf.j2`]: "port = {{ demo_port }}\nurl = {{ site_url }}\n", "group_vars/all.yml": "site_url: \"https://{{ site_host }}/\"\n" });
+    const msg = await message(run);
+    expect(msg).toMatch(/^template variables that cannot be evaluated \(nothing was run\):\n  roles\/demo\/templates\/app\.conf\.j2:2:10: 'site_url' for host db1: \S*group_vars\/all\.yml:1: 'site_url' \(\S*group_vars\/all\.yml:1\) uses undefined variable 'site_host'\n/);
+    expect(msg).toContain("app.conf.j2:2:10: 'site_url' for host web1: ");
+  });
+
+  it("a value that waits for facts is not judged before the run", async () => {
+    const run = await preflight({ [`${T}/app.conf.j2`]: "mem = {{ mem }}\n", "group_vars/all.yml": "mem: \"{{ ansible_memtotal_mb // 4 }}\"\n" });
+    await expect(run()).resolves.toEqual({});
+  });
+
   it("a variable group_vars gives some hosts: the error names only the others", async () => {
     const run = await preflight({ [`${T}/app.conf.j2`]: "name = {{ web_name }}\n", "group_vars/web.yml": "web_name: www\n" });
     expect(await message(run)).toBe("undefined template variable (nothing was run):\n  roles/demo/templates/app.conf.j2:1:11: undefined variable 'web_name' for host db1 (role demo)");
