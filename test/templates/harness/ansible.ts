@@ -8,7 +8,8 @@ import type { TemplateCase } from "./cases.js";
 import type { Rendering } from "./ours.js";
 
 // Ansible's side of the differential test: every case rendered by ansible-core's own template
-// action, in one ansible-playbook run per inventory (one for all cases without an inventory): a
+// action, in one ansible-playbook run per inventory and extra-vars file (-e @file applies to the
+// whole run; one run for all cases with neither): a
 // generated playbook on the controller, one template task per case with the case's vars as task
 // vars (above inventory vars, as --vars is). The copy stand-in and the JSON-lines callback live in
 // test/templates/ansible/. Nothing is cached: each run has its own ANSIBLE_HOME and temp dirs.
@@ -22,12 +23,14 @@ const ResultLine = z.object({ case: z.string(), failed: z.boolean(), msg: z.stri
 export async function renderWithAnsible(cases: readonly TemplateCase[], work: string): Promise<Map<string, Rendering>> {
   const groups = new Map<string, TemplateCase[]>();
   for (const c of cases) {
-    const key = c.inventory ?? "";
+    const key = JSON.stringify([c.inventory ?? "", c.extraVars ?? ""]);
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
   const results = new Map<string, Rendering>();
   let n = 0;
-  for (const [inventory, group] of groups) {
+  for (const group of groups.values()) {
+    const inventory = group[0]?.inventory ?? "";
+    const extraVars = group[0]?.extraVars;
     const dir = join(work, `run${n++}`);
     mkdirSync(join(dir, "out"), { recursive: true });
     writeFileSync(join(dir, "playbook.yml"), playbook(group, join(dir, "out")));
@@ -52,7 +55,7 @@ export async function renderWithAnsible(cases: readonly TemplateCase[], work: st
       // Python must not write bytecode of our plugins into the repository.
       PYTHONDONTWRITEBYTECODE: "1",
     };
-    const args = ["-i", inventory === "" ? "localhost," : inventory, join(dir, "playbook.yml")];
+    const args = ["-i", inventory === "" ? "localhost," : inventory, ...(extraVars === undefined ? [] : ["-e", `@${extraVars}`]), join(dir, "playbook.yml")];
     let stdout: string;
     try {
       ({ stdout } = await run("ansible-playbook", args, { cwd: dir, env, maxBuffer: 64 << 20 }));
