@@ -8,7 +8,8 @@ import type { TemplateCase } from "./cases.js";
 import type { Rendering } from "./ours.js";
 
 // Ansible's side of the differential test: every case rendered by ansible-core's own template
-// action, in one ansible-playbook run per inventory (one for all cases without an inventory): a
+// action, in one ansible-playbook run per inventory and extra-vars file (-e @file applies to the
+// whole run; one run for all cases with neither): a
 // generated playbook on the controller, one template task per case with the case's vars as task
 // vars (above inventory vars, as --vars is). The copy stand-in and the JSON-lines callback live in
 // test/templates/ansible/. Nothing is cached: each run has its own ANSIBLE_HOME and temp dirs.
@@ -22,16 +23,18 @@ const ResultLine = z.object({ case: z.string(), failed: z.boolean(), msg: z.stri
 export async function renderWithAnsible(cases: readonly TemplateCase[], work: string): Promise<Map<string, Rendering>> {
   const groups = new Map<string, TemplateCase[]>();
   for (const c of cases) {
-    const key = c.inventory ?? "";
+    const key = JSON.stringify([c.inventory ?? "", c.extraVars ?? ""]);
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
   const results = new Map<string, Rendering>();
   let n = 0;
-  for (const [inventory, group] of groups) {
+  for (const group of groups.values()) {
+    const inventory = group[0]?.inventory ?? "";
+    const extraVars = group[0]?.extraVars;
     const dir = join(work, `run${n++}`);
     const out = join(dir, "out");
     const outputs = new Map(group.map((c) => [c.name, join(out, `${c.name}.out`)]));
-    const rendered = await runPlaybook({ dir, inventories: [inventory === "" ? "localhost," : inventory], playbook: playbook(group, out), outputs });
+    const rendered = await runPlaybook({ dir, inventories: [inventory === "" ? "localhost," : inventory], ...(extraVars !== undefined && { extraVars }), playbook: playbook(group, out), outputs });
     for (const [name, r] of rendered) results.set(name, r);
   }
   return results;
@@ -43,6 +46,8 @@ export interface PlaybookRun {
   dir: string;
   /** `-i` arguments, in order. */
   inventories: readonly string[];
+  /** A vars file given as `-e @FILE` (above everything, on every host). */
+  extraVars?: string;
   playbook: string;
   /** Case name (= task name) → the file its template task writes. */
   outputs: ReadonlyMap<string, string>;
@@ -78,7 +83,7 @@ export async function runPlaybook(r: PlaybookRun): Promise<Map<string, Rendering
     PYTHONDONTWRITEBYTECODE: "1",
     ...r.env,
   };
-  const args = [...r.inventories.flatMap((i) => ["-i", i]), join(dir, "playbook.yml")];
+  const args = [...r.inventories.flatMap((i) => ["-i", i]), ...(r.extraVars === undefined ? [] : ["-e", `@${r.extraVars}`]), join(dir, "playbook.yml")];
   let stdout: string;
   try {
     ({ stdout } = await run("ansible-playbook", args, { cwd: dir, env, maxBuffer: 64 << 20 }));

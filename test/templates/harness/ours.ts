@@ -3,10 +3,11 @@ import type { TemplateCase } from "./cases.js";
 
 export type Rendering = { ok: true; output: string } | { ok: false; error: string };
 
-/** What `do-converge template render TEMPLATE --vars FILE [-i INV --host NAME]` prints (its own code, in-process). */
+/** What `do-converge template render TEMPLATE --vars FILE [-e @FILE] [-i INV --host NAME]` prints (its own code, in-process). */
 export async function renderOurs(c: TemplateCase): Promise<Rendering> {
   return renderOursWith(c.template, {
     ...(c.vars && { vars: [c.vars] }),
+    ...(c.extraVars && { extraVars: [`@${c.extraVars}`] }),
     ...(c.inventory && { inventory: [c.inventory] }),
     ...(c.host && { host: c.host }),
   });
