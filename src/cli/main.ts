@@ -92,6 +92,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("-e, --extra-vars <vars>", "extra vars as a converge takes them, seen on every host (repeatable)", collect)
     .option("-i, --inventory <path>", "inventory source (repeatable)", collect)
     .option("--host <name>", "render as this inventory host: its vars, groups and hostvars")
+    .option("--facts-cache <dir>", "facts as if gathered: an Ansible jsonfile fact cache (a file per host, named by the host)")
     .action(async (template: string, opts: TemplateRenderOptions) => {
       process.stdout.write(await renderTemplateCommand(template, opts));
     });

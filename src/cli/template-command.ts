@@ -6,6 +6,7 @@ import { readVarsFile } from "../inventory/vars-file.js";
 import { inventorySource } from "../inventory/source-factory.js";
 import { ConfigError } from "../runner/errors.js";
 import type { Vars } from "../site/host.js";
+import { cachedFactVars } from "../facts/fact-cache.js";
 import { createTemplateEngine, withExactValues } from "../template/index.js";
 import { parseExtraVars } from "./extra-vars.js";
 
@@ -15,25 +16,29 @@ export interface TemplateRenderOptions {
   extraVars?: string[];
   inventory?: string[];
   host?: string;
+  /** An Ansible jsonfile fact cache directory: each host's facts, as if gathered. */
+  factsCache?: string;
 }
 
 /**
  * Every host has `ansible_facts`, as in Ansible, where it is the host's fact cache ({} when no
- * facts were gathered) and replaces an inventory variable of that name; extra vars still win.
+ * facts were gathered) and replaces an inventory variable of that name; facts rank above
+ * inventory variables, extra vars above all.
  */
-function hostLayer(values: Vars, magic: Vars, extra: Vars): Vars {
-  return { ...values, ansible_facts: {}, ...magic, ...extra };
+function hostLayer(values: Vars, facts: Vars, magic: Vars, extra: Vars): Vars {
+  return { ...values, ansible_facts: {}, ...facts, ...magic, ...extra };
 }
 
 /**
  * `do-converge template render`: prints a template's rendering. With an inventory and a host,
  * the host's variables, `groups`, `group_names` and `hostvars` are those a converge would see
- * (facts are not gathered: no host is contacted); --vars files are laid on top, in order, as a
+ * (facts are not gathered: no host is contacted; --facts-cache gives cached ones); --vars files are laid on top, in order, as a
  * template task's vars are (not seen through hostvars); -e extra vars above all, on every host.
  */
 export async function renderTemplateCommand(template: string, o: TemplateRenderOptions): Promise<string> {
   const extra: Vars = await parseExtraVars(o.extraVars ?? []);
-  let vars: Vars = hostLayer({}, {}, extra);
+  const factsOf = (host: string): Vars => (o.factsCache === undefined ? {} : cachedFactVars(o.factsCache, host));
+  let vars: Vars = hostLayer({}, factsOf("localhost"), {}, extra);
   if (o.inventory?.length) {
     if (!o.host) throw new ConfigError("template render: --host NAME is needed with an inventory");
     const inv = await loadInventory({ sources: o.inventory.map((i) => inventorySource(resolve(i))) });
@@ -43,12 +48,12 @@ export async function renderTemplateCommand(template: string, o: TemplateRenderO
         enumerable: true,
         get: () => {
           const resolved = resolveHostVars(inv, h.name);
-          return hostLayer(withExactValues(resolved.values, resolved.exact), magicVars(inv, h.name), extra);
+          return hostLayer(withExactValues(resolved.values, resolved.exact), factsOf(h.name), magicVars(inv, h.name), extra);
         },
       });
     }
     const resolved = resolveHostVars(inv, o.host);
-    vars = { ...hostLayer(withExactValues(resolved.values, resolved.exact), magicVars(inv, o.host), extra), hostvars };
+    vars = { ...hostLayer(withExactValues(resolved.values, resolved.exact), factsOf(o.host), magicVars(inv, o.host), extra), hostvars };
   } else if (o.host) {
     throw new ConfigError("template render: --host needs an inventory (-i)");
   }
