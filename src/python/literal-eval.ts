@@ -23,6 +23,12 @@ import { UnrepresentableValue, toTemplateValue } from "./template-value.js";
 // Two things JavaScript cannot do exactly fail as "Unsupported" instead of returning something
 // else: `\N{name}` escapes (JavaScript has no Unicode name database), and dicts whose distinct
 // keys share a str() (1 and '1'), which template dicts cannot hold apart.
+//
+// What each caller catches, in Python: the INI plugin `except ValueError` and `except
+// SyntaxError` (then the value stays the string; note that it also runs to_text on the result,
+// which turns a top-level bytes into text), ansible_eval_concat `except (TypeError, ValueError,
+// SyntaxError, MemoryError)`; anything else propagates. Test `errorClass` with isPyErrorSubclass,
+// and treat "Unsupported" as an error of its own, never as a reason to keep the string.
 
 export type LiteralEvalErrorClass = PyErrorClass | "Unsupported";
 
