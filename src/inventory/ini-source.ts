@@ -174,7 +174,8 @@ class IniParser {
       this.fail(InvalidHostNameError, `Invalid host pattern '${pattern}' supplied, '---' is normally a sign this is a YAML file.`);
     }
     const parsed = parseHostKey(pattern);
-    if (!parsed.ok) this.fail(InvalidHostNameError, parsed.problem, pattern);
+    // The pattern names the error; a whole-file line of garbage is cut short.
+    if (!parsed.ok) this.fail(InvalidHostNameError, parsed.problem, pattern.length > 80 ? `${pattern.slice(0, 80)}...` : pattern);
     const vars = new Map<string, TrackedValue>();
     for (const word of assignments) {
       const eq = word.indexOf("=");

@@ -133,6 +133,7 @@ describe("INI inventory: errors name file:line as Ansible words them", () => {
     ["a priority that is not a number", ["[w]", "h", "[w:vars]", "ansible_group_priority=high"], InventoryShapeError, `${F}:4: ansible_group_priority: must be an integer, found "high"`],
     ["a group name with pattern characters", ["[web&db]"], InvalidGroupNameError, `${F}:1: web&db: invalid group name: use letters, digits, '_', '-' and '.'`],
     ["a bad range", ["[w]", "web[3:1]"], InvalidHostNameError, `${F}:2: web[3:1]: host range [3:1] must have begin <= end`],
+    ["a line too long to be a host name", ["[w]", "x".repeat(300)], InvalidHostNameError, `${F}:2: ${"x".repeat(80)}...: '${"x".repeat(40)}...' is 300 characters long; a host name has at most 253`],
   ];
   it.each(cases)("%s", (_what, lines, kind, message) => {
     const err = thrown(() => parse(lines));
