@@ -3,7 +3,7 @@ import { loadInventory } from "../inventory/load.js";
 import { magicVars } from "../inventory/magic.js";
 import { resolveHostVars } from "../inventory/precedence.js";
 import { readVarsFile } from "../inventory/vars-file.js";
-import { inventorySource } from "../inventory/source-factory.js";
+import { inventorySource, resolveInventoryArg } from "../inventory/source-factory.js";
 import { ConfigError } from "../runner/errors.js";
 import type { Vars } from "../site/host.js";
 import { cachedFactVars } from "../facts/fact-cache.js";
@@ -41,7 +41,7 @@ export async function renderTemplateCommand(template: string, o: TemplateRenderO
   let vars: Vars = hostLayer({}, factsOf("localhost"), {}, extra);
   if (o.inventory?.length) {
     if (!o.host) throw new ConfigError("template render: --host NAME is needed with an inventory");
-    const inv = await loadInventory({ sources: o.inventory.map((i) => inventorySource(resolve(i))) });
+    const inv = await loadInventory({ sources: o.inventory.map((i) => inventorySource(resolveInventoryArg(i))) });
     const hostvars: Vars = {};
     for (const h of inv.hosts) {
       Object.defineProperty(hostvars, h.name, {
