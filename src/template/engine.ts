@@ -4,7 +4,6 @@ import { TemplateEnvironment, asTemplateError, type JinjaTemplate } from "./envi
 import { allFilters } from "./filters/index.js";
 import { MissingTemplateError, SearchPathLoader } from "./loader.js";
 import type { NodeList } from "./nunjucks/internals.js";
-import { literalEval } from "../python/literal-eval.js";
 import { parseSource } from "./syntax/compile.js";
 import { readHeader } from "./syntax/header.js";
 import { ANSIBLE_SYNTAX, type JinjaSyntax, type JinjaSyntaxOptions, syntaxKey, withSyntax } from "./syntax/settings.js";
@@ -66,7 +65,7 @@ class Engine implements TemplateEngine {
 
   /** A template as the top of a rendering: its `#jinja2:` line, if any, read and removed. */
   private compileTopLevel(source: string, name: string, options: RenderOptions | undefined): JinjaTemplate {
-    const header = readHeader(source, name, literalEval);
+    const header = readHeader(source, name);
     const syntax = withSyntax(withSyntax(ANSIBLE_SYNTAX, options), header?.options);
     checkSyntax(syntax, name, header === undefined ? "options" : "#jinja2");
     const env = this.environment(syntax);

@@ -1,4 +1,5 @@
 import { TemplateSyntaxError } from "../errors.js";
+import { literalEval } from "../../python/literal-eval.js";
 import { pyTruthy } from "../values/compare.js";
 import { pyTypeName } from "../values/kinds.js";
 import type { JinjaSyntaxOptions } from "./settings.js";
@@ -15,9 +16,6 @@ import type { JinjaSyntaxOptions } from "./settings.js";
 // reproduce are refused rather than silently rendered differently.
 
 export const HEADER_PREFIX = "#jinja2:";
-
-/** Python's ast.literal_eval: the value of a literal, or a thrown error saying why not. */
-export type LiteralEval = (text: string) => unknown;
 
 export interface TemplateHeader {
   /** What compiles: the source without the header line. */
@@ -59,7 +57,7 @@ function isString(key: string): key is Exclude<keyof JinjaSyntaxOptions, "trim_b
 }
 
 /** The header of `source`, or undefined when it has none. Errors name `file`, line 1 and the column of the bad piece. */
-export function readHeader(source: string, file: string, literalEval: LiteralEval): TemplateHeader | undefined {
+export function readHeader(source: string, file: string): TemplateHeader | undefined {
   if (!source.startsWith(HEADER_PREFIX)) return undefined;
   const eol = source.indexOf("\n");
   const line = eol === -1 ? source.slice(HEADER_PREFIX.length, -1) : source.slice(HEADER_PREFIX.length, eol);
@@ -74,13 +72,12 @@ export function readHeader(source: string, file: string, literalEval: LiteralEva
     }
     const key = pair.slice(0, colon).trim();
     const text = pair.slice(colon + 1).trim();
-    let value: unknown;
-    try {
-      value = literalEval(text);
-    } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
-      throw new TemplateSyntaxError(`#jinja2: the value of ${key} is not a Python literal (${text === "" ? "nothing" : text}): ${why}`, at, { cause: e });
+    // Ansible: setattr(environment, key, ast.literal_eval(val.strip())); whatever literal_eval raises fails the task.
+    const parsed = literalEval(text);
+    if (!parsed.ok) {
+      throw new TemplateSyntaxError(`#jinja2: the value of ${key} is not a Python literal (${text === "" ? "nothing" : text}): ${parsed.errorClass}: ${parsed.error}`, at);
     }
+    const value = parsed.value;
     if (isFlag(key)) {
       // Jinja2 only asks whether the value is true: "false" in quotes is a true value there.
       options[key] = pyTruthy(value);
