@@ -26,7 +26,7 @@ import { UnrepresentableValue, toTemplateValue } from "./template-value.js";
 //
 // What each caller catches, in Python: the INI plugin `except ValueError` and `except
 // SyntaxError` (then the value stays the string; note that it also runs to_text on the result,
-// which turns a top-level bytes into text), ansible_eval_concat `except (TypeError, ValueError,
+// which turns a top-level bytes into text), ansible_eval_concat (2.14.18) `except (ValueError,
 // SyntaxError, MemoryError)`; anything else propagates. Test `errorClass` with isPyErrorSubclass,
 // and treat "Unsupported" as an error of its own, never as a reason to keep the string.
 
@@ -45,6 +45,11 @@ export type LiteralEvalResult =
 export interface LiteralEvalOptions {
   /** literal_eval's own lstrip(" \t") of a str argument (default true); false for ast.parse(text) then literal_eval. */
   lstrip?: boolean;
+  /**
+   * The names `true`, `false` and `null` read as True, False and None, as ansible_eval_concat's
+   * Json2Python transformer rewrites them in the parsed tree before literal_eval (default false).
+   */
+  jsonNames?: boolean;
 }
 
 export { isPyErrorSubclass };
@@ -63,7 +68,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 export function literalEval(text: string, opts: LiteralEvalOptions = {}): LiteralEvalResult {
   try {
-    return { ok: true, value: toTemplateValue(evaluate(opts.lstrip === false ? text : text.replace(/^[ \t]+/, ""))) };
+    const names = opts.jsonNames === true ? JSON_NAMES : NO_NAMES;
+    return { ok: true, value: toTemplateValue(evaluate(opts.lstrip === false ? text : text.replace(/^[ \t]+/, ""), names)) };
   } catch (e) {
     if (e instanceof PyException) return { ok: false, error: e.message, errorClass: e.pyClass };
     if (e instanceof Unsupported || e instanceof UnrepresentableValue) return { ok: false, error: e.message, errorClass: "Unsupported" };
@@ -73,7 +79,16 @@ export function literalEval(text: string, opts: LiteralEvalOptions = {}): Litera
   }
 }
 
-function evaluate(source: string): PyValue {
+/** Names read as constants (Json2Python's _JSON_MAP), or none (plain literal_eval). */
+type NameConstants = ReadonlyMap<string, PyValue>;
+const NO_NAMES: NameConstants = new Map();
+const JSON_NAMES: NameConstants = new Map<string, PyValue>([
+  ["true", { type: "bool", value: true }],
+  ["false", { type: "bool", value: false }],
+  ["null", { type: "None" }],
+]);
+
+function evaluate(source: string, constants: NameConstants): PyValue {
   // compile() encodes the source as UTF-8 first, then refuses NUL.
   const surrogate = LONE_SURROGATE.exec(source);
   if (surrogate !== null) {
@@ -93,7 +108,7 @@ function evaluate(source: string): PyValue {
   }
   if (names.length > 0) throw unsupportedNames(names);
   if (tree.height + 1 > AST_DEPTH_LIMIT) throw new PyException("RecursionError", "maximum recursion depth exceeded during ast construction");
-  return convert(tree);
+  return convert(tree, constants);
 }
 
 function unsupportedNames(names: readonly string[]): Unsupported {
@@ -155,18 +170,25 @@ function complexArithmetic(left: PyNumber, op: string, right: Extract<PyConstant
   return op === "Add" ? { type: "complex", real: real + right.real, imag: 0 + right.imag } : { type: "complex", real: real - right.real, imag: 0 - right.imag };
 }
 
-function convert(node: Expr): PyValue {
+function convert(node: Expr, constants: NameConstants): PyValue {
+  const recurse = (n: Expr): PyValue => convert(n, constants);
   switch (node.kind) {
     case "Constant":
       return node.value;
+    case "Name": {
+      // Json2Python replaces the Name node by a Constant; as an operand of + or - a bool is malformed either way.
+      const constant = constants.get(node.id);
+      if (constant !== undefined) return constant;
+      break;
+    }
     case "Tuple":
-      return { type: "tuple", items: node.elts.map(convert) };
+      return { type: "tuple", items: node.elts.map(recurse) };
     case "List":
-      return { type: "list", items: node.elts.map(convert) };
+      return { type: "list", items: node.elts.map(recurse) };
     case "Set": {
       // set(map(_convert, elts)): each item is converted, then hashed, in turn.
       const set = new ValueSet();
-      for (const elt of node.elts) set.add(convert(elt));
+      for (const elt of node.elts) set.add(recurse(elt));
       return { type: "set", items: set.items };
     }
     case "Call":
@@ -177,10 +199,10 @@ function convert(node: Expr): PyValue {
       const dict = new ValueDict();
       node.keys.forEach((keyNode, i) => {
         if (keyNode === null) throw malformed(null);
-        const key = convert(keyNode);
+        const key = recurse(keyNode);
         const valueNode = node.values[i];
         if (valueNode === undefined) throw malformed(node);
-        dict.set(key, convert(valueNode));
+        dict.set(key, recurse(valueNode));
       });
       return { type: "dict", entries: dict.entries };
     }

@@ -26,6 +26,12 @@ export interface TemplateEngineOptions {
  */
 export type RenderOptions = JinjaSyntaxOptions;
 
+/** A variable's value rendered: the text, and the filter whose result is all of it (see CompiledTemplate.loneFilter). */
+export interface RenderedValue {
+  text: string;
+  loneFilter: string | undefined;
+}
+
 export interface TemplateEngine {
   /** Renders `name` (relative to a search path) with `vars`. */
   renderFile(name: string, vars: Record<string, unknown>, options?: RenderOptions): string;
@@ -37,7 +43,7 @@ export interface TemplateEngine {
    * trailing newlines Jinja2 drops (the caller converts the text first, then puts them back).
    * Each distinct source is compiled once.
    */
-  renderValue(source: string, vars: Record<string, unknown>, name?: string): string;
+  renderValue(source: string, vars: Record<string, unknown>, name?: string): RenderedValue;
   /** Parses and compiles `name` and, recursively, the templates it includes, imports or extends by literal name. */
   check(name: string, options?: RenderOptions): void;
   /**
@@ -126,7 +132,7 @@ class Engine implements TemplateEngine {
     return this.environment(tmpl.unit().syntax).render(tmpl, vars);
   }
 
-  renderValue(source: string, vars: Record<string, unknown>, name = "<value>"): string {
+  renderValue(source: string, vars: Record<string, unknown>, name = "<value>"): RenderedValue {
     const key = `${name}\0${source}`;
     let tmpl = this.values.get(key);
     if (tmpl === undefined) {
@@ -137,7 +143,7 @@ class Engine implements TemplateEngine {
       }
       this.values.set(key, tmpl);
     }
-    return this.environment(ANSIBLE_SYNTAX).renderText(tmpl, vars);
+    return { text: this.environment(ANSIBLE_SYNTAX).renderText(tmpl, vars), loneFilter: tmpl.loneFilter };
   }
 
   check(name: string, options?: RenderOptions): void {

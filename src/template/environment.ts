@@ -26,6 +26,8 @@ type Known = Pick<JinjaRuntime, "hasFilter" | "hasTest">;
 
 export class JinjaTemplate extends nunjucksInternals.Template {
   references: readonly { name: string; optional: boolean }[] = [];
+  /** See CompiledTemplate.loneFilter. */
+  loneFilter: string | undefined;
   /** Lines of the file above tmplStr (a removed `#jinja2:` line). */
   lineOffset = 0;
   /** The whole file, header included: Ansible counts the trailing newlines to keep on it. */
@@ -41,6 +43,7 @@ export class JinjaTemplate extends nunjucksInternals.Template {
     const compiled = compileTemplate(this.unit(), this.path, env.jr as Known);
     const props: TemplateProps = compiled.props;
     this.references = compiled.references;
+    this.loneFilter = compiled.loneFilter;
     this.blocks = this._getBlocks(props);
     this.rootRenderFunc = props.root;
     this.compiled = true;

@@ -34,7 +34,11 @@ export function hostvarsMapping(hosts: readonly string[], scopeOf: (host: string
         let view = views.get(scope);
         if (view === undefined) {
           view = {};
-          for (const name of scope.names()) Object.defineProperty(view, name, { enumerable: true, get: () => scope.forHostvars(name) });
+          // HostVars gives a host's variables without hostvars itself (get_vars(include_hostvars=False)),
+          // and templates them there: a value reading hostvars is left as written, and `{{
+          // hostvars[h] }}` prints a finite dict, which ansible_eval_concat reads back as one.
+          const own = scope.without("hostvars");
+          for (const name of own.names()) Object.defineProperty(view, name, { enumerable: true, get: () => own.forHostvars(name) });
           views.set(scope, view);
         }
         return view;

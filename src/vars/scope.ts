@@ -28,7 +28,8 @@ export interface ScopeVar {
 
 /** What renders a value's text; the template engine does. */
 export interface ValueTemplater {
-  renderValue(source: string, vars: Record<string, unknown>, name?: string): string;
+  /** The rendered text, and the filter whose result is all of it (see evalConcat). */
+  renderValue(source: string, vars: Record<string, unknown>, name?: string): { text: string; loneFilter: string | undefined };
 }
 
 export interface ScopeOptions {
@@ -108,6 +109,11 @@ export class VarScope {
   /** The same variables as the run has them: `more` on top (facts, what the site's code set), nothing pending any more. */
   forRun(more: Iterable<readonly [string, ScopeVar]>): VarScope {
     return new VarScope(new Map([...this.vars, ...more]), { templater: this.options.templater }, this.stack);
+  }
+
+  /** A scope over the same variables less `name`, sharing the stack. */
+  without(name: string): VarScope {
+    return new VarScope(new Map([...this.vars].filter(([k]) => k !== name)), this.options, this.stack);
   }
 
   /** A scope over the same variables with more on top (a role's parsed variables), sharing the stack. */
@@ -235,13 +241,13 @@ export class VarScope {
       const target = this.vars.get(single);
       if (target !== undefined && (isNonTemplated(target.raw) || target.raw === null)) return target.raw;
     }
-    let rendered: string;
+    let value: unknown;
     try {
-      rendered = this.options.templater.renderValue(text, this.templateContext(), chain[chain.length - 1]?.name ?? "<value>");
+      const rendered = this.options.templater.renderValue(text, this.templateContext(), chain[chain.length - 1]?.name ?? "<value>");
+      value = evalConcat(rendered.text, rendered.loneFilter);
     } catch (e) {
       throw this.explain(e, text, chain);
     }
-    const value = evalConcat(rendered);
     if (typeof value !== "string") return value;
     // do_template(preserve_trailing_newlines=True), after the conversion.
     const missing = trailingNewlines(text) - trailingNewlines(value);

@@ -2,8 +2,6 @@
 // The parity test fails when a case not listed here differs, and when a listed case matches (then
 // delete its line): the list only shrinks, and the parity figure it prints stays honest.
 export const knownDifferences: Readonly<Record<string, string>> = {
-  "templated-vars-literal-results":
-    "a value rendered to text that looks like a list or dict ({{ groups['db'] }}, \"[{{ a }}, {{ b }}]\") stays text: ansible_eval_concat's ast.literal_eval waits for the shared src/python/literal-eval.ts",
   "ansible-to-nice-yaml-long-quoted":
     "to_yaml/to_nice_yaml fold a long double-quoted string (and a long flow collection) elsewhere than PyYAML, which breaks a double-quoted scalar only at a space past its 80-column width, never inside a word or an escape (found in cloudalchemy/ansible-prometheus's alert.rules.j2)",
 };

@@ -4,7 +4,7 @@
 // shrinks, and the figure it prints stays honest.
 
 export const causes = {
-  varsInVars: "a variable whose value is a template is not templated (issue 15 part 1)",
+  inventoryDir: "the inventory gives hosts no inventory_dir / inventory_file variables (Ansible sets them to the source that first names the host)",
   jinja2Header: "the #jinja2: first-line override is printed and ignored (issue 15 part 2)",
   yamlFolding: "to_nice_yaml folds long double-quoted strings elsewhere than PyYAML (case ansible-to-nice-yaml-long-quoted)",
   ansibleUtils:
@@ -22,12 +22,8 @@ export const roleKnownDifferences: Readonly<Record<string, KnownDifference>> = {
     causes: ["yamlFolding"],
     note: "the rules' long expr strings (prometheus_alert_rules, defaults) fold differently",
   },
-  "digitalocean.ansible-galera-lb/ha.cf.j2": {
-    causes: ["varsInVars"],
-    note: "primary_node: {{ hostvars[groups['galera_loadbalancer'][0]] }} (defaults) renders a host's hostvars as text, which holds hostvars itself (unbounded: 'Invalid string length'), where Ansible's hostvars[h] holds no hostvars and ansible_eval_concat's literal_eval makes the text a dict again",
-  },
   "digitalocean.ansible-welp/wp-config.j2": {
-    causes: ["varsInVars"],
+    causes: ["inventoryDir"],
     note: "wp_db_host (defaults) is a {% if inventory_dir | basename == 'dev' %} block: the inventory gives no inventory_dir (nor inventory_file) host variable",
   },
   "mrlesmithjr.mariadb-galera-cluster/etc/my.cnf.d/server.cnf.j2": {

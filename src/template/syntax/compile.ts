@@ -12,6 +12,8 @@ import type { JinjaSyntax } from "./settings.js";
 export interface CompiledTemplate {
   props: TemplateProps;
   references: readonly { name: string; optional: boolean }[];
+  /** The filter whose result is the template's whole output (`{{ x | to_json }}` and nothing else), if so. */
+  loneFilter: string | undefined;
 }
 
 interface Positioned {
@@ -46,12 +48,29 @@ function applyNewlineSequence(ast: NodeList, newline: string): void {
   }
 }
 
+/**
+ * The filter that makes the whole output when the template is one `{{ }}` whose expression is a
+ * filter call: Jinja2 then hands the filter's result to the environment's concat as its only node.
+ */
+function loneFilterOf(ast: NodeList): string | undefined {
+  const { nodes } = nunjucksInternals;
+  const outputs = ast.children.filter((n) => !(n instanceof nodes.Output && n.children.every((c) => c instanceof nodes.TemplateData && c.value === "")));
+  const [output] = outputs;
+  if (outputs.length !== 1 || !(output instanceof nodes.Output) || output.children.length !== 1) return undefined;
+  let expr = output.children[0];
+  while (expr instanceof nodes.Group && expr.children.length === 1) expr = expr.children[0];
+  if (!(expr instanceof nodes.Filter) || !(expr.name instanceof nodes.Symbol)) return undefined;
+  return typeof expr.name.value === "string" ? expr.name.value : undefined;
+}
+
 export function compileTemplate(unit: SourceUnit, file: string, known: KnownCallables): CompiledTemplate {
   const tokens = tokenize(unit);
   let code: string;
   let references: CompiledTemplate["references"];
+  let loneFilter: string | undefined;
   try {
     const ast = new JinjaParser(tokens, unit.syntax.lstrip_blocks).parseAsRoot();
+    loneFilter = loneFilterOf(ast);
     applyNewlineSequence(ast, unit.syntax.newline_sequence);
     const compiler = new JinjaCompiler(file, known);
     compiler.compile(ast);
@@ -72,5 +91,5 @@ export function compileTemplate(unit: SourceUnit, file: string, known: KnownCall
     // The generated code did not load: a compiler defect, reported against the template.
     throw new TemplateSyntaxError(`internal error compiling template: ${String(e)}`, { file, line: 0, column: 0 }, { cause: e });
   }
-  return { props, references };
+  return { props, references, loneFilter };
 }

@@ -3,6 +3,7 @@ import { defineTest, type TestTable } from "../filters/registry.js";
 import { isPyCallable } from "../runtime/callable.js";
 import { pyCompare, pyContains, pyEquals } from "../values/compare.js";
 import { isIterable } from "../values/iterate.js";
+import { sequenceKind } from "../values/tagged.js";
 import { isMapping, pyTypeName } from "../values/kinds.js";
 import { bigIntPair, isPyFloat, isPyInt, numericValue, PyFloat } from "../values/py-float.js";
 import { Undefined } from "../values/undefined.js";
@@ -39,7 +40,8 @@ export const jinjaTests: TestTable = {
   string: defineTest([], (v) => typeof v === "string", LOOKS_ONLY),
   mapping: defineTest([], (v) => isMapping(v), LOOKS_ONLY),
   iterable: defineTest([], (v) => isIterable(v)),
-  sequence: defineTest([], (v) => isIterable(v)),
+  // len() and __getitem__: a set and dict views (keys(), items()) have no __getitem__.
+  sequence: defineTest([], (v) => isIterable(v) && !(Array.isArray(v) && ["set", "dict_items", "dict_keys", "dict_values"].includes(sequenceKind(v)))),
   // Jinja2's Undefined has __call__ (it fails when called), so callable() says True.
   callable: defineTest([], (v) => v instanceof Undefined || isPyCallable(v) || typeof v === "function", LOOKS_ONLY),
   odd: defineTest([], (v) => Math.abs(int("odd", v) % 2) === 1),
