@@ -1,4 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Tags } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Tags, type YAMLMap, type YAMLSeq } from "yaml";
+import { markUnsafe } from "../template/values/unsafe.js";
 import { InventoryShapeError, InventorySyntaxError, VarsFileError } from "./errors.js";
 import type { Provenance } from "./provenance.js";
 import { firstForbiddenControl } from "./read-text.js";
@@ -207,6 +208,30 @@ export function toValue(y: YamlFile, node: Node | null): unknown {
 
 /** A variable's value as a TrackedValue holds it: plain, and Python-exact when that differs. */
 export function toTracked(y: YamlFile, node: Node | null): { value: unknown; exact?: unknown } {
+  if ((isMap(node) || isSeq(node)) && node.tag === UNSAFE_TAG) return unsafeCollection(y, node);
   const exact = exactValue(y, node);
   return exact === undefined ? { value: toValue(y, node) } : { value: toValue(y, node), exact };
+}
+
+/**
+ * `!unsafe` on a mapping or a list, as Ansible's loader builds it: PyYAML constructs the
+ * collection without its nested collections filled in yet (they are filled once the document is
+ * done) and wrap_var copies it at once, so every string item is unsafe and every nested mapping
+ * or list comes out empty. `m: !unsafe {a: "{{ x }}", b: [1]}` is {'a': '{{ x }}', 'b': []}.
+ */
+function unsafeCollection(y: YamlFile, node: YAMLMap | YAMLSeq): { value: unknown; exact: unknown } {
+  const child = (n: unknown): { value: unknown; exact?: unknown } => {
+    const target = isAlias(n) ? n.resolve(y.doc) : n;
+    if ((isMap(target) || isSeq(target)) && target.tag !== UNSAFE_TAG) return { value: isMap(target) ? {} : [] };
+    return toTracked(y, (target ?? null) as Node | null);
+  };
+  if (isSeq(node)) {
+    const items = node.items.map(child);
+    return { value: items.map((i) => i.value), exact: markUnsafe(items.map((i) => i.exact ?? i.value)) };
+  }
+  const entries = node.items.map((pair) => [String(toValue(y, deref(y, pair.key as Node | null))), child(pair.value)] as const);
+  return {
+    value: Object.fromEntries(entries.map(([k, t]) => [k, t.value])),
+    exact: markUnsafe(Object.fromEntries(entries.map(([k, t]) => [k, t.exact ?? t.value]))),
+  };
 }

@@ -58,7 +58,7 @@ class Cycler {
 }
 
 /** Ansible's `omit` placeholder: a string unique to the run ("__omit_place_holder__" + a SHA-1). */
-const OMIT = `__omit_place_holder__${createHash("sha1").update(randomBytes(64)).digest("hex")}`;
+export const OMIT = `__omit_place_holder__${createHash("sha1").update(randomBytes(64)).digest("hex")}`;
 
 export function createGlobals(): Record<string, PyCallable | string> {
   return {

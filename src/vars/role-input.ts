@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import { formatProvenance } from "../inventory/provenance.js";
 import { TemplateError } from "../template/errors.js";
+import { OMIT } from "../template/globals.js";
+import { isMapping } from "../template/values/kinds.js";
 import { coerceTemplated } from "./coerce.js";
 import { VarDeferred, findCause } from "./errors.js";
 import type { VarScope } from "./scope.js";
@@ -19,6 +21,22 @@ export interface RoleInput {
 }
 
 /**
+ * Ansible's remove_omit, which a task's arguments go through before the module sees them: a
+ * mapping entry whose value is the `omit` placeholder is dropped, in nested mappings and in
+ * mappings inside lists too; a list item that is the placeholder stays. A typed role's variables
+ * are its arguments, so they are read the same way.
+ */
+function removeOmit(v: unknown): unknown {
+  // Ansible walks a list's items with the same function, which leaves anything but a mapping as is.
+  if (Array.isArray(v)) return v.map((x) => (isMapping(x) ? omitEntries(x) : x));
+  return isMapping(v) ? omitEntries(v) : v;
+}
+
+function omitEntries(m: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(m).flatMap(([k, x]) => (x === OMIT ? [] : [[k, removeOmit(x)]])));
+}
+
+/**
  * Evaluates the variables a role's schema declares — only those: the role validates the
  * evaluated value, as Ansible's modules check the templated argument.
  */
@@ -31,7 +49,9 @@ export function roleInput(schema: z.ZodObject, scope: VarScope): RoleInput {
     if (!scope.has(key)) continue;
     const raw = scope.raw(key)?.raw;
     try {
-      const value = scope.plainValue(key);
+      const value = removeOmit(scope.plainValue(key));
+      // A variable that evaluates to `omit` is not set: the schema's default applies.
+      if (value === OMIT) continue;
       input[key] = typeof raw === "string" && isPossiblyTemplate(raw) ? coerceTemplated(field, value) : value;
     } catch (e) {
       if (findCause(e, VarDeferred) !== undefined) deferred.push(key);
