@@ -6,24 +6,32 @@ import { readVarsFile } from "../inventory/vars-file.js";
 import { inventorySource } from "../inventory/source-factory.js";
 import { ConfigError } from "../runner/errors.js";
 import type { Vars } from "../site/host.js";
+import { SecretMasker } from "../secrets/masker.js";
 import { createTemplateEngine, withExactValues } from "../template/index.js";
+import { cliDecrypt } from "./decrypt.js";
+import type { VaultCliOptions } from "./vault-options.js";
 
-export interface TemplateRenderOptions {
+export interface TemplateRenderOptions extends VaultCliOptions {
   vars?: string[];
   inventory?: string[];
   host?: string;
+  passwordFile?: string;
 }
 
 /**
  * `do-converge template render`: prints a template's rendering. With an inventory and a host,
  * the host's variables, `groups`, `group_names` and `hostvars` are those a converge would see
  * (facts are not gathered: no host is contacted); --vars files are laid on top, in order.
+ * Encrypted variables (ansible-vault, do-converge's own secrets) are decrypted, and their values
+ * masked in the rendering, as everywhere else output reaches.
  */
 export async function renderTemplateCommand(template: string, o: TemplateRenderOptions): Promise<string> {
+  const masker = new SecretMasker();
+  const decrypt = cliDecrypt(o, masker);
   let vars: Vars = {};
   if (o.inventory?.length) {
     if (!o.host) throw new ConfigError("template render: --host NAME is needed with an inventory");
-    const inv = await loadInventory({ sources: o.inventory.map((i) => inventorySource(resolve(i))) });
+    const inv = await loadInventory({ sources: o.inventory.map((i) => inventorySource(resolve(i))), decrypt });
     const hostvars: Vars = {};
     for (const h of inv.hosts) {
       Object.defineProperty(hostvars, h.name, {
@@ -40,10 +48,10 @@ export async function renderTemplateCommand(template: string, o: TemplateRenderO
     throw new ConfigError("template render: --host needs an inventory (-i)");
   }
   for (const file of o.vars ?? []) {
-    const tracked = await readVarsFile(file);
+    const tracked = await readVarsFile(file, decrypt);
     // A template sees a vars file's numbers as Python would: 3.0 a float, big ints exact.
     vars = { ...vars, ...Object.fromEntries(Object.entries(tracked).map(([k, v]) => [k, v.exact ?? v.value])) };
   }
   const path = resolve(template);
-  return createTemplateEngine({ searchPaths: [dirname(path)] }).renderFile(basename(path), vars);
+  return masker.mask(createTemplateEngine({ searchPaths: [dirname(path)] }).renderFile(basename(path), vars));
 }

@@ -2,6 +2,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, typ
 import { InventoryShapeError, InventorySyntaxError, VarsFileError } from "./errors.js";
 import type { Provenance } from "./provenance.js";
 import { firstForbiddenControl } from "./read-text.js";
+import { VaultText } from "./vault-values.js";
 import { nodeToJS } from "./yaml-aliases.js";
 import { exactValue } from "./yaml-exact.js";
 
@@ -20,15 +21,16 @@ export interface MappingEntry {
   readonly value: Node | null;
 }
 
-// Inline `!vault` values need a vault password we do not handle yet; fail on them by name
-// instead of letting the ciphertext through as an ordinary string.
-const vaultTag: Tags[number] = {
-  tag: "!vault",
-  resolve(_value: string, onError: (message: string) => void): string {
-    onError("ansible-vault encrypted values (!vault) are not supported yet");
-    return "";
+// Inline `!vault` values (ansible-core also reads `!vault-encrypted`) keep their text here; once
+// the file is parsed, wrapVaultValues makes each a VaultText that knows its line, and the readers
+// of variables decrypt it (see vault-values.ts).
+const VAULT_TAGS = ["!vault", "!vault-encrypted"];
+const vaultTags: Tags = VAULT_TAGS.map((tag) => ({
+  tag,
+  resolve(value: string): string {
+    return value;
   },
-};
+}));
 
 // An explicit `!!float 3`: PyYAML converts the number text under the tag (float("3") is 3.0); the
 // yaml package only accepts text that already looks like a float there. Having no `test`, this
@@ -88,7 +90,7 @@ export function parseYamlFile(text: string, file: string, dialect: "yaml" | "jso
     uniqueKeys: false,
     // PyYAML's quirks are YAML 1.1's: the JSON dialect's core schema has one bool tag for true and
     // false, which asPyYaml would narrow to false only (`true` read as the string "true").
-    customTags: (tags) => (dialect === "yaml" ? [...tags.map(asPyYaml), vaultTag, explicitFloatTag] : [...tags, vaultTag]),
+    customTags: (tags) => (dialect === "yaml" ? [...tags.map(asPyYaml), ...vaultTags, explicitFloatTag] : [...tags, ...vaultTags]),
   });
   const y: YamlFile = { file, text, doc, lines };
   const duplicate = firstDuplicateKey(doc);
@@ -99,7 +101,18 @@ export function parseYamlFile(text: string, file: string, dialect: "yaml" | "jso
     throw new InventorySyntaxError(at, `invalid ${dialect === "json" ? "JSON" : "YAML"}: ${first.message}`);
   }
   if (duplicate !== undefined) throw new InventorySyntaxError(locateOffset(y, duplicate), `invalid ${dialect === "json" ? "JSON" : "YAML"}: Map keys must be unique`);
+  wrapVaultValues(y);
   return y;
+}
+
+/** Makes each `!vault` scalar's value a VaultText holding its text and where it starts. */
+function wrapVaultValues(y: YamlFile): void {
+  visit(y.doc, {
+    Scalar(key, node) {
+      if (key === "key" || node.tag === undefined || !VAULT_TAGS.includes(node.tag) || typeof node.value !== "string") return;
+      node.value = new VaultText(node.value, locate(y, node));
+    },
+  });
 }
 
 /**

@@ -1,0 +1,92 @@
+import { VarsFileError } from "./errors.js";
+import type { InventoryFragment } from "./model.js";
+import { formatProvenance, type Provenance, type TrackedValue, type TrackedVars } from "./provenance.js";
+
+/**
+ * An inline `!vault` value as the YAML reader leaves it: the vault text and where it was written.
+ * It never reaches a template or a role: every reader of vars files and inventories passes its
+ * variables through decryptVaultValues, which replaces it by its plaintext or fails naming it.
+ */
+export class VaultText {
+  constructor(
+    readonly text: string,
+    readonly at: Provenance,
+  ) {}
+}
+
+/** How encrypted variables become plain text. */
+export interface Decrypt {
+  /** A whole encrypted vars file (do-converge's own format, or ansible-vault's): its YAML. */
+  file(text: string, file: string): Promise<string>;
+  /** An inline `!vault` value; `where` is `file:line:col: key` for messages. Absent: no vault password, they are an error. */
+  value?(vaultText: string, where: string): Promise<string>;
+}
+
+const NO_PASSWORD = "an ansible-vault encrypted value (!vault): give --vault-password-file FILE, --vault-id ID@FILE or --ask-vault-pass, or set ANSIBLE_VAULT_PASSWORD_FILE";
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+class Opener {
+  private readonly opened = new Map<VaultText, Promise<string>>();
+  private readonly seen = new Set<object>();
+
+  constructor(private readonly decrypt: Decrypt | undefined) {}
+
+  private open(v: VaultText, key: string): Promise<string> {
+    let plain = this.opened.get(v);
+    if (plain === undefined) {
+      if (this.decrypt?.value === undefined) return Promise.reject(new VarsFileError(v.at, NO_PASSWORD, key));
+      plain = this.decrypt.value(v.text, `${formatProvenance(v.at)}: ${key}`);
+      this.opened.set(v, plain);
+    }
+    return plain;
+  }
+
+  /** The value with every VaultText replaced by its plaintext; lists and mappings are changed in place (the reader's own copies). */
+  async walk(v: unknown, key: string): Promise<unknown> {
+    if (v instanceof VaultText) return this.open(v, key);
+    if (typeof v !== "object" || v === null || this.seen.has(v)) return v;
+    if (Array.isArray(v)) {
+      this.seen.add(v);
+      for (const [i, item] of v.entries()) v[i] = await this.walk(item, `${key}[${i}]`);
+    } else if (isPlainObject(v)) {
+      this.seen.add(v);
+      for (const [k, item] of Object.entries(v)) {
+        const plain = await this.walk(item, `${key}.${k}`);
+        if (plain !== item) Object.defineProperty(v, k, { value: plain, enumerable: true, writable: true, configurable: true });
+      }
+    }
+    return v;
+  }
+}
+
+async function openTracked(opener: Opener, key: string, t: TrackedValue): Promise<TrackedValue> {
+  const value = await opener.walk(t.value, key);
+  if (t.exact === undefined) return value === t.value ? t : { ...t, value };
+  return { ...t, value, exact: await opener.walk(t.exact, key) };
+}
+
+/**
+ * The variables with each inline `!vault` value decrypted, in file order (so a wrong password is
+ * told for the first value it fails on). Without `decrypt`, a `!vault` value is an error at its
+ * file:line naming its key.
+ */
+export async function decryptVaultValues(vars: TrackedVars, decrypt: Decrypt | undefined): Promise<TrackedVars> {
+  const opener = new Opener(decrypt);
+  const out: Array<[string, TrackedValue]> = [];
+  for (const [key, t] of Object.entries(vars)) out.push([key, await openTracked(opener, key, t)]);
+  return Object.fromEntries(out);
+}
+
+/** An inventory source's hosts and groups with their inline `!vault` values decrypted. */
+export async function decryptFragment(fragment: InventoryFragment, decrypt: Decrypt | undefined): Promise<InventoryFragment> {
+  const hosts = [];
+  for (const h of fragment.hosts) hosts.push({ ...h, vars: await decryptVaultValues(h.vars, decrypt) });
+  const groups = [];
+  for (const g of fragment.groups) groups.push({ ...g, vars: await decryptVaultValues(g.vars, decrypt) });
+  return { ...fragment, hosts, groups };
+}
