@@ -309,7 +309,7 @@ describe("static YAML inventory: errors name file:line:col and the key", () => {
     const err = await loadInventory({ sources: [source] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VarsFileError);
     expect((err as Error).message).toBe(
-      `${F}:3:13: secret: an ansible-vault encrypted value (!vault): give --vault-password-file FILE, --vault-id ID@FILE or --ask-vault-pass, or set ANSIBLE_VAULT_PASSWORD_FILE`,
+      `${F}:3:20: secret: an ansible-vault encrypted value (!vault): give --vault-password-file FILE, --vault-id ID@FILE or --ask-vault-pass, or set ANSIBLE_VAULT_PASSWORD_FILE`,
     );
   });
 
