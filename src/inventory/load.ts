@@ -1,7 +1,7 @@
 import { mergeInventories } from "./merge.js";
 import type { Inventory, InventorySource } from "./model.js";
 import { attachVarsDirs } from "./vars-dirs.js";
-import { decryptFragment } from "./vault-values.js";
+import { decryptInventory } from "./vault-values.js";
 import type { Decrypt } from "./vars-file.js";
 
 export interface LoadInventoryOptions {
@@ -17,11 +17,8 @@ export interface LoadInventoryOptions {
 
 /** Loads every source, merges them, and attaches group_vars/ and host_vars/: the whole inventory. */
 export async function loadInventory(options: LoadInventoryOptions): Promise<Inventory> {
-  const loaded = await Promise.all(options.sources.map((s) => s.load()));
-  // In source order, so the first undecryptable value reported is the first an operator would look at.
-  const fragments = [];
-  for (const f of loaded) fragments.push(await decryptFragment(f, options.decrypt));
+  const fragments = await Promise.all(options.sources.map((s) => s.load()));
   const merged = mergeInventories(fragments);
   const dirs = [...fragments.flatMap((f) => (f.varsDir === undefined ? [] : [f.varsDir])), ...(options.siteDirs ?? [])];
-  return attachVarsDirs(merged, dirs, options.decrypt);
+  return attachVarsDirs(await decryptInventory(merged, options.decrypt), dirs, options.decrypt);
 }

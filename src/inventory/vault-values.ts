@@ -1,5 +1,5 @@
 import { VarsFileError } from "./errors.js";
-import type { InventoryFragment } from "./model.js";
+import type { Inventory } from "./model.js";
 import { formatProvenance, type Provenance, type TrackedValue, type TrackedVars } from "./provenance.js";
 
 /**
@@ -82,11 +82,14 @@ export async function decryptVaultValues(vars: TrackedVars, decrypt: Decrypt | u
   return Object.fromEntries(out);
 }
 
-/** An inventory source's hosts and groups with their inline `!vault` values decrypted. */
-export async function decryptFragment(fragment: InventoryFragment, decrypt: Decrypt | undefined): Promise<InventoryFragment> {
+/**
+ * The merged inventory's hosts and groups with their inline `!vault` values decrypted (a value
+ * a later source replaced is never opened, as ansible-core, which decrypts when a value is used).
+ */
+export async function decryptInventory(inv: Inventory, decrypt: Decrypt | undefined): Promise<Inventory> {
   const hosts = [];
-  for (const h of fragment.hosts) hosts.push({ ...h, vars: await decryptVaultValues(h.vars, decrypt) });
+  for (const h of inv.hosts) hosts.push({ ...h, vars: await decryptVaultValues(h.vars, decrypt) });
   const groups = [];
-  for (const g of fragment.groups) groups.push({ ...g, vars: await decryptVaultValues(g.vars, decrypt) });
-  return { ...fragment, hosts, groups };
+  for (const g of inv.groups) groups.push({ ...g, vars: await decryptVaultValues(g.vars, decrypt) });
+  return { ...inv, hosts, groups };
 }
