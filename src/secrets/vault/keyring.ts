@@ -30,7 +30,11 @@ export class VaultKeyring {
       for (const identity of this.config.identities) {
         const password = await loadVaultPassword(identity, {
           prompt: this.prompt,
-          decryptEarlier: (text, where) => this.open(parseVaultText(text, where), where, loaded),
+          decryptEarlier: (text, where) => {
+            const blob = parseVaultText(text, where);
+            if (loaded.length === 0) throw new VaultError(where, "the vault password file is itself encrypted with ansible-vault: give the password that opens it first (an earlier --vault-id)", blob.vaultId);
+            return this.open(blob, where, loaded);
+          },
         });
         loaded.push({ identity, password });
       }
