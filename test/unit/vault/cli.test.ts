@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encryptText } from "../../../src/secrets/envelope.js";
-import { LOCAL_INVENTORY, STACK_TRACE, cli, scratchDir, siteSource } from "../safety/cli-helpers.js";
+import { LOCAL_INVENTORY, STACK_TRACE, TSX, cli, scratchDir, siteSource } from "../safety/cli-helpers.js";
+import { runInPty } from "../init/pty.js";
 import { passwordFile, vaultEncrypt, vaultEncryptString } from "./ansible.js";
 
 // The CLI with vaulted variables, converging localhost over the local connection: the values are
@@ -99,6 +100,20 @@ describe("a run with ansible-vault variables", () => {
     expect(r.code, r.stderr).toBe(0);
     const e = await cli(site, ["inventory", "-i", "hosts.yml", "--graph", "--vault-id", `dev@${pw.dev}`, "--password-file", pw.own], { ANSIBLE_VAULT_PASSWORD_FILE: pw.prod });
     expect(e.code, e.stderr).toBe(0);
+  }, 60_000);
+});
+
+describe("--ask-vault-pass on a terminal", () => {
+  it("asks once, without echo, and the answer opens the vault data", async () => {
+    const bin = new URL("../../../src/cli/bin.ts", import.meta.url).pathname;
+    const command = `node --import ${TSX} ${bin} inventory -i hosts.yml --host localhost --ask-vault-pass --vault-id dev@${pw.dev} --password-file ${pw.own}`;
+    const pty = runInPty(command, { cwd: site, env: { ...process.env, TERM: "dumb", NO_COLOR: "1" } });
+    await pty.waitFor("Vault password: ");
+    pty.type("prod vault password");
+    await pty.waitFor("whole_secret: \"********\"");
+    expect(await pty.exited).toBe(0);
+    expect(pty.transcript()).not.toContain("prod vault password");
+    expect(pty.transcript().match(/Vault password: /g)).toHaveLength(1);
   }, 60_000);
 });
 
