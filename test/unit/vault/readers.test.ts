@@ -1,5 +1,7 @@
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { secretsOfDecrypted } from "../../../src/cli/run-secrets-input.js";
+import { SecretMasker } from "../../../src/secrets/masker.js";
 import { readExtraVars } from "../../../src/cli/extra-vars.js";
 import { VarsFileError } from "../../../src/inventory/errors.js";
 import { readVarsFile } from "../../../src/inventory/vars-file.js";
@@ -66,5 +68,16 @@ describe("inline !vault values in vars files and -e", () => {
     const none = await readVarsFile(join(root, "vars.yml")).catch((e: unknown) => e);
     expect(none).toBeInstanceOf(VarsFileError);
     expect((none as Error).message).toMatch(new RegExp(`^${join(root, "vars.yml")}:4:14: db\\.list\\[1\\]: an ansible-vault encrypted value \\(!vault\\)`));
+  });
+});
+
+describe("the strings of a decrypted file join the masker", () => {
+  it("quietly: a tag the masker's YAML reading does not know (!unsafe) prints no warning quoting the line", () => {
+    const warn = vi.spyOn(process, "emitWarning");
+    const masker = new SecretMasker();
+    secretsOfDecrypted(masker, "api_key: !unsafe s3cret-{{ value }}\n");
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+    expect(masker.mask("key=s3cret-{{ value }}")).toBe("key=********");
   });
 });
