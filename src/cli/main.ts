@@ -90,6 +90,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .description("print a template rendered with variables, as a converge would render it")
     .argument("<template>", "the template file")
     .option("--vars <file>", "a YAML file of variables (repeatable; later files win)", collect)
+    .option("-e, --extra-vars <vars>", "extra vars as a converge takes them, seen on every host (repeatable)", collect)
     .option("-i, --inventory <path>", "inventory source (repeatable)", collect)
     .option("--host <name>", "render as this inventory host: its vars, groups and hostvars")
     .option("--password-file <file>", "the password of encrypted secrets files (else DO_CONVERGE_PASSWORD_FILE, else asked)");

@@ -9,26 +9,39 @@ import type { Vars } from "../site/host.js";
 import { SecretMasker } from "../secrets/masker.js";
 import { createTemplateEngine, withExactValues } from "../template/index.js";
 import { cliDecrypt } from "./decrypt.js";
+import { parseExtraVars } from "./extra-vars.js";
 import type { VaultCliOptions } from "./vault-options.js";
 
 export interface TemplateRenderOptions extends VaultCliOptions {
   vars?: string[];
+  /** As a converge's -e: above everything, and on every host (so in hostvars too). */
+  extraVars?: string[];
   inventory?: string[];
   host?: string;
   passwordFile?: string;
 }
 
 /**
+ * Every host has `ansible_facts`, as in Ansible, where it is the host's fact cache ({} when no
+ * facts were gathered) and replaces an inventory variable of that name; extra vars still win.
+ */
+function hostLayer(values: Vars, magic: Vars, extra: Vars): Vars {
+  return { ...values, ansible_facts: {}, ...magic, ...extra };
+}
+
+/**
  * `do-converge template render`: prints a template's rendering. With an inventory and a host,
  * the host's variables, `groups`, `group_names` and `hostvars` are those a converge would see
- * (facts are not gathered: no host is contacted); --vars files are laid on top, in order.
+ * (facts are not gathered: no host is contacted); --vars files are laid on top, in order, as a
+ * template task's vars are (not seen through hostvars); -e extra vars above all, on every host.
  * Encrypted variables (ansible-vault, do-converge's own secrets) are decrypted, and their values
  * masked in the rendering, as everywhere else output reaches.
  */
 export async function renderTemplateCommand(template: string, o: TemplateRenderOptions): Promise<string> {
   const masker = new SecretMasker();
   const decrypt = cliDecrypt(o, masker);
-  let vars: Vars = {};
+  const extra: Vars = await parseExtraVars(o.extraVars ?? [], decrypt);
+  let vars: Vars = hostLayer({}, {}, extra);
   if (o.inventory?.length) {
     if (!o.host) throw new ConfigError("template render: --host NAME is needed with an inventory");
     const inv = await loadInventory({ sources: o.inventory.map((i) => inventorySource(resolve(i))), decrypt });
@@ -38,12 +51,12 @@ export async function renderTemplateCommand(template: string, o: TemplateRenderO
         enumerable: true,
         get: () => {
           const resolved = resolveHostVars(inv, h.name);
-          return { ...withExactValues(resolved.values, resolved.exact), ...magicVars(inv, h.name) };
+          return hostLayer(withExactValues(resolved.values, resolved.exact), magicVars(inv, h.name), extra);
         },
       });
     }
     const resolved = resolveHostVars(inv, o.host);
-    vars = { ...withExactValues(resolved.values, resolved.exact), ...magicVars(inv, o.host), hostvars };
+    vars = { ...hostLayer(withExactValues(resolved.values, resolved.exact), magicVars(inv, o.host), extra), hostvars };
   } else if (o.host) {
     throw new ConfigError("template render: --host needs an inventory (-i)");
   }
@@ -52,6 +65,8 @@ export async function renderTemplateCommand(template: string, o: TemplateRenderO
     // A template sees a vars file's numbers as Python would: 3.0 a float, big ints exact.
     vars = { ...vars, ...Object.fromEntries(Object.entries(tracked).map(([k, v]) => [k, v.exact ?? v.value])) };
   }
+  // Extra vars outrank --vars files too, as Ansible's outrank task vars.
+  vars = { ...vars, ...extra };
   const path = resolve(template);
   return masker.mask(createTemplateEngine({ searchPaths: [dirname(path)] }).renderFile(basename(path), vars));
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { RemoteShell } from "../remote/shell.js";
+import type { RenderOptions } from "../template/index.js";
 
 /** Before and after of one file (or other text state), for --diff. */
 export interface TextDiff {
@@ -29,8 +30,8 @@ export interface ModuleContext {
   readonly wantDiff: boolean;
   /** The host's shell as the task's (become) user. */
   readonly sh: RemoteShell;
-  /** Renders a template file of the site or role with this host's variables. */
-  renderTemplate(src: string, extraVars?: Record<string, unknown>): string;
+  /** Renders a template file of the site or role with this host's variables (and the template module's syntax options). */
+  renderTemplate(src: string, extraVars?: Record<string, unknown>, options?: RenderOptions): string;
   /** Reads a file of the site or role (copy's src) on the control node. */
   readControlFile(src: string): Buffer;
 }

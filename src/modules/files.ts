@@ -5,6 +5,8 @@ import { shellQuote } from "../remote/quote.js";
 import { AbsPath, FileAttrs } from "./args.js";
 import { type Change, type ModuleContext, ModuleError, type TextDiff, defineModule } from "./contract.js";
 import { attrChanges, attrCommands, attrText, mergedAttrs } from "./file-attrs.js";
+import { encodeOutput, outputEncodingName, SUPPORTED_OUTPUT_ENCODINGS } from "./output-encoding.js";
+import { JinjaSyntaxOptions, type RenderOptions } from "../template/index.js";
 
 // ---------------------------------------------------------------------------------------------
 // file: directories, empty files, symlinks, absence, attributes.
@@ -170,17 +172,48 @@ export const copy = defineModule({
   unchanged: (args, st): ContentResult => ({ dest: args.dest, checksum: st.sha256 }),
 });
 
+/** Ansible's newline_sequence values, also written escaped ("\\r\\n") as playbooks often do. */
+const NEWLINES: Readonly<Record<string, string>> = { "\n": "\n", "\r": "\r", "\r\n": "\r\n", "\\n": "\n", "\\r": "\r", "\\r\\n": "\r\n" };
+
 const TemplateArgs = z.strictObject({
   ...ContentAttrs,
   src: z.string().min(1),
   /** Variables for this rendering only, on top of the host's. */
   vars: z.record(z.string(), z.unknown()).optional(),
+  // How the template reads, as Ansible's template options (the template's `#jinja2:` line goes on top).
+  ...JinjaSyntaxOptions.pick({
+    trim_blocks: true,
+    lstrip_blocks: true,
+    block_start_string: true,
+    block_end_string: true,
+    variable_start_string: true,
+    variable_end_string: true,
+    comment_start_string: true,
+    comment_end_string: true,
+  }).shape,
+  newline_sequence: z
+    .string()
+    .refine((v) => Object.hasOwn(NEWLINES, v), { message: "newline_sequence must be one of \\n, \\r or \\r\\n" })
+    .transform((v) => NEWLINES[v] ?? "\n")
+    .optional(),
+  output_encoding: z
+    .string()
+    .refine((v) => outputEncodingName(v) !== undefined, { message: `output_encoding must be one of ${SUPPORTED_OUTPUT_ENCODINGS.join(", ")} (or a Python alias of one)` })
+    .default("utf-8"),
 });
+
+type TemplateArgs = z.output<typeof TemplateArgs>;
+
+function renderOptions(args: TemplateArgs): RenderOptions {
+  const { trim_blocks, lstrip_blocks, newline_sequence, block_start_string, block_end_string, variable_start_string, variable_end_string, comment_start_string, comment_end_string } = args;
+  const picked = { trim_blocks, lstrip_blocks, newline_sequence, block_start_string, block_end_string, variable_start_string, variable_end_string, comment_start_string, comment_end_string };
+  return Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
+}
 
 export const template = defineModule({
   name: "template",
   args: TemplateArgs,
-  probe: (ctx, args) => probeContent(ctx, args.dest, Buffer.from(ctx.renderTemplate(args.src, args.vars))),
+  probe: (ctx, args) => probeContent(ctx, args.dest, encodeOutput(ctx.renderTemplate(args.src, args.vars, renderOptions(args)), args.output_encoding)),
   diff: (args, st) => contentDiff(args, st),
   apply: (ctx, args, st) => applyContent(ctx, args, st),
   unchanged: (args, st): ContentResult => ({ dest: args.dest, checksum: st.sha256 }),

@@ -1,3 +1,4 @@
+import type { RenderOptions } from "../template/index.js";
 import type { SshOptions } from "../transport/ssh.js";
 
 export interface RunOptions {
@@ -24,5 +25,5 @@ export interface RunOptions {
 
 /** Renders a template file found on one of the search paths (role first, then the site). */
 export interface TemplateRenderer {
-  render(searchPaths: readonly string[], name: string, vars: Record<string, unknown>): string;
+  render(searchPaths: readonly string[], name: string, vars: Record<string, unknown>, options?: RenderOptions): string;
 }

@@ -223,7 +223,7 @@ async function runHost(
         if (!targetSpec) throw new TaskFailedError(host, "delegateTo", `no host named ${target} to delegate to`);
         return state.pool.get(targetSpec).acquire(user);
       },
-      renderTemplate: (src, extra) => state.templates.render(dirs.map((d) => join(d, "templates")), src, templateVars(scopeVars, extra)),
+      renderTemplate: (src, extra, options) => state.templates.render(dirs.map((d) => join(d, "templates")), src, templateVars(scopeVars, extra), options),
       readControlFile: (src) => readControlFile(dirs.map((d) => join(d, "files")), src),
       notify: async (names, task) => {
         for (const n of names) {

@@ -4,6 +4,7 @@ import { type Change, type ModuleContext, ModuleError } from "../modules/contrac
 import { type AnyModule, type ModuleName, modules } from "../modules/registry.js";
 import { RemoteCommandError, RemoteShellError } from "../remote/errors.js";
 import type { TaskMeta, TaskResult } from "../site/task-meta.js";
+import type { RenderOptions } from "../template/index.js";
 import type { ShellLease } from "./connections.js";
 import { HostUnreachableError, TaskFailedError } from "./errors.js";
 import type { Emit, TaskEnd, TaskStatus } from "./events.js";
@@ -26,7 +27,7 @@ export interface TaskEnv {
   /** The run's secret masker (identity without one): a default task name is masked before it is shortened. */
   mask(text: string): string;
   shellFor(host: string, becomeUser: string | undefined): Promise<ShellLease>;
-  renderTemplate(src: string, extraVars?: Record<string, unknown>): string;
+  renderTemplate(src: string, extraVars?: Record<string, unknown>, options?: RenderOptions): string;
   readControlFile(src: string): Buffer;
   /** Notifies handlers; resolves once they are recorded as pending on the host. */
   notify(handlers: readonly string[], task: string): Promise<void>;
@@ -147,7 +148,7 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
       check,
       wantDiff: meta.diff ?? env.options.diff,
       sh,
-      renderTemplate: (src, extra) => env.renderTemplate(src, extra),
+      renderTemplate: (src, extra, options) => env.renderTemplate(src, extra, options),
       readControlFile: (src) => env.readControlFile(src),
     };
     const until = meta.until as ((r: unknown) => boolean) | undefined;

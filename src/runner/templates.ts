@@ -8,14 +8,14 @@ import type { TemplateRenderer } from "./options.js";
 export function createTemplateRenderer(): TemplateRenderer {
   const engines = new Map<string, TemplateEngine>();
   return {
-    render(searchPaths, name, vars) {
+    render(searchPaths, name, vars, options) {
       const key = searchPaths.join("\0");
       let engine = engines.get(key);
       if (!engine) {
         engine = createTemplateEngine({ searchPaths: [...searchPaths] });
         engines.set(key, engine);
       }
-      return engine.renderFile(name, vars);
+      return engine.renderFile(name, vars, options);
     },
   };
 }

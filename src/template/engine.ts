@@ -1,47 +1,102 @@
 import { type FreeVariable, findFreeVariables } from "./analysis/free-variables.js";
-import { TemplateNotFoundError } from "./errors.js";
+import { TemplateNotFoundError, TemplateSyntaxError } from "./errors.js";
 import { TemplateEnvironment, asTemplateError, type JinjaTemplate } from "./environment.js";
 import { allFilters } from "./filters/index.js";
 import { MissingTemplateError, SearchPathLoader } from "./loader.js";
 import type { NodeList } from "./nunjucks/internals.js";
 import { parseSource } from "./syntax/compile.js";
+import { ANSIBLE_SYNTAX, type JinjaSyntax, type JinjaSyntaxOptions, syntaxKey, withSyntax } from "./syntax/settings.js";
 import { allTests } from "./tests/index.js";
 
 // The public face of the template engine: render a template file or string with variables, or
 // check a template (and the templates it names literally) for syntax errors and list the variables
-// it needs, before any host is touched.
+// it needs, before any host is touched. A rendering may change the syntax (the template module's
+// options); what the template includes is read with the same syntax.
 
 export interface TemplateEngineOptions {
   /** Directories where templates — and their includes, imports and parents — are looked up, in order. */
   searchPaths: string[];
 }
 
+/**
+ * How one rendering reads its template, as the template module's options of the same names
+ * (trim_blocks, lstrip_blocks, newline_sequence, the delimiters); the template's own `#jinja2:`
+ * line goes on top.
+ */
+export type RenderOptions = JinjaSyntaxOptions;
+
 export interface TemplateEngine {
   /** Renders `name` (relative to a search path) with `vars`. */
-  renderFile(name: string, vars: Record<string, unknown>): string;
+  renderFile(name: string, vars: Record<string, unknown>, options?: RenderOptions): string;
   /** Renders template source; `name` is used in error messages (default "<template>"). */
   renderString(source: string, vars: Record<string, unknown>, name?: string): string;
   /** Parses and compiles `name` and, recursively, the templates it includes, imports or extends by literal name. */
-  check(name: string): void;
+  check(name: string, options?: RenderOptions): void;
   /**
    * The variables `name` reads and does not bind itself, with what it includes, imports with
    * context and extends by literal name (a missing one is skipped: check() reports it).
    */
-  freeVariables(name: string): FreeVariable[];
+  freeVariables(name: string, options?: RenderOptions): FreeVariable[];
   /** The templates `name` includes, imports or extends by literal name, directly or through others (those that exist). */
-  references(name: string): string[];
+  references(name: string, options?: RenderOptions): string[];
 }
 
 class Engine implements TemplateEngine {
-  private readonly environment: TemplateEnvironment;
+  private readonly loader: SearchPathLoader;
+  /** One environment per syntax: what an include compiles to depends on the syntax it is read with. */
+  private readonly environments = new Map<string, TemplateEnvironment>();
+  /** Top-level templates, by syntax of the rendering and name (their header decides their environment). */
+  private readonly topLevel = new Map<string, JinjaTemplate>();
 
   constructor(opts: TemplateEngineOptions) {
-    this.environment = new TemplateEnvironment(new SearchPathLoader([...opts.searchPaths]), allFilters, allTests);
+    this.loader = new SearchPathLoader([...opts.searchPaths]);
   }
 
-  private load(name: string): JinjaTemplate {
+  private environment(syntax: JinjaSyntax): TemplateEnvironment {
+    const key = syntaxKey(syntax);
+    let env = this.environments.get(key);
+    if (env === undefined) {
+      env = new TemplateEnvironment(this.loader, allFilters, allTests, syntax);
+      this.environments.set(key, env);
+    }
+    return env;
+  }
+
+  /** A template as the top of a rendering. */
+  private compileTopLevel(source: string, name: string, options: RenderOptions | undefined): JinjaTemplate {
+    const syntax = withSyntax(ANSIBLE_SYNTAX, options);
+    checkSyntax(syntax, name, "options");
+    const env = this.environment(syntax);
     try {
-      return this.environment.load(name);
+      return env.fromTopLevel(source, name, 0, source);
+    } catch (e) {
+      throw asTemplateError(e, name);
+    }
+  }
+
+  private load(name: string, options: RenderOptions | undefined): JinjaTemplate {
+    const key = `${syntaxKey(withSyntax(ANSIBLE_SYNTAX, options))}\0${name}`;
+    const cached = this.topLevel.get(key);
+    if (cached !== undefined) return cached;
+    let source: string;
+    try {
+      source = this.loader.load(name).source;
+    } catch (e) {
+      if (e instanceof MissingTemplateError) {
+        throw new TemplateNotFoundError(name, e.searchPaths, { file: name, line: 0, column: 0 });
+      }
+      throw asTemplateError(e, name);
+    }
+    const tmpl = this.compileTopLevel(source, name, options);
+    this.topLevel.set(key, tmpl);
+    return tmpl;
+  }
+
+  /** A template included, imported or extended from `top`: read with top's syntax, its own first line plain text. */
+  private loadReferenced(top: JinjaTemplate, name: string): JinjaTemplate {
+    const env = this.environment(top.unit().syntax);
+    try {
+      return env.load(name);
     } catch (e) {
       if (e instanceof MissingTemplateError) {
         throw new TemplateNotFoundError(name, e.searchPaths, { file: name, line: 0, column: 0 });
@@ -50,71 +105,68 @@ class Engine implements TemplateEngine {
     }
   }
 
-  renderFile(name: string, vars: Record<string, unknown>): string {
-    return this.environment.render(this.load(name), vars);
+  renderFile(name: string, vars: Record<string, unknown>, options?: RenderOptions): string {
+    const tmpl = this.load(name, options);
+    return this.environment(tmpl.unit().syntax).render(tmpl, vars);
   }
 
   renderString(source: string, vars: Record<string, unknown>, name = "<template>"): string {
-    let tmpl: JinjaTemplate;
-    try {
-      tmpl = this.environment.fromString(source, name);
-    } catch (e) {
-      throw asTemplateError(e, name);
-    }
-    return this.environment.render(tmpl, vars);
+    const tmpl = this.compileTopLevel(source, name, undefined);
+    return this.environment(tmpl.unit().syntax).render(tmpl, vars);
   }
 
-  check(name: string): void {
-    const seen = new Set<string>();
-    const visit = (current: string, from?: { file: string }): void => {
-      if (seen.has(current)) return;
-      seen.add(current);
-      let tmpl: JinjaTemplate;
-      try {
-        tmpl = this.load(current);
-      } catch (e) {
-        if (e instanceof TemplateNotFoundError && from !== undefined) {
-          throw new TemplateNotFoundError(current, this.environment.loader.searchPaths, { file: from.file, line: 0, column: 0 });
-        }
-        throw e;
-      }
-      for (const ref of tmpl.references) {
-        try {
-          visit(ref.name, { file: current });
-        } catch (e) {
-          if (!(ref.optional && e instanceof TemplateNotFoundError)) throw e;
-        }
-      }
-    };
-    visit(name);
-  }
-
-  references(name: string): string[] {
-    const seen = new Set<string>();
-    const visit = (current: string): void => {
-      let tmpl: JinjaTemplate;
-      try {
-        tmpl = this.load(current);
-      } catch (e) {
-        if (e instanceof TemplateNotFoundError) return;
-        throw e;
-      }
+  check(name: string, options?: RenderOptions): void {
+    const top = this.load(name, options);
+    const seen = new Set<string>([name]);
+    const visit = (tmpl: JinjaTemplate, file: string): void => {
       for (const ref of tmpl.references) {
         if (seen.has(ref.name)) continue;
         seen.add(ref.name);
-        visit(ref.name);
+        let child: JinjaTemplate;
+        try {
+          child = this.loadReferenced(top, ref.name);
+        } catch (e) {
+          if (!(e instanceof TemplateNotFoundError)) throw e;
+          if (ref.optional) continue;
+          throw new TemplateNotFoundError(ref.name, this.loader.searchPaths, { file, line: 0, column: 0 });
+        }
+        visit(child, ref.name);
       }
     };
-    visit(name);
+    visit(top, name);
+  }
+
+  references(name: string, options?: RenderOptions): string[] {
+    const seen = new Set<string>();
+    let top: JinjaTemplate;
+    try {
+      top = this.load(name, options);
+    } catch (e) {
+      if (e instanceof TemplateNotFoundError) return [];
+      throw e;
+    }
+    const visit = (tmpl: JinjaTemplate): void => {
+      for (const ref of tmpl.references) {
+        if (seen.has(ref.name)) continue;
+        seen.add(ref.name);
+        try {
+          visit(this.loadReferenced(top, ref.name));
+        } catch (e) {
+          if (!(e instanceof TemplateNotFoundError)) throw e;
+        }
+      }
+    };
+    visit(top);
     return [...seen];
   }
 
-  freeVariables(name: string): FreeVariable[] {
+  freeVariables(name: string, options?: RenderOptions): FreeVariable[] {
+    const top = this.load(name, options);
     const parsed = new Map<string, NodeList | undefined>();
     const parse = (other: string): NodeList | undefined => {
       if (!parsed.has(other)) {
         try {
-          parsed.set(other, parseSource(this.load(other).tmplStr));
+          parsed.set(other, parseSource(this.loadReferenced(top, other).unit()));
         } catch (e) {
           if (!(e instanceof TemplateNotFoundError)) throw e;
           parsed.set(other, undefined);
@@ -122,13 +174,22 @@ class Engine implements TemplateEngine {
       }
       return parsed.get(other);
     };
-    return findFreeVariables(name, parseSource(this.load(name).tmplStr), {
+    const env = this.environment(top.unit().syntax);
+    return findFreeVariables(name, parseSource(top.unit()), {
       load: parse,
       // `self` (the template's blocks) is there in every template, as in Jinja2; lookup/query as in Ansible.
-      globals: new Set([...Object.keys(this.environment.env.globals), "self", "lookup", "query", "q"]),
+      globals: new Set([...Object.keys(env.env.globals), "self", "lookup", "query", "q"]),
       filters: allFilters,
       tests: allTests,
     });
+  }
+}
+
+/** Delimiters Jinja2 could not tell apart are refused: nothing would say which tag a text opens. */
+function checkSyntax(syntax: JinjaSyntax, file: string, from: string): void {
+  const starts = [syntax.block_start_string, syntax.variable_start_string, syntax.comment_start_string];
+  if (new Set(starts).size < starts.length) {
+    throw new TemplateSyntaxError(`${from}: block, variable and comment start strings must be different (${starts.join(" ")})`, { file, line: from === "#jinja2" ? 1 : 0, column: 0 });
   }
 }
 

@@ -5,26 +5,40 @@ import { MissingTemplateError, SearchPathLoader } from "./loader.js";
 import { nunjucksInternals, type EnvironmentBase, type TemplateBase, type TemplateProps } from "./nunjucks/internals.js";
 import { locateError } from "./runtime/locate.js";
 import { JinjaRuntime } from "./runtime/runtime.js";
-import { compileTemplate } from "./syntax/compile.js";
+import { compileTemplate, type SourceUnit } from "./syntax/compile.js";
 import { preserveTrailingNewlines } from "./syntax/lexer.js";
+import { ANSIBLE_SYNTAX, type JinjaSyntax } from "./syntax/settings.js";
 
-// A Nunjucks environment configured like Ansible's template module: autoescape off, trim_blocks
-// on, lstrip_blocks off, trailing newline kept, strict undefined. Its templates compile with our
-// Jinja2 parser/compiler, and every template — top-level or included — is compiled eagerly and
-// synchronously, so errors surface in order and rendering never turns asynchronous.
+// A Nunjucks environment configured like Ansible's template module: autoescape off, strict
+// undefined, and one lexer syntax (by default trim_blocks on, lstrip_blocks off, trailing newline
+// put back; a `#jinja2:` line or the module's options pick another environment). Its templates
+// compile with our Jinja2 parser/compiler, and every template — top-level or included — is
+// compiled eagerly and synchronously, so errors surface in order and rendering never turns
+// asynchronous. Includes, imports and parents compile with the syntax of the environment, as in
+// Ansible, where they load through the top-level template's environment.
 
 export interface JinjaEnvironment extends EnvironmentBase {
   jr: JinjaRuntime;
+  syntax: JinjaSyntax;
 }
 
 type Known = Pick<JinjaRuntime, "hasFilter" | "hasTest">;
 
 export class JinjaTemplate extends nunjucksInternals.Template {
   references: readonly { name: string; optional: boolean }[] = [];
+  /** Lines of the file above tmplStr (a removed `#jinja2:` line). */
+  lineOffset = 0;
+  /** The whole file, header included: Ansible counts the trailing newlines to keep on it. */
+  original: string | undefined;
+
+  /** What this template compiles from. */
+  unit(): SourceUnit {
+    return { source: this.tmplStr, syntax: (this.env as JinjaEnvironment).syntax, lineOffset: this.lineOffset };
+  }
 
   _compile(): void {
     const env = this.env as JinjaEnvironment;
-    const compiled = compileTemplate(this.tmplStr, this.path, env.jr as Known);
+    const compiled = compileTemplate(this.unit(), this.path, env.jr as Known);
     const props: TemplateProps = compiled.props;
     this.references = compiled.references;
     this.blocks = this._getBlocks(props);
@@ -43,16 +57,18 @@ export class TemplateEnvironment {
     readonly loader: SearchPathLoader,
     filters: FilterTable,
     tests: TestTable,
+    readonly syntax: JinjaSyntax = ANSIBLE_SYNTAX,
   ) {
     const env = new nunjucksInternals.Environment([], {
       autoescape: false,
-      trimBlocks: true,
-      lstripBlocks: false,
+      trimBlocks: syntax.trim_blocks,
+      lstripBlocks: syntax.lstrip_blocks,
       throwOnUndefined: false,
       // dev keeps nested errors as errors with a `cause` (ours) instead of flattening messages.
       dev: true,
     }) as JinjaEnvironment;
     env.jr = new JinjaRuntime(filters, tests, loader.searchPaths);
+    env.syntax = syntax;
     env.globals = createGlobals();
     env.getTemplate = (...args: unknown[]) => this.getTemplateForNunjucks(args);
     this.env = env;
@@ -71,6 +87,15 @@ export class TemplateEnvironment {
 
   fromString(source: string, name: string): JinjaTemplate {
     const tmpl = new JinjaTemplate(source, this.env, name, false);
+    tmpl.compile();
+    return tmpl;
+  }
+
+  /** A top-level template whose `#jinja2:` line (of `original`) was removed, leaving `source` from line lineOffset + 1. */
+  fromTopLevel(source: string, name: string, lineOffset: number, original: string): JinjaTemplate {
+    const tmpl = new JinjaTemplate(source, this.env, name, false);
+    tmpl.lineOffset = lineOffset;
+    tmpl.original = original;
     tmpl.compile();
     return tmpl;
   }
@@ -123,7 +148,7 @@ export class TemplateEnvironment {
   /** Renders synchronously; any failure comes out as a located TemplateError. */
   render(tmpl: JinjaTemplate, vars: Record<string, unknown>): string {
     try {
-      return preserveTrailingNewlines(tmpl.tmplStr, tmpl.render(vars));
+      return preserveTrailingNewlines(tmpl.original ?? tmpl.tmplStr, tmpl.render(vars), this.syntax.newline_sequence);
     } catch (e) {
       throw asTemplateError(e, tmpl.path);
     }

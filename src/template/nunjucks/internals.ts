@@ -252,6 +252,8 @@ export type CompilerClass = new (templateName: string | undefined, throwOnUndefi
 /** A frame of the Nunjucks compiler (compile time: name → JS variable) and runtime (name → value). */
 export interface CompileFrame {
   set(name: string, val: string, resolveUp?: boolean): void;
+  /** This frame's own binding, not its parents'. */
+  get(name: string): string | null;
   lookup(name: string): string | undefined | null;
   push(isolateWrites?: boolean): CompileFrame;
   pop(): CompileFrame | undefined;

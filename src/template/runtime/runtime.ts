@@ -392,15 +392,15 @@ export class JinjaRuntime implements CallEnvironment {
 
   /**
    * The frame an included template starts from: the includer's variables flattened (inner scopes
-   * win) without `loop`, which Jinja2 does not pass on; nothing at all `without context`.
+   * win), `loop` only with `keepLoop` (see the compiler's include); nothing at all `without context`.
    */
-  includeFrame(frame: RuntimeFrame, withoutContext: boolean): RuntimeFrame {
+  includeFrame(frame: RuntimeFrame, withoutContext: boolean, keepLoop = false): RuntimeFrame {
     const out = new nunjucksInternals.runtime.Frame();
     if (withoutContext) return out;
     const chain: RuntimeFrame[] = [];
     for (let f: RuntimeFrame | null = frame; f !== null && f !== undefined; f = f.parent) chain.unshift(f);
     for (const f of chain) {
-      for (const [name, value] of Object.entries(f.variables)) if (name !== "loop" && value !== undefined) out.variables[name] = value;
+      for (const [name, value] of Object.entries(f.variables)) if ((keepLoop || name !== "loop") && value !== undefined) out.variables[name] = value;
     }
     return out;
   }

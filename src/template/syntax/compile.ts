@@ -1,8 +1,9 @@
 import { TemplateSyntaxError } from "../errors.js";
-import type { NodeList, TemplateProps } from "../nunjucks/internals.js";
+import { nunjucksInternals, type NodeList, type TemplateProps, type Tokenizer, type ValueNode } from "../nunjucks/internals.js";
 import { JinjaCompiler, type KnownCallables } from "./compiler.js";
 import { createTokenizer, jinjaSource } from "./lexer.js";
 import { JinjaParser } from "./parser.js";
+import type { JinjaSyntax } from "./settings.js";
 
 // Source text → JavaScript module text → template functions. Parse errors keep the position the
 // parser reports; errors from the tokenizer itself (an unterminated comment) take the position the
@@ -18,20 +19,38 @@ interface Positioned {
   colno?: number;
 }
 
-/** Ansible's template module: trim_blocks on, lstrip_blocks off. */
-const LEXER_OPTIONS = { trimBlocks: true, lstripBlocks: false } as const;
-
-/** The syntax tree of a template that compiles (static analysis reads it; errors are compile's to report). */
-export function parseSource(source: string): NodeList {
-  return new JinjaParser(createTokenizer(jinjaSource(source), LEXER_OPTIONS)).parseAsRoot();
+/** What a template's text is compiled from: its source, the syntax, and the line its source starts at (below a removed header). */
+export interface SourceUnit {
+  source: string;
+  syntax: JinjaSyntax;
+  /** Lines above `source` in the file (a removed `#jinja2:` line). */
+  lineOffset: number;
 }
 
-export function compileTemplate(source: string, file: string, known: KnownCallables): CompiledTemplate {
-  const tokens = createTokenizer(jinjaSource(source), LEXER_OPTIONS);
+function tokenize(unit: SourceUnit): Tokenizer {
+  return createTokenizer(jinjaSource(unit.source, unit.syntax), unit.syntax, unit.lineOffset);
+}
+
+/** The syntax tree of a template that compiles (static analysis reads it; errors are compile's to report). */
+export function parseSource(unit: SourceUnit): NodeList {
+  return new JinjaParser(tokenize(unit), unit.syntax.lstrip_blocks).parseAsRoot();
+}
+
+/** Template text is written with the newline sequence, as Jinja2's lexer writes it. */
+function applyNewlineSequence(ast: NodeList, newline: string): void {
+  if (newline === "\n") return;
+  for (const node of ast.findAll(nunjucksInternals.nodes.TemplateData as never) as ValueNode[]) {
+    if (typeof node.value === "string") node.value = node.value.replace(/\n/g, newline);
+  }
+}
+
+export function compileTemplate(unit: SourceUnit, file: string, known: KnownCallables): CompiledTemplate {
+  const tokens = tokenize(unit);
   let code: string;
   let references: CompiledTemplate["references"];
   try {
-    const ast = new JinjaParser(tokens).parseAsRoot();
+    const ast = new JinjaParser(tokens, unit.syntax.lstrip_blocks).parseAsRoot();
+    applyNewlineSequence(ast, unit.syntax.newline_sequence);
     const compiler = new JinjaCompiler(file, known);
     compiler.compile(ast);
     code = compiler.getCode();

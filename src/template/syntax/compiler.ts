@@ -72,6 +72,11 @@ export class JinjaCompiler extends Base {
   /** The JS variable holding a `{% set x | f %}` block's text while its filters compile. */
   private captured: string | null = null;
   private readonly file: string;
+  /**
+   * Per enclosing loop (innermost last; a macro body starts afresh): whether its body names
+   * `loop`. Only then does Jinja2 keep `loop` among the locals an include receives.
+   */
+  private readonly loopShown: boolean[] = [];
 
   constructor(
     file: string,
@@ -430,11 +435,15 @@ export class JinjaCompiler extends Base {
     this.fail("cannot assign to this expression", target.lineno, target.colno);
   }
 
-  /** Loop variables are bound at compile time to JS variables, like Nunjucks does. */
+  /**
+   * Loop variables are bound at compile time to JS variables, like Nunjucks does — each loop to
+   * its own: reusing an outer binding of the name (a macro argument, an enclosing loop's
+   * variable) would overwrite it, where Jinja2 gives it back after the loop.
+   */
   private bindLoopTarget(target: Node, source: string, frame: CompileFrame): void {
     if (target.typename === "Symbol") {
       const name = String((target as ValueNode).value);
-      let id = frame.lookup(name);
+      let id = frame.get(name);
       if (!id) {
         id = this._tmpid();
         frame.set(name, id);
@@ -511,7 +520,9 @@ export class JinjaCompiler extends Base {
     if (shape.catchVarargs) this._emitLine('frame.set("varargs", l_varargs);');
     if (shape.catchKwargs) this._emitLine('frame.set("kwargs", l_kwargs);');
     const bufferId = this._pushBuffer();
+    this.loopShown.push(false);
     this._withScopedSyntax(() => this.compile(macro.body, currFrame));
+    this.loopShown.pop();
     this._emitLine(`frame = ${keepFrame ? "frame.pop();" : "callerFrame;"}`);
     this._emitLine(`return new runtime.SafeString(${bufferId});`);
     this._emitLine("});");
@@ -543,10 +554,12 @@ export class JinjaCompiler extends Base {
     this._emitLine("frame = frame.push();");
     this.bindLoopTarget(node.target, `${items}[${i}]`, frame);
     this._emitLine(`${loop}.index0 = ${i}; frame.set("loop", ${loop});`);
+    this.loopShown.push(usedNames(node.body).has("loop"));
     this._withScopedSyntax(() => {
       this.compile(node.body, frame);
       this._emitLine("frame = frame.pop();");
     });
+    this.loopShown.pop();
     this._emitLine("}");
     const else_ = node.else_;
     if (else_ !== null) {
@@ -650,7 +663,8 @@ export class JinjaCompiler extends Base {
 
   /**
    * Nunjucks' include, rendering the included template as Jinja2 does: with the context and the
-   * including template's locals but not `loop`, or `without context` with none of them.
+   * including template's locals — `loop` only when the loop's own body names it (Jinja2 makes
+   * it a local then) — or `without context` with none of them.
    */
   override compileInclude(node: Node, frame: CompileFrame): void {
     this.position(node);
@@ -665,7 +679,7 @@ export class JinjaCompiler extends Base {
     const id2 = this._tmpid();
     this._emitLine("tasks.push(");
     this._emitLine("function(template, callback){");
-    this._emitLine(`template.render(${without ? "{}" : "context.getVariables()"}, jr.includeFrame(frame, ${without}), ${this._makeCallback(id2)}`);
+    this._emitLine(`template.render(${without ? "{}" : "context.getVariables()"}, jr.includeFrame(frame, ${without}, ${this.loopShown[this.loopShown.length - 1] === true}), ${this._makeCallback(id2)}`);
     this._emitLine(`callback(null,${id2});});`);
     this._emitLine("});");
     this._emitLine("tasks.push(");

@@ -6,6 +6,7 @@ import {
   type Tokenizer,
   type ValueNode,
 } from "../nunjucks/internals.js";
+import { escapeRegExp } from "../../inventory/glob.js";
 import { PyFloat } from "../values/py-float.js";
 import {
   AssignNodeClass,
@@ -52,7 +53,10 @@ const TEST_ARG_START = new Set([
 ]);
 
 export class JinjaParser extends Base {
-  constructor(tokens: Tokenizer) {
+  constructor(
+    tokens: Tokenizer,
+    private readonly lstripBlocks = false,
+  ) {
     super(tokens);
   }
 
@@ -180,11 +184,33 @@ export class JinjaParser extends Base {
     return node;
   }
 
-  /** Jinja2's trim_blocks also drops the newline after `{% endraw %}`, which Nunjucks consumes by regex. */
-  override parseRaw(tagName?: string): Node {
-    const node = super.parseRaw(tagName);
-    if (this.tokens.current() === "\n") this.tokens.forward();
-    return node;
+  /**
+   * `{% raw %}...{% endraw %}` as Jinja2's lexer reads it, with the template's delimiters: the
+   * text runs to the first endraw (raw blocks do not nest); `{% raw -%}` strips the whitespace
+   * after it, `{%- endraw` the whitespace before, lstrip_blocks the blanks before an endraw that
+   * starts its line, and trim_blocks the newline after `endraw %}` (not after `+%}`/`-%}`).
+   */
+  override parseRaw(): Node {
+    const begun = this.advanceAfterBlockEnd();
+    // advanceAfterBlockEnd marks a `-%}` for the next text node; the raw text is that node.
+    this.dropLeadingWhitespace = false;
+    const t = this.tokens;
+    const { BLOCK_START, BLOCK_END } = t.tags;
+    const end = new RegExp(`${escapeRegExp(BLOCK_START)}([-+]?)\\s*endraw\\s*(?:\\+${escapeRegExp(BLOCK_END)}|(-)${escapeRegExp(BLOCK_END)}\\s*|${escapeRegExp(BLOCK_END)}${t.trimBlocks ? "\\n?" : ""})`, "g");
+    end.lastIndex = t.index;
+    const m = end.exec(t.str);
+    if (m === null) this.fail("Missing end of raw directive", begun.lineno, begun.colno);
+    let text = t.str.slice(t.index, m.index);
+    if (begun.value.startsWith("-")) text = text.replace(/^\s*/, "");
+    const lineStarting = t.index === 0 || t.str[t.index - 1] === "\n";
+    if (m[1] === "-") {
+      text = text.replace(/\s*$/, "");
+    } else if (m[1] !== "+" && this.lstripBlocks) {
+      const lineStart = text.lastIndexOf("\n") + 1;
+      if ((lineStart > 0 || lineStarting) && /^\s+$/.test(text.slice(lineStart))) text = text.slice(0, lineStart);
+    }
+    while (t.index < m.index + m[0].length && !t.isFinished()) t.forward();
+    return new nodes.Output(begun.lineno, begun.colno, [new nodes.TemplateData(begun.lineno, begun.colno, text)]);
   }
 
   override parseFor(): Node {

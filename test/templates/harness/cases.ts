@@ -5,8 +5,9 @@ import { z } from "zod";
 
 // A case of the differential template test: a directory under test/templates/cases/ holding
 // template.j2 (or template.njk), optionally vars.yml (the variables, laid on top like --vars),
-// inventory.yml (groups and hostvars) and case.yml (the options below). Other files in the
-// directory are what the template includes, imports or extends.
+// extra-vars.yml (extra vars, -e @file on both sides: seen on every host), inventory.yml (groups
+// and hostvars) and case.yml (the options below). Other files in the directory are what the
+// template includes, imports or extends.
 
 const CaseOptions = z
   .object({
@@ -24,6 +25,7 @@ export interface TemplateCase {
   dir: string;
   template: string;
   vars?: string;
+  extraVars?: string;
   inventory?: string;
   host?: string;
   fails: boolean;
@@ -49,5 +51,6 @@ function loadCase(root: string, name: string): TemplateCase {
   const inventory = options.inventory !== undefined ? resolve(dir, options.inventory) : existsSync(join(dir, "inventory.yml")) ? join(dir, "inventory.yml") : undefined;
   if ((inventory === undefined) !== (options.host === undefined)) throw new Error(`${dir}: an inventory and case.yml's host go together`);
   const vars = existsSync(join(dir, "vars.yml")) ? join(dir, "vars.yml") : undefined;
-  return { name, dir, template, fails: options.fails, ...(vars && { vars }), ...(inventory && { inventory }), ...(options.host && { host: options.host }) };
+  const extraVars = existsSync(join(dir, "extra-vars.yml")) ? join(dir, "extra-vars.yml") : undefined;
+  return { name, dir, template, fails: options.fails, ...(vars && { vars }), ...(extraVars && { extraVars }), ...(inventory && { inventory }), ...(options.host && { host: options.host }) };
 }

@@ -14,7 +14,7 @@ describe("syntax errors", () => {
   });
 
   it("report unclosed blocks, stray end tags, unknown tags and unterminated comments", () => {
-    expect(renderError("{% if x %}\nno end", {}, "t.j2").message).toBe("t.j2:2:8: expected elif, else, or endif, got end of file");
+    expect(renderError("{% if x %}\nno end", {}, "t.j2").message).toBe("t.j2:2:7: expected elif, else, or endif, got end of file");
     expect(renderError("{% endfor %}", {}, "t.j2").message).toBe("t.j2:1:4: unknown block tag: endfor");
     expect(renderError("{% foo %}", {}, "t.j2").message).toBe("t.j2:1:4: unknown block tag: foo");
     expect(renderError("{# open", {}, "t.j2")).toBeInstanceOf(TemplateSyntaxError);

@@ -29,7 +29,18 @@ describe("template loading through search paths", () => {
       "t.j2": "{% set top = 'T' %}{% for h in ['a', 'b'] %}[{% include 'row.j2' %}|{{ loop.index }}{% set x = h %}{{ x }}]{% endfor %}\n",
       "row.j2": "{{ top }}{{ h }}{{ loop is defined }}",
     });
-    expect(engine.renderFile("t.j2", {})).toBe("[TaFalse|1a][TbFalse|2b]\n"); // Jinja2 does not pass `loop` to an include
+    // The body names `loop`, so Jinja2 makes it a local and the include sees it (ansible-core 2.14 renders this).
+    expect(engine.renderFile("t.j2", {})).toBe("[TaTrue|1a][TbTrue|2b]\n");
+  });
+
+  it("passes `loop` to an include only when the loop body itself names it, as Jinja2 does", () => {
+    const engine = engineWith({
+      "t.j2": "{% for h in ['a'] %}{% include 'row.j2' %}{% endfor %}",
+      "u.j2": "{% for h in ['a'] %}{% if loop.first %}{% include 'row.j2' %}{% endif %}{% endfor %}",
+      "row.j2": "{{ h }}{{ loop is defined }}",
+    });
+    expect(engine.renderFile("t.j2", {})).toBe("aFalse");
+    expect(engine.renderFile("u.j2", {})).toBe("aTrue");
   });
 
   it("looks names up in subdirectories and in later search paths", () => {

@@ -12,7 +12,8 @@ class CallbackModule(CallbackBase):
 
     def _emit(self, result, failed):
         msg = result._result.get('msg', '') if failed else ''
-        self._display.display(json.dumps({'case': result._task.get_name(), 'failed': failed, 'msg': str(msg)}))
+        # The task's own name: get_name() would prefix a role's tasks with "role : ".
+        self._display.display(json.dumps({'case': result._task.name, 'failed': failed, 'msg': str(msg)}))
 
     def v2_runner_on_ok(self, result):
         self._emit(result, False)
