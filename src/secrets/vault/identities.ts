@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 
 /**
  * Where one vault password comes from, and the vault id it answers to. `named` is true when the
@@ -34,6 +36,15 @@ export interface VaultConfig {
 // ansible-core's boolean(): what it reads as true in its configuration.
 const TRUE = new Set(["y", "yes", "on", "1", "true", "t"]);
 
+/**
+ * ansible-core expands `~` in every password file's path (unfrackpath), so `--vault-id
+ * prod@~/.vault_prod` works although no shell expands a `~` after `@`.
+ */
+function expandHome(path: string, env: NodeJS.ProcessEnv): string {
+  if (path !== "~" && !path.startsWith("~/")) return path;
+  return join(env["HOME"] || homedir(), path.slice(1));
+}
+
 /** ansible-core's split_vault_id: `prod@file` is (prod, file); `file` has no id. */
 function splitVaultId(value: string): [string | undefined, string] {
   const at = value.indexOf("@");
@@ -55,7 +66,7 @@ export function vaultConfig(o: VaultOptions): VaultConfig {
     if (source === "prompt" || source === "prompt_ask_vault_pass") {
       identities.push({ id, named: Boolean(name), source: { kind: "prompt", question: source === "prompt" ? `Vault password (${id}): ` : "Vault password: " }, given });
     } else {
-      identities.push({ id, named: Boolean(name), source: { kind: "file", path: source }, given });
+      identities.push({ id, named: Boolean(name), source: { kind: "file", path: expandHome(source, env) }, given });
     }
   };
   const list = (env["ANSIBLE_VAULT_IDENTITY_LIST"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -67,7 +78,7 @@ export function vaultConfig(o: VaultOptions): VaultConfig {
   for (const { f, given } of files) {
     // `id@file` is --vault-id's form; taken here too, unless a file has that very name.
     const [name, path] = existsSync(f) ? [undefined, f] : splitVaultId(f);
-    identities.push({ id: name || defaultId, named: Boolean(name), source: { kind: "file", path }, given });
+    identities.push({ id: name || defaultId, named: Boolean(name), source: { kind: "file", path: expandHome(path, env) }, given });
   }
   if (o.askVaultPass) identities.push({ id: defaultId, named: false, source: { kind: "prompt", question: "Vault password: " }, given: "--ask-vault-pass" });
   return { identities, idMatch: TRUE.has((env["ANSIBLE_VAULT_ID_MATCH"] ?? "").trim().toLowerCase()), defaultId };

@@ -163,6 +163,9 @@ describe("vault passwords", () => {
       "default:Vault password: ",
     ]);
     expect(vaultConfig({ env: { ANSIBLE_VAULT_IDENTITY: "mine" }, passwordFiles: ["/f"] }).identities[0]?.id).toBe("mine");
+    // `~` is expanded as ansible-core's unfrackpath does: no shell expands it after `@`.
+    const home = vaultConfig({ vaultIds: ["prod@~/.vault_prod"], env: { HOME: "/home/op", ANSIBLE_VAULT_PASSWORD_FILE: "~/.vault_pass" } });
+    expect(home.identities.map((i) => (i.source.kind === "file" ? i.source.path : ""))).toEqual(["/home/op/.vault_prod", "/home/op/.vault_pass"]);
   });
 
   it("--ask-vault-pass asks once, on first need, and strips the answer", async () => {
