@@ -8,7 +8,7 @@ import { PASSWORD_FILE_ENV } from "../secrets/keyring.js";
 import { isEncrypted } from "../secrets/envelope.js";
 import { isVaultText } from "../secrets/vault/format.js";
 import { varsFromEntries } from "../inventory/provenance.js";
-import { type Decrypt, decryptVaultValues } from "../inventory/vault-values.js";
+import { type Decrypt, containsVaultText, decryptVaultValues } from "../inventory/vault-values.js";
 
 /** `-e` variables: plain values for everything, and the Python-exact form of the few that differ (see template/values/exact-vars.ts). */
 export interface ExtraVars {
@@ -73,6 +73,7 @@ export async function readExtraVars(items: readonly string[], decrypt?: Decrypt)
 
 /** The variables with their inline `!vault` values decrypted (see decryptVaultValues). */
 async function openVaultValues(parsed: ExtraVars, decrypt: Decrypt | undefined): Promise<ExtraVars> {
+  if (!containsVaultText([...Object.values(parsed.values), ...Object.values(parsed.exact)])) return parsed;
   const tracked = varsFromEntries(
     Object.entries(parsed.values).map(([k, value]) => {
       const provenance = { file: "--extra-vars" };

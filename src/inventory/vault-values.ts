@@ -64,6 +64,22 @@ class Opener {
   }
 }
 
+/** Whether a VaultText is anywhere in `v` (a cheap synchronous look before the async walk). */
+function holdsVaultText(v: unknown, seen: Set<object>): boolean {
+  if (v instanceof VaultText) return true;
+  if (typeof v !== "object" || v === null || seen.has(v)) return false;
+  seen.add(v);
+  if (Array.isArray(v)) return v.some((item) => holdsVaultText(item, seen));
+  return isPlainObject(v) && Object.values(v).some((item) => holdsVaultText(item, seen));
+}
+
+/** Whether any of the values holds an inline `!vault` value yet to be decrypted. */
+export function containsVaultText(values: Iterable<unknown>): boolean {
+  const seen = new Set<object>();
+  for (const v of values) if (holdsVaultText(v, seen)) return true;
+  return false;
+}
+
 async function openTracked(opener: Opener, key: string, t: TrackedValue): Promise<TrackedValue> {
   const value = await opener.walk(t.value, key);
   if (t.exact === undefined) return value === t.value ? t : { ...t, value };
@@ -76,6 +92,8 @@ async function openTracked(opener: Opener, key: string, t: TrackedValue): Promis
  * file:line naming its key.
  */
 export async function decryptVaultValues(vars: TrackedVars, decrypt: Decrypt | undefined): Promise<TrackedVars> {
+  // Nearly every file has none: it is returned as it is, however many variables it holds.
+  if (!containsVaultText(Object.values(vars).flatMap((t) => [t.value, t.exact]))) return vars;
   const opener = new Opener(decrypt);
   const out: Array<[string, TrackedValue]> = [];
   for (const [key, t] of Object.entries(vars)) out.push([key, await openTracked(opener, key, t)]);
