@@ -26,6 +26,15 @@ export default defineConfig({
         },
       },
       {
+        // Inventories listed by do-converge and by ansible-inventory, compared as JSON.
+        test: {
+          name: "inventories",
+          include: ["test/inventories/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
         // Each case is a CLI process in a scratch directory on the local connection: a few at once
         // keep two cores busy without starving the other projects.
         test: {

@@ -5,7 +5,7 @@ import { loadInventory } from "../inventory/load.js";
 import type { Inventory } from "../inventory/model.js";
 import { resolveHostVars } from "../inventory/precedence.js";
 import { formatProvenance, trackVars } from "../inventory/provenance.js";
-import { inventorySource } from "../inventory/source-factory.js";
+import { inventorySource, resolveInventoryArg } from "../inventory/source-factory.js";
 import { inventoryGraph, inventoryList } from "../inventory/views.js";
 import { formatInventoryWarning } from "../inventory/warnings.js";
 import { ConfigError } from "../runner/errors.js";
@@ -78,7 +78,7 @@ function sourcesOf(site: string | undefined, loaded: Site | undefined, o: Invent
   if (site === undefined || loaded === undefined) throw new ConfigError("inventory: name an inventory with -i PATH, or a site file whose inventory to show");
   const siteDir = dirname(resolve(site));
   if (loaded.inventory.length === 0) throw new ConfigError(`inventory: ${site} names no inventory; pass -i PATH`);
-  return { sources: loaded.inventory.map((i) => inventorySource(resolve(siteDir, i), options)), siteDirs: [siteDir] };
+  return { sources: loaded.inventory.map((i) => inventorySource(resolveInventoryArg(i, siteDir), options)), siteDirs: [siteDir] };
 }
 
 /**

@@ -93,6 +93,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("-e, --extra-vars <vars>", "extra vars as a converge takes them, seen on every host (repeatable)", collect)
     .option("-i, --inventory <path>", "inventory source (repeatable)", collect)
     .option("--host <name>", "render as this inventory host: its vars, groups and hostvars")
+    .option("--facts-cache <dir>", "facts as if gathered: an Ansible jsonfile fact cache (a file per host, named by the host)")
     .option("--password-file <file>", "the password of encrypted secrets files (else DO_CONVERGE_PASSWORD_FILE, else asked)");
   addVaultOptions(render).action(async (template: string, opts: TemplateRenderOptions) => {
     process.stdout.write(await renderTemplateCommand(template, opts));
@@ -102,7 +103,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .command("inventory")
     .description("show the inventory as a converge sees it: hosts, groups and variables (no host is contacted)")
     .argument("[site]", "a site file: its inventory (unless -i) and the group_vars/host_vars beside it")
-    .option("-i, --inventory <path>", "inventory source: static YAML, digitalocean.yml, terraform.tfstate (repeatable)", collect)
+    .option("-i, --inventory <path>", "inventory source: a YAML or INI file, a directory of them, a host list a,b, digitalocean.yml, terraform.tfstate (repeatable)", collect)
     .option("--list", "every group and host as JSON, ansible-inventory's shape (_meta.hostvars)")
     .option("--graph [group]", "the group tree, from a group (default all)")
     .option("--host <name>", "one host's variables, each with its precedence layer and source")

@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from "node:path";
 import { loadInventory } from "../inventory/load.js";
-import { inventorySource } from "../inventory/source-factory.js";
+import { inventorySource, resolveInventoryArg } from "../inventory/source-factory.js";
 import { formatInventoryWarning } from "../inventory/warnings.js";
 import { JsonReporter } from "../report/json.js";
 import { JunitReporter } from "../report/junit.js";
@@ -111,7 +111,7 @@ async function converge(
   const siteDir = dirname(resolve(siteFile));
   checkTemplates(site, siteDir);
   await checkTemplateSources(site, siteFile);
-  const sources = (o.inventory?.length ? o.inventory.map((i) => resolve(i)) : site.inventory.map((i) => resolve(siteDir, i))).map(
+  const sources = (o.inventory?.length ? o.inventory.map((i) => resolveInventoryArg(i)) : site.inventory.map((i) => resolveInventoryArg(i, siteDir))).map(
     (path) =>
       inventorySource(path, {
         refresh: o.refreshInventory === true,

@@ -3,9 +3,10 @@ import { loadInventory } from "../inventory/load.js";
 import { magicVars } from "../inventory/magic.js";
 import { resolveHostVars } from "../inventory/precedence.js";
 import { readVarsFile } from "../inventory/vars-file.js";
-import { inventorySource } from "../inventory/source-factory.js";
+import { inventorySource, resolveInventoryArg } from "../inventory/source-factory.js";
 import { ConfigError } from "../runner/errors.js";
 import type { Vars } from "../site/host.js";
+import { cachedFactVars } from "../facts/fact-cache.js";
 import { SecretMasker } from "../secrets/masker.js";
 import { createTemplateEngine, withExactValues } from "../template/index.js";
 import { cliDecrypt } from "./decrypt.js";
@@ -18,21 +19,24 @@ export interface TemplateRenderOptions extends VaultCliOptions {
   extraVars?: string[];
   inventory?: string[];
   host?: string;
+  /** An Ansible jsonfile fact cache directory: each host's facts, as if gathered. */
+  factsCache?: string;
   passwordFile?: string;
 }
 
 /**
  * Every host has `ansible_facts`, as in Ansible, where it is the host's fact cache ({} when no
- * facts were gathered) and replaces an inventory variable of that name; extra vars still win.
+ * facts were gathered) and replaces an inventory variable of that name; facts rank above
+ * inventory variables, extra vars above all.
  */
-function hostLayer(values: Vars, magic: Vars, extra: Vars): Vars {
-  return { ...values, ansible_facts: {}, ...magic, ...extra };
+function hostLayer(values: Vars, facts: Vars, magic: Vars, extra: Vars): Vars {
+  return { ...values, ansible_facts: {}, ...facts, ...magic, ...extra };
 }
 
 /**
  * `do-converge template render`: prints a template's rendering. With an inventory and a host,
  * the host's variables, `groups`, `group_names` and `hostvars` are those a converge would see
- * (facts are not gathered: no host is contacted); --vars files are laid on top, in order, as a
+ * (facts are not gathered: no host is contacted; --facts-cache gives cached ones); --vars files are laid on top, in order, as a
  * template task's vars are (not seen through hostvars); -e extra vars above all, on every host.
  * Encrypted variables (ansible-vault, do-converge's own secrets) are decrypted, and their values
  * masked in the rendering, as everywhere else output reaches.
@@ -41,22 +45,23 @@ export async function renderTemplateCommand(template: string, o: TemplateRenderO
   const masker = new SecretMasker();
   const decrypt = cliDecrypt(o, masker);
   const extra: Vars = await parseExtraVars(o.extraVars ?? [], decrypt);
-  let vars: Vars = hostLayer({}, {}, extra);
+  const factsOf = (host: string): Vars => (o.factsCache === undefined ? {} : cachedFactVars(o.factsCache, host));
+  let vars: Vars = hostLayer({}, factsOf("localhost"), {}, extra);
   if (o.inventory?.length) {
     if (!o.host) throw new ConfigError("template render: --host NAME is needed with an inventory");
-    const inv = await loadInventory({ sources: o.inventory.map((i) => inventorySource(resolve(i))), decrypt });
+    const inv = await loadInventory({ sources: o.inventory.map((i) => inventorySource(resolveInventoryArg(i))), decrypt });
     const hostvars: Vars = {};
     for (const h of inv.hosts) {
       Object.defineProperty(hostvars, h.name, {
         enumerable: true,
         get: () => {
           const resolved = resolveHostVars(inv, h.name);
-          return hostLayer(withExactValues(resolved.values, resolved.exact), magicVars(inv, h.name), extra);
+          return hostLayer(withExactValues(resolved.values, resolved.exact), factsOf(h.name), magicVars(inv, h.name), extra);
         },
       });
     }
     const resolved = resolveHostVars(inv, o.host);
-    vars = { ...hostLayer(withExactValues(resolved.values, resolved.exact), magicVars(inv, o.host), extra), hostvars };
+    vars = { ...hostLayer(withExactValues(resolved.values, resolved.exact), factsOf(o.host), magicVars(inv, o.host), extra), hostvars };
   } else if (o.host) {
     throw new ConfigError("template render: --host needs an inventory (-i)");
   }

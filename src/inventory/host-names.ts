@@ -11,6 +11,10 @@ const HOSTNAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`, "i");
 // Guards against a typo such as [1:10000000] hanging the run while it builds ten million hosts.
 const MAX_EXPANDED_HOSTS = 100_000;
 
+// DNS's limit for a whole name. Ansible sets none, but nothing longer can be connected to, and a
+// file that is one 20 MB line (read as an INI host) would otherwise become a host.
+const MAX_NAME_LENGTH = 253;
+
 const LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 export function isValidHostName(name: string): boolean {
@@ -31,6 +35,10 @@ export function parseHostKey(key: string): HostKey {
   if (isIP(base) !== 0) return withPort([base], port);
   const expanded = expandRanges(base);
   if (!expanded.ok) return expanded;
+  const long = expanded.names.find((n) => n.length > MAX_NAME_LENGTH);
+  if (long !== undefined) {
+    return { ok: false, problem: `'${long.slice(0, 40)}...' is ${long.length} characters long; a host name has at most ${MAX_NAME_LENGTH}` };
+  }
   const bad = expanded.names.find((n) => !isValidHostName(n));
   if (bad !== undefined) {
     return { ok: false, problem: `'${bad}' is not a valid host name (letters, digits, '-', '_' and '.', or an IP address)` };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { KnownNames } from "./known-names.js";
 import { ProvenanceSchema, TrackedVarsSchema } from "./provenance.js";
 
 /** The two groups every inventory has, as in Ansible: `all` holds everything, `ungrouped` the rest. */
@@ -51,11 +52,16 @@ export const InventoryFragmentSchema = z.object({
 });
 export type InventoryFragment = z.infer<typeof InventoryFragmentSchema>;
 
-/** A pluggable producer of hosts and groups: static YAML, DigitalOcean tags, Terraform state. */
+/**
+ * A pluggable producer of hosts and groups: static YAML or INI, DigitalOcean tags, Terraform
+ * state. A directory of sources yields one fragment per file. `known` holds the group and host
+ * names of the sources loaded before this one: in Ansible an INI file may refer to a group that
+ * an earlier source declared.
+ */
 export interface InventorySource {
   /** Shown in errors and in `inventory --graph`; a path or a short description. */
   readonly name: string;
-  load(): Promise<InventoryFragment>;
+  load(known?: KnownNames): Promise<InventoryFragment | readonly InventoryFragment[]>;
 }
 
 /**

@@ -1,13 +1,20 @@
-import { dirname } from "node:path";
+import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { dirname, extname, resolve } from "node:path";
 import { isMap } from "yaml";
 import { loadDigitalOceanInventory } from "./digitalocean-source.js";
 import type { DynamicSourceOptions } from "./dynamic-options.js";
-import { InventoryShapeError } from "./errors.js";
+import { InventoryError, InventoryShapeError, InventorySyntaxError } from "./errors.js";
+import { isHostList, parseHostList } from "./host-list.js";
+import { parseIniInventory } from "./ini-source.js";
+import { NO_KNOWN_NAMES, type KnownNames } from "./known-names.js";
+import { iniValue } from "./ini-value.js";
+import { listInventoryDir } from "./inventory-dir.js";
 import { readInventoryText } from "./read-text.js";
 import type { InventoryFragment, InventorySource } from "./model.js";
 import { loadTerraformConfig, loadTerraformState } from "./terraform-source.js";
-import { parseYamlInventory } from "./yaml-source.js";
-import { mappingEntries, parseYamlFile, toValue } from "./yaml-document.js";
+import { parseYamlInventory, parseYamlInventoryDocument } from "./yaml-source.js";
+import { mappingEntries, parseYamlFile, toValue, type YamlFile } from "./yaml-document.js";
 
 /** The inventory plugins a YAML file can name with `plugin:`. */
 export const PLUGINS = {
@@ -15,22 +22,104 @@ export const PLUGINS = {
   terraform: (path: string, text: string) => loadTerraformConfig(path, text),
 } as const satisfies Record<string, (path: string, text: string, o: DynamicSourceOptions) => Promise<InventoryFragment>>;
 
+// Ansible's yaml plugin takes files with these extensions or none; others go to the ini plugin.
+const YAML_EXTENSIONS = ["", ".yml", ".yaml", ".json"];
+
 /**
- * The source for an `-i` path, decided by what the file holds, as Ansible's inventory plugins
- * each claim the files they understand: a Terraform state (`*.tfstate`, or JSON that says
- * `terraform_version`), a YAML file whose top-level `plugin:` names a plugin, or else a static
- * Ansible-shaped YAML inventory.
+ * The source for an `-i` value, as Ansible's inventory plugins each claim what they understand:
+ * a comma-separated host list, a directory of sources, a Terraform state (`*.tfstate`, or JSON
+ * that says `terraform_version`), a YAML file whose top-level `plugin:` names a plugin, a static
+ * YAML inventory, or an INI inventory.
  */
 export function inventorySource(path: string, options: DynamicSourceOptions = {}): InventorySource {
-  return { name: path, load: () => loadInventoryFile(path, options) };
+  return { name: path, load: (known) => loadInventoryPath(path, options, known) };
 }
 
-export async function loadInventoryFile(path: string, options: DynamicSourceOptions = {}): Promise<InventoryFragment> {
+/**
+ * An `-i` value as a path relative to `base`, except a comma-separated host list (not a path that
+ * exists), which stays as written.
+ */
+export function resolveInventoryArg(arg: string, base: string = process.cwd()): string {
+  const path = resolve(base, arg);
+  return isHostList(arg, existsSync(path)) ? arg : path;
+}
+
+async function loadInventoryPath(path: string, options: DynamicSourceOptions, known: KnownNames = NO_KNOWN_NAMES): Promise<InventoryFragment | InventoryFragment[]> {
+  const kind = await pathKind(path);
+  if (kind === "missing" && isHostList(path, false)) return parseHostList(path, known);
+  if (kind === "directory") return loadInventoryDir(path, options, known);
+  return loadInventoryFile(path, options, known);
+}
+
+async function pathKind(path: string): Promise<"missing" | "directory" | "other"> {
+  try {
+    return (await stat(path)).isDirectory() ? "directory" : "other";
+  } catch {
+    return "missing";
+  }
+}
+
+/**
+ * Every source in a directory, in Ansible's order, each seeing the names the ones before it
+ * declared. The directory's own group_vars/ and host_vars/ apply (not those of sub-directories,
+ * as in Ansible), through a first fragment that holds nothing else.
+ */
+async function loadInventoryDir(dir: string, options: DynamicSourceOptions, known: KnownNames): Promise<InventoryFragment[]> {
+  const listing = await listInventoryDir(dir);
+  // Ansible fails such a source too ("Unable to parse ... as an inventory source").
+  if (listing.files.length === 0) throw new InventorySyntaxError({ file: dir }, "no inventory source in this directory (only ignored or hidden files)");
+  const fragments: InventoryFragment[] = [{ source: dir, hosts: [], groups: [], varsDir: dir, warnings: listing.warnings }];
+  const groups = new Set(known.groups);
+  const hosts = new Set(known.hosts);
+  for (const file of listing.files) {
+    const { varsDir: _ignored, ...fragment } = await loadInventoryFile(file, options, { groups, hosts });
+    for (const g of fragment.groups) groups.add(g.name);
+    for (const h of fragment.hosts) hosts.add(h.name);
+    fragments.push(fragment);
+  }
+  return fragments;
+}
+
+export async function loadInventoryFile(path: string, options: DynamicSourceOptions = {}, known: KnownNames = NO_KNOWN_NAMES): Promise<InventoryFragment> {
   const text = await readInventoryText(path);
   if (isTerraformState(path, text)) return loadTerraformState(path, text);
   const plugin = pluginOf(path, text);
-  if (plugin === undefined) return { ...parseYamlInventory(text, path), varsDir: dirname(path) };
-  return PLUGINS[plugin](path, text, options);
+  if (plugin !== undefined) return PLUGINS[plugin](path, text, options);
+  return { ...staticInventory(path, text, known), varsDir: dirname(path) };
+}
+
+/**
+ * A static inventory, YAML or INI, tried in Ansible's plugin order: YAML first when the extension
+ * allows it, INI when that is not a YAML mapping. When both fail, the error shown is the one of
+ * the format the file looks like (an INI `[section]` line decides).
+ */
+function staticInventory(path: string, text: string, known: KnownNames): InventoryFragment {
+  if (!YAML_EXTENSIONS.includes(extname(path))) return parseIniInventory(text, path, iniValue, known);
+  let yaml: YamlFile | undefined;
+  let yamlError: InventoryError | undefined;
+  try {
+    yaml = parseYamlFile(text, path);
+  } catch (err) {
+    if (!(err instanceof InventoryError)) throw err;
+    yamlError = err;
+  }
+  // A YAML mapping is a YAML inventory, its errors its own; an empty file is neither format.
+  if (yaml !== undefined && isMap(yaml.doc.contents)) return parseYamlInventoryDocument(yaml, known);
+  if (!hasContent(text)) return parseYamlInventory(text, path);
+  try {
+    return parseIniInventory(text, path, iniValue, known);
+  } catch (err) {
+    if (yamlError === undefined || looksLikeIni(text)) throw err;
+    throw yamlError;
+  }
+}
+
+function hasContent(text: string): boolean {
+  return text.split(/\r?\n/).some((l) => !/^\s*([#;].*)?$/.test(l));
+}
+
+function looksLikeIni(text: string): boolean {
+  return /^\s*\[[^\]]+\]\s*([#;].*)?$/m.test(text);
 }
 
 function isTerraformState(path: string, text: string): boolean {

@@ -1,6 +1,6 @@
 import { readInventoryText } from "./read-text.js";
 import { dirname } from "node:path";
-import { isMap, type Node } from "yaml";
+import { isMap, isScalar, type Node } from "yaml";
 import {
   GroupCycleError,
   InvalidGroupNameError,
@@ -8,11 +8,13 @@ import {
   InventoryShapeError,
 } from "./errors.js";
 import { findCycle } from "./graph.js";
+import { GROUP_NAME, GROUP_NAME_PROBLEM } from "./group-names.js";
 import { parseHostKey } from "./host-names.js";
 import { ALL, type GroupDecl, type HostDecl, type InventoryFragment, type InventorySource } from "./model.js";
 import type { Provenance, TrackedValue } from "./provenance.js";
 import { varsFromEntries } from "./provenance.js";
-import { describe, isNull, locate, mappingEntries, parseYamlFile, toTracked, type YamlFile } from "./yaml-document.js";
+import { NO_KNOWN_NAMES, type KnownNames } from "./known-names.js";
+import { describe, isNull, locate, mappingEntries, parseYamlFile, toTracked, type MappingEntry, type YamlFile } from "./yaml-document.js";
 
 /** The static YAML inventory (Ansible's `yaml` inventory plugin format) read from one file. */
 export class YamlInventorySource implements InventorySource {
@@ -28,10 +30,6 @@ export class YamlInventorySource implements InventorySource {
 }
 
 const GROUP_KEYS = ["hosts", "vars", "children"] as const;
-
-// Characters that mean something in a host pattern (`:`, `,`, `!`, `&`, `~`, `[`, `*`, ...) cannot
-// appear in a group name, or the group could never be selected.
-const GROUP_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 
 interface GroupDraft {
@@ -56,8 +54,13 @@ interface HostDraft {
  * mapping of `hosts`, `vars` and `children` (any may be null). A group may be mentioned several
  * times; the mentions merge. Errors carry file:line:col and the key path.
  */
-export function parseYamlInventory(text: string, file: string): InventoryFragment {
-  return new YamlInventoryParser(parseYamlFile(text, file)).parse();
+export function parseYamlInventory(text: string, file: string, known: KnownNames = NO_KNOWN_NAMES): InventoryFragment {
+  return parseYamlInventoryDocument(parseYamlFile(text, file), known);
+}
+
+/** The same, from a file already parsed (the source factory parses once to tell YAML from INI). */
+export function parseYamlInventoryDocument(y: YamlFile, known: KnownNames = NO_KNOWN_NAMES): InventoryFragment {
+  return new YamlInventoryParser(y, known).parse();
 }
 
 class YamlInventoryParser {
@@ -66,7 +69,10 @@ class YamlInventoryParser {
   /** group bodies being parsed: an alias to one of them (`&g {children: {x: *g}}`) would recurse forever */
   private readonly open = new Set<Node>();
 
-  constructor(private readonly y: YamlFile) {}
+  constructor(
+    private readonly y: YamlFile,
+    private readonly known: KnownNames,
+  ) {}
 
   parse(): InventoryFragment {
     const root = this.y.doc.contents;
@@ -94,7 +100,7 @@ class YamlInventoryParser {
 
   private group(name: string, at: Provenance, body: Node | null, path: string): void {
     if (!GROUP_NAME.test(name)) {
-      throw new InvalidGroupNameError(at, "invalid group name: use letters, digits, '_', '-' and '.'", path);
+      throw new InvalidGroupNameError(at, GROUP_NAME_PROBLEM, path);
     }
     const draft = this.groups.get(name) ?? this.newGroup(name, at);
     if (body === null || isNull(body)) return;
@@ -119,7 +125,7 @@ class YamlInventoryParser {
         throw new InventoryShapeError(section.at, problem, sectionPath);
       }
       if (section.value === null || isNull(section.value)) continue;
-      if (!isGroupShaped(section.value)) {
+      if (!isGroupShaped(section.value) && !isString(section.value)) {
         const what = section.key === "hosts" ? "a mapping of host names (each to its vars, or null)" : "a mapping";
         const problem = `${section.key} must be ${what}, found ${describe(section.value)}`;
         throw new InventoryShapeError(locate(this.y, section.value), problem, sectionPath);
@@ -136,8 +142,14 @@ class YamlInventoryParser {
     return draft;
   }
 
+  /** A section's entries; a plain string is one name with no value, as Ansible's yaml plugin reads `hosts: web1`. */
+  private sectionEntries(body: Node, path: string): MappingEntry[] {
+    if (isScalar(body) && typeof body.value === "string") return [{ key: body.value, at: locate(this.y, body), value: null }];
+    return mappingEntries(this.y, body, path);
+  }
+
   private groupHosts(group: GroupDraft, body: Node, path: string): void {
-    for (const entry of mappingEntries(this.y, body, path)) {
+    for (const entry of this.sectionEntries(body, path)) {
       const hostPath = `${path}.${entry.key}`;
       const parsed = parseHostKey(entry.key);
       if (!parsed.ok) throw new InvalidHostNameError(entry.at, parsed.problem, hostPath);
@@ -147,10 +159,14 @@ class YamlInventoryParser {
       }
       const vars = entry.value === null || isNull(entry.value) ? [] : this.trackedEntries(entry.value, hostPath);
       for (const name of parsed.names) {
-        const host = this.hosts.get(name) ?? this.newHost(name, entry.at);
+        const known = this.hosts.get(name);
+        const host = known ?? this.newHost(name, entry.at);
         if (!group.hosts.includes(name)) group.hosts.push(name);
-        // Ansible sets ansible_port from `name:port` first, so the host's own vars may override it.
-        if (parsed.port !== undefined) host.vars.set("ansible_port", { value: parsed.port, provenance: lineOnly(entry.at) });
+        // Ansible sets ansible_port from `name:port` where it first creates the host (not on a
+        // later mention, nor when an earlier source has it), before the host's own vars.
+        if (parsed.port !== undefined && known === undefined && !this.known.hosts.has(name)) {
+          host.vars.set("ansible_port", { value: parsed.port, provenance: lineOnly(entry.at) });
+        }
         for (const [key, value] of vars) host.vars.set(key, value);
       }
     }
@@ -177,7 +193,7 @@ class YamlInventoryParser {
   }
 
   private groupChildren(group: GroupDraft, body: Node, path: string): void {
-    for (const entry of mappingEntries(this.y, body, path)) {
+    for (const entry of this.sectionEntries(body, path)) {
       if (entry.key === ALL) throw new GroupCycleError([ALL, group.name, ALL], entry.at);
       this.group(entry.key, entry.at, entry.value, `${path}.${entry.key}`);
       if (!group.children.includes(entry.key)) group.children.push(entry.key);
@@ -186,7 +202,7 @@ class YamlInventoryParser {
   }
 
   private trackedEntries(body: Node, path: string): Array<[string, TrackedValue]> {
-    return mappingEntries(this.y, body, path).map((e) => [e.key, { ...toTracked(this.y, e.value), provenance: lineOnly(e.at) }]);
+    return this.sectionEntries(body, path).map((e) => [e.key, { ...toTracked(this.y, e.value), provenance: lineOnly(e.at) }]);
   }
 
   /** Points at the `children` key that closes the loop, since that is the line to change. */
@@ -204,6 +220,10 @@ function isSection(key: string): key is (typeof GROUP_KEYS)[number] {
 
 function isGroupShaped(node: Node | null): node is Node {
   return isMap(node);
+}
+
+function isString(node: Node): boolean {
+  return isScalar(node) && typeof node.value === "string";
 }
 
 /** Variable provenance is `file:line`: the column adds nothing for a key at the start of a line. */

@@ -15,9 +15,21 @@ export function checkTemplates(site: Site, siteDir: string): void {
   const problems: string[] = [];
   for (const { dir, searchPaths } of templateScopes(site, siteDir)) {
     const engine = createTemplateEngine({ searchPaths: [...searchPaths] });
-    for (const file of filesUnder(dir)) {
+    const names = filesUnder(dir).map((file) => relative(dir, file));
+    // A partial is read with the syntax of the template that includes it (its `#jinja2:` line or
+    // delimiters), so it is checked through that template, not on its own.
+    const referenced = new Set<string>();
+    for (const name of names) {
       try {
-        engine.check(relative(dir, file));
+        for (const r of engine.references(name)) if (r !== name) referenced.add(r);
+      } catch {
+        // A template that does not parse names nothing; check() below reports it.
+      }
+    }
+    for (const name of names) {
+      if (referenced.has(name.split(sep).join("/"))) continue;
+      try {
+        engine.check(name);
       } catch (err) {
         problems.push(`${relative(siteDir, dir)}/${err instanceof Error ? err.message : String(err)}`);
       }

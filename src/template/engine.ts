@@ -5,13 +5,14 @@ import { allFilters } from "./filters/index.js";
 import { MissingTemplateError, SearchPathLoader } from "./loader.js";
 import type { NodeList } from "./nunjucks/internals.js";
 import { parseSource } from "./syntax/compile.js";
+import { readHeader } from "./syntax/header.js";
 import { ANSIBLE_SYNTAX, type JinjaSyntax, type JinjaSyntaxOptions, syntaxKey, withSyntax } from "./syntax/settings.js";
 import { allTests } from "./tests/index.js";
 
 // The public face of the template engine: render a template file or string with variables, or
 // check a template (and the templates it names literally) for syntax errors and list the variables
-// it needs, before any host is touched. A rendering may change the syntax (the template module's
-// options); what the template includes is read with the same syntax.
+// it needs, before any host is touched. A template at the top of a rendering may start with a
+// `#jinja2:` line that changes its syntax; what it includes is read with the same syntax.
 
 export interface TemplateEngineOptions {
   /** Directories where templates — and their includes, imports and parents — are looked up, in order. */
@@ -62,13 +63,14 @@ class Engine implements TemplateEngine {
     return env;
   }
 
-  /** A template as the top of a rendering. */
+  /** A template as the top of a rendering: its `#jinja2:` line, if any, read and removed. */
   private compileTopLevel(source: string, name: string, options: RenderOptions | undefined): JinjaTemplate {
-    const syntax = withSyntax(ANSIBLE_SYNTAX, options);
-    checkSyntax(syntax, name, "options");
+    const header = readHeader(source, name);
+    const syntax = withSyntax(withSyntax(ANSIBLE_SYNTAX, options), header?.options);
+    checkSyntax(syntax, name, header === undefined ? "options" : "#jinja2");
     const env = this.environment(syntax);
     try {
-      return env.fromTopLevel(source, name, 0, source);
+      return env.fromTopLevel(header?.body ?? source, name, header?.lineOffset ?? 0, source);
     } catch (e) {
       throw asTemplateError(e, name);
     }

@@ -47,7 +47,6 @@ export const roleKnownDifferences: Readonly<Record<string, KnownDifference>> = {
     causes: ["varsInVars"],
     note: "wp_db_* and wp_salt: {{ vault_* }}; wp_db_host (defaults) is a {% if inventory_dir | basename == 'dev' %} block: once templated it also needs the magic variable inventory_dir",
   },
-  "evrardjp.keepalived/keepalived.conf.j2": { causes: ["jinja2Header"], note: "#jinja2: lstrip_blocks: True" },
   "geerlingguy.nginx/nginx.conf.j2": { causes: ["varsInVars"], note: "nginx_worker_processes: {{ ansible_processor_vcpus | default(ansible_processor_count) }} (defaults)" },
   "geerlingguy.ntp/chrony.conf.j2": { causes: ["varsInVars"], note: "ntp_servers (defaults) hold {{ '.' + ntp_area if ntp_area else '' }}" },
   "geerlingguy.ntp/ntp.conf.j2": { causes: ["varsInVars"], note: "ntp_servers (defaults) hold {{ '.' + ntp_area if ntp_area else '' }}" },

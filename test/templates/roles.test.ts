@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unifiedDiff } from "../../src/report/unified-diff.js";
 import { renderRolesWithAnsible } from "./harness/ansible-roles.js";
-import { factsInventory, loadFacts } from "./harness/facts.js";
+import { hostsInventory, loadFacts, writeFactCache } from "./harness/facts.js";
 import { type Rendering, renderOursWith } from "./harness/ours.js";
 import { loadRoleCases, varsFilesOf } from "./harness/roles.js";
 import { causes, roleKnownDifferences } from "./roles-known-differences.js";
@@ -26,15 +26,17 @@ const identical = new Set<string>();
 
 beforeAll(async () => {
   for (const [name, r] of await renderRolesWithAnsible(cases, facts, join(work, "ansible"))) ansible.set(name, r);
-  const inventories = new Map<string, string>();
+  const inventories = new Map<string, { inventory: string; factsCache: string }>();
   for (const c of cases) {
-    let inventory = inventories.get(c.role);
-    if (inventory === undefined) {
-      inventory = join(work, `facts-${c.role}.yml`);
-      writeFileSync(inventory, factsInventory({ ...c.peerFacts, [c.host]: facts }));
-      inventories.set(c.role, inventory);
+    let sources = inventories.get(c.role);
+    if (sources === undefined) {
+      const hosts = { ...c.peerFacts, [c.host]: facts };
+      sources = { inventory: join(work, `hosts-${c.role}.yml`), factsCache: join(work, `facts-${c.role}`) };
+      writeFileSync(sources.inventory, hostsInventory(Object.keys(hosts)));
+      writeFactCache(sources.factsCache, hosts);
+      inventories.set(c.role, sources);
     }
-    const options = { vars: varsFilesOf(c), inventory: [...(c.inventory ? [c.inventory] : []), inventory], host: c.host };
+    const options = { vars: varsFilesOf(c), inventory: [...(c.inventory ? [c.inventory] : []), sources.inventory], host: c.host, factsCache: sources.factsCache };
     ours.set(c.name, await renderOursWith(join(c.roleDir, "templates", c.path), options));
   }
 });

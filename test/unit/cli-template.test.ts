@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -25,5 +25,20 @@ describe("do-converge template render", () => {
     const r = spawnSync("node", [bin, "template", "render", join(dir, "t.cfg.njk")], { encoding: "utf8" });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe("ERROR: t.cfg.njk:1:6: undefined variable 'inventory_hostname'\n");
+  });
+
+  it("--facts-cache: a host's facts from Ansible's jsonfile cache, above inventory vars, below -e; a host without a file has none", () => {
+    const cache = join(dir, "facts");
+    mkdirSync(cache);
+    writeFileSync(join(cache, "db1"), JSON.stringify({ ansible_os_family: "Debian", ansible_memtotal_mb: 2048, ansible_local: { x: 1 } }));
+    writeFileSync(join(dir, "facts.j2"), "{{ ansible_os_family }} {{ ansible_facts.os_family }} {{ ansible_facts.local.x | default('-') }} {{ ansible_facts.ansible_local.x }} {{ ansible_memtotal_mb }} {{ hostvars['db2'].ansible_facts }}\n");
+    const render = (...more: string[]) =>
+      spawnSync("node", [bin, "template", "render", join(dir, "facts.j2"), "-i", join(dir, "hosts.yml"), "--host", "db1", "--facts-cache", cache, ...more], { encoding: "utf8" });
+    expect(render().stdout).toBe("Debian Debian - 1 2048 {}\n");
+    expect(render("-e", "ansible_memtotal_mb=1").stdout).toBe("Debian Debian - 1 1 {}\n");
+    writeFileSync(join(cache, "db1"), "{ not json");
+    const bad = render();
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain(`${join(cache, "db1")}: not a JSON fact cache file`);
   });
 });

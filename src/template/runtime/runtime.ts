@@ -242,7 +242,7 @@ export class JinjaRuntime implements CallEnvironment {
       // Ansible's finalize: a None result of `{{ }}` renders as nothing, not "None".
       if (v === null || v === undefined) return "";
       // ...and its _unroll_iterator: a dict view (`d.items()`, `d.keys()`) prints as a list.
-      if (Array.isArray(v) && sequenceKind(v) !== "list" && sequenceKind(v) !== "tuple") return pyStr([...v]);
+      if (Array.isArray(v) && sequenceKind(v).startsWith("dict_")) return pyStr([...v]);
       return pyStr(v);
     });
   }

@@ -1,5 +1,6 @@
 import { floatRepr, intRepr } from "./number-format.js";
 import { PyFloat } from "./py-float.js";
+import { pyRepr } from "./repr.js";
 
 // A template dict is a plain object, so its keys are strings. Python's are not: `{1: 'x'}` has an
 // int key, prints as {1: 'x'} and keeps insertion order, where a JavaScript object would list
@@ -21,6 +22,8 @@ export function keyName(k: unknown): string {
   if (typeof k === "boolean") return k ? "1" : "0";
   if (typeof k === "number") return Number.isInteger(k) ? intRepr(k) : floatRepr(k);
   if (k instanceof PyFloat) return Number.isInteger(k.value) ? intRepr(k.value) : floatRepr(k.value);
+  // A tuple's str() is its repr, "(1, 2)" (String() would give "1,2", the name of the str '1,2').
+  if (Array.isArray(k)) return pyRepr(k);
   return String(k);
 }
 
@@ -37,9 +40,14 @@ export function dictFromPairs(pairs: Iterable<readonly [unknown, unknown]>): Rec
   return withKeyTable(out, [...keys.values()]);
 }
 
-/** Attaches the key table to `d` when one is needed (a key that is not a string). */
+/**
+ * Attaches the key table to `d` when one is needed: a key that is not a string, or string keys
+ * JavaScript enumerates in another order than they were inserted (integer-like names such as
+ * '1' come first in a JavaScript object, not in a Python dict).
+ */
 export function withKeyTable<T extends object>(d: T, keys: readonly unknown[]): T {
-  if (keys.every((k) => typeof k === "string")) return d;
+  const names = Object.keys(d);
+  if (keys.length === names.length && keys.every((k, i) => typeof k === "string" && k === names[i])) return d;
   Object.defineProperty(d, KEYS, { value: keys, enumerable: false, configurable: true });
   return d;
 }

@@ -21,6 +21,17 @@ export function isString(v: unknown): v is string {
   return typeof v === "string";
 }
 
+/** A value class standing for a Python type JavaScript lacks (bytes, complex) names that type here. */
+export const pyTypeNameHook: unique symbol = Symbol.for("do-converge.template.typeName");
+
+interface TypeNamed {
+  [pyTypeNameHook]: string;
+}
+
+function hasTypeName(v: object): v is TypeNamed {
+  return typeof (v as Partial<TypeNamed>)[pyTypeNameHook] === "string";
+}
+
 /** Python's type name, for error messages ("'int' object is not iterable"). */
 export function pyTypeName(v: unknown): string {
   if (v === null) return "NoneType";
@@ -45,6 +56,7 @@ export function pyTypeName(v: unknown): string {
     return kind === "list" ? "list" : kind;
   }
   if (isMapping(v)) return "dict";
+  if (typeof v === "object" && hasTypeName(v)) return v[pyTypeNameHook];
   return (v as object).constructor?.name ?? "object";
 }
 

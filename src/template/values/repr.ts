@@ -79,6 +79,8 @@ function reprAt(raw: unknown, depth: number): string {
         return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
       case "list":
         return `[${items.join(", ")}]`;
+      case "set":
+        return items.length === 0 ? "set()" : `{${items.join(", ")}}`;
       default:
         return `${kind}([${items.join(", ")}])`;
     }

@@ -1,8 +1,11 @@
-// Python has several sequence types that JS can only hold as arrays: tuples, and the views
-// returned by dict.items()/keys()/values(). They behave like lists but print differently
-// (`(1, 2)`, `dict_items([...])`), so arrays carry a non-enumerable tag for repr().
+// Python has several sequence types that JS can only hold as arrays: tuples, sets (which only
+// ast.literal_eval produces here: `{1, 2}`, `set()`), and the views returned by
+// dict.items()/keys()/values(). They behave like lists but print differently (`(1, 2)`,
+// `{1, 2}`, `dict_items([...])`), so arrays carry a non-enumerable tag for repr(). A set's array
+// holds its distinct items in insertion order (CPython iterates a set in hash order, which for
+// strings changes with every process).
 
-export type SequenceKind = "tuple" | "dict_items" | "dict_keys" | "dict_values";
+export type SequenceKind = "tuple" | "set" | "dict_items" | "dict_keys" | "dict_values";
 
 const KIND = Symbol("do-converge.template.sequenceKind");
 
@@ -21,6 +24,11 @@ export function tuple<T>(items: T[]): T[] {
 
 export function sequenceKind(items: readonly unknown[]): SequenceKind | "list" {
   return (items as Tagged)[KIND] ?? "list";
+}
+
+/** A Python set of distinct items (the caller has removed duplicates by Python's equality). */
+export function pySet<T>(items: T[]): T[] {
+  return tagSequence(items, "set");
 }
 
 export function isTuple(v: unknown): boolean {

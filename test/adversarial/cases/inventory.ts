@@ -1,8 +1,9 @@
 import type { AdversarialCase } from "../case.js";
 import { localSite } from "../harness/site-source.js";
 
-// Static YAML inventories given with -i: malformed YAML, INI written by habit, wrong shapes,
-// duplicate keys, bad host and group names, bad ports and connection variables.
+// Static inventories given with -i: malformed YAML, malformed INI (a file that is not a YAML
+// mapping is read as INI, as Ansible does), wrong shapes, duplicate keys, bad host and group
+// names, bad ports and connection variables.
 
 const inv = (id: string, text: string | Buffer, message: RegExp): AdversarialCase => ({
   id: `inventory/${id}`,
@@ -22,15 +23,18 @@ const hostVar = (id: string, yamlValue: string, variable: string): AdversarialCa
 export const inventoryCases: AdversarialCase[] = [
   inv("tab-indent", "all:\n\thosts:\n    web1:\n", /bad\.yml:2/),
   inv("unclosed-flow-mapping", "all:\n  hosts: { web1: {ansible_host: 10.0.0.1}\n", /bad\.yml:\d+/),
-  inv("ini-habit", "[web]\nweb1 ansible_host=10.0.0.1\n\n[db]\ndb1\n", /bad\.yml:\d+/),
-  inv("ini-habit-with-vars", "web1 ansible_host=10.0.0.1 ansible_user=root\nweb2\n", /bad\.yml:\d+/),
+  inv("ini-bare-word", "[web]\nweb1 ansible_host 10.0.0.1\n", /bad\.yml:2.*key=value/),
+  inv("ini-vars-undefined-group", "[web]\nweb1\n\n[db:vars]\nport=5432\n", /bad\.yml:4.*db/),
+  inv("ini-unclosed-quote", '[web]\nweb1 motd="hello\n', /bad\.yml:2.*quotation/),
+  inv("ini-children-undefined", "[web]\nweb1\n[prod:children]\nweb\ndatabase\n", /bad\.yml:5.*database/),
+  inv("ini-section-with-space", "[web servers]\nweb1\n", /bad\.yml:1.*section/i),
   inv("duplicate-host-key", "all:\n  hosts:\n    web1: {}\n    web1: {}\n", /bad\.yml:4/),
   inv("duplicate-group-key", "all:\n  children:\n    web: {}\n    web: {}\n", /bad\.yml:4/),
   inv("duplicate-var-key", "all:\n  vars:\n    ntp: a\n    ntp: b\n", /bad\.yml:4/),
   inv("empty-file", "", /bad\.yml.*empty/),
   inv("only-a-comment", "# hosts come later\n", /bad\.yml/),
   inv("top-level-list", "- web1\n- web2\n", /bad\.yml:1/),
-  inv("top-level-scalar", "web1\n", /bad\.yml:1/),
+  inv("top-level-scalar", "web1 ansible_host\n", /bad\.yml:1/),
   inv("hosts-as-list", "all:\n  hosts:\n    - web1\n    - web2\n", /bad\.yml:3.*hosts/),
   inv("host-vars-scalar", "all:\n  hosts:\n    web1: 10.0.0.1\n", /bad\.yml:3.*web1/),
   inv("unknown-group-key", "all:\n  hostz:\n    web1:\n", /bad\.yml:2.*hostz/),

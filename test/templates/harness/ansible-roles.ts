@@ -1,10 +1,10 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { parse } from "yaml";
 import { z } from "zod";
 import { indentedVars, runPlaybook } from "./ansible.js";
-import type { Facts } from "./facts.js";
+import { type Facts, writeFactCache } from "./facts.js";
 import type { Rendering } from "./ours.js";
 import type { RoleTemplateCase } from "./roles.js";
 
@@ -43,8 +43,7 @@ async function renderRole(cases: readonly RoleTemplateCase[], facts: Facts, dir:
   const out = join(dir, "out");
   const outputs = new Map(cases.map((c, i) => [c.name, join(out, `${i}.out`)]));
   writeFileSync(join(roles, first.role, "tasks", TASKS), tasks(cases, outputs));
-  mkdirSync(join(dir, "facts"), { recursive: true });
-  for (const [host, f] of Object.entries({ ...first.peerFacts, [first.host]: facts })) writeFileSync(join(dir, "facts", host), JSON.stringify(f));
+  writeFactCache(join(dir, "facts"), { ...first.peerFacts, [first.host]: facts });
   const playbook =
     `- hosts: ${JSON.stringify(first.host)}\n  gather_facts: false\n  connection: local\n  tasks:\n` +
     `    - ansible.builtin.include_role:\n        name: ${JSON.stringify(first.role)}\n        tasks_from: ${TASKS}\n`;

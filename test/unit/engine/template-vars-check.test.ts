@@ -4,6 +4,7 @@ import { YamlInventorySource, loadInventory } from "../../../src/inventory/index
 import { type Play, type Role, play, role, site, z } from "../../../src/index.js";
 import { ConfigError } from "../../../src/runner/errors.js";
 import { prepareRun } from "../../../src/runner/prepare.js";
+import { checkTemplates } from "../../../src/runner/template-check.js";
 import { checkTemplateVars } from "../../../src/runner/template-vars-check.js";
 import { defaultSshOptions } from "../../../src/transport/ssh.js";
 import { tempTree } from "../inventory/helpers.js";
@@ -129,5 +130,38 @@ describe("pre-flight: template variables every host must have", () => {
   it("site templates: judged only for a name no host has in any play, since their users are unknown", async () => {
     const files = { "templates/web.j2": "{{ web_name }}\n", "group_vars/web.yml": "web_name: www\n", "templates/any.j2": "{{ nosuch }}\n" };
     expect(await message(await preflight(files))).toBe("undefined template variable (nothing was run):\n  templates/any.j2:1:4: undefined variable 'nosuch' for hosts db1, web1 (site templates)");
+  });
+});
+
+describe("pre-flight: a template's #jinja2: line", () => {
+  it("is honoured: its delimiters decide what is a variable, in the template and what it includes; positions count the header line", async () => {
+    const run = await preflight({
+      [`${T}/app.conf.j2`]: "#jinja2: variable_start_string: '[%', variable_end_string: '%]'\n{{ go_template }} [% demo_port %]\nx = [% nosuch %]\n{% include 'part.j2' %}\n",
+      [`${T}/part.j2`]: "{{ .Values.kept }} [% other %]\n",
+    });
+    expect(await message(run)).toBe(
+      "undefined template variables (nothing was run):\n" +
+        "  roles/demo/templates/app.conf.j2:3:8: undefined variable 'nosuch' for hosts db1, web1 (role demo)\n" +
+        "  roles/demo/templates/part.j2:1:23: undefined variable 'other' for hosts db1, web1 (role demo)",
+    );
+  });
+
+  it("a partial written for its includer's delimiters is checked through the includer, not as a template of its own", () => {
+    return expect(
+      (async () => {
+        const dir = await tempTree({
+          [`${T}/app.conf.j2`]: "#jinja2: variable_start_string: '[%', variable_end_string: '%]'\n{% include 'part.j2' %}\n",
+          [`${T}/part.j2`]: "{{ .Values.kept }} [% demo_port %]\n",
+        });
+        checkTemplates(site({ inventory: [], plays: [play({ name: "demo", hosts: "all", roles: [demo] })] }), dir);
+      })(),
+    ).resolves.toBeUndefined();
+  });
+
+  it("a bad header fails the pre-flight with the template, line 1 and the column of the bad pair", async () => {
+    const dir = await tempTree({ [`${T}/app.conf.j2`]: "#jinja2: lstrip_blocks: True, trim_blocks\nx\n" });
+    expect(() => checkTemplates(site({ inventory: [], plays: [play({ name: "demo", hosts: "all", roles: [demo] })] }), dir)).toThrow(
+      "template errors (nothing was run):\n  roles/demo/templates/app.conf.j2:1:31: #jinja2: cannot read 'trim_blocks': the first line takes 'key: value' pairs separated by commas",
+    );
   });
 });

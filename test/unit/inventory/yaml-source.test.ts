@@ -65,6 +65,23 @@ describe("static YAML inventory: shape", () => {
     expect(fragment.hosts.find((h) => h.name === "web02")?.declaredAt).toEqual({ file: F, line: 9, column: 9 });
   });
 
+  it("reads a section given as a string as one name, as Ansible's yaml plugin does", () => {
+    const fragment = parse("all:\n  hosts: w1\n  children: web\n  vars: flag\nweb:\n  hosts: w2 # comment\n");
+    expect(fragment.groups.map((g) => [g.name, g.hosts, g.children])).toEqual([
+      ["all", ["w1"], ["web"]],
+      ["web", ["w2"], []],
+    ]);
+    expect(fragment.groups[0]?.vars).toEqual({ flag: { value: null, provenance: { file: F, line: 4 } } });
+  });
+
+  it("sets ansible_port from name:port only where the host first appears, as Ansible does", () => {
+    const fragment = parse("a:\n  hosts:\n    w1:\nb:\n  hosts:\n    w1:2222:\n    w2:2200:\n");
+    expect(fragment.hosts.map((h) => [h.name, h.vars["ansible_port"]?.value])).toEqual([
+      ["w1", undefined],
+      ["w2", 2200],
+    ]);
+  });
+
   it("accepts top-level groups besides all, as Ansible does", () => {
     const fragment = parse("web:\n  hosts:\n    w1:\ndb:\n  hosts:\n    d1:\nempty:\n");
     expect(fragment.groups.map((g) => [g.name, g.hosts])).toEqual([
@@ -195,12 +212,6 @@ describe("static YAML inventory: errors name file:line:col and the key", () => {
       "all:\n  children:\n    web:\n      hosts:\n        - w1\n        - w2\n",
       InventoryShapeError,
       `${F}:5:9: all.children.web.hosts: hosts must be a mapping of host names (each to its vars, or null), found a sequence`,
-    ],
-    [
-      "hosts given as a string",
-      "all:\n  hosts: w1\n",
-      InventoryShapeError,
-      `${F}:2:10: all.hosts: hosts must be a mapping of host names (each to its vars, or null), found a string 'w1'`,
     ],
     [
       "host vars that are not a mapping",

@@ -58,3 +58,51 @@ describe("Jinja2 lexing kept with any syntax", () => {
     expect(engine.renderFile("t.j2", {})).toBe("12/arg");
   });
 });
+
+describe("a template's #jinja2: first line", () => {
+  it("is removed and sets the syntax of the template and what it includes, whose own header is text", () => {
+    const engine = engineWith({
+      "t.j2": "#jinja2: lstrip_blocks: True, variable_start_string: '[[', variable_end_string: ']]'\n  {% if 1 %}\n[[ a ]] {{ a }}\n  {% endif %}\n{% include 'p.j2' %}",
+      "p.j2": "#jinja2: trim_blocks: False\n[[ a ]]\n",
+    });
+    expect(engine.renderFile("t.j2", { a: 1 })).toBe("1 {{ a }}\n#jinja2: trim_blocks: False\n1");
+  });
+
+  it("goes on top of the rendering's options", () => {
+    const engine = engineWith({ "t.j2": "#jinja2: trim_blocks: True\n{% if 1 %}\nx\n{% endif %}\n" });
+    expect(engine.renderFile("t.j2", {}, { trim_blocks: false, newline_sequence: "\r\n" })).toBe("x\r\n");
+  });
+
+  it("reads values as Python literals, so a quoted 'false' is a true value and 0 a false one", () => {
+    const engine = engineWith({ "t.j2": "#jinja2: lstrip_blocks: 'false', trim_blocks: 0\n  {% if 1 %}\nx\n" + "  {% endif %}\n" });
+    // As ansible-core 2.14 renders it: blanks stripped before the tags, their newlines kept.
+    expect(engine.renderFile("t.j2", {})).toBe("\nx\n");
+  });
+
+  it("is only a header on line 1, at its first character", () => {
+    const engine = engineWith({ "t.j2": "x\n#jinja2: trim_blocks: False\n", "u.j2": " #jinja2: trim_blocks: False\n" });
+    expect(engine.renderFile("t.j2", {})).toBe("x\n#jinja2: trim_blocks: False\n");
+    expect(engine.renderFile("u.j2", {})).toBe(" #jinja2: trim_blocks: False\n");
+  });
+
+  it("counts in error positions: line 3 of the file is line 3", () => {
+    const engine = engineWith({ "t.j2": "#jinja2: trim_blocks: False\nok\n{{ nosuch }}\n" });
+    expect(() => engine.renderFile("t.j2", {})).toThrow(/^t\.j2:3:4: undefined variable 'nosuch'/);
+  });
+
+  it("fails on a pair without a colon, a value that is not a literal, or an option this engine cannot apply", () => {
+    const engine = engineWith({
+      "a.j2": "#jinja2: trim_blocks\nx\n",
+      "b.j2": "#jinja2: trim_blocks: yes\nx\n",
+      "c.j2": "#jinja2: line_statement_prefix: '%'\nx\n",
+      "d.j2": "#jinja2: newline_sequence: 1\nx\n",
+      "e.j2": "#jinja2: some_setting: 1\nx\n",
+    });
+    expect(() => engine.renderFile("a.j2", {})).toThrow(/^a\.j2:1:10: #jinja2: cannot read 'trim_blocks'/);
+    expect(() => engine.renderFile("b.j2", {})).toThrow(/^b\.j2:1:10: #jinja2: the value of trim_blocks is not a Python literal \(yes\)/);
+    expect(() => engine.renderFile("c.j2", {})).toThrow(/line_statement_prefix .* is not supported/);
+    expect(() => engine.renderFile("d.j2", {})).toThrow(/newline_sequence must be a string, got int/);
+    // Not an attribute of Jinja2's environment: Ansible sets it where nothing reads it.
+    expect(engine.renderFile("e.j2", {})).toBe("x\n");
+  });
+});
