@@ -11,7 +11,10 @@ import { vaultConfig } from "../../../src/secrets/vault/identities.js";
 import { VaultKeyring } from "../../../src/secrets/vault/keyring.js";
 import { tempTree } from "../inventory/helpers.js";
 import { scratchDir } from "../safety/cli-helpers.js";
-import { passwordFile, vaultEncryptString } from "./ansible.js";
+import { passwordFile, vaultEncrypt, vaultEncryptString } from "./ansible.js";
+import { loadInventoryFile } from "../../../src/inventory/source-factory.js";
+import { InventorySyntaxError } from "../../../src/inventory/errors.js";
+import { writeFileSync } from "node:fs";
 
 // Inline `!vault` values wherever a vars file or `-e` can hold one: nested in mappings and lists,
 // behind YAML aliases, beside Python-exact numbers; a failure names the value's file:line:col and
@@ -68,6 +71,19 @@ describe("inline !vault values in vars files and -e", () => {
     const none = await readVarsFile(join(root, "vars.yml")).catch((e: unknown) => e);
     expect(none).toBeInstanceOf(VarsFileError);
     expect((none as Error).message).toMatch(new RegExp(`^${join(root, "vars.yml")}:4:14: db\\.list\\[1\\]: an ansible-vault encrypted value \\(!vault\\)`));
+  });
+});
+
+describe("an inventory file encrypted whole with ansible-vault", () => {
+  it("is refused by name at its first line (read as INI it would be a bad host name)", async () => {
+    const file = join(dir, "hosts.yml");
+    writeFileSync(file, "all:\n  hosts:\n    web1:\n");
+    await vaultEncrypt(dir, [file], ["--vault-password-file", pw]);
+    const err = await loadInventoryFile(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InventorySyntaxError);
+    expect((err as Error).message).toBe(
+      `${file}:1:1: an inventory encrypted with ansible-vault is not read: keep the inventory plain and encrypt its secrets (a vault file in group_vars/ or host_vars/, or !vault values)`,
+    );
   });
 });
 
