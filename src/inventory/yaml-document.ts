@@ -105,12 +105,25 @@ export function parseYamlFile(text: string, file: string, dialect: "yaml" | "jso
   return y;
 }
 
-/** Makes each `!vault` scalar's value a VaultText holding its text and where it starts. */
+/**
+ * Makes each `!vault` scalar's value a VaultText holding its text and where it starts. On a
+ * mapping or a list the tag is an error, as in ansible-core (the yaml package would drop it).
+ */
 function wrapVaultValues(y: YamlFile): void {
+  const isVault = (tag: string | undefined) => tag !== undefined && VAULT_TAGS.includes(tag);
+  const notScalar = (node: Node) => {
+    throw new VarsFileError(locate(y, node), `${node.tag ?? "!vault"} tags a string (what ansible-vault encrypt_string prints), found ${describe(node)}`);
+  };
   visit(y.doc, {
     Scalar(key, node) {
-      if (key === "key" || node.tag === undefined || !VAULT_TAGS.includes(node.tag) || typeof node.value !== "string") return;
+      if (key === "key" || !isVault(node.tag) || typeof node.value !== "string") return;
       node.value = new VaultText(node.value, locate(y, node));
+    },
+    Map(_key, node) {
+      if (isVault(node.tag)) notScalar(node);
+    },
+    Seq(_key, node) {
+      if (isVault(node.tag)) notScalar(node);
     },
   });
 }

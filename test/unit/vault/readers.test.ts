@@ -74,6 +74,16 @@ describe("inline !vault values in vars files and -e", () => {
   });
 });
 
+describe("!vault on something else than a string", () => {
+  it("is an error at its place, as in ansible-core (the yaml package would drop the tag)", async () => {
+    const root = await tempTree({ "map.yml": "a: !vault {x: 1}\n", "seq.yml": "a: !vault\n  - 1\n", "num.yml": "a: !vault 123\n" });
+    const error = (f: string) => readVarsFile(join(root, f), decrypter(pw)).catch((e: unknown) => e as Error);
+    expect((await error("map.yml")).message).toBe(`${join(root, "map.yml")}:1:11: !vault tags a string (what ansible-vault encrypt_string prints), found a mapping`);
+    expect((await error("seq.yml")).message).toBe(`${join(root, "seq.yml")}:2:3: !vault tags a string (what ansible-vault encrypt_string prints), found a sequence`);
+    expect((await error("num.yml")).message).toMatch(/num\.yml:1:11: a: not valid ansible-vault data: the header must be/);
+  });
+});
+
 describe("an inventory file encrypted whole with ansible-vault", () => {
   it("is refused by name at its first line (read as INI it would be a bad host name)", async () => {
     const file = join(dir, "hosts.yml");
