@@ -7,6 +7,9 @@ import { ConfigError } from "../runner/errors.js";
 import { PASSWORD_FILE_ENV } from "../secrets/keyring.js";
 import { isEncrypted } from "../secrets/envelope.js";
 import { markUnsafe } from "../template/values/unsafe.js";
+import { isVaultText } from "../secrets/vault/format.js";
+import { varsFromEntries } from "../inventory/provenance.js";
+import { type Decrypt, containsVaultText, decryptVaultValues } from "../inventory/vault-values.js";
 
 /** `-e` variables: plain values for everything, and the Python-exact form of the few that differ (see template/values/exact-vars.ts). */
 export interface ExtraVars {
@@ -14,20 +17,17 @@ export interface ExtraVars {
   exact: Record<string, unknown>;
 }
 
-/** Plain text of an encrypted secrets file (the run's keyring; it also masks what it decrypts). */
-export type DecryptFile = (text: string, file: string) => Promise<string>;
-
 /**
  * `-e` as ansible-playbook takes it: `key=value key2=value2`, a JSON or YAML mapping, or
- * `@file.yml` (an encrypted secrets file too, as ansible-playbook reads a vault file, when
- * `decrypt` is given). Later -e options override earlier ones.
+ * `@file.yml` (encrypted by `do-converge secrets` or ansible-vault too, and with inline
+ * `!vault` values, when `decrypt` is given: the run's keyrings, which also mask what they decrypt). Later -e options override earlier ones.
  */
-export async function parseExtraVars(items: readonly string[], decrypt?: DecryptFile): Promise<Record<string, unknown>> {
+export async function parseExtraVars(items: readonly string[], decrypt?: Decrypt): Promise<Record<string, unknown>> {
   return (await readExtraVars(items, decrypt)).values;
 }
 
 /** parseExtraVars, keeping beside each value read from YAML its Python form when that differs. */
-export async function readExtraVars(items: readonly string[], decrypt?: DecryptFile): Promise<ExtraVars> {
+export async function readExtraVars(items: readonly string[], decrypt?: Decrypt): Promise<ExtraVars> {
   const out: ExtraVars = { values: {}, exact: {} };
   for (const item of items) {
     const text = item.trim();
@@ -44,14 +44,17 @@ export async function readExtraVars(items: readonly string[], decrypt?: DecryptF
       const secret = isEncrypted(content);
       if (secret) {
         if (decrypt === undefined) throw new ConfigError(`--extra-vars ${text}: an encrypted secrets file: give --password-file FILE or set ${PASSWORD_FILE_ENV}`);
-        content = await decrypt(content, file);
+        content = await decrypt.file(content, file);
+      } else if (isVaultText(content)) {
+        if (decrypt === undefined) throw new ConfigError(`--extra-vars ${text}: an ansible-vault encrypted file: give --vault-password-file FILE or set ANSIBLE_VAULT_PASSWORD_FILE`);
+        content = await decrypt.file(content, file);
       }
-      parsed = mappingOf(content, file, extname(file) === ".json" ? "json" : "yaml", `--extra-vars ${text}`, `--extra-vars ${text}: `);
+      parsed = await openVaultValues(mappingOf(content, file, extname(file) === ".json" ? "json" : "yaml", `--extra-vars ${text}`, `--extra-vars ${text}: `), decrypt);
       // Secrets are data, never templated (see inventory/vars-file.ts secretVars).
       if (secret) parsed = { values: parsed.values, exact: Object.fromEntries(Object.entries(parsed.values).map(([k, v]) => [k, markUnsafe(parsed.exact[k] ?? v)])) };
     } else if (text.startsWith("{")) {
       // Ansible tries json.loads before YAML: JSON keeps its own number rules (1e3 is a float).
-      parsed = mappingOf(text, "--extra-vars", isJson(text) ? "json" : "yaml", `--extra-vars ${text}`, "--extra-vars: not a valid mapping: ");
+      parsed = await openVaultValues(mappingOf(text, "--extra-vars", isJson(text) ? "json" : "yaml", `--extra-vars ${text}`, "--extra-vars: not a valid mapping: "), decrypt);
     } else {
       const values = Object.fromEntries(
         (text.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? []).map((pair) => {
@@ -68,6 +71,23 @@ export async function readExtraVars(items: readonly string[], decrypt?: DecryptF
       if (Object.hasOwn(parsed.exact, k)) put(out.exact, k, parsed.exact[k]);
       else delete out.exact[k];
     }
+  }
+  return out;
+}
+
+/** The variables with their inline `!vault` values decrypted (see decryptVaultValues). */
+async function openVaultValues(parsed: ExtraVars, decrypt: Decrypt | undefined): Promise<ExtraVars> {
+  if (!containsVaultText([...Object.values(parsed.values), ...Object.values(parsed.exact)])) return parsed;
+  const tracked = varsFromEntries(
+    Object.entries(parsed.values).map(([k, value]) => {
+      const provenance = { file: "--extra-vars" };
+      return [k, Object.hasOwn(parsed.exact, k) ? { value, exact: parsed.exact[k], provenance } : { value, provenance }];
+    }),
+  );
+  const out: ExtraVars = { values: {}, exact: {} };
+  for (const [k, t] of Object.entries(await decryptVaultValues(tracked, decrypt))) {
+    put(out.values, k, t.value);
+    if (t.exact !== undefined) put(out.exact, k, t.exact);
   }
   return out;
 }

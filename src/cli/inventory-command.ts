@@ -19,12 +19,12 @@ import { redactSecrets } from "../secrets/redact.js";
 import type { SecretSlot } from "../secrets/schema.js";
 import type { Site } from "../site/dsl.js";
 import { parseExtraVars } from "./extra-vars.js";
-import { cliKeyring } from "./keyring.js";
+import { cliDecrypt } from "./decrypt.js";
+import type { VaultCliOptions } from "./vault-options.js";
 import { loadSite } from "./load-site.js";
 import { SecretMasker } from "../secrets/masker.js";
-import { secretsOfDecrypted } from "./run-secrets-input.js";
 
-export interface InventoryCommandOptions {
+export interface InventoryCommandOptions extends VaultCliOptions {
   inventory?: string[];
   list?: boolean;
   /** commander gives `true` for a bare --graph, the group name when one follows. */
@@ -52,18 +52,14 @@ export async function inventoryCommand(site: string | undefined, o: InventoryCom
   // The secret() variables of the site's roles are shown as ******** (without a site file
   // there is no telling which variables are secrets).
   const secrets = loaded === undefined ? [] : siteSecretSlots(loaded);
-  const keyring = cliKeyring(o.passwordFile);
-  // Every string of an encrypted file is a secret too, as in a run: masked wherever it shows.
+  // Every string of an encrypted file, and every `!vault` value, is a secret too, as in a run:
+  // masked wherever it shows.
   const masker = new SecretMasker();
-  const decrypt = async (text: string, file: string) => {
-    const plain = await keyring.decrypt(text, file);
-    secretsOfDecrypted(masker, plain);
-    return plain;
-  };
+  const decrypt = cliDecrypt(o, masker);
   const inv = await loadInventory({ ...sourcesOf(site, loaded, o, dynamic), decrypt });
   const warnings = inv.warnings.map(formatInventoryWarning);
   if (o.list) return { output: masker.mask(`${JSON.stringify(redactList(inventoryList(inv), secrets), null, 2)}\n`), warnings };
-  if (o.host !== undefined) return { output: masker.mask(hostReport(inv, o.host, await parseExtraVars(o.extraVars ?? [], decrypt), secrets)), warnings };
+  if (o.host !== undefined) return { output: masker.mask(hostReport(inv, o.host, await parseExtraVars(o.extraVars ?? [], decrypt), secrets, (t) => masker.mask(t))), warnings };
   const group = typeof o.graph === "string" ? o.graph : "all";
   if (!indexInventory(inv).groups.has(group)) throw new ConfigError(`inventory --graph: no group named '${group}'`);
   return { output: `${inventoryGraph(inv, group)}\n`, warnings };
@@ -96,7 +92,7 @@ function sourcesOf(site: string | undefined, loaded: Site | undefined, o: Invent
  * is a template shows its evaluated value, and the expression in the comment (facts are not
  * gathered here: a value that needs them says so).
  */
-function hostReport(inv: Inventory, host: string, extraVars: Record<string, unknown>, secrets: readonly SecretSlot[]): string {
+function hostReport(inv: Inventory, host: string, extraVars: Record<string, unknown>, secrets: readonly SecretSlot[], mask: (text: string) => string): string {
   const extra = trackVars(extraVars, { file: "--extra-vars" });
   const resolved = resolveHostVars(inv, host, { extraVars: extra });
   const scopes = new RunScopes(inv, extra, isRunProvided);
@@ -120,7 +116,8 @@ function hostReport(inv: Inventory, host: string, extraVars: Record<string, unkn
   }
   const values = redactSecrets(evaluated, secrets);
   const names = Object.keys(values).sort();
-  const left = names.map((n) => `${n}: ${JSON.stringify(values[n]) ?? "null"}`);
+  // Masked before the padding is measured: spaces counted from a secret would tell its length.
+  const left = names.map((n) => mask(`${n}: ${JSON.stringify(values[n]) ?? "null"}`));
   const width = Math.min(60, Math.max(0, ...left.map((l) => l.length)));
   const lines = names.map((n, i) => {
     const p = resolved.provenance[n];

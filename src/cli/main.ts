@@ -9,6 +9,7 @@ import { packageInfo } from "./package-info.js";
 import { nonNegativeInteger, positiveInteger } from "./positive-integer.js";
 import { type RunCommandOptions, runCommand } from "./run-command.js";
 import { cliKeyring } from "./keyring.js";
+import { addVaultOptions } from "./vault-options.js";
 import {
   type SecretsGenerateOptions,
   secretsDecryptCommand,
@@ -72,17 +73,17 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("--lock-file <file>", "runs holding this lock never overlap (default: .do-converge.lock beside the site)")
     .option("--detect-drift", "exit 3 when the run changed something (with --check: would change), for monitoring")
     .option("--syslog", "after the recap, one summary line (site, counts, drift, exit code) to syslog/the journal, tag do-converge")
-    .addOption(new Option("--keep-reports <n>", "with --json FILE: also keep the last N reports, timestamped, in history/ beside it").argParser(positiveInteger))
-    .action(async (site: string | undefined, opts: RunCommandOptions) => {
-      if (!site) {
-        program.outputHelp();
-        setExit(1);
-        return;
-      }
-      setExit(await runCommand(site, opts, deps.templates));
-    });
+    .addOption(new Option("--keep-reports <n>", "with --json FILE: also keep the last N reports, timestamped, in history/ beside it").argParser(positiveInteger));
+  addVaultOptions(program).action(async (site: string | undefined, opts: RunCommandOptions) => {
+    if (!site) {
+      program.outputHelp();
+      setExit(1);
+      return;
+    }
+    setExit(await runCommand(site, opts, deps.templates));
+  });
 
-  program
+  const render = program
     .command("template")
     .description("work with templates")
     .command("render")
@@ -93,11 +94,12 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("-i, --inventory <path>", "inventory source (repeatable)", collect)
     .option("--host <name>", "render as this inventory host: its vars, groups and hostvars")
     .option("--facts-cache <dir>", "facts as if gathered: an Ansible jsonfile fact cache (a file per host, named by the host)")
-    .action(async (template: string, opts: TemplateRenderOptions) => {
-      process.stdout.write(await renderTemplateCommand(template, opts));
-    });
+    .option("--password-file <file>", "the password of encrypted secrets files (else DO_CONVERGE_PASSWORD_FILE, else asked)");
+  addVaultOptions(render).action(async (template: string, opts: TemplateRenderOptions) => {
+    process.stdout.write(await renderTemplateCommand(template, opts));
+  });
 
-  program
+  const inventory = program
     .command("inventory")
     .description("show the inventory as a converge sees it: hosts, groups and variables (no host is contacted)")
     .argument("[site]", "a site file: its inventory (unless -i) and the group_vars/host_vars beside it")
@@ -107,13 +109,13 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("--host <name>", "one host's variables, each with its precedence layer and source")
     .option("-e, --extra-vars <vars>", "extra vars to show on top, with --host (repeatable)", collect)
     .option("--refresh-inventory", "ignore cached DigitalOcean answers and ask the API again")
-    .option("--password-file <file>", "the password of encrypted secrets files (else DO_CONVERGE_PASSWORD_FILE, else asked)")
-    .action(async (site: string | undefined, opts: InventoryCommandOptions) => {
-      const notice = (line: string) => process.stderr.write(`${line}\n`);
-      const result = await inventoryCommand(site, opts, { onNotice: notice });
-      for (const w of result.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
-      process.stdout.write(result.output);
-    });
+    .option("--password-file <file>", "the password of encrypted secrets files (else DO_CONVERGE_PASSWORD_FILE, else asked)");
+  addVaultOptions(inventory).action(async (site: string | undefined, opts: InventoryCommandOptions) => {
+    const notice = (line: string) => process.stderr.write(`${line}\n`);
+    const result = await inventoryCommand(site, opts, { onNotice: notice });
+    for (const w of result.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
+    process.stdout.write(result.output);
+  });
   registerScheduleCommand(program, setExit);
   const secrets = program.command("secrets").description("the site's secrets (passwords, salts, tokens): generated, encrypted with AES-256-GCM");
   const passwordHelp = "the password's file (else DO_CONVERGE_PASSWORD_FILE, else asked on the terminal)";

@@ -21,13 +21,14 @@ import { checkRunOptions } from "./run-preflight.js";
 import { RunLockBusy, acquireRunLock } from "../control-node/run-lock.js";
 import { keepReport } from "../report/history.js";
 import { type RunOutcome, emitSummary } from "../report/summary-line.js";
-import { cliKeyring } from "./keyring.js";
+import { cliDecrypt } from "./decrypt.js";
+import type { VaultCliOptions } from "./vault-options.js";
 import { promptSecret } from "./prompt.js";
 import { maskEvent } from "../report/masked-event.js";
 import { SecretMasker } from "../secrets/masker.js";
-import { runSecretsOfEnvironment, secretsOfDecrypted } from "./run-secrets-input.js";
+import { runSecretsOfEnvironment } from "./run-secrets-input.js";
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends VaultCliOptions {
   inventory?: string[];
   check?: boolean;
   diff?: boolean;
@@ -118,12 +119,7 @@ async function converge(
         onSecret: (value) => secrets.add(value),
       }),
   );
-  const keyring = cliKeyring(o.passwordFile);
-  const decrypt = async (text: string, file: string) => {
-    const plain = await keyring.decrypt(text, file);
-    secretsOfDecrypted(secrets, plain);
-    return plain;
-  };
+  const decrypt = cliDecrypt(o, secrets);
   const inventory = await loadInventory({ sources, siteDirs: [siteDir], decrypt });
   const ssh = defaultSshOptions();
   const becomePassword = o.askBecomePass ? await promptSecret("BECOME password: ") : process.env.DO_CONVERGE_BECOME_PASSWORD;

@@ -18,7 +18,8 @@ export function runSecretsOfEnvironment(secrets: SecretMasker, env: NodeJS.Proce
  */
 export function secretsOfDecrypted(secrets: SecretMasker, plain: string): void {
   try {
-    secrets.addStrings(parse(plain));
+    // Warnings (an unknown tag such as !unsafe) would print the line they are on: a secret.
+    secrets.addStrings(parse(plain, { logLevel: "error" }));
   } catch {
     for (const line of plain.split(/\r?\n/)) {
       secrets.add(line.trim());

@@ -6,14 +6,18 @@ import { readVarsFile } from "../inventory/vars-file.js";
 import { inventorySource, resolveInventoryArg } from "../inventory/source-factory.js";
 import { ConfigError } from "../runner/errors.js";
 import type { TrackedVars } from "../inventory/provenance.js";
+import type { Decrypt } from "../inventory/vault-values.js";
 import type { Vars } from "../site/host.js";
 import { cachedFactVars } from "../facts/fact-cache.js";
+import { SecretMasker } from "../secrets/masker.js";
 import { createTemplateEngine } from "../template/index.js";
 import { dataVars, hostvarsMapping, scopeVars } from "../vars/build.js";
 import { EvaluationStack, type ScopeVar, VarScope } from "../vars/scope.js";
+import { cliDecrypt } from "./decrypt.js";
 import { readExtraVars } from "./extra-vars.js";
+import type { VaultCliOptions } from "./vault-options.js";
 
-export interface TemplateRenderOptions {
+export interface TemplateRenderOptions extends VaultCliOptions {
   vars?: string[];
   /** As a converge's -e: above everything, and on every host (so in hostvars too). */
   extraVars?: string[];
@@ -21,6 +25,7 @@ export interface TemplateRenderOptions {
   host?: string;
   /** An Ansible jsonfile fact cache directory: each host's facts, as if gathered. */
   factsCache?: string;
+  passwordFile?: string;
 }
 
 /**
@@ -33,8 +38,8 @@ function hostLayer(values: TrackedVars, facts: Vars, magic: Vars, extra: Tracked
 }
 
 /** -e variables as a scope's entries: templated when used, each value in its Python form. */
-async function extraVarsTracked(items: readonly string[]): Promise<TrackedVars> {
-  const read = await readExtraVars(items);
+async function extraVarsTracked(items: readonly string[], decrypt: Decrypt): Promise<TrackedVars> {
+  const read = await readExtraVars(items, decrypt);
   const provenance = { file: "--extra-vars" };
   return Object.fromEntries(
     Object.entries(read.values).map(([k, value]) => [k, Object.hasOwn(read.exact, k) ? { value, exact: read.exact[k], provenance } : { value, provenance }]),
@@ -47,18 +52,22 @@ async function extraVarsTracked(items: readonly string[]): Promise<TrackedVars> 
  * (facts are not gathered: no host is contacted; --facts-cache gives cached ones); --vars files
  * are laid on top, in order, as a template task's vars are (not seen through hostvars); -e extra
  * vars above all, on every host. A variable whose value is a template is evaluated where the
- * template uses it, as Ansible does.
+ * template uses it, as Ansible does. Encrypted variables (ansible-vault, do-converge's own
+ * secrets) are decrypted, and their values masked in the rendering, as everywhere else output
+ * reaches.
  */
 export async function renderTemplateCommand(template: string, o: TemplateRenderOptions): Promise<string> {
   const path = resolve(template);
   const engine = createTemplateEngine({ searchPaths: [dirname(path)] });
   const stack = new EvaluationStack();
-  const extra = await extraVarsTracked(o.extraVars ?? []);
+  const masker = new SecretMasker();
+  const decrypt = cliDecrypt(o, masker);
+  const extra = await extraVarsTracked(o.extraVars ?? [], decrypt);
   const factsOf = (host: string): Vars => (o.factsCache === undefined ? {} : cachedFactVars(o.factsCache, host));
   let vars: [string, ScopeVar][] = hostLayer({}, factsOf("localhost"), {}, extra);
   if (o.inventory?.length) {
     if (!o.host) throw new ConfigError("template render: --host NAME is needed with an inventory");
-    const inv = await loadInventory({ sources: o.inventory.map((i) => inventorySource(resolveInventoryArg(i))) });
+    const inv = await loadInventory({ sources: o.inventory.map((i) => inventorySource(resolveInventoryArg(i))), decrypt });
     const scopes = new Map<string, VarScope>();
     const layerOf = (host: string): [string, ScopeVar][] =>
       hostLayer(resolveHostVarsTracked(inv, host), factsOf(host), { ...magicVars(inv, host), hostvars }, extra);
@@ -79,9 +88,9 @@ export async function renderTemplateCommand(template: string, o: TemplateRenderO
   } else if (o.host) {
     throw new ConfigError("template render: --host needs an inventory (-i)");
   }
-  for (const file of o.vars ?? []) vars.push(...scopeVars(await readVarsFile(file)));
+  for (const file of o.vars ?? []) vars.push(...scopeVars(await readVarsFile(file, decrypt)));
   // Extra vars outrank --vars files too, as Ansible's outrank task vars.
   vars.push(...scopeVars(extra));
   const scope = new VarScope(new Map(vars), { templater: engine }, stack);
-  return engine.renderFile(basename(path), scope.templateContext());
+  return masker.mask(engine.renderFile(basename(path), scope.templateContext()));
 }

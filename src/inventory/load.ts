@@ -1,6 +1,7 @@
 import { mergeInventories } from "./merge.js";
 import type { Inventory, InventoryFragment, InventorySource } from "./model.js";
 import { attachVarsDirs } from "./vars-dirs.js";
+import { decryptInventory } from "./vault-values.js";
 import type { Decrypt } from "./vars-file.js";
 
 export interface LoadInventoryOptions {
@@ -10,7 +11,7 @@ export interface LoadInventoryOptions {
    * directory of site.ts), as Ansible lets playbook-adjacent vars override inventory-adjacent.
    */
   readonly siteDirs?: readonly string[];
-  /** Decrypts encrypted group_vars/host_vars files; without it they are an error. */
+  /** Decrypts encrypted group_vars/host_vars files and inline `!vault` values; without it they are an error. */
   readonly decrypt?: Decrypt;
 }
 
@@ -32,5 +33,5 @@ export async function loadInventory(options: LoadInventoryOptions): Promise<Inve
   }
   const merged = mergeInventories(fragments);
   const dirs = [...fragments.flatMap((f) => (f.varsDir === undefined ? [] : [f.varsDir])), ...(options.siteDirs ?? [])];
-  return attachVarsDirs(merged, dirs, options.decrypt);
+  return attachVarsDirs(await decryptInventory(merged, options.decrypt), dirs, options.decrypt);
 }

@@ -14,6 +14,7 @@ import { readInventoryText } from "./read-text.js";
 import type { InventoryFragment, InventorySource } from "./model.js";
 import { loadTerraformConfig, loadTerraformState } from "./terraform-source.js";
 import { parseYamlInventory, parseYamlInventoryDocument } from "./yaml-source.js";
+import { isVaultText } from "../secrets/vault/format.js";
 import { mappingEntries, parseYamlFile, toValue, type YamlFile } from "./yaml-document.js";
 
 /** The inventory plugins a YAML file can name with `plugin:`. */
@@ -82,6 +83,13 @@ async function loadInventoryDir(dir: string, options: DynamicSourceOptions, know
 
 export async function loadInventoryFile(path: string, options: DynamicSourceOptions = {}, known: KnownNames = NO_KNOWN_NAMES): Promise<InventoryFragment> {
   const text = await readInventoryText(path);
+  // Read as INI, vault text would only give a puzzling "not a valid host name" at line 1.
+  if (isVaultText(text)) {
+    throw new InventorySyntaxError(
+      { file: path, line: 1, column: 1 },
+      "an inventory encrypted with ansible-vault is not read: keep the inventory plain and encrypt its secrets (a vault file in group_vars/ or host_vars/, or !vault values)",
+    );
+  }
   if (isTerraformState(path, text)) return loadTerraformState(path, text);
   const plugin = pluginOf(path, text);
   if (plugin !== undefined) return PLUGINS[plugin](path, text, options);

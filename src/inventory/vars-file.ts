@@ -2,44 +2,53 @@ import { extname } from "node:path";
 import { isMap } from "yaml";
 import { isEncrypted } from "../secrets/envelope.js";
 import { markUnsafe } from "../template/values/unsafe.js";
+import { isVaultText } from "../secrets/vault/format.js";
 import { VarsFileError } from "./errors.js";
 import { readInventoryText } from "./read-text.js";
 import { varsFromEntries, type TrackedVars } from "./provenance.js";
+import { type Decrypt, decryptVaultValues } from "./vault-values.js";
 import { describe, isNull, locate, mappingEntries, parseYamlFile, toTracked } from "./yaml-document.js";
 
-/** Turns an encrypted vars file's content into its YAML (see src/secrets/keyring.ts). */
-export type Decrypt = (text: string, file: string) => Promise<string>;
+export type { Decrypt } from "./vault-values.js";
 
 /**
- * Reads one vars file (group_vars/host_vars, or `-e @file.yml`): a YAML or JSON mapping of
- * variable names to values. Each variable remembers `file:line`. An empty file is no variables.
- * A file encrypted by `do-converge secrets encrypt` is decrypted first, when `decrypt` is given.
+ * Reads one vars file (group_vars/host_vars, `-e @file.yml`, `template render --vars`): a YAML or
+ * JSON mapping of variable names to values. Each variable remembers `file:line`. An empty file is
+ * no variables. A whole file encrypted by `do-converge secrets encrypt` or by `ansible-vault
+ * encrypt` is decrypted first, and so are inline `!vault` values, when `decrypt` is given.
  */
 export async function readVarsFile(path: string, decrypt?: Decrypt): Promise<TrackedVars> {
-  const text = await readInventoryText(path, "cannot read vars file");
-  if (isEncrypted(text)) {
-    if (decrypt === undefined) throw new VarsFileError({ file: path, line: 1, column: 1 }, "is an encrypted secrets file: give --password-file FILE");
-    return secretVars(parseVarsText(await decrypt(text, path), path));
+  let text = await readInventoryText(path, "cannot read vars file");
+  const secret = isEncrypted(text);
+  if (secret || isVaultText(text)) {
+    if (decrypt === undefined) {
+      const how = isVaultText(text) ? "an ansible-vault encrypted file: give --vault-password-file FILE" : "an encrypted secrets file: give --password-file FILE";
+      throw new VarsFileError({ file: path, line: 1, column: 1 }, `is ${how}`);
+    }
+    text = await decrypt.file(text, path);
   }
-  return parseVarsText(text, path);
+  const vars = await decryptVaultValues(parseVarsText(text, path), decrypt);
+  return secret ? secretVars(vars) : vars;
 }
 
 /**
  * The values of a do-converge secrets file are data, never templated (as `!unsafe`): a password
- * may hold `{{`, and a secret must not reach a template error's message. (ansible-vault files,
- * which Ansible does template, are not these.)
+ * may hold `{{`, and a secret must not reach a template error's message. (A whole ansible-vault
+ * file is not one of these: Ansible reads its plaintext as any vars file, templates included.)
  */
 export function secretVars(vars: TrackedVars): TrackedVars {
   return varsFromEntries(Object.entries(vars).map(([k, t]) => [k, { ...t, exact: markUnsafe(t.exact ?? t.value) }]));
 }
 
+/**
+ * The variables of a vars file's text, inline `!vault` values left as VaultText (readVarsFile
+ * decrypts them). Encrypted text is refused: it is decrypted by readVarsFile only.
+ */
 export function parseVarsText(text: string, file: string): TrackedVars {
-  // A vault-encrypted file is ciphertext, not YAML; say what it is rather than "bad YAML".
-  if (text.startsWith("$ANSIBLE_VAULT;")) {
-    throw new VarsFileError({ file, line: 1, column: 1 }, "ansible-vault encrypted files are not supported yet");
-  }
-  if (isEncrypted(text)) {
-    throw new VarsFileError({ file, line: 1, column: 1 }, "an encrypted secrets file is read from group_vars/ or host_vars/ (with --password-file), not here");
+  // An encrypted file is ciphertext, not YAML; say what it is rather than "bad YAML".
+  if (isEncrypted(text) || isVaultText(text)) {
+    const what = isVaultText(text) ? "an ansible-vault encrypted file" : "an encrypted secrets file";
+    throw new VarsFileError({ file, line: 1, column: 1 }, `${what} is read from group_vars/ or host_vars/, -e @FILE or --vars FILE (with a password), not here`);
   }
   const y = parseYamlFile(text, file, extname(file) === ".json" ? "json" : "yaml");
   const root = y.doc.contents;

@@ -3,6 +3,7 @@ import { markUnsafe } from "../template/values/unsafe.js";
 import { InventoryShapeError, InventorySyntaxError, VarsFileError } from "./errors.js";
 import type { Provenance } from "./provenance.js";
 import { firstForbiddenControl } from "./read-text.js";
+import { VaultText } from "./vault-values.js";
 import { nodeToJS } from "./yaml-aliases.js";
 import { exactValue, UNSAFE_TAG } from "./yaml-exact.js";
 
@@ -21,15 +22,16 @@ export interface MappingEntry {
   readonly value: Node | null;
 }
 
-// Inline `!vault` values need a vault password we do not handle yet; fail on them by name
-// instead of letting the ciphertext through as an ordinary string.
-const vaultTag: Tags[number] = {
-  tag: "!vault",
-  resolve(_value: string, onError: (message: string) => void): string {
-    onError("ansible-vault encrypted values (!vault) are not supported yet");
-    return "";
+// Inline `!vault` values (ansible-core also reads `!vault-encrypted`) keep their text here; once
+// the file is parsed, wrapVaultValues makes each a VaultText that knows its line, and the readers
+// of variables decrypt it (see vault-values.ts).
+const VAULT_TAGS = ["!vault", "!vault-encrypted"];
+const vaultTags: Tags = VAULT_TAGS.map((tag) => ({
+  tag,
+  resolve(value: string): string {
+    return value;
   },
-};
+}));
 
 // Ansible's `!unsafe "{{ x }}"`: the string as written. yaml-exact.ts marks it in the value's
 // Python form, which is what variable evaluation reads, so it is never templated.
@@ -98,7 +100,7 @@ export function parseYamlFile(text: string, file: string, dialect: "yaml" | "jso
     uniqueKeys: false,
     // PyYAML's quirks are YAML 1.1's: the JSON dialect's core schema has one bool tag for true and
     // false, which asPyYaml would narrow to false only (`true` read as the string "true").
-    customTags: (tags) => (dialect === "yaml" ? [...tags.map(asPyYaml), vaultTag, unsafeTag, explicitFloatTag] : [...tags, vaultTag, unsafeTag]),
+    customTags: (tags) => (dialect === "yaml" ? [...tags.map(asPyYaml), ...vaultTags, unsafeTag, explicitFloatTag] : [...tags, ...vaultTags, unsafeTag]),
   });
   const y: YamlFile = { file, text, doc, lines };
   const duplicate = firstDuplicateKey(doc);
@@ -109,7 +111,31 @@ export function parseYamlFile(text: string, file: string, dialect: "yaml" | "jso
     throw new InventorySyntaxError(at, `invalid ${dialect === "json" ? "JSON" : "YAML"}: ${first.message}`);
   }
   if (duplicate !== undefined) throw new InventorySyntaxError(locateOffset(y, duplicate), `invalid ${dialect === "json" ? "JSON" : "YAML"}: Map keys must be unique`);
+  wrapVaultValues(y);
   return y;
+}
+
+/**
+ * Makes each `!vault` scalar's value a VaultText holding its text and where it starts. On a
+ * mapping or a list the tag is an error, as in ansible-core (the yaml package would drop it).
+ */
+function wrapVaultValues(y: YamlFile): void {
+  const isVault = (tag: string | undefined) => tag !== undefined && VAULT_TAGS.includes(tag);
+  const notScalar = (node: Node) => {
+    throw new VarsFileError(locate(y, node), `${node.tag ?? "!vault"} tags a string (what ansible-vault encrypt_string prints), found ${describe(node)}`);
+  };
+  visit(y.doc, {
+    Scalar(key, node) {
+      if (key === "key" || !isVault(node.tag) || typeof node.value !== "string") return;
+      node.value = new VaultText(node.value, locate(y, node));
+    },
+    Map(_key, node) {
+      if (isVault(node.tag)) notScalar(node);
+    },
+    Seq(_key, node) {
+      if (isVault(node.tag)) notScalar(node);
+    },
+  });
 }
 
 /**

@@ -6,7 +6,7 @@ import { Facts } from "../facts/gather.js";
 // templateVars): hostvars, and the facts under Ansible's names. Facts are accepted even when a
 // play does not gather them: the check must not fail a template that a later play renders.
 
-/** A value of the schema's shape (empty strings and lists, zeros, optional parts present). */
+/** A value of the schema's shape (empty strings, lists and records, zeros, a union's first option, optional parts present). */
 function sample(schema: z.ZodType): unknown {
   if (schema instanceof z.ZodObject) {
     return Object.fromEntries(Object.entries(schema.shape as Record<string, z.ZodType>).map(([k, v]) => [k, sample(v)]));
@@ -16,6 +16,9 @@ function sample(schema: z.ZodType): unknown {
   if (schema instanceof z.ZodNumber) return 0;
   if (schema instanceof z.ZodBoolean) return false;
   if (schema instanceof z.ZodArray) return [];
+  if (schema instanceof z.ZodRecord) return {};
+  if (schema instanceof z.ZodLiteral) return schema.value;
+  if (schema instanceof z.ZodUnion) return sample(schema.options[0] as z.ZodType);
   throw new Error(`run-provided-vars: no sample value for a ${schema.def.type} in the Facts schema`);
 }
 

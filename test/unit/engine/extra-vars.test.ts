@@ -141,9 +141,11 @@ describe("parseExtraVars (ansible-playbook -e)", async () => {
     writeFileSync(file, sealed);
     const keyring = new SecretsKeyring({ passwordFile: join(dir, "password") });
     const seen: string[] = [];
-    const decrypt = async (text: string, name: string) => {
-      seen.push(name);
-      return keyring.decrypt(text, name);
+    const decrypt = {
+      file: async (text: string, name: string) => {
+        seen.push(name);
+        return keyring.decrypt(text, name);
+      },
     };
     expect(await parseExtraVars([`@${file}`, "port=9000"], decrypt)).toEqual({ api_key: "s3cr3t-value", port: "9000" });
     expect(seen).toEqual([file]);
@@ -152,7 +154,7 @@ describe("parseExtraVars (ansible-playbook -e)", async () => {
     expect(none).toBeInstanceOf(ConfigError);
     expect(none.message).toBe(`--extra-vars @${file}: an encrypted secrets file: give --password-file FILE or set DO_CONVERGE_PASSWORD_FILE`);
     const wrongKeyring = new SecretsKeyring({ passwordFile: join(dir, "wrong") });
-    const wrong = await thrown(() => parseExtraVars([`@${file}`], (t, n) => wrongKeyring.decrypt(t, n)));
+    const wrong = await thrown(() => parseExtraVars([`@${file}`], { file: (t, n) => wrongKeyring.decrypt(t, n) }));
     expect(wrong).toBeInstanceOf(SecretsError);
     expect(wrong.message).toContain(file);
     expect(wrong.message).not.toContain("s3cr3t");

@@ -83,7 +83,7 @@ describe("do-converge init, scripted with flags", () => {
     // The inventory loads as a converge loads it: token from token_file (no token in env), the
     // encrypted group_vars decrypted with the password, web9 (ams3) left out by regions.
     const keyring = new SecretsKeyring({ prompt: () => Promise.resolve(PASSWORD) });
-    const inv = await loadInventory({ sources: [inventorySource(yml, { env: {} })], decrypt: (t, f) => keyring.decrypt(t, f) });
+    const inv = await loadInventory({ sources: [inventorySource(yml, { env: {} })], decrypt: { file: (t, f) => keyring.decrypt(t, f) } });
     const list = inventoryList(inv) as { _meta: { hostvars: Record<string, Record<string, unknown>> } } & Record<string, { hosts?: string[] }>;
     expect(Object.keys(list._meta.hostvars).sort()).toEqual(["db1", "db2", "lb1", "web1"]);
     expect(list["database"]?.hosts).toEqual(["db1", "db2"]);

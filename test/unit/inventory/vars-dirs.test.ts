@@ -137,9 +137,9 @@ describe("vars files: errors name file:line", () => {
     expect((err as Error).message).toBe(`${join(root, "vars.yml")}:2:1: a vars file must be a mapping of variable names to values, found a sequence`);
   });
 
-  it("rejects an ansible-vault encrypted file by name", async () => {
+  it("rejects an ansible-vault encrypted file by name when there is no way to decrypt it", async () => {
     const root = await tempTree({ "secrets.yml": "$ANSIBLE_VAULT;1.1;AES256\n6162636465\n" });
-    await expect(readVarsFile(join(root, "secrets.yml"))).rejects.toThrow(`${join(root, "secrets.yml")}:1:1: ansible-vault encrypted files are not supported yet`);
+    await expect(readVarsFile(join(root, "secrets.yml"))).rejects.toThrow(`${join(root, "secrets.yml")}:1:1: is an ansible-vault encrypted file: give --vault-password-file FILE`);
   });
 
   it("reads an empty file as no variables", async () => {

@@ -6,6 +6,7 @@ import {
   InvalidHostNameError,
   InventoryShapeError,
   InventorySyntaxError,
+  loadInventory,
   parseYamlInventory,
   VarsFileError,
   YamlInventorySource,
@@ -305,13 +306,22 @@ describe("static YAML inventory: errors name file:line:col and the key", () => {
       InventoryShapeError,
       `${F}:5:9: all.children.a.children.b: this alias names a group that contains it, so the group would be its own descendant`,
     ],
-    ["an inline vault value", "all:\n  vars:\n    secret: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      6162\n", VarsFileError, `${F}:3:13: ansible-vault encrypted values (!vault) are not supported yet`],
   ];
 
   it.each(cases)("%s", (_what, text, type, message) => {
     const err = thrown(() => parse(text));
     expect(err).toBeInstanceOf(type);
     expect((err as Error).message).toBe(message);
+  });
+
+  it("an inline vault value without a vault password: an error at its file:line naming its key, when the inventory loads", async () => {
+    const text = "all:\n  vars:\n    secret: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      6162\n";
+    const source = { name: F, load: () => Promise.resolve(parse(text)) };
+    const err = await loadInventory({ sources: [source] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VarsFileError);
+    expect((err as Error).message).toBe(
+      `${F}:3:20: secret: an ansible-vault encrypted value (!vault): give --vault-password-file FILE, --vault-id ID@FILE or --ask-vault-pass, or set ANSIBLE_VAULT_PASSWORD_FILE`,
+    );
   });
 
   it("reports a cycle in children at the key that closes it", () => {
