@@ -102,6 +102,7 @@ export function registerScheduleCommand(program: Command, setExit: (code: number
       .option("--random-delay <duration>", "wait up to this long (random) before each run")
       .option("-C, --check", "a check schedule: report drift (exit 3), fix nothing")
       .option("--password-file <file>", "the secrets password's file, given to runs as DO_CONVERGE_PASSWORD_FILE (default: that variable now)")
+      .option("--vault-password-file <file>", "an ansible-vault password file or script, given to runs as ANSIBLE_VAULT_PASSWORD_FILE (default: that variable now)")
       .option("-i, --inventory <path>", "inventory source for the runs (repeatable)", (v: string, p: string[] = []) => [...p, v])
       .option("-l, --limit <pattern>", "limit the runs' hosts to a pattern")
       .option("--known-hosts <file>", "an extra known_hosts file for the runs (repeatable)", (v: string, p: string[] = []) => [...p, v])

@@ -364,7 +364,9 @@ async function runHost(
   try {
     if (play.gatherFacts) {
       const started = Date.now();
-      const lease = await state.pool.get(spec).acquire(undefined);
+      // As Ansible's setup task, facts are gathered with the play's become: user, env, chroot and
+      // capability facts then describe the user the tasks run as.
+      const lease = await state.pool.get(spec).acquire(inheritedBecome);
       try {
         rec.facts = await gatherFacts(lease.sh);
       } finally {

@@ -16,6 +16,7 @@ export interface InstallOptions {
   check?: boolean;
   name?: string;
   passwordFile?: string;
+  vaultPasswordFile?: string;
   inventory?: string[];
   limit?: string;
   knownHosts?: string[];
@@ -48,6 +49,17 @@ export function ownBin(): string {
   return bin;
 }
 
+/**
+ * A vault password file every run would refuse is said now, not in the journal at the first run:
+ * it must exist, and unless it is a script (executable: its output is the password) be 0600.
+ */
+function checkVaultPasswordFile(path: string): void {
+  if (!existsSync(path)) throw new ScheduleError(`--vault-password-file ${path}: no such file`);
+  const stats = statSync(path);
+  if (stats.isFile() && (stats.mode & 0o111) !== 0) return;
+  checkPasswordFileMode(path, stats);
+}
+
 export function buildSpec(site: string, o: InstallOptions, backend: ScheduleSpec["backend"]): ScheduleSpec {
   const sitePath = resolve(site);
   if (!existsSync(sitePath)) throw new ScheduleError(`${site}: no such site file`);
@@ -58,6 +70,8 @@ export function buildSpec(site: string, o: InstallOptions, backend: ScheduleSpec
   if (passwordFile && !existsSync(passwordFile)) throw new ScheduleError(`--password-file ${passwordFile}: no such file`);
   // Every scheduled run would refuse it: said now, not in the journal at the first run.
   if (passwordFile) checkPasswordFileMode(passwordFile, statSync(passwordFile));
+  const vaultPasswordFile = o.vaultPasswordFile ?? process.env.ANSIBLE_VAULT_PASSWORD_FILE;
+  if (vaultPasswordFile) checkVaultPasswordFile(vaultPasswordFile);
   const name = scheduleName(site, o.name);
   checkLimit(o.limit);
   return {
@@ -71,6 +85,7 @@ export function buildSpec(site: string, o: InstallOptions, backend: ScheduleSpec
     ...(o.limit === undefined ? {} : { limit: o.limit }),
     knownHosts: (o.knownHosts ?? []).map((k) => resolve(k)),
     ...(passwordFile ? { passwordFile: resolve(passwordFile) } : {}),
+    ...(vaultPasswordFile ? { vaultPasswordFile: resolve(vaultPasswordFile) } : {}),
     reportDir: resolve(o.reportDir ?? defaultReportDir(name, o.runAs)),
     keepReports: o.keepReports,
     ...(o.runAs ? { runAs: o.runAs } : {}),

@@ -29,7 +29,11 @@ export function scheduledArgv(spec: ScheduleSpec): string[] {
   ];
 }
 
-/** Environment of a scheduled run: the password file's path (when given) and no colors. */
+/** Environment of a scheduled run: the password files' paths (when given) and no colors. */
 export function scheduledEnv(spec: ScheduleSpec): Record<string, string> {
-  return { NO_COLOR: "1", ...(spec.passwordFile ? { DO_CONVERGE_PASSWORD_FILE: spec.passwordFile } : {}) };
+  return {
+    NO_COLOR: "1",
+    ...(spec.passwordFile ? { DO_CONVERGE_PASSWORD_FILE: spec.passwordFile } : {}),
+    ...(spec.vaultPasswordFile ? { ANSIBLE_VAULT_PASSWORD_FILE: spec.vaultPasswordFile } : {}),
+  };
 }

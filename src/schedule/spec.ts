@@ -21,6 +21,8 @@ export const scheduleSpecSchema = z.object({
   knownHosts: z.array(z.string()),
   /** The path of the password file, given to the run in its environment (never the password). */
   passwordFile: z.string().optional(),
+  /** An ansible-vault password file (or script), given to the run as ANSIBLE_VAULT_PASSWORD_FILE. */
+  vaultPasswordFile: z.string().optional(),
   reportDir: z.string(),
   /** How many timestamped reports the runs keep beside last.json. */
   keepReports: z.number().int().nonnegative(),

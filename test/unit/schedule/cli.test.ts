@@ -57,6 +57,33 @@ describe("schedule install|status|remove with systemd units (files only: no syst
     expect(gone.stdout).toBe("schedule infra: not installed (systemd)\n");
   }, 60_000);
 
+  it("gives runs an ansible-vault password file or script in their environment, and refuses one every run would refuse", async () => {
+    const vault = join(dir, "vault-pass");
+    writeFileSync(vault, "vault-secret-never-shown\n", { mode: 0o600 });
+    const inst = await cli(["schedule", "install", site, "--name", "vaulted", "--every", "1h", "--vault-password-file", vault, "--report-dir", join(dir, "reports"), ...place]);
+    expect(inst.code, inst.stderr).toBe(0);
+    const service = readFileSync(join(units, "do-converge-vaulted.service"), "utf8");
+    expect(service).toContain(`Environment="ANSIBLE_VAULT_PASSWORD_FILE=${vault}"`);
+    expect(service + inst.stdout).not.toContain("vault-secret-never-shown");
+    expect((await cli(["schedule", "remove", site, "--name", "vaulted", ...place])).code).toBe(0);
+
+    const script = join(dir, "vault-client.sh");
+    writeFileSync(script, "#!/bin/sh\necho from-a-script\n", { mode: 0o755 });
+    const fromScript = await cli(["schedule", "install", site, "--name", "vaulted", "--every", "1h", "--vault-password-file", script, "--report-dir", join(dir, "reports"), ...place]);
+    expect(fromScript.code, fromScript.stderr).toBe(0);
+    expect((await cli(["schedule", "remove", site, "--name", "vaulted", ...place])).code).toBe(0);
+
+    const open = join(dir, "vault-pass-readable");
+    writeFileSync(open, "x\n", { mode: 0o644 });
+    const refused = await cli(["schedule", "install", site, "--name", "vaulted", "--every", "1h", "--vault-password-file", open, ...place]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(open);
+    const missing = await cli(["schedule", "install", site, "--name", "vaulted", "--every", "1h", "--vault-password-file", join(dir, "nope"), ...place]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`--vault-password-file ${join(dir, "nope")}: no such file`);
+    expect(readdirSync(units)).not.toContain("do-converge-vaulted.service");
+  }, 60_000);
+
   it("never overwrites or deletes a unit of the same name that it did not write", async () => {
     writeFileSync(join(units, "do-converge-theirs.timer"), "[Timer]\nOnCalendar=daily\n");
     const inst = await cli(["schedule", "install", site, "--name", "theirs", "--every", "1h", "--report-dir", join(dir, "reports"), ...place]);
