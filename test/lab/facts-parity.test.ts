@@ -8,6 +8,7 @@ import { factsAsVars } from "../../src/facts/as-vars.js";
 import { gatherFacts } from "../../src/facts/gather.js";
 import { RemoteShell } from "../../src/remote/shell.js";
 import { connectSsh, defaultSshOptions } from "../../src/transport/ssh.js";
+import { ansibleEnv } from "../ansible-core/env.js";
 import { labSkipReason } from "./availability.js";
 import { DEPLOY_USER } from "./base.js";
 import { compareFacts } from "./facts-parity/compare.js";
@@ -87,18 +88,7 @@ describe.skipIf(skip !== undefined)("facts: do-converge's gather against ansible
       ].join("\n"),
     );
     const h = lab.host(HOST);
-    const env = {
-      PATH: (process.env.PATH ?? "/usr/bin:/bin")
-        .split(":")
-        .filter((d) => !d.includes("node_modules"))
-        .join(":"),
-      HOME: dir,
-      LC_ALL: "C.UTF-8",
-      ANSIBLE_CONFIG: cfg,
-      ANSIBLE_HOME: join(dir, "home"),
-      ANSIBLE_LOCAL_TEMP: join(dir, "tmp"),
-      ANSIBLE_NOCOLOR: "1",
-    };
+    const env = ansibleEnv(dir, { config: cfg });
     const args = ["all", "-i", `${h.privateIpv4},`, "-u", DEPLOY_USER, "--private-key", lab.keyFile, "-m", "setup", ...(become ? ["-b"] : [])];
     const r = await run("ansible", args, { env, maxBuffer: 64 * 1024 * 1024 });
     const json = r.stdout.slice(r.stdout.indexOf("=> ") + 3);

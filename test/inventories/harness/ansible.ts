@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { ansibleEnv } from "../../ansible-core/env.js";
 import type { InventoryCase } from "./cases.js";
 
 // Ansible's side of the differential inventory test: `ansible-inventory -i ... --list` once per
@@ -16,23 +17,7 @@ export type Listing = { ok: true; json: unknown } | { ok: false; error: string }
 export async function listWithAnsible(c: InventoryCase, work: string): Promise<Listing> {
   const dir = join(work, c.name);
   mkdirSync(join(dir, "cwd"), { recursive: true });
-  writeFileSync(join(dir, "ansible.cfg"), "");
-  const env = {
-    // The system's ansible-inventory, not whatever npm's bin directories hold.
-    PATH: (process.env.PATH ?? "/usr/bin:/bin")
-      .split(":")
-      .filter((d) => !d.includes("node_modules"))
-      .join(":"),
-    HOME: dir,
-    LC_ALL: "C.UTF-8",
-    ANSIBLE_CONFIG: join(dir, "ansible.cfg"),
-    ANSIBLE_HOME: join(dir, "home"),
-    ANSIBLE_LOCAL_TEMP: join(dir, "tmp"),
-    ANSIBLE_NOCOLOR: "1",
-    ANSIBLE_INVENTORY_UNPARSED_FAILED: "1",
-    ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED: "1",
-    PYTHONDONTWRITEBYTECODE: "1",
-  };
+  const env = ansibleEnv(dir, { extra: { ANSIBLE_INVENTORY_UNPARSED_FAILED: "1", ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED: "1" } });
   const args = [...c.sources.flatMap((s) => ["-i", s]), "--list"];
   try {
     const { stdout } = await run("ansible-inventory", args, { cwd: join(dir, "cwd"), env, maxBuffer: 64 << 20 });

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { z } from "zod";
+import { ansibleEnv } from "../../ansible-core/env.js";
 import type { TemplateCase } from "./cases.js";
 import type { Rendering } from "./ours.js";
 
@@ -61,28 +62,15 @@ export async function runPlaybook(r: PlaybookRun): Promise<Map<string, Rendering
   mkdirSync(dir, { recursive: true });
   for (const file of r.outputs.values()) mkdirSync(dirname(file), { recursive: true });
   writeFileSync(join(dir, "playbook.yml"), r.playbook);
-  writeFileSync(join(dir, "ansible.cfg"), "");
-  const env = {
-    // The system's ansible-playbook, not whatever npm's bin directories hold.
-    PATH: (process.env.PATH ?? "/usr/bin:/bin")
-      .split(":")
-      .filter((d) => !d.includes("node_modules"))
-      .join(":"),
-    HOME: dir,
-    LC_ALL: "C.UTF-8",
-    ANSIBLE_CONFIG: join(dir, "ansible.cfg"),
-    ANSIBLE_HOME: join(dir, "home"),
-    ANSIBLE_LOCAL_TEMP: join(dir, "tmp"),
-    ANSIBLE_REMOTE_TEMP: join(dir, "remote-tmp"),
-    ANSIBLE_ACTION_PLUGINS: join(plugins, "action_plugins"),
-    ANSIBLE_CALLBACK_PLUGINS: join(plugins, "callback_plugins"),
-    ANSIBLE_STDOUT_CALLBACK: "case_results",
-    ANSIBLE_NOCOLOR: "1",
-    ANSIBLE_RETRY_FILES_ENABLED: "0",
-    // Python must not write bytecode of our plugins into the repository.
-    PYTHONDONTWRITEBYTECODE: "1",
-    ...r.env,
-  };
+  const env = ansibleEnv(dir, {
+    extra: {
+      ANSIBLE_REMOTE_TEMP: join(dir, "remote-tmp"),
+      ANSIBLE_ACTION_PLUGINS: join(plugins, "action_plugins"),
+      ANSIBLE_CALLBACK_PLUGINS: join(plugins, "callback_plugins"),
+      ANSIBLE_STDOUT_CALLBACK: "case_results",
+      ...r.env,
+    },
+  });
   const args = [...r.inventories.flatMap((i) => ["-i", i]), ...(r.extraVars === undefined ? [] : ["-e", `@${r.extraVars}`]), join(dir, "playbook.yml")];
   let stdout: string;
   try {

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { ansibleEnv } from "../../ansible-core/env.js";
 
 // The installed ansible-core (Debian's, /usr/bin) makes the vault data these tests read, and its
 // `ansible` command shows the variables the differential test compares with: nothing here is
@@ -9,31 +10,11 @@ import { promisify } from "node:util";
 
 const exec = promisify(execFile);
 
-/** An environment for ansible in `dir`: the system's binaries (not npm's), its own home and config. */
-export function ansibleEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  mkdirSync(join(dir, ".ansible-home"), { recursive: true });
-  writeFileSync(join(dir, ".ansible-home/ansible.cfg"), "");
-  return {
-    PATH: (process.env.PATH ?? "/usr/bin:/bin")
-      .split(":")
-      .filter((d) => !d.includes("node_modules"))
-      .join(":"),
-    HOME: join(dir, ".ansible-home"),
-    LC_ALL: "C.UTF-8",
-    ANSIBLE_CONFIG: join(dir, ".ansible-home/ansible.cfg"),
-    ANSIBLE_HOME: join(dir, ".ansible-home"),
-    ANSIBLE_LOCAL_TEMP: join(dir, ".ansible-home/tmp"),
-    ANSIBLE_NOCOLOR: "1",
-    ANSIBLE_RETRY_FILES_ENABLED: "0",
-    PYTHONDONTWRITEBYTECODE: "1",
-    ...extra,
-  };
-}
 
 /** Runs an ansible command in `dir`; a failure carries its output. */
 export async function ansible(dir: string, command: string, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<string> {
   try {
-    const { stdout } = await exec(command, [...args], { cwd: dir, env: ansibleEnv(dir, extraEnv), maxBuffer: 16 << 20 });
+    const { stdout } = await exec(command, [...args], { cwd: dir, env: ansibleEnv(join(dir, ".ansible-home"), { extra: extraEnv }), maxBuffer: 16 << 20 });
     return stdout;
   } catch (e) {
     const err = e as { code?: unknown; stdout?: string; stderr?: string };
