@@ -5,3 +5,5 @@ export type { BlockOptions, Host, Vars } from "./site/host.js";
 export type { TaskMeta, TaskResult } from "./site/task-meta.js";
 export type { Facts } from "./facts/gather.js";
 export { secret } from "./secrets/schema.js";
+export { jinja, Jinja, type JinjaMethods, type WithJinja } from "./site/jinja.js";
+export { notConverted, type AnsibleTaskToConvertByHand } from "./site/not-converted.js";

@@ -28,6 +28,8 @@ import { addHookCommands } from "./hook-command.js";
 import { HookError } from "../hook/errors.js";
 import { registerScheduleCommand } from "./schedule-command.js";
 import { ScheduleError } from "../schedule/errors.js";
+import { ImportError } from "../import/errors.js";
+import { type ImportRoleCommandOptions, importRoleCommand } from "./import-command.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const count = (_: string, previous = 0) => previous + 1;
@@ -117,6 +119,17 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     process.stdout.write(result.output);
   });
   registerScheduleCommand(program, setExit);
+  program
+    .command("import")
+    .description("convert Ansible content into typed do-converge code")
+    .command("role")
+    .description("write a typed role from an Ansible role directory (defaults, vars, tasks, handlers, templates, files)")
+    .argument("<dir>", "the Ansible role's directory")
+    .option("--name <name>", "the role's name (default: the directory's name without its namespace.)")
+    .option("--out <dir>", "where the typed role is written (default: roles/<name>)")
+    .action((dir: string, opts: ImportRoleCommandOptions) => {
+      setExit(importRoleCommand(dir, opts, (line) => process.stdout.write(`${line}\n`)));
+    });
   const secrets = program.command("secrets").description("the site's secrets (passwords, salts, tokens): generated, encrypted with AES-256-GCM");
   const passwordHelp = "the password's file (else DO_CONVERGE_PASSWORD_FILE, else asked on the terminal)";
   const out = (text: string): void => {
@@ -194,7 +207,8 @@ function isConfigError(err: unknown): err is Error {
     err instanceof RunLockError ||
     err instanceof WriteFileError ||
     err instanceof HookError ||
-    err instanceof ScheduleError
+    err instanceof ScheduleError ||
+    err instanceof ImportError
   );
 }
 

@@ -1,6 +1,7 @@
 import type { Facts } from "../facts/gather.js";
 import { type ModuleName, modules } from "../modules/registry.js";
 import type { BlockOptions, Host, ModuleMethods, Vars } from "../site/host.js";
+import { Jinja, type JinjaMethods } from "../site/jinja.js";
 import type { TaskMeta } from "../site/task-meta.js";
 import { PlayAbortedError, TaskFailedError } from "./errors.js";
 import { selectedByTags } from "./tags.js";
@@ -16,6 +17,8 @@ export interface HostScope {
   flushHandlers(): Promise<void>;
   runOnce<T>(key: string, fn: () => Promise<T>): Promise<T>;
   setFact(vars: Vars): void;
+  /** Templates a value as Ansible templates a task argument, in the host's variables with `locals` on top. */
+  templateValue(raw: unknown, locals: Vars): unknown;
 }
 
 /** Builds the `h` that role and play code receive. */
@@ -79,5 +82,49 @@ export function createHost(scope: HostScope): Host {
       env.emit({ type: "debug", host: env.host, msg: typeof msg === "string" ? msg : JSON.stringify(msg, null, 2) });
     },
     setFact: (vars) => scope.setFact(vars),
+    jinja: jinjaMethods(scope, emitSimple),
+  };
+}
+
+/**
+ * Templates evaluated for imported roles. A template that cannot be evaluated (an undefined name,
+ * a syntax error) fails the host as the task would in Ansible, naming the expression.
+ */
+function jinjaMethods(scope: HostScope, emitFailed: (task: string, status: "failed", msg: string) => void): JinjaMethods {
+  const evaluate = (what: string, source: string, locals: Vars): unknown => {
+    try {
+      return scope.templateValue(source, locals);
+    } catch (err) {
+      const msg = `${what} ${JSON.stringify(source)}: ${err instanceof Error ? err.message : String(err)}`;
+      scope.env.stats.failed++;
+      emitFailed(what, "failed", msg);
+      throw new TaskFailedError(scope.env.host, what, msg);
+    }
+  };
+  const walk = (value: unknown, locals: Vars): unknown => {
+    if (value instanceof Jinja) return evaluate("template", value.source, locals);
+    if (Array.isArray(value)) return value.map((x) => walk(x, locals));
+    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, walk(x, locals)]));
+    return value;
+  };
+  return {
+    // The schema of the module validates what the templates gave when the task runs.
+    args: (_module, args, locals = {}) => walk(args, locals) as never,
+    when(condition, locals = {}) {
+      // As Ansible's Conditional: the expression inside an if, its outcome read back as a boolean.
+      return evaluate("when", `{% if ${condition} %}True{% else %}False{% endif %}`, locals) === true;
+    },
+    value: (value, locals = {}) => walk(value, locals),
+    list(value, locals = {}, flatten = false) {
+      const out = walk(value, locals);
+      if (!Array.isArray(out)) {
+        const msg = `loop needs a list, got ${JSON.stringify(out)}`;
+        scope.env.stats.failed++;
+        emitFailed("loop", "failed", msg);
+        throw new TaskFailedError(scope.env.host, "loop", msg);
+      }
+      // with_items flattens one level, as Ansible's items lookup does.
+      return flatten ? out.flatMap((x: unknown) => (Array.isArray(x) ? x : [x])) : out;
+    },
   };
 }

@@ -20,6 +20,7 @@ import { stateDirOf } from "./state-dir.js";
 import type { TaskEnv } from "./task.js";
 import { samePlain } from "../template/values/exact-vars.js";
 import { dataVars, hostvarsMapping } from "../vars/build.js";
+import { plainOf } from "../template/index.js";
 import { codeVars } from "../vars/code-view.js";
 import type { ScopeVar, VarScope } from "../vars/scope.js";
 import { parseRoleVars } from "./prepare.js";
@@ -287,7 +288,7 @@ async function runHost(
     };
   };
 
-  const scope = (env: TaskEnv, scopeVars: Vars) =>
+  const scope = (env: TaskEnv, scopeVars: Vars, parsed: Vars | undefined, roleName: string) =>
     createHost({
       env,
       vars: scopeVars,
@@ -306,6 +307,11 @@ async function runHost(
       setFact: (v) => {
         Object.assign(rec.setFacts, v);
         refresh();
+      },
+      templateValue: (raw, locals) => {
+        const base = roleScope(parsed, roleName);
+        const withLocals = Object.keys(locals).length > 0 ? base.extend(dataVars(locals)) : base;
+        return plainOf(withLocals.templateValue(raw, { name: "<task argument>", provenance: { file: env.play } }));
       },
     });
 
@@ -346,7 +352,7 @@ async function runHost(
       const hv = codeVars(runScope, parsed ?? {});
       const tags = [...play.tags, ...(h.role?.tags ?? [])];
       let unselected = 0;
-      await h.run(scope(makeEnv(tags, h.role, true, parsed, () => unselected++), hv));
+      await h.run(scope(makeEnv(tags, h.role, true, parsed, () => unselected++), hv, parsed, h.role?.name ?? ""));
       // A handler whose tasks --tags left out has not done its job: it stays pending.
       if (unselected === 0) await pending?.ran(h.name, h.role?.name ?? null);
     }
@@ -382,9 +388,9 @@ async function runHost(
       notifyEarlier(role.name);
       const parsed = roleParsedOf(role);
       const rv = codeVars(runScope, parsed);
-      await role.runTasks(scope(makeEnv([...play.tags, ...role.tags], role, false, parsed), rv));
+      await role.runTasks(scope(makeEnv([...play.tags, ...role.tags], role, false, parsed), rv, parsed, role.name));
     }
-    if (play.tasks) await play.tasks(scope(makeEnv(play.tags, undefined, false, undefined), codeVars(runScope)));
+    if (play.tasks) await play.tasks(scope(makeEnv(play.tags, undefined, false, undefined), codeVars(runScope), undefined, ""));
     await flush();
   } catch (err) {
     if (err instanceof PlayAbortedError) {

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Facts } from "../facts/gather.js";
 import type { ModuleDef } from "../modules/contract.js";
 import type { ModuleName, Modules } from "../modules/registry.js";
+import type { JinjaMethods } from "./jinja.js";
 import type { TaskMeta, TaskResult } from "./task-meta.js";
 
 /** Variables as the inventory and plays give them: plain data keyed by name. */
@@ -51,4 +52,6 @@ export interface Host<V extends Vars = Vars> extends ModuleMethods {
   debug(msg: unknown, meta?: { tags?: string[] }): Promise<void>;
   /** Sets variables for this host for the rest of the run, visible through hostvars(). */
   setFact(vars: Vars): void;
+  /** Ansible's templating at run time: what roles imported from Ansible use for `{{ }}` and `when`. */
+  readonly jinja: JinjaMethods;
 }

@@ -1,0 +1,165 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { type Node, type YAMLMap, isMap, isSeq } from "yaml";
+import { lineComment, propKey, str } from "./code.js";
+import { ImportError } from "./errors.js";
+import { type InferredVar, inferVars, schemaLines } from "./infer-schema.js";
+import { type NotConvertedPlace, type RoleContext, TaskConverter } from "./tasks.js";
+import { readYamlFile } from "./yaml-file.js";
+
+export interface ImportRoleOptions {
+  /** The role's name (default: the directory's name without its `namespace.` prefix). */
+  name?: string;
+  /** Where the typed role is written (default: roles/<name>). */
+  out?: string;
+}
+
+export interface ImportedRole {
+  name: string;
+  out: string;
+  notConverted: NotConvertedPlace[];
+  tasks: number;
+  converted: number;
+  /** Tasks dropped as branches for OS families a Debian/Ubuntu host is not. */
+  dropped: number;
+}
+
+function yamlOf(dir: string, sub: string): string | undefined {
+  for (const f of ["main.yml", "main.yaml"]) if (existsSync(join(dir, sub, f))) return `${sub}/${f}`;
+  return undefined;
+}
+
+/** Every text file of the role that could read a registered variable, by path relative to the role. */
+function readableTexts(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (sub: string) => {
+    const abs = join(dir, sub);
+    if (!existsSync(abs)) return;
+    for (const e of readdirSync(abs)) {
+      const rel = `${sub}/${e}`;
+      if (statSync(join(dir, rel)).isDirectory()) walk(rel);
+      else out.set(rel, readFileSync(join(dir, rel), "utf8"));
+    }
+  };
+  for (const sub of ["tasks", "handlers", "templates"]) walk(sub);
+  return out;
+}
+
+function exportName(name: string): string {
+  const camel = name.replace(/[^A-Za-z0-9]+(.)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, "");
+  return /^[A-Za-z_]/.test(camel) ? camel : `role${camel}`;
+}
+
+/** Converts an Ansible role directory into a typed role (index.ts, templates/, files/) under `out`. */
+export function importRole(dir: string, opts: ImportRoleOptions = {}): ImportedRole {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ImportError(dir, "not a directory");
+  const tasksFile = yamlOf(dir, "tasks");
+  if (tasksFile === undefined && yamlOf(dir, "handlers") === undefined) throw new ImportError(dir, "not an Ansible role: no tasks/main.yml nor handlers/main.yml");
+  const name = opts.name ?? basename(dir).replace(/^.*\./, "");
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new ImportError(dir, `role name ${JSON.stringify(name)}: letters, digits, _ . - only (use --name)`);
+  const out = opts.out ?? join("roles", name);
+
+  // defaults, then vars: a name in both is the vars file's (Ansible's role vars win over defaults).
+  const vars = new Map<string, InferredVar>();
+  for (const sub of ["defaults", "vars"]) {
+    const rel = yamlOf(dir, sub);
+    if (rel !== undefined) for (const v of inferVars(readYamlFile(join(dir, rel), rel))) vars.set(v.name, v);
+  }
+  const booleans = new Set([...vars.values()].filter((v) => v.zod.startsWith("z.boolean()")).map((v) => v.name));
+
+  const texts = readableTexts(dir);
+  const notConverted: NotConvertedPlace[] = [];
+  const stats = { tasks: 0, converted: 0, dropped: 0 };
+  const functions: string[][] = [];
+  const included = new Map<string, string | undefined>();
+  const ctx: RoleContext = {
+    booleans,
+    notConverted,
+    stats,
+    readElsewhere: (reg, rel) => [...texts].some(([f, text]) => f !== rel && new RegExp(`\\b${reg}\\b`).test(text)),
+    include: (rel) => {
+      if (included.has(rel)) return included.get(rel);
+      if (!existsSync(join(dir, rel))) return undefined;
+      const fn = `tasks${rel.replace(/^tasks\//, "_").replace(/\.ya?ml$/, "").replace(/[^A-Za-z0-9]+/g, "_")}`;
+      // Named before converting: a file that includes itself (or a cycle) calls the function recursively, as Ansible would.
+      included.set(rel, fn);
+      const file = readYamlFile(join(dir, rel), rel);
+      const body = new TaskConverter(file, ctx, "l").convertList(file.doc.contents, "  ");
+      functions.push([`/** ${rel} */`, `async function ${fn}(h: H, v: V, l: Vars = {}): Promise<void> {`, ...body, "}"]);
+      return fn;
+    },
+  };
+
+  const taskLines: string[] = [];
+  const meta = yamlOf(dir, "meta");
+  if (meta !== undefined) {
+    const file = readYamlFile(join(dir, meta), meta);
+    const deps = isMap(file.doc.contents) ? (file.doc.contents as YAMLMap).get("dependencies", true) : undefined;
+    if (isSeq(deps) && deps.items.length > 0) {
+      const at = `${meta}:${file.line(deps)}`;
+      notConverted.push({ at, what: "dependencies", why: "role dependencies not converted yet" });
+      taskLines.push(`    notConverted(${str(`${at}: dependencies: role dependencies not converted yet`)});`);
+    }
+  }
+  if (tasksFile !== undefined) {
+    const file = readYamlFile(join(dir, tasksFile), tasksFile);
+    included.set(tasksFile, "tasks");
+    taskLines.push(...new TaskConverter(file, ctx, undefined).convertList(file.doc.contents, "    "));
+  }
+  const handlerLines = handlers(dir, ctx);
+
+  const code = [
+    ...lineComment(`Imported from the Ansible role ${basename(dir)} by \`do-converge import role\`: review it, then converge.`, ""),
+    ...lineComment("Values in jinja(...) and h.jinja.when(...) are evaluated as Ansible evaluates them, when the task runs.", ""),
+    "",
+    "const vars = z.object({",
+    ...schemaLines([...vars.values()], "  "),
+    "});",
+    "type V = z.output<typeof vars>;",
+    "type H = Host<V & Vars>;",
+    "",
+    ...functions.flatMap((f) => [...f, ""]),
+    `export const ${exportName(name)} = role({`,
+    `  name: ${str(name)},`,
+    "  vars,",
+    ...handlerLines,
+    "  async tasks(h, v) {",
+    ...taskLines,
+    "  },",
+    "});",
+    "",
+  ];
+  const body = code.join("\n");
+  const used = ["notConverted", "jinja"].filter((n) => new RegExp(`\\b${n}\\(`).test(body));
+  const imports = `import { type Host, type Vars, ${[...used, "role", "z"].sort().join(", ")} } from "do-converge";\n\n`;
+
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "index.ts"), imports + body);
+  for (const sub of ["templates", "files"]) if (existsSync(join(dir, sub))) cpSync(join(dir, sub), join(out, sub), { recursive: true });
+  return { name, out, notConverted, tasks: stats.tasks, converted: stats.converted, dropped: stats.dropped };
+}
+
+/** handlers/main.yml → the role's handlers: each by its name, and each `listen` topic running its listeners in order. */
+function handlers(dir: string, ctx: RoleContext): string[] {
+  const rel = yamlOf(dir, "handlers");
+  if (rel === undefined) return [];
+  const file = readYamlFile(join(dir, rel), rel);
+  const root = file.doc.contents;
+  if (!isSeq(root)) return [];
+  const entries = new Map<string, string[][]>();
+  for (const item of root.items as Node[]) {
+    if (!isMap(item)) continue;
+    const t = (item as YAMLMap).toJSON() as Record<string, unknown>;
+    const body = new TaskConverter(file, ctx, undefined).convertItems([item], "      ");
+    const names = [typeof t.name === "string" ? t.name : undefined, ...(Array.isArray(t.listen) ? t.listen : t.listen === undefined ? [] : [t.listen])].filter((n): n is string => typeof n === "string");
+    for (const n of names) entries.set(n, [...(entries.get(n) ?? []), body]);
+  }
+  const lines = ["  handlers: {"];
+  for (const [n, bodies] of entries) {
+    const body = bodies.flat();
+    const usesV = body.some((l) => /\bv\./.test(l));
+    lines.push(`    ${propKey(n)}: async (h) => {`, ...(usesV ? ["      const v = h.vars;"] : []), ...body, "    },");
+  }
+  lines.push("  },");
+  return lines;
+}

@@ -1,0 +1,38 @@
+import type { z } from "zod";
+import type { ModuleDef } from "../modules/contract.js";
+import type { ModuleName, Modules } from "../modules/registry.js";
+import type { Vars } from "./host.js";
+
+/**
+ * A Jinja2 expression or template text kept as Ansible wrote it, evaluated when its task runs in
+ * the host's variables. Roles imported from Ansible use it where a value is only known then.
+ */
+export class Jinja {
+  readonly kind = "jinja";
+  constructor(readonly source: string) {}
+}
+
+/** Marks text as a template to evaluate at run time (`jinja("{{ nginx_user }}")`). */
+export function jinja(source: string): Jinja {
+  return new Jinja(source);
+}
+
+/** A value in which any part may be a template evaluated at run time (its result is validated then). */
+export type WithJinja<T> = Jinja | (T extends readonly (infer E)[] ? WithJinja<E>[] : T extends Record<string, unknown> ? { [K in keyof T]: WithJinja<T[K]> } : T);
+
+type ArgsOf<M> = M extends ModuleDef<infer S, infer _State, infer _R> ? z.input<S> : never;
+
+/** Ansible's templating, for roles imported from Ansible: evaluated in the host's variables (the role's on top) and `locals`. */
+export interface JinjaMethods {
+  /**
+   * A module's arguments with their templates evaluated, as Ansible templates a task's arguments;
+   * the module's schema validates the result when the task runs.
+   */
+  args<M extends ModuleName>(module: M, args: WithJinja<ArgsOf<Modules[M]>>, locals?: Vars): ArgsOf<Modules[M]>;
+  /** A `when` condition (a bare Jinja2 expression), true or false as Ansible judges it. */
+  when(condition: string, locals?: Vars): boolean;
+  /** Any value with its templates evaluated (a lone `{{ x }}` gives x's value, lists and dicts too). */
+  value(value: unknown, locals?: Vars): unknown;
+  /** What `loop:` or `with_items:` iterates: a list, or the task fails. */
+  list(value: unknown, locals?: Vars, flatten?: boolean): unknown[];
+}
