@@ -4,6 +4,7 @@ import { isMap } from "yaml";
 import { decodeText } from "../inventory/read-text.js";
 import { mappingEntries, parseYamlFile, toTracked, type YamlFile } from "../inventory/yaml-document.js";
 import { ConfigError } from "../runner/errors.js";
+import { parseKeyValues } from "./parse-kv.js";
 import { PASSWORD_FILE_ENV } from "../secrets/keyring.js";
 import { isEncrypted } from "../secrets/envelope.js";
 import { markUnsafe } from "../template/values/unsafe.js";
@@ -56,13 +57,9 @@ export async function readExtraVars(items: readonly string[], decrypt?: Decrypt)
       // Ansible tries json.loads before YAML: JSON keeps its own number rules (1e3 is a float).
       parsed = await openVaultValues(mappingOf(text, "--extra-vars", isJson(text) ? "json" : "yaml", `--extra-vars ${text}`, "--extra-vars: not a valid mapping: "), decrypt);
     } else {
-      const values = Object.fromEntries(
-        (text.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? []).map((pair) => {
-          const eq = pair.indexOf("=");
-          if (eq <= 0) throw new ConfigError(`--extra-vars: ${JSON.stringify(pair)} is not key=value`);
-          return [pair.slice(0, eq), pair.slice(eq + 1).replace(/^(["'])(.*)\1$/, "$2")];
-        }),
-      );
+      // Ansible skips an empty -e; anything else is split as its parse_kv splits it, untrimmed.
+      if (item === "") continue;
+      const values = parseKeyValues(item);
       parsed = { values, exact: {} };
     }
     for (const [k, v] of Object.entries(parsed.values)) {

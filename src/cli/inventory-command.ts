@@ -6,7 +6,7 @@ import type { Inventory } from "../inventory/model.js";
 import { resolveHostVars } from "../inventory/precedence.js";
 import { formatProvenance, trackVars } from "../inventory/provenance.js";
 import { inventorySource, resolveInventoryArg } from "../inventory/source-factory.js";
-import { inventoryGraph, inventoryList } from "../inventory/views.js";
+import { inventoryGraph, inventoryList, withoutInternalVars } from "../inventory/views.js";
 import { formatInventoryWarning } from "../inventory/warnings.js";
 import { ConfigError } from "../runner/errors.js";
 import { RunScopes } from "../runner/host-scopes.js";
@@ -99,7 +99,8 @@ function hostReport(inv: Inventory, host: string, extraVars: Record<string, unkn
   const scope = scopes.baseScope(host);
   const evaluated: Record<string, unknown> = {};
   const notes: Record<string, string> = {};
-  for (const name of Object.keys(resolved.values)) {
+  // As ansible-inventory --host: the variables about the run or the inventory itself are left out.
+  for (const name of Object.keys(withoutInternalVars(resolved.values))) {
     const raw = scope.raw(name)?.raw;
     if (!holdsTemplate(raw)) {
       evaluated[name] = resolved.values[name];

@@ -33,5 +33,5 @@ export function parseHostList(source: string, known: KnownNames): InventoryFragm
     const vars: TrackedVars = parsed.port === undefined ? {} : { ansible_port: { value: parsed.port, provenance: at } };
     hosts.push({ name, vars, declaredAt: at });
   }
-  return { source, hosts, groups: [{ name: UNGROUPED, hosts: names, children: [], vars: {} }], warnings: [] };
+  return { source, hosts, groups: [{ name: UNGROUPED, hosts: names, children: [], vars: {} }], origin: { file: source, dir: "None" }, warnings: [] };
 }

@@ -11,7 +11,7 @@ import {
   type InventoryFragment,
   type InventoryWarning,
 } from "./model.js";
-import { overlayVars, type Provenance } from "./provenance.js";
+import { overlayVars, type Provenance, type TrackedVars } from "./provenance.js";
 
 /**
  * Merges the fragments of several sources into one inventory, later sources winning: a host or
@@ -33,7 +33,7 @@ export function mergeInventories(fragments: readonly InventoryFragment[]): Inven
     warnings.push(...fragment.warnings);
     for (const h of fragment.hosts) {
       const known = hosts.get(h.name);
-      hosts.set(h.name, known === undefined ? { ...h } : { ...known, vars: overlayVars(known.vars, h.vars) });
+      hosts.set(h.name, known === undefined ? { ...h, vars: overlayVars(originVars(fragment), h.vars) } : { ...known, vars: overlayVars(known.vars, h.vars) });
     }
     for (const g of fragment.groups) groups.set(g.name, mergeGroup(groups.get(g.name), g));
   }
@@ -62,6 +62,17 @@ export function mergeInventories(fragments: readonly InventoryFragment[]): Inven
     varsDirs: [],
     warnings,
   };
+}
+
+/**
+ * inventory_file / inventory_dir of a host the fragment names first: host variables set before
+ * the source's own (Ansible sets them when it adds the host), so the source, host_vars/ and
+ * everything above override them.
+ */
+function originVars(fragment: InventoryFragment): TrackedVars {
+  if (fragment.origin === undefined) return {};
+  const provenance = { file: fragment.source };
+  return { inventory_file: { value: fragment.origin.file, provenance }, inventory_dir: { value: fragment.origin.dir, provenance } };
 }
 
 function emptyGroup(name: string): GroupDecl {

@@ -39,15 +39,26 @@ export const InventoryWarningSchema = z.object({
 export type InventoryWarning = z.infer<typeof InventoryWarningSchema>;
 
 /**
+ * The `inventory_file` and `inventory_dir` values a source gives the hosts it names first, as
+ * Ansible's InventoryData.add_host sets them: the source's absolute path and its directory; for a
+ * host list, the list as typed and the text "None" (Ansible's basedir finds no directory there and
+ * its to_text turns that None into a string).
+ */
+export const SourceOriginSchema = z.object({ file: z.string().min(1), dir: z.string().min(1) });
+export type SourceOrigin = z.infer<typeof SourceOriginSchema>;
+
+/**
  * What one source yields. Every name in a group's `hosts` must be in `hosts`, and every name in
  * `children` must be in `groups`. `varsDir` is the directory whose group_vars/ and host_vars/
- * belong to this source (Ansible: the inventory file's directory).
+ * belong to this source (Ansible: the inventory file's directory). Without `origin` (a fragment
+ * built by hand) the hosts get no inventory_file / inventory_dir.
  */
 export const InventoryFragmentSchema = z.object({
   source: z.string().min(1),
   hosts: z.array(HostDeclSchema),
   groups: z.array(GroupDeclSchema),
   varsDir: z.string().optional(),
+  origin: SourceOriginSchema.optional(),
   warnings: z.array(InventoryWarningSchema),
 });
 export type InventoryFragment = z.infer<typeof InventoryFragmentSchema>;

@@ -82,6 +82,12 @@ async function loadInventoryDir(dir: string, options: DynamicSourceOptions, know
 }
 
 export async function loadInventoryFile(path: string, options: DynamicSourceOptions = {}, known: KnownNames = NO_KNOWN_NAMES): Promise<InventoryFragment> {
+  // Ansible's unfrackpath(follow=False): absolute and normalised, symlinks kept.
+  const file = resolve(path);
+  return { ...(await loadInventoryFileContent(path, options, known)), origin: { file, dir: dirname(file) } };
+}
+
+async function loadInventoryFileContent(path: string, options: DynamicSourceOptions, known: KnownNames): Promise<InventoryFragment> {
   const text = await readInventoryText(path);
   // Read as INI, vault text would only give a puzzling "not a valid host name" at line 1.
   if (isVaultText(text)) {

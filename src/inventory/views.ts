@@ -3,6 +3,37 @@ import { ALL, type Inventory } from "./model.js";
 import { resolveHostVars } from "./precedence.js";
 
 /**
+ * The variables ansible-inventory leaves out of every host's (and group's) vars, set by the
+ * inventory or not: they describe the run or the inventory itself, not the host.
+ */
+export const INTERNAL_VARS: ReadonlySet<string> = new Set([
+  "ansible_diff_mode",
+  "ansible_config_file",
+  "ansible_facts",
+  "ansible_forks",
+  "ansible_inventory_sources",
+  "ansible_limit",
+  "ansible_playbook_python",
+  "ansible_run_tags",
+  "ansible_skip_tags",
+  "ansible_verbosity",
+  "ansible_version",
+  "inventory_dir",
+  "inventory_file",
+  "inventory_hostname",
+  "inventory_hostname_short",
+  "groups",
+  "group_names",
+  "omit",
+  "playbook_dir",
+]);
+
+/** A host's variables as ansible-inventory shows them: without INTERNAL_VARS. */
+export function withoutInternalVars<T>(vars: Readonly<Record<string, T>>): Record<string, T> {
+  return Object.fromEntries(Object.entries(vars).filter(([name]) => !INTERNAL_VARS.has(name)));
+}
+
+/**
  * `ansible-inventory --list`'s JSON shape, so tools that read Ansible's output read ours:
  * `{ _meta: { hostvars }, all: { children }, <group>: { hosts, children } }`, empty keys and
  * empty groups left out, hostvars resolved through the inventory layers of the precedence table.
@@ -23,7 +54,7 @@ export function inventoryList(inv: Inventory): Record<string, unknown> {
   visit(ALL);
   const hostvars = Object.fromEntries(
     hostsOfGroup(inv, ALL)
-      .map((host) => [host, resolveHostVars(inv, host).values] as const)
+      .map((host) => [host, withoutInternalVars(resolveHostVars(inv, host).values)] as const)
       .filter(([, vars]) => Object.keys(vars).length > 0),
   );
   return { _meta: { hostvars }, ...out };

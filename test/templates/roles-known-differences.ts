@@ -4,7 +4,6 @@
 // shrinks, and the figure it prints stays honest.
 
 export const causes = {
-  inventoryDir: "the inventory gives hosts no inventory_dir / inventory_file variables (Ansible sets them to the source that first names the host)",
   jinja2Header: "the #jinja2: first-line override is printed and ignored (issue 15 part 2)",
   yamlFolding: "to_nice_yaml folds long double-quoted strings elsewhere than PyYAML (case ansible-to-nice-yaml-long-quoted)",
   ansibleUtils:
@@ -21,10 +20,6 @@ export const roleKnownDifferences: Readonly<Record<string, KnownDifference>> = {
   "cloudalchemy.prometheus/alert.rules.j2": {
     causes: ["yamlFolding"],
     note: "the rules' long expr strings (prometheus_alert_rules, defaults) fold differently",
-  },
-  "digitalocean.ansible-welp/wp-config.j2": {
-    causes: ["inventoryDir"],
-    note: "wp_db_host (defaults) is a {% if inventory_dir | basename == 'dev' %} block: the inventory gives no inventory_dir (nor inventory_file) host variable",
   },
   "mrlesmithjr.mariadb-galera-cluster/etc/my.cnf.d/server.cnf.j2": {
     causes: ["ansibleUtils"],

@@ -122,6 +122,15 @@ describe("do-converge inventory", () => {
     expect(by("do_tags")).toBe(`do_tags: ["wp-wp-app"]  # inventory host: ${inv("digitalocean.yml")}: droplet ${id}`);
   });
 
+  it("--host and --list leave out inventory_file / inventory_dir, as ansible-inventory does, which a value still reads: the DigitalOcean plugin configuration", async () => {
+    const { output } = await run({ inventory: [inv("digitalocean.yml"), inv("static.yml")], host: "web1", extraVars: ["where={{ inventory_file | basename }} in={{ inventory_dir == '" + join(dir, "inventory") + "' }}"] });
+    expect(output).not.toMatch(/^inventory_(file|dir):/m);
+    expect(output).toMatch(/^where: "digitalocean.yml" +# extra vars: --extra-vars  = "\{\{ inventory_file \| basename \}\}"$/m);
+    expect(output).toMatch(/^in: true +# extra vars/m);
+    const list = JSON.parse((await run({ inventory: [inv("digitalocean.yml")], list: true })).output) as { _meta: { hostvars: Record<string, Record<string, unknown>> } };
+    for (const vars of Object.values(list._meta.hostvars)) expect(Object.keys(vars).filter((k) => k.startsWith("inventory_"))).toEqual([]);
+  });
+
   it("asks for exactly one view, and a known group", async () => {
     await expect(run({ inventory: [inv("static.yml")] })).rejects.toThrow(ConfigError);
     await expect(run({ inventory: [inv("static.yml")], list: true, host: "grafana" })).rejects.toThrow("choose exactly one of --list, --graph [GROUP], --host NAME");

@@ -28,3 +28,41 @@ export async function listWithAnsible(c: InventoryCase, work: string): Promise<L
     return { ok: false, error: `${err.stderr ?? ""}${err.message ?? ""}` };
   }
 }
+
+/** Per host, [inventory_file, inventory_dir] as a task sees them ("UNDEF" when a host has none). */
+export type OriginVars = Record<string, [unknown, unknown]>;
+
+/**
+ * inventory_file / inventory_dir of every host as Ansible's tasks see them: an ad-hoc `debug` per
+ * host (no connection is made), one line of JSON each (`-o`). ansible-inventory cannot show them:
+ * it hides both.
+ */
+export async function originVarsWithAnsible(sources: readonly string[], dir: string): Promise<OriginVars> {
+  mkdirSync(join(dir, "cwd"), { recursive: true });
+  writeFileSync(join(dir, "ansible.cfg"), "");
+  const env = {
+    PATH: (process.env.PATH ?? "/usr/bin:/bin")
+      .split(":")
+      .filter((d) => !d.includes("node_modules"))
+      .join(":"),
+    HOME: dir,
+    LC_ALL: "C.UTF-8",
+    ANSIBLE_CONFIG: join(dir, "ansible.cfg"),
+    ANSIBLE_HOME: join(dir, "home"),
+    ANSIBLE_LOCAL_TEMP: join(dir, "tmp"),
+    ANSIBLE_NOCOLOR: "1",
+    ANSIBLE_INVENTORY_UNPARSED_FAILED: "1",
+    ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED: "1",
+    PYTHONDONTWRITEBYTECODE: "1",
+  };
+  const msg = "msg={{ [inventory_file | default('UNDEF'), inventory_dir | default('UNDEF')] }}";
+  const args = ["all", "-o", ...sources.flatMap((s) => ["-i", s]), "-c", "local", "-m", "debug", "-a", msg];
+  const { stdout } = await run("ansible", args, { cwd: join(dir, "cwd"), env, maxBuffer: 64 << 20 });
+  const out: OriginVars = {};
+  for (const line of stdout.split("\n")) {
+    const m = /^(\S+) \| SUCCESS => (\{.*\})$/.exec(line);
+    if (m?.[1] === undefined || m[2] === undefined) continue;
+    out[m[1]] = (JSON.parse(m[2]) as { msg: [unknown, unknown] }).msg;
+  }
+  return out;
+}

@@ -36,7 +36,8 @@ describe("an -i source is read as Ansible's plugins would claim it", () => {
   it("a comma-separated host list, kept as written by resolveInventoryArg", async () => {
     const inv = await load("web1,web2:2222,web1");
     expect(inv.hosts.map((h) => h.name)).toEqual(["web1", "web2"]);
-    expect(resolveHostVars(inv, "web2").values).toEqual({ ansible_port: 2222 });
+    // Ansible's add_host: the list as typed, and basedir's None as text.
+    expect(resolveHostVars(inv, "web2").values).toEqual({ inventory_file: "web1,web2:2222,web1", inventory_dir: "None", ansible_port: 2222 });
     expect(inv.groups.find((g) => g.name === "ungrouped")?.hosts).toEqual(["web1", "web2"]);
     expect(resolveInventoryArg("a,b", "/nowhere")).toBe("a,b");
     expect(resolveInventoryArg("hosts", "/srv")).toBe("/srv/hosts");
@@ -65,8 +66,10 @@ describe("an inventory directory", () => {
       ["mon", []],
       ["cache", ["r1"]],
     ]);
-    expect(resolveHostVars(inv, "w1").values).toEqual({ from_c: "yes", top: true });
-    expect(resolveHostVars(inv, "r1").values).toEqual({});
+    // inventory_file: the file inside the directory that names the host first.
+    const w1 = { inventory_file: join(root, "inv/a-hosts"), inventory_dir: join(root, "inv") };
+    expect(resolveHostVars(inv, "w1").values).toEqual({ ...w1, from_c: "yes", top: true });
+    expect(resolveHostVars(inv, "r1").values).toEqual({ inventory_file: join(root, "inv/sub/hosts"), inventory_dir: join(root, "inv/sub") });
     const warned = inv.warnings.map((w) => `${w.location?.file ?? ""}: ${w.message}`);
     expect(warned).toContain(`${join(root, "inv/hosts.ini")}: skipped, as Ansible skips '*.ini' files in an inventory directory`);
     expect(warned).toContain(`${join(root, "inv/notes.md")}: skipped, as Ansible skips '*.md' files in an inventory directory`);
