@@ -39,22 +39,7 @@ export type OriginVars = Record<string, [unknown, unknown]>;
  */
 export async function originVarsWithAnsible(sources: readonly string[], dir: string): Promise<OriginVars> {
   mkdirSync(join(dir, "cwd"), { recursive: true });
-  writeFileSync(join(dir, "ansible.cfg"), "");
-  const env = {
-    PATH: (process.env.PATH ?? "/usr/bin:/bin")
-      .split(":")
-      .filter((d) => !d.includes("node_modules"))
-      .join(":"),
-    HOME: dir,
-    LC_ALL: "C.UTF-8",
-    ANSIBLE_CONFIG: join(dir, "ansible.cfg"),
-    ANSIBLE_HOME: join(dir, "home"),
-    ANSIBLE_LOCAL_TEMP: join(dir, "tmp"),
-    ANSIBLE_NOCOLOR: "1",
-    ANSIBLE_INVENTORY_UNPARSED_FAILED: "1",
-    ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED: "1",
-    PYTHONDONTWRITEBYTECODE: "1",
-  };
+  const env = ansibleEnv(dir, { extra: { ANSIBLE_INVENTORY_UNPARSED_FAILED: "1", ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED: "1" } });
   const msg = "msg={{ [inventory_file | default('UNDEF'), inventory_dir | default('UNDEF')] }}";
   const args = ["all", "-o", ...sources.flatMap((s) => ["-i", s]), "-c", "local", "-m", "debug", "-a", msg];
   const { stdout } = await run("ansible", args, { cwd: join(dir, "cwd"), env, maxBuffer: 64 << 20 });
