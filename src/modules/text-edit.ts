@@ -6,7 +6,7 @@ import { type DecodedText, type TextFileProbe, decodeText, displayText, encodeTe
 import { type Change, type ModuleContext, ModuleError, type TextDiff } from "./contract.js";
 import { type WantedAttrs, attrChanges, attrCommands, attrText, mergedAttrs } from "./file-attrs.js";
 
-// What lineinfile, blockinfile and sysctl share: a file read whole by probeTextFile, edited as
+// What lineinfile, blockinfile, ini_file, replace and sysctl share: a file read whole by probeTextFile, edited as
 // text by a pure function, written back whole by putFile (atomic, validated) when it changed.
 
 /** `validate` as copy and template take it. */

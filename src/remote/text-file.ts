@@ -3,7 +3,7 @@ import { FileState } from "./files.js";
 import { shellQuote } from "./quote.js";
 import type { RemoteShell } from "./shell.js";
 
-/** What an editing module (lineinfile, blockinfile, sysctl) needs to know about its file. */
+/** What an editing module (lineinfile, blockinfile, ini_file, replace, sysctl) needs to know about its file. */
 export interface TextFileProbe {
   /** The path to write: a symlink's target when `path` is a link, as Ansible edits the real file. */
   realPath: string;
