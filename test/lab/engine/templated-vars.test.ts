@@ -25,7 +25,15 @@ const app = role({
     await h.copy({ content: JSON.stringify(v) + "\\n", dest: "${DIR}/vars.json" });
   },
 });
-export default site({ inventory: ["inventory.yml"], plays: [play({ name: "templated vars", hosts: "all", become: true, gatherFacts: true, roles: [app] })] });
+// Hosts do not wait for each other within a play (unlike Ansible's linear strategy), so a peer's
+// facts are certain only once an earlier play has gathered them: the first play does.
+export default site({
+  inventory: ["inventory.yml"],
+  plays: [
+    play({ name: "facts", hosts: "all", gatherFacts: true, tasks: async () => {} }),
+    play({ name: "templated vars", hosts: "all", become: true, gatherFacts: true, roles: [app] }),
+  ],
+});
 `;
 
 const GROUP_VARS = `base_port: 8000
