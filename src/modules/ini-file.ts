@@ -3,7 +3,7 @@ import { type TextFileProbe, probeTextFile } from "../remote/text-file.js";
 import { AbsPath, FileAttrs } from "./args.js";
 import { ModuleError, defineModule } from "./contract.js";
 import { editIni, iniText } from "./ini-edit.js";
-import { type EditPlan, applyEdit, fileText, planChange, planEdit } from "./text-edit.js";
+import { type EditPlan, applyEdit, fileText, planChange, planEdit, editMessage } from "./text-edit.js";
 
 // ini_file: one option (or a whole section) of an INI file, as community.general.ini_file 6.6.2,
 // the version in Debian 12's `ansible` package (so no ignore_spaces, and no validate).
@@ -77,7 +77,7 @@ export const ini_file = defineModule({
   async apply(ctx, args, probe): Promise<IniResult> {
     const st = planIni(args, probe);
     const w = await applyEdit(ctx, probe, st.plan, args);
-    return { path: args.path, msg: [st.plan.content ? st.msg : "", ...st.plan.attrs].filter(Boolean).join(", "), ...w };
+    return { path: args.path, msg: editMessage(st.plan, st.msg), ...w };
   },
   unchanged: (args, probe): IniResult => ({ path: args.path, msg: planIni(args, probe).msg }),
 });

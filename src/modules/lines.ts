@@ -3,7 +3,7 @@ import { type TextFileProbe, asFileText, probeTextFile } from "../remote/text-fi
 import { AbsPath, FileAttrs, regexArg } from "./args.js";
 import { ModuleError, defineModule } from "./contract.js";
 import { DEFAULT_MARKER, type LineSpec, editBlock, editLine } from "./line-edit.js";
-import { type EditPlan, Validate, applyEdit, fileText, planChange, planEdit } from "./text-edit.js";
+import { type EditPlan, Validate, applyEdit, fileText, planChange, planEdit, editMessage } from "./text-edit.js";
 
 /** Reports an invalid Python-style regular expression as an argument error, before any host is touched. */
 function checkRegex(ctx: z.RefinementCtx, pattern: string | undefined, key: string, skip: readonly string[] = []): void {
@@ -114,7 +114,7 @@ export const lineinfile = defineModule({
   async apply(ctx, args, probe): Promise<LineResult> {
     const st = planLine(args, probe);
     const w = await applyEdit(ctx, st.probe, st.plan, args);
-    const msg = [st.plan.content ? st.msg : "", ...st.plan.attrs].filter(Boolean).join(", ");
+    const msg = editMessage(st.plan, st.msg);
     return { path: args.path, msg, ...(st.found !== undefined ? { found: st.found } : {}), ...w };
   },
   unchanged(args, probe): LineResult {
@@ -177,7 +177,7 @@ export const blockinfile = defineModule({
   async apply(ctx, args, probe): Promise<EditResult> {
     const st = planBlock(args, probe);
     const w = await applyEdit(ctx, st.probe, st.plan, args);
-    const msg = [st.plan.content ? st.msg : "", ...st.plan.attrs].filter(Boolean).join(", ");
+    const msg = editMessage(st.plan, st.msg);
     return { path: args.path, msg, ...w };
   },
   unchanged: (args, probe): EditResult => ({ path: args.path, msg: planBlock(args, probe).msg }),

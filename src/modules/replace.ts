@@ -4,7 +4,7 @@ import { PyRegexError, compilePyRegex } from "../python/regex.js";
 import { AbsPath, FileAttrs } from "./args.js";
 import { ModuleError, defineModule } from "./contract.js";
 import { editReplace } from "./replace-edit.js";
-import { type EditPlan, Validate, applyEdit, fileText, planChange, planEdit } from "./text-edit.js";
+import { type EditPlan, Validate, applyEdit, fileText, planChange, planEdit, editMessage } from "./text-edit.js";
 
 // replace: every match of a regular expression in a file replaced, as ansible.builtin.replace.
 
@@ -69,7 +69,7 @@ export const replace = defineModule({
   async apply(ctx, args, probe): Promise<ReplaceResult> {
     const st = planReplace(args, probe);
     const w = await applyEdit(ctx, probe, st.plan, args);
-    return { path: args.path, msg: [st.plan.content ? st.msg : "", ...st.plan.attrs].filter(Boolean).join(", "), ...w };
+    return { path: args.path, msg: editMessage(st.plan, st.msg), ...w };
   },
   unchanged: (args, probe): ReplaceResult => ({ path: args.path, msg: planReplace(args, probe).msg }),
 });

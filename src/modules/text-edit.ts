@@ -47,6 +47,11 @@ export function planEdit(path: string, st: TextFileProbe, after: string | undefi
   return { ...(content ? { content } : {}), attrs, what, diffs };
 }
 
+/** What an applied edit reports: the edit's own message when the content changed, then the attributes set. */
+export function editMessage(plan: EditPlan, msg: string): string {
+  return [plan.content ? msg : "", ...plan.attrs].filter(Boolean).join(", ");
+}
+
 export function planChange(plan: EditPlan, created: boolean): Change | undefined {
   if (!plan.content && plan.attrs.length === 0) return undefined;
   const parts = [...(plan.content ? [created ? "create" : plan.what] : []), ...plan.attrs];
