@@ -1,5 +1,6 @@
 import { basename, dirname, resolve } from "node:path";
 import { loadInventory } from "../inventory/load.js";
+import { standaloneMagicVars } from "../runner/magic-vars.js";
 import { magicVars } from "../inventory/magic.js";
 import { resolveHostVarsTracked } from "../inventory/precedence.js";
 import { readVarsFile } from "../inventory/vars-file.js";
@@ -64,13 +65,15 @@ export async function renderTemplateCommand(template: string, o: TemplateRenderO
   const decrypt = cliDecrypt(o, masker);
   const extra = await extraVarsTracked(o.extraVars ?? [], decrypt);
   const factsOf = (host: string): Vars => (o.factsCache === undefined ? {} : cachedFactVars(o.factsCache, host));
-  let vars: [string, ScopeVar][] = hostLayer({}, factsOf("localhost"), {}, extra);
+  // The run's own variables that need no play: a rendering is neither check nor diff mode.
+  const runOwn = standaloneMagicVars();
+  let vars: [string, ScopeVar][] = hostLayer({}, factsOf("localhost"), runOwn, extra);
   if (o.inventory?.length) {
     if (!o.host) throw new ConfigError("template render: --host NAME is needed with an inventory");
     const inv = await loadInventory({ sources: o.inventory.map((i) => inventorySource(resolveInventoryArg(i))), decrypt });
     const scopes = new Map<string, VarScope>();
     const layerOf = (host: string): [string, ScopeVar][] =>
-      hostLayer(resolveHostVarsTracked(inv, host), factsOf(host), { ...magicVars(inv, host), hostvars }, extra);
+      hostLayer(resolveHostVarsTracked(inv, host), factsOf(host), { ...runOwn, ...magicVars(inv, host), hostvars }, extra);
     const scopeOf = (host: string): VarScope => {
       let scope = scopes.get(host);
       if (scope === undefined) {

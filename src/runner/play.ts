@@ -24,6 +24,7 @@ import { plainOf } from "../template/index.js";
 import { codeVars } from "../vars/code-view.js";
 import type { ScopeVar, VarScope } from "../vars/scope.js";
 import { parseRoleVars } from "./prepare.js";
+import { runMagicVars } from "./magic-vars.js";
 
 /** What the run keeps about a host across plays. */
 export interface HostRecord {
@@ -148,7 +149,7 @@ export async function runPlay(state: RunState, p: PreparedPlay, o: { retrying?: 
     const runOnce = new Map<string, Promise<unknown>>();
     const abort = { fatal: false };
     const limit = pLimit(state.options.forks);
-    await Promise.all(batch.map((host) => limit(() => runHost(state, p, host, handlers, runOnce, abort))));
+    await Promise.all(batch.map((host) => limit(() => runHost(state, p, host, batch, handlers, runOnce, abort))));
     // As Ansible: a batch whose every host failed, too many failures, or anyErrorsFatal ends the run.
     const verdict = () => {
       const failed = batch.filter((h) => state.hosts.get(h)?.dead).length;
@@ -176,6 +177,7 @@ async function runHost(
   state: RunState,
   p: PreparedPlay,
   host: string,
+  batch: readonly string[],
   handlers: readonly HandlerEntry[],
   runOnce: Map<string, Promise<unknown>>,
   abort: { fatal: boolean },
@@ -205,19 +207,22 @@ async function runHost(
   const baseScope = p.scopes.get(host);
   if (!baseScope) return;
   const hostvarsMap: Vars = hostvarsMapping([...state.allScopes.keys()], (name) => hostvarsScopeOf(name));
-  let runScope = baseScope.forRun([...factVars(rec), ["hostvars", { raw: hostvarsMap, data: true }]]);
+  // Taken as the host starts the play (docs/variables.md, the run's own variables).
+  const magic = dataVars(runMagicVars({ options: state.options, play: { name: play.name, hostsAll: p.hosts, batch, dead: (h) => state.hosts.get(h)?.dead !== undefined } }));
+  const runVars = (r: HostRecord): [string, ScopeVar][] => [...factVars(r), ...magic, ["hostvars", { raw: hostvarsMap, data: true }]];
+  let runScope = baseScope.forRun(runVars(rec));
   const roleScopes = new Map<string, { of: VarScope; scope: VarScope }>();
   const hostvarsScopeOf = (name: string): VarScope => {
     const other = state.hosts.get(name);
     if (other?.hostvarsScope) return other.hostvarsScope;
     const base = p.scopes.get(name) ?? state.allScopes.get(name);
     if (!base) throw new TaskFailedError(host, "hostvars", `no host named ${name} in the inventory`);
-    const scope = base.forRun([...(other ? factVars(other) : []), ["hostvars", { raw: hostvarsMap, data: true }]]);
+    const scope = base.forRun([...(other ? factVars(other) : []), ...magic, ["hostvars", { raw: hostvarsMap, data: true }]]);
     if (other) other.hostvarsScope = scope;
     return scope;
   };
   const refresh = (): void => {
-    runScope = baseScope.forRun([...factVars(rec), ["hostvars", { raw: hostvarsMap, data: true }]]);
+    runScope = baseScope.forRun(runVars(rec));
     rec.hostvarsScope = undefined;
     roleScopes.clear();
   };

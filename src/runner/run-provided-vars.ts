@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { factsAsVars } from "../facts/as-vars.js";
 import { Facts } from "../facts/gather.js";
+import { RUN_MAGIC_NAMES } from "./magic-vars.js";
 
 // The names a run gives every template rendering on top of the host's variables (play.ts,
-// templateVars): hostvars, and the facts under Ansible's names. Facts are accepted even when a
-// play does not gather them: the check must not fail a template that a later play renders.
+// templateVars): hostvars, the run's own variables (magic-vars.ts), and the facts under
+// Ansible's names. Facts are accepted even when a play does not gather them: the check must not
+// fail a template that a later play renders.
 
 /** A value of the schema's shape (empty strings, lists and records, zeros, a union's first option, optional parts present). */
 function sample(schema: z.ZodType): unknown {
@@ -30,9 +32,20 @@ function knownFactNames(): ReadonlySet<string> {
   return factNames;
 }
 
-/** Per-interface facts (ansible_eth0...) and whatever else Ansible-style: every ansible_ name passes. */
-const ANSIBLE_NAME = /^ansible_[A-Za-z0-9_]+$/;
+/**
+ * Per-interface facts: `ansible_<interface>`, with `-`, `.` and `:` of the name written `_`
+ * (`ansible_eth0`, `ansible_eth0_1`, `ansible_enp0s3`, `ansible_br_1a2b3c`). Which interfaces a
+ * host has is known only once its facts are gathered, so a name of that shape is put off until
+ * then; any other `ansible_` name that is not a fact nor the run's own is undefined before the
+ * run starts (a typo such as `ansible_memtotl_mb` is refused before any host is touched). The
+ * shape: a prefix Linux and its usual tools give interfaces (kernel, udev's predictable names,
+ * bridges, bonds, VLANs, tunnels, containers, VPNs) and a digit somewhere after it — `lo` alone
+ * has none. docs/variables.md says the rule.
+ */
+const INTERFACE_FACT =
+  /^ansible_(?:lo|(?:eth|en|wl|ww|ib|sl|br|bond|team|docker|veth|virbr|vnet|tun|tap|wg|vxlan|vlan|macvlan|macvtap|ipvlan|dummy|gre|sit|ip6tnl|tailscale|zt|flannel|cni|cali|cilium|kube|weave|host|vb|ve|ovs|podman|lxc|lxdbr|ppp|usb|bat)[A-Za-z0-9_]*[0-9][A-Za-z0-9_]*)$/;
 
+/** Whether the run gives `name` once a host runs a play: hostvars, a fact, or one of the run's own variables. */
 export function isRunProvided(name: string): boolean {
-  return name === "hostvars" || knownFactNames().has(name) || ANSIBLE_NAME.test(name);
+  return name === "hostvars" || RUN_MAGIC_NAMES.has(name) || knownFactNames().has(name) || INTERFACE_FACT.test(name);
 }

@@ -59,6 +59,25 @@ describe("pre-flight: template variables every host must have", () => {
     await expect(run()).resolves.toEqual({});
   });
 
+  it("an ansible_ name that is no fact, no interface and none of the run's own is refused before the run, in a value and in a template", async () => {
+    const run = await preflight({
+      [`${T}/app.conf.j2`]: "mem = {{ mem }}\nmode = {{ ansible_chek_mode }}\n",
+      "group_vars/all.yml": "mem: \"{{ ansible_memtotl_mb // 4 }}\"\n",
+    });
+    const msg = await message(run);
+    expect(msg).toMatch(/app\.conf\.j2:1:10: 'mem' for host db1: \S*group_vars\/all\.yml:1: 'mem' \(\S*group_vars\/all\.yml:1\) uses undefined variable 'ansible_memtotl_mb'/);
+    expect(msg).toMatch(/app\.conf\.j2:2:11: undefined variable 'ansible_chek_mode' for hosts db1, web1/);
+  });
+
+  it("per-interface facts wait for the facts; the run's own variables (check mode, version, play hosts) are known", async () => {
+    const template = [
+      "{{ ansible_eth1.ipv4.address }} {{ ansible_eth0_1.ipv4.address }} {{ ansible_enp0s3 }} {{ ansible_br_1a2b3c }} {{ ansible_lo }} {{ ansible_host0 }}",
+      "{{ ansible_check_mode }} {{ ansible_diff_mode }} {{ ansible_version.full }} {{ ansible_play_hosts | join(',') }} {{ ansible_play_batch }} {{ play_hosts }} {{ ansible_play_name }}",
+    ].join("\n");
+    const run = await preflight({ [`${T}/app.conf.j2`]: template, "group_vars/all.yml": "addr: \"{{ ansible_eth1.ipv4.address }}\"\nv: \"{{ ansible_version.major }}\"\n" });
+    expect(await run()).toEqual({});
+  });
+
   it("a variable group_vars gives some hosts: the error names only the others", async () => {
     const run = await preflight({ [`${T}/app.conf.j2`]: "name = {{ web_name }}\n", "group_vars/web.yml": "web_name: www\n" });
     expect(await message(run)).toBe("undefined template variable (nothing was run):\n  roles/demo/templates/app.conf.j2:1:11: undefined variable 'web_name' for host db1 (role demo)");
