@@ -2,6 +2,7 @@ import { TemplateSyntaxError } from "../errors.js";
 import { nunjucksInternals, type NodeList, type TemplateProps, type Tokenizer, type ValueNode } from "../nunjucks/internals.js";
 import { JinjaCompiler, type KnownCallables } from "./compiler.js";
 import { createTokenizer, jinjaSource } from "./lexer.js";
+import { AssignNodeClass } from "./nodes.js";
 import { JinjaParser } from "./parser.js";
 import type { JinjaSyntax } from "./settings.js";
 
@@ -48,19 +49,58 @@ function applyNewlineSequence(ast: NodeList, newline: string): void {
   }
 }
 
+/** A part of a template that outputs nothing (or nothing but empty text). */
+const NO_OUTPUT = Symbol("no output");
+type Lone = string | undefined | typeof NO_OUTPUT;
+
+/** Both branches of an `{% if %}`: the filter when each gives it or nothing. */
+function eitherBranch(a: Lone, b: Lone): Lone {
+  if (a === NO_OUTPUT) return b;
+  if (b === NO_OUTPUT) return a;
+  return a === b ? a : undefined;
+}
+
 /**
- * The filter that makes the whole output when the template is one `{{ }}` whose expression is a
- * filter call: Jinja2 then hands the filter's result to the environment's concat as its only node.
+ * The filter whose result is the whole output of `node` when that output is one Jinja2 node:
+ * one `{{ }}` whose expression is a filter call, alone or as the only output of the branches of
+ * `{% if %}` blocks (Jinja2 yields the taken branch's nodes at the root, so the concat still sees
+ * one node). Anything else that outputs (text, loops, includes) makes it undefined.
+ */
+function loneOutput(node: unknown): Lone {
+  const { nodes } = nunjucksInternals;
+  if (node === null || node === undefined) return NO_OUTPUT;
+  if (node instanceof nodes.If) return eitherBranch(loneOutput(node.body), loneOutput(node.else_));
+  if (node instanceof nodes.Output) {
+    const outputs = node.children.filter((c) => !(c instanceof nodes.TemplateData && c.value === ""));
+    if (outputs.length === 0) return NO_OUTPUT;
+    if (outputs.length !== 1) return undefined;
+    let expr = outputs[0];
+    while (expr instanceof nodes.Group && expr.children.length === 1) expr = expr.children[0];
+    if (!(expr instanceof nodes.Filter) || !(expr.name instanceof nodes.Symbol)) return undefined;
+    return typeof expr.name.value === "string" ? expr.name.value : undefined;
+  }
+  if (node instanceof nodes.NodeList) {
+    let found: Lone = NO_OUTPUT;
+    for (const child of node.children) {
+      // `{% set %}` outputs nothing; it may sit beside the one output.
+      if (child instanceof AssignNodeClass) continue;
+      const lone = loneOutput(child);
+      if (lone === NO_OUTPUT) continue;
+      if (found !== NO_OUTPUT || lone === undefined) return undefined;
+      found = lone;
+    }
+    return found;
+  }
+  return undefined;
+}
+
+/**
+ * The filter that makes the whole output when Jinja2 hands the environment's concat a filter's
+ * result as its only node (see loneOutput).
  */
 function loneFilterOf(ast: NodeList): string | undefined {
-  const { nodes } = nunjucksInternals;
-  const outputs = ast.children.filter((n) => !(n instanceof nodes.Output && n.children.every((c) => c instanceof nodes.TemplateData && c.value === "")));
-  const [output] = outputs;
-  if (outputs.length !== 1 || !(output instanceof nodes.Output) || output.children.length !== 1) return undefined;
-  let expr = output.children[0];
-  while (expr instanceof nodes.Group && expr.children.length === 1) expr = expr.children[0];
-  if (!(expr instanceof nodes.Filter) || !(expr.name instanceof nodes.Symbol)) return undefined;
-  return typeof expr.name.value === "string" ? expr.name.value : undefined;
+  const lone = loneOutput(ast);
+  return lone === NO_OUTPUT ? undefined : lone;
 }
 
 export function compileTemplate(unit: SourceUnit, file: string, known: KnownCallables): CompiledTemplate {
