@@ -9,7 +9,7 @@ import { PASSWORD_FILE_ENV } from "../secrets/keyring.js";
 import { isEncrypted } from "../secrets/envelope.js";
 import { markUnsafe } from "../template/values/unsafe.js";
 import { isVaultText } from "../secrets/vault/format.js";
-import { varsFromEntries } from "../inventory/provenance.js";
+import { type TrackedVars, varsFromEntries } from "../inventory/provenance.js";
 import { type Decrypt, containsVaultText, decryptVaultValues } from "../inventory/vault-values.js";
 
 /** `-e` variables: plain values for everything, and the Python-exact form of the few that differ (see template/values/exact-vars.ts). */
@@ -25,6 +25,15 @@ export interface ExtraVars {
  */
 export async function parseExtraVars(items: readonly string[], decrypt?: Decrypt): Promise<Record<string, unknown>> {
   return (await readExtraVars(items, decrypt)).values;
+}
+
+/** -e variables with their provenance, each value in its Python form where that differs: as a run's scopes take them. */
+export async function readExtraVarsTracked(items: readonly string[], decrypt?: Decrypt): Promise<TrackedVars> {
+  const read = await readExtraVars(items, decrypt);
+  const provenance = { file: "--extra-vars" };
+  return Object.fromEntries(
+    Object.entries(read.values).map(([k, value]) => [k, Object.hasOwn(read.exact, k) ? { value, exact: read.exact[k], provenance } : { value, provenance }]),
+  );
 }
 
 /** parseExtraVars, keeping beside each value read from YAML its Python form when that differs. */

@@ -4,7 +4,7 @@ import { indexInventory } from "../inventory/graph.js";
 import { loadInventory } from "../inventory/load.js";
 import type { Inventory } from "../inventory/model.js";
 import { resolveHostVars } from "../inventory/precedence.js";
-import { formatProvenance, trackVars } from "../inventory/provenance.js";
+import { type TrackedVars, formatProvenance } from "../inventory/provenance.js";
 import { inventorySource, resolveInventoryArg } from "../inventory/source-factory.js";
 import { inventoryGraph, inventoryList, withoutInternalVars } from "../inventory/views.js";
 import { formatInventoryWarning } from "../inventory/warnings.js";
@@ -18,7 +18,7 @@ import { siteSecretSlots } from "../secrets/generate.js";
 import { redactSecrets } from "../secrets/redact.js";
 import type { SecretSlot } from "../secrets/schema.js";
 import type { Site } from "../site/dsl.js";
-import { parseExtraVars } from "./extra-vars.js";
+import { readExtraVarsTracked } from "./extra-vars.js";
 import { cliDecrypt } from "./decrypt.js";
 import type { VaultCliOptions } from "./vault-options.js";
 import { loadSite } from "./load-site.js";
@@ -59,7 +59,7 @@ export async function inventoryCommand(site: string | undefined, o: InventoryCom
   const inv = await loadInventory({ ...sourcesOf(site, loaded, o, dynamic), decrypt });
   const warnings = inv.warnings.map(formatInventoryWarning);
   if (o.list) return { output: masker.mask(`${JSON.stringify(redactList(inventoryList(inv), secrets), null, 2)}\n`), warnings };
-  if (o.host !== undefined) return { output: masker.mask(hostReport(inv, o.host, await parseExtraVars(o.extraVars ?? [], decrypt), secrets, (t) => masker.mask(t))), warnings };
+  if (o.host !== undefined) return { output: masker.mask(hostReport(inv, o.host, await readExtraVarsTracked(o.extraVars ?? [], decrypt), secrets, (t) => masker.mask(t))), warnings };
   const group = typeof o.graph === "string" ? o.graph : "all";
   if (!indexInventory(inv).groups.has(group)) throw new ConfigError(`inventory --graph: no group named '${group}'`);
   return { output: `${inventoryGraph(inv, group)}\n`, warnings };
@@ -92,8 +92,7 @@ function sourcesOf(site: string | undefined, loaded: Site | undefined, o: Invent
  * is a template shows its evaluated value, and the expression in the comment (facts are not
  * gathered here: a value that needs them says so).
  */
-function hostReport(inv: Inventory, host: string, extraVars: Record<string, unknown>, secrets: readonly SecretSlot[], mask: (text: string) => string): string {
-  const extra = trackVars(extraVars, { file: "--extra-vars" });
+function hostReport(inv: Inventory, host: string, extra: TrackedVars, secrets: readonly SecretSlot[], mask: (text: string) => string): string {
   const resolved = resolveHostVars(inv, host, { extraVars: extra });
   const scopes = new RunScopes(inv, extra, isRunProvided);
   const scope = scopes.baseScope(host);

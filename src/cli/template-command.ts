@@ -7,7 +7,6 @@ import { readVarsFile } from "../inventory/vars-file.js";
 import { inventorySource, resolveInventoryArg } from "../inventory/source-factory.js";
 import { ConfigError } from "../runner/errors.js";
 import type { TrackedVars } from "../inventory/provenance.js";
-import type { Decrypt } from "../inventory/vault-values.js";
 import type { Vars } from "../site/host.js";
 import { cachedFactVars } from "../facts/fact-cache.js";
 import { SecretMasker } from "../secrets/masker.js";
@@ -15,7 +14,7 @@ import { createTemplateEngine } from "../template/index.js";
 import { dataVars, hostvarsMapping, scopeVars } from "../vars/build.js";
 import { EvaluationStack, type ScopeVar, VarScope } from "../vars/scope.js";
 import { cliDecrypt } from "./decrypt.js";
-import { readExtraVars } from "./extra-vars.js";
+import { readExtraVarsTracked } from "./extra-vars.js";
 import type { VaultCliOptions } from "./vault-options.js";
 
 export interface TemplateRenderOptions extends VaultCliOptions {
@@ -38,15 +37,6 @@ function hostLayer(values: TrackedVars, facts: Vars, magic: Vars, extra: Tracked
   return [...scopeVars(values), ...dataVars({ ansible_facts: {}, ...facts, ...magic }), ...scopeVars(extra)];
 }
 
-/** -e variables as a scope's entries: templated when used, each value in its Python form. */
-async function extraVarsTracked(items: readonly string[], decrypt: Decrypt): Promise<TrackedVars> {
-  const read = await readExtraVars(items, decrypt);
-  const provenance = { file: "--extra-vars" };
-  return Object.fromEntries(
-    Object.entries(read.values).map(([k, value]) => [k, Object.hasOwn(read.exact, k) ? { value, exact: read.exact[k], provenance } : { value, provenance }]),
-  );
-}
-
 /**
  * `do-converge template render`: prints a template's rendering. With an inventory and a host,
  * the host's variables, `groups`, `group_names` and `hostvars` are those a converge would see
@@ -63,7 +53,7 @@ export async function renderTemplateCommand(template: string, o: TemplateRenderO
   const stack = new EvaluationStack();
   const masker = new SecretMasker();
   const decrypt = cliDecrypt(o, masker);
-  const extra = await extraVarsTracked(o.extraVars ?? [], decrypt);
+  const extra = await readExtraVarsTracked(o.extraVars ?? [], decrypt);
   const factsOf = (host: string): Vars => (o.factsCache === undefined ? {} : cachedFactVars(o.factsCache, host));
   // The run's own variables that need no play: a rendering is neither check nor diff mode.
   const runOwn = standaloneMagicVars();

@@ -31,4 +31,15 @@ describe("inventory --host with values that are templates", () => {
     expect(line("broken")).toMatch(/a template, cannot be evaluated: \S+hosts\.yml:6: 'broken' \(\S+hosts\.yml:6\) uses undefined variable 'nope'$/);
     expect(line("raw")).toMatch(/^raw: "\{\{ x \}\}" +# inventory all: \S+hosts\.yml:7$/);
   });
+
+  it("takes -e values in their Python form: a float stays 3.0 and an !unsafe value from -e @file is not templated", async () => {
+    const file = join(dir, "typed.yml");
+    writeFileSync(file, 'all:\n  vars:\n    shown: "v{{ version }}"\n  hosts:\n    web1: {}\n');
+    const extra = join(dir, "extra.yml");
+    writeFileSync(extra, "version: 3.0\nliteral: !unsafe '{{ not_a_var }}'\n");
+    const { output } = await inventoryCommand(undefined, { inventory: [file], host: "web1", extraVars: [`@${extra}`] });
+    const line = (name: string) => output.split("\n").find((l) => l.startsWith(`${name}:`)) ?? "";
+    expect(line("shown")).toMatch(/^shown: "v3\.0" /);
+    expect(line("literal")).toMatch(/^literal: "\{\{ not_a_var \}\}" +# extra vars: --extra-vars$/);
+  });
 });
