@@ -239,6 +239,37 @@ export function toTracked(y: YamlFile, node: Node | null): { value: unknown; exa
   return exact === undefined ? { value: toValue(y, node) } : { value: toValue(y, node), exact };
 }
 
+type MapPair = YAMLMap["items"][number];
+
+/** A plain `<<` key: the yaml package (with merge keys on) gives it a symbol for its value. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === "symbol" && key.source === "<<";
+}
+
+/**
+ * A mapping's pairs with `<<` merge keys expanded as PyYAML's flatten_mapping does it, before
+ * construction: the merged mappings' pairs first (of a list of them, the first mapping's last, so
+ * it wins), then the mapping's own, so that a later key replaces an earlier one.
+ */
+function mergedPairs(y: YamlFile, node: YAMLMap): MapPair[] {
+  const merged: MapPair[] = [];
+  const own: MapPair[] = [];
+  for (const pair of node.items) {
+    const key = pair.key;
+    if (!isMergeKey(key)) {
+      own.push(pair);
+      continue;
+    }
+    const value = deref(y, pair.value);
+    if (isMap(value)) merged.push(...mergedPairs(y, value));
+    else if (isSeq(value)) {
+      const maps = value.items.map((item) => deref(y, item)).filter((m): m is YAMLMap => isMap(m));
+      for (const m of maps.reverse()) merged.push(...mergedPairs(y, m));
+    }
+  }
+  return [...merged, ...own];
+}
+
 /**
  * `!unsafe` on a mapping or a list, as Ansible's loader builds it: PyYAML constructs the
  * collection without its nested collections filled in yet (they are filled once the document is
@@ -255,7 +286,7 @@ function unsafeCollection(y: YamlFile, node: YAMLMap | YAMLSeq): { value: unknow
     const items = node.items.map(child);
     return { value: items.map((i) => i.value), exact: markUnsafe(items.map((i) => i.exact ?? i.value)) };
   }
-  const entries = node.items.map((pair) => [String(toValue(y, deref(y, pair.key as Node | null))), child(pair.value)] as const);
+  const entries = mergedPairs(y, node).map((pair) => [String(toValue(y, deref(y, pair.key as Node | null))), child(pair.value)] as const);
   return {
     value: Object.fromEntries(entries.map(([k, t]) => [k, t.value])),
     exact: markUnsafe(Object.fromEntries(entries.map(([k, t]) => [k, t.exact ?? t.value]))),
