@@ -165,7 +165,7 @@ async function converge(
     progress?.handle(e);
   };
   for (const w of inventory.warnings) emit({ type: "warning", msg: formatInventoryWarning(w) });
-  const result = await runSite(site, inventory, options, { siteDir, emit, templates, secrets });
+  const result = await runSite(site, inventory, options, { siteDir, emit, templates, secrets, decrypt });
   progress?.clear();
   terminal.recap(result.recap);
   if (o.profile) terminal.profile(profile.entries(), o.profileTop);

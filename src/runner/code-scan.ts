@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import ts from "typescript";
 import { readSource, sourcesUnder } from "../site/source-cache.js";
 
@@ -16,6 +16,8 @@ export interface CodeScan {
   sources: string[];
   /** Every template call with a literal `src`, and where it is (file relative to the base, line). */
   templateCalls: Array<{ src: string; file: string; line: number }>;
+  /** The `vars/` directories beside files that call includeVars(): their files' keys are names the code gives. */
+  varsDirs: string[];
   /** Where the code provides names we cannot list (file:line and why); undefined when we can. */
   opaque: string | undefined;
 }
@@ -60,6 +62,7 @@ export function scanCode(dirs: readonly string[], base: string): CodeScan {
   const names = new Set<string>();
   const sources = new Set<string>();
   const templateCalls: CodeScan["templateCalls"] = [];
+  const varsDirs = new Set<string>();
   let opaque: string | undefined;
   // The first reason names cannot be listed is kept; the scan goes on for the literal sources,
   // which are checked whatever the rest of the code does.
@@ -74,7 +77,19 @@ export function scanCode(dirs: readonly string[], base: string): CodeScan {
       if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
         const method = n.expression.name.text;
         const [arg] = n.arguments;
-        if (method === "setFact") {
+        if (method === "includeVars") {
+          // A role's own vars/ (where an imported role's include_vars files are), and the site's.
+          varsDirs.add(join(dirname(file), "vars"));
+          varsDirs.add(join(base, "vars"));
+          const meta = n.arguments[1] === undefined ? undefined : unwrap(n.arguments[1]);
+          const name = meta !== undefined && ts.isObjectLiteralExpression(meta) ? property(meta, "name") : undefined;
+          if (meta !== undefined && (!ts.isObjectLiteralExpression(meta) || meta.properties.some(ts.isSpreadAssignment))) cannotList(`${where(n)}: includeVars() options are not written out`);
+          else if (name !== undefined) {
+            const value = ts.isPropertyAssignment(name) ? unwrap(name.initializer) : undefined;
+            if (value !== undefined && (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value))) names.add(value.text);
+            else cannotList(`${where(n)}: includeVars() name is not a string written out`);
+          }
+        } else if (method === "setFact") {
           const keys = arg === undefined ? [] : literalKeys(arg);
           if (keys === undefined) cannotList(`${where(n)}: setFact() is given an object that is not written out`);
           else for (const k of keys) names.add(k);
@@ -104,5 +119,5 @@ export function scanCode(dirs: readonly string[], base: string): CodeScan {
     };
     visit(sf);
   }
-  return { names: [...names].sort(), sources: [...sources].sort(), templateCalls, opaque };
+  return { names: [...names].sort(), sources: [...sources].sort(), templateCalls, varsDirs: [...varsDirs].sort(), opaque };
 }

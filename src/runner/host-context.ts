@@ -1,7 +1,7 @@
 import type { Facts } from "../facts/gather.js";
 import { type ModuleName, modules } from "../modules/registry.js";
 import type { BlockOptions, Host, ModuleMethods, Vars } from "../site/host.js";
-import { Jinja, type JinjaMethods } from "../site/jinja.js";
+import { type Jinja, type JinjaMethods, isJinja } from "../site/jinja.js";
 import type { TaskMeta } from "../site/task-meta.js";
 import { PlayAbortedError, TaskFailedError } from "./errors.js";
 import { selectedByTags } from "./tags.js";
@@ -17,6 +17,12 @@ export interface HostScope {
   flushHandlers(): Promise<void>;
   runOnce<T>(key: string, fn: () => Promise<T>): Promise<T>;
   setFact(vars: Vars): void;
+  /**
+   * Loads the first of `files` (names as templates gave them) found in the role's then the site's
+   * `vars/`, its variables under `name` when given; returns the path loaded. Throws an Error that
+   * says why (none found, a bad file).
+   */
+  includeVars(files: readonly string[], name: string | undefined): Promise<string>;
   /** Templates a value as Ansible templates a task argument, in the host's variables with `locals` on top. */
   templateValue(raw: unknown, locals: Vars): unknown;
 }
@@ -36,6 +42,7 @@ export function createHost(scope: HostScope): Host {
     env.emit({ type: "task-end", play: env.play, host: env.host, task, module: task, status, msg, durationMs: 0 });
   };
 
+  const jinja = jinjaMethods(scope, emitSimple);
   return {
     ...methods,
     name: env.host,
@@ -82,7 +89,27 @@ export function createHost(scope: HostScope): Host {
       env.emit({ type: "debug", host: env.host, msg: typeof msg === "string" ? msg : JSON.stringify(msg, null, 2) });
     },
     setFact: (vars) => scope.setFact(vars),
-    jinja: jinjaMethods(scope, emitSimple),
+    async includeVars(file, meta = {}) {
+      env.checkAborted();
+      if (!selectedByTags([...env.tags, ...(meta.tags ?? [])], env.options.tags, env.options.skipTags)) {
+        env.onNotSelected?.();
+        return;
+      }
+      const candidates = (Array.isArray(file) ? file : [file]) as readonly (string | Jinja)[];
+      // The names are templates, evaluated as the task runs (an undefined name fails the task).
+      const names = candidates.map((c) => (isJinja(c) ? String(jinja.value(c)) : c));
+      try {
+        const loaded = await scope.includeVars(names, meta.name);
+        env.stats.ok++;
+        emitSimple("include_vars", "ok", loaded);
+      } catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        env.stats.failed++;
+        emitSimple("include_vars", "failed", msg);
+        throw new TaskFailedError(env.host, "include_vars", msg);
+      }
+    },
+    jinja,
   };
 }
 
@@ -102,7 +129,7 @@ function jinjaMethods(scope: HostScope, emitFailed: (task: string, status: "fail
     }
   };
   const walk = (value: unknown, locals: Vars): unknown => {
-    if (value instanceof Jinja) return evaluate("template", value.source, locals);
+    if (isJinja(value)) return evaluate("template", value.source, locals);
     if (Array.isArray(value)) return value.map((x) => walk(x, locals));
     if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, walk(x, locals)]));
     return value;

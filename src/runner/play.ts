@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import pLimit from "p-limit";
 import { factsAsVars } from "../facts/as-vars.js";
@@ -19,7 +19,10 @@ import { type HostStats, count } from "./stats.js";
 import { stateDirOf } from "./state-dir.js";
 import type { TaskEnv } from "./task.js";
 import { samePlain } from "../template/values/exact-vars.js";
-import { dataVars, hostvarsMapping } from "../vars/build.js";
+import { dataVars, hostvarsMapping, scopeVars } from "../vars/build.js";
+import type { TrackedVars } from "../inventory/provenance.js";
+import type { Decrypt } from "../inventory/vault-values.js";
+import { readVarsFile } from "../inventory/vars-file.js";
 import { plainOf } from "../template/index.js";
 import { codeVars } from "../vars/code-view.js";
 import type { ScopeVar, VarScope } from "../vars/scope.js";
@@ -33,6 +36,8 @@ export interface HostRecord {
   facts?: Facts;
   /** Variables set with h.setFact(), visible to later plays and through hostvars(). */
   setFacts: Vars;
+  /** Variables of the files h.includeVars() loaded (templates, evaluated when used), below set facts. */
+  includedVars: TrackedVars;
   /** The host's variables as hostvars show them now (facts and set facts on top); dropped when those change. */
   hostvarsScope?: VarScope;
   /** Once failed or unreachable, a host takes no part in later plays. */
@@ -76,6 +81,10 @@ export interface RunState {
   readonly allVars: ReadonlyMap<string, Vars>;
   /** As PreparedPlay.scopes, for every host of the inventory. */
   readonly allScopes: ReadonlyMap<string, VarScope>;
+  /** `--extra-vars`: laid again on top of facts, included vars and set facts, which they outrank. */
+  readonly extraVars: TrackedVars;
+  /** Opens encrypted vars files that h.includeVars() loads (the run's keyrings). */
+  readonly decrypt?: Decrypt;
   /** Masks the run's secret values (identity when the run has none). */
   readonly mask: (text: string) => string;
   /** The site's name: whose pending handlers a host's record holds. */
@@ -102,6 +111,18 @@ export function playHandlers(play: Play): { name: string; role: string | null }[
 
 function roleDir(state: RunState, role: Role): string {
   return role.dir ?? join(state.siteDir, "roles", role.name);
+}
+
+/** The first of `names` that exists in `dirs` (an absolute name as it is), as include_vars with first_found looks. */
+function findVarsFile(dirs: readonly string[], names: readonly string[]): string {
+  const tried: string[] = [];
+  for (const name of names) {
+    for (const c of isAbsolute(name) ? [name] : dirs.map((d) => join(d, name))) {
+      if (existsSync(c) && statSync(c).isFile()) return c;
+      tried.push(c);
+    }
+  }
+  throw new Error(`no vars file found: looked for ${tried.join(", ")}`);
 }
 
 function readControlFile(dirs: readonly string[], src: string): Buffer {
@@ -203,7 +224,13 @@ async function runHost(
   // The host's variables as the run has them: facts (once gathered) and what the site's code set
   // are data on top; a value that is a template is evaluated in them when used. Replaced (every
   // evaluation redone) whenever facts or set facts change.
-  const factVars = (r: HostRecord): [string, ScopeVar][] => [...(r.facts ? dataVars(factsAsVars(r.facts)) : []), ...dataVars(r.setFacts)];
+  // Ansible's order above the play's variables: facts, include_vars, set facts, then extra vars.
+  const factVars = (r: HostRecord): [string, ScopeVar][] => [
+    ...(r.facts ? dataVars(factsAsVars(r.facts)) : []),
+    ...scopeVars(r.includedVars),
+    ...dataVars(r.setFacts),
+    ...scopeVars(state.extraVars),
+  ];
   const baseScope = p.scopes.get(host);
   if (!baseScope) return;
   const hostvarsMap: Vars = hostvarsMapping([...state.allScopes.keys()], (name) => hostvarsScopeOf(name));
@@ -241,6 +268,8 @@ async function runHost(
     if (cached && cached.of === runScope) return cached.scope;
     const over: [string, ScopeVar][] = [];
     for (const [k, v] of Object.entries(parsed)) {
+      // Role variables rank below what the run sets later: included vars, set facts, extra vars.
+      if (Object.hasOwn(rec.includedVars, k) || Object.hasOwn(rec.setFacts, k) || Object.hasOwn(state.extraVars, k)) continue;
       let same = false;
       try {
         same = runScope.has(k) && samePlain(v, runScope.plainValue(k));
@@ -278,6 +307,7 @@ async function runHost(
       },
       renderTemplate: (src, extra, options) => state.templates.render(dirs.map((d) => join(d, "templates")), src, templateVars(roleScope(parsed, role?.name ?? ""), extra), options),
       readControlFile: (src) => readControlFile(dirs.map((d) => join(d, "files")), src),
+      varsDirs: dirs.map((d) => join(d, "vars")),
       notify: async (names, task) => {
         for (const n of names) {
           const h = handlers.find((x) => x.name === n);
@@ -312,6 +342,18 @@ async function runHost(
       setFact: (v) => {
         Object.assign(rec.setFacts, v);
         refresh();
+      },
+      includeVars: async (files, name) => {
+        const path = findVarsFile(env.varsDirs, files);
+        const read = await readVarsFile(path, state.decrypt);
+        if (name === undefined) Object.assign(rec.includedVars, read);
+        else {
+          // include_vars' `name:`: the file's variables as one mapping under that key.
+          const entries = Object.entries(read);
+          rec.includedVars[name] = { value: Object.fromEntries(entries.map(([k, t]) => [k, t.value])), exact: Object.fromEntries(entries.map(([k, t]) => [k, t.exact ?? t.value])), provenance: { file: path } };
+        }
+        refresh();
+        return path;
       },
       templateValue: (raw, locals) => {
         const base = roleScope(parsed, roleName);

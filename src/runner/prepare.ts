@@ -3,7 +3,7 @@ import { hostsOfGroup } from "../inventory/graph.js";
 import type { Inventory } from "../inventory/model.js";
 import { splitHostPattern } from "../inventory/pattern-syntax.js";
 import { selectHosts } from "../inventory/patterns.js";
-import { formatProvenance, trackVars, type Provenance } from "../inventory/provenance.js";
+import { formatProvenance, trackVars, type Provenance, type TrackedVars } from "../inventory/provenance.js";
 import type { Role, Site } from "../site/dsl.js";
 import type { Vars } from "../site/host.js";
 import { codeVars } from "../vars/code-view.js";
@@ -27,6 +27,8 @@ export interface PreparedRun {
   allVars: Map<string, Vars>;
   /** Every inventory host's variable scope (inventory and extra vars, magic variables). */
   allScopes: Map<string, VarScope>;
+  /** `--extra-vars`, which outrank even facts and set facts, as in Ansible. */
+  extraVars: TrackedVars;
   warnings: string[];
 }
 
@@ -168,7 +170,7 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
   if (problems.size > 0) {
     throw new ConfigError(`${problems.size} problem${problems.size > 1 ? "s" : ""} before any host was touched:\n  ${[...problems].join("\n  ")}`);
   }
-  return { plays, allSpecs, allVars, allScopes, warnings };
+  return { plays, allSpecs, allVars, allScopes, extraVars, warnings };
 }
 
 

@@ -1,3 +1,4 @@
+import type { Decrypt } from "../inventory/vault-values.js";
 import type { Inventory } from "../inventory/model.js";
 import type { SecretMasker } from "../secrets/masker.js";
 import type { Site } from "../site/dsl.js";
@@ -24,7 +25,7 @@ export interface RunResult {
  * input, undefined template variables included), then runs the plays in order over one
  * connection per host, closed at the end.
  */
-export async function runSite(site: Site, inventory: Inventory, options: RunOptions, io: { siteDir: string; emit: Emit; templates: TemplateRenderer; secrets?: SecretMasker }): Promise<RunResult> {
+export async function runSite(site: Site, inventory: Inventory, options: RunOptions, io: { siteDir: string; emit: Emit; templates: TemplateRenderer; secrets?: SecretMasker; decrypt?: Decrypt }): Promise<RunResult> {
   // The masker learns the site's secret values here; masking itself is the sinks' job (the CLI's emit).
   // Names the site's code sets (setFact keys): a variable whose value uses one is evaluated at run time.
   const code = await siteCode(site, io.siteDir);
@@ -34,7 +35,7 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
   if (vars.skipped !== undefined) io.emit({ type: "warning", msg: `template variables were not checked: ${vars.skipped}` });
   const hosts = new Map<string, HostRecord>();
   for (const p of prepared.plays) {
-    for (const h of p.hosts) if (!hosts.has(h)) hosts.set(h, { name: h, stats: emptyStats(), setFacts: {} });
+    for (const h of p.hosts) if (!hosts.has(h)) hosts.set(h, { name: h, stats: emptyStats(), setFacts: {}, includedVars: {} });
   }
   const pool = new ConnectionPool(options.ssh, options.becomePassword, io.emit);
   const tries = options.retryUnreachable ?? 0;
@@ -49,6 +50,8 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
     allSpecs: prepared.allSpecs,
     allVars: prepared.allVars,
     allScopes: prepared.allScopes,
+    extraVars: prepared.extraVars,
+    ...(io.decrypt === undefined ? {} : { decrypt: io.decrypt }),
     mask: (text) => io.secrets?.mask(text) ?? text,
     siteName: site.name,
     catalogue: handlerCatalogue(prepared.plays.map((p) => ({ key: p.key, handlers: playHandlers(p.play) }))),

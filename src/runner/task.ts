@@ -29,6 +29,8 @@ export interface TaskEnv {
   shellFor(host: string, becomeUser: string | undefined): Promise<ShellLease>;
   renderTemplate(src: string, extraVars?: Record<string, unknown>, options?: RenderOptions): string;
   readControlFile(src: string): Buffer;
+  /** Where h.includeVars() looks for a vars file: the role's `vars/`, then the site's. */
+  readonly varsDirs: readonly string[];
   /** Notifies handlers; resolves once they are recorded as pending on the host. */
   notify(handlers: readonly string[], task: string): Promise<void>;
   /** Told of each task that tags left out (a handler so cut short stays pending). */

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Facts } from "../facts/gather.js";
 import type { ModuleDef } from "../modules/contract.js";
 import type { ModuleName, Modules } from "../modules/registry.js";
-import type { JinjaMethods } from "./jinja.js";
+import type { Jinja, JinjaMethods } from "./jinja.js";
 import type { TaskMeta, TaskResult } from "./task-meta.js";
 
 /** Variables as the inventory and plays give them: plain data keyed by name. */
@@ -52,6 +52,14 @@ export interface Host<V extends Vars = Vars> extends ModuleMethods {
   debug(msg: unknown, meta?: { tags?: string[] }): Promise<void>;
   /** Sets variables for this host for the rest of the run, visible through hostvars(). */
   setFact(vars: Vars): void;
+  /**
+   * Ansible's `include_vars`: reads a YAML vars file of the role's `vars/` (then the site's) — the
+   * first of several that exists, as `with_first_found` picks it — and sets its variables for
+   * this host for the rest of the run: above inventory and play vars, below set facts and extra
+   * vars. Names are templates (`"{{ ansible_facts.os_family }}.yml"`); values that are templates
+   * are evaluated when used, as Ansible's are (docs/variables.md). `name` puts them under one key.
+   */
+  includeVars(file: string | Jinja | readonly (string | Jinja)[], meta?: { name?: string; tags?: string[] }): Promise<void>;
   /** Ansible's templating at run time: what roles imported from Ansible use for `{{ }}` and `when`. */
   readonly jinja: JinjaMethods;
 }

@@ -12,6 +12,14 @@ export class Jinja {
   constructor(readonly source: string) {}
 }
 
+/**
+ * Whether a value is a Jinja marker. By shape, not `instanceof`: a site is loaded through its own
+ * module graph (tsx's tsImport), so its `jinja()` builds instances of another copy of the class.
+ */
+export function isJinja(value: unknown): value is Jinja {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "jinja" && typeof (value as { source?: unknown }).source === "string";
+}
+
 /** Marks text as a template to evaluate at run time (`jinja("{{ nginx_user }}")`). */
 export function jinja(source: string): Jinja {
   return new Jinja(source);
