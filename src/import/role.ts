@@ -135,7 +135,8 @@ export function importRole(dir: string, opts: ImportRoleOptions = {}): ImportedR
 
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, "index.ts"), imports + body);
-  for (const sub of ["templates", "files"]) if (existsSync(join(dir, sub))) cpSync(join(dir, sub), join(out, sub), { recursive: true });
+  // vars/ as it is: h.includeVars() reads its files at run time, as include_vars does.
+  for (const sub of ["templates", "files", "vars"]) if (existsSync(join(dir, sub))) cpSync(join(dir, sub), join(out, sub), { recursive: true });
   return { name, out, notConverted, tasks: stats.tasks, converted: stats.converted, dropped: stats.dropped };
 }
 

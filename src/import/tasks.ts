@@ -37,7 +37,7 @@ const KEYWORDS = new Set([
   "throttle", "debugger", "action", "collections", "module_defaults", "timeout", "async", "poll", "connection",
 ]);
 /** Keywords we convert; any other present keyword stops the task's conversion. */
-const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always"]);
+const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found"]);
 
 /** Inherited from enclosing blocks. */
 interface Inherited {
@@ -260,6 +260,7 @@ export class TaskConverter {
     const ansible = moduleKeys[0] ?? "";
     const short = shortName(ansible) ?? ansible;
     const raw = t[ansible];
+    if (t.with_first_found !== undefined && short !== "include_vars") throw new Skip(`with_first_found on ${ansible} not converted yet`);
     const builtin = this.builtin(short, raw, t, inherited, indent);
     if (builtin !== undefined) return builtin;
     const mod = ourModule(ansible);
@@ -343,6 +344,33 @@ export class TaskConverter {
     return m.length === 0 ? "" : `, { ${m.join(", ")} }`;
   }
 
+  /**
+   * include_vars → h.includeVars(): a file (free-form or `file:`), or with `with_first_found` the
+   * first of its names that exists; `name:` kept. The files stay YAML in the role's vars/.
+   */
+  private includeVars(raw: unknown, t: Record<string, unknown>, tagsMeta: string): string {
+    const a = isPlainObject(raw) ? raw : typeof raw === "string" ? { file: raw } : undefined;
+    if (a === undefined) throw new Skip("include_vars without a file name");
+    const unknown = Object.keys(a).filter((k) => k !== "file" && k !== "name" && k !== "_raw_params");
+    if (unknown.length > 0) throw new Skip(`include_vars ${unknown.join(", ")} not converted yet`);
+    const file = a.file ?? a._raw_params;
+    if (typeof file !== "string") throw new Skip("include_vars without a file name");
+    let names: string[] = [file];
+    if (t.with_first_found !== undefined) {
+      if (file.replace(/\s+/g, "") !== "{{item}}") throw new Skip("with_first_found on include_vars of another name than {{ item }}");
+      const found = t.with_first_found;
+      const list = Array.isArray(found) ? found : isPlainObject(found) && Array.isArray(found.files) && found.paths === undefined ? found.files : undefined;
+      if (list === undefined || list.some((x) => typeof x !== "string")) throw new Skip("with_first_found that is not a list of file names");
+      names = list as string[];
+    }
+    const meta: string[] = [];
+    if (a.name !== undefined) meta.push(`name: ${str(this.literalText(a.name, "include_vars name"))}`);
+    const tags = tagsMeta === "" ? "" : tagsMeta.replace(/^, \{ | \}$/g, "");
+    if (tags !== "") meta.push(tags);
+    const arg = names.length === 1 ? fileName(names[0] ?? "") : `[${names.map(fileName).join(", ")}]`;
+    return `await h.includeVars(${arg}${meta.length > 0 ? `, { ${meta.join(", ")} }` : ""})`;
+  }
+
   /** debug, fail, assert, set_fact, meta, include_tasks/import_tasks: the host context's own calls. */
   private builtin(short: string, raw: unknown, t: Record<string, unknown>, inherited: Inherited, indent: string): string | undefined {
     const tagsMeta = inherited.tags.length > 0 ? `, { tags: ${literal(inherited.tags, { templates: false })} }` : "";
@@ -373,6 +401,8 @@ export class TaskConverter {
         const entries = Object.entries(facts).map(([k, x]) => `${propKey(k)}: ${value(x)}`);
         return `h.setFact({ ${entries.join(", ")} })`;
       }
+      case "include_vars":
+        return this.includeVars(raw, t, tagsMeta);
       case "meta":
         if (raw === "flush_handlers") return "await h.flushHandlers()";
         throw new Skip(`meta: ${String(raw)} not converted yet`);
@@ -392,6 +422,11 @@ export class TaskConverter {
         return undefined;
     }
   }
+}
+
+/** A file name as code: text, or jinja(...) when the name is a template (evaluated as the task runs). */
+function fileName(name: string): string {
+  return isPossiblyTemplate(name) ? `jinja(${str(name)})` : str(name);
 }
 
 const TRUE = new Set(["yes", "on", "1", "true", "y", "t"]);
