@@ -37,7 +37,7 @@ const KEYWORDS = new Set([
   "throttle", "debugger", "action", "collections", "module_defaults", "timeout", "async", "poll", "connection",
 ]);
 /** Keywords we convert; any other present keyword stops the task's conversion. */
-const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found"]);
+const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once"]);
 
 /** Inherited from enclosing blocks. */
 interface Inherited {
@@ -150,7 +150,7 @@ export class TaskConverter {
       if (runtime.length > 0) open(`if (${runtime.map((c) => this.condition(c)).join(" && ")})`);
       if (isBlock) this.block(map, t, body, inner);
       else {
-        const call = this.call(t, moduleKeys, inner, body);
+        const call = this.runOnce(t, this.call(t, moduleKeys, inner, body), loop !== undefined, this.at(map));
         if (call.startsWith("if (") && regId !== undefined) throw new Skip("register of an assert");
         if (regId !== undefined && loop !== undefined) this.lines.push(`${body}${regId}.results.push(${call});`);
         else if (regId !== undefined && conditional) this.lines.push(`${body}${regId} = ${call};`);
@@ -198,6 +198,44 @@ export class TaskConverter {
   private becomeOf(value: unknown): boolean {
     if (typeof value !== "boolean") throw new Skip("become that is not true or false");
     return value;
+  }
+
+  /**
+   * A boolean task keyword (ignore_errors, no_log, check_mode): the literal, or a template judged
+   * as the task runs (`ignore_errors: "{{ ansible_check_mode }}"`), as Ansible templates it.
+   * undefined: the keyword says nothing (a YAML null).
+   */
+  private flag(value: unknown, key: string): string | undefined {
+    if (value === null) return undefined;
+    if (typeof value === "boolean") return String(value);
+    if (typeof value === "string") {
+      const lower = value.trim().toLowerCase();
+      if (["yes", "true", "on", "1"].includes(lower)) return "true";
+      if (["no", "false", "off", "0"].includes(lower)) return "false";
+      const bare = /^\{\{(.*)\}\}$/s.exec(value.trim())?.[1];
+      if (bare !== undefined && !bare.includes("}}") && !bare.includes("{{")) return `h.jinja.when(${str(bare.trim())}${this.localsArg(namesIn(bare))})`;
+    }
+    throw new Skip(`${key} that is neither true, false nor one {{ expression }}`);
+  }
+
+  /**
+   * run_once: the call made by the first host of the batch to get there; the others wait and get
+   * its result (h.runOnce), as Ansible gives every host the one run's result.
+   */
+  private runOnce(t: Record<string, unknown>, call: string, looped: boolean, at: string): string {
+    const v = t.run_once;
+    if (v === undefined || v === false || v === null) return call;
+    if (v !== true) throw new Skip("run_once that is not true or false");
+    if (looped) throw new Skip("run_once on a loop not converted yet");
+    if (!call.startsWith("await h.")) throw new Skip("run_once on this task not converted yet");
+    return `await h.runOnce(${str(at)}, () => ${call.slice("await ".length)})`;
+  }
+
+  /** retries/delay: a number, or text of one. */
+  private count(value: unknown, key: string): number {
+    const n = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
+    if (n === undefined || !Number.isInteger(n) || n < 0) throw new Skip(`${key} that is not a literal number`);
+    return n;
   }
 
   private tagsOf(value: unknown): string[] {
@@ -336,11 +374,20 @@ export class TaskConverter {
     for (const [key, ours] of [["ignore_errors", "ignoreErrors"], ["no_log", "noLog"], ["check_mode", "checkMode"]] as const) {
       const v = t[key];
       if (v === undefined) continue;
-      if (typeof v !== "boolean") throw new Skip(`${key} that is not true or false`);
-      m.push(`${ours}: ${v}`);
+      const flag = this.flag(v, key);
+      if (flag !== undefined) m.push(`${ours}: ${flag}`);
+    }
+    if (t.until !== undefined) {
+      const reg = typeof t.register === "string" ? t.register : undefined;
+      const conds = (Array.isArray(t.until) ? t.until : [t.until]).map(String);
+      const names = new Set(conds.flatMap((c) => [...namesIn(c)]));
+      const entries = [this.localsParam ? `...${this.localsParam}` : "", ...[...this.locals].filter(([n]) => names.has(n)).map(([n, id]) => (n === id ? n : `${propKey(n)}: ${id}`)), reg === undefined ? "" : `${propKey(reg)}: r`].filter(Boolean);
+      const locals = entries.length === 0 ? "" : `, { ${entries.join(", ")} }`;
+      m.push(`until: (${reg === undefined ? "_r" : "r"}) => ${conds.map((c) => `h.jinja.when(${str(c.trim())}${locals})`).join(" && ")}`);
+      // Ansible's defaults when until is given without them: 3 retries, 5 seconds apart.
+      m.push(`retries: ${this.count(t.retries ?? 3, "retries")}`, `delay: ${this.count(t.delay ?? 5, "delay")}`);
     }
     if (t.delegate_to !== undefined) m.push(`delegateTo: ${str(this.literalText(t.delegate_to, "delegate_to"))}`);
-    if (t.run_once !== undefined) throw new Skip("run_once not converted yet");
     return m.length === 0 ? "" : `, { ${m.join(", ")} }`;
   }
 

@@ -1,0 +1,59 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { importRole } from "../../../src/import/role.js";
+import { tempTree } from "../inventory/helpers.js";
+import { DSL, cli } from "../safety/cli-helpers.js";
+
+// Task keywords real roles template or repeat (ignore_errors: "{{ ansible_check_mode }}", until/
+// retries/delay, run_once), converted and then run: the imported role converges over the local
+// connection with the results Ansible gives.
+
+const TASKS = `---
+- name: counter
+  shell: "f={{ dir }}/n-{{ inventory_hostname }}; n=$(cat $f 2>/dev/null || echo 0); echo $((n+1)) > $f; cat $f"
+  register: counted
+  until: counted.stdout | int >= 3
+  retries: 5
+  delay: 0
+- name: once
+  command: "mkdir {{ dir }}/once-{{ inventory_hostname }}"
+  run_once: true
+- name: default retries
+  command: /bin/true
+  register: t
+  until: t.rc == 0
+- name: fails but ignored in check mode
+  command: /bin/false
+  ignore_errors: "{{ ansible_check_mode }}"
+  check_mode: no
+`;
+
+describe("import role: templated flags, until/retries, run_once", () => {
+  it("writes them as task options and the role runs as Ansible runs it", async () => {
+    const dir = await tempTree({ "role/tasks/main.yml": TASKS, "role/defaults/main.yml": "dir: /tmp\n" });
+    const r = importRole(join(dir, "role"), { name: "demo", out: join(dir, "site/roles/demo") });
+    expect(r.notConverted).toEqual([]);
+    const code = readFileSync(join(dir, "site/roles/demo/index.ts"), "utf8");
+    expect(code).toContain('until: (r) => h.jinja.when("counted.stdout | int >= 3", { counted: r }), retries: 5, delay: 0');
+    expect(code).toContain('ignoreErrors: h.jinja.when("ansible_check_mode"), checkMode: false');
+    expect(code).toContain('await h.runOnce("tasks/main.yml:8", () => h.command(');
+    expect(code).toContain("retries: 3, delay: 5");
+
+    // Run it: two hosts on the local connection share the machine, so run_once makes one directory.
+    const work = join(dir, "work");
+    writeFileSync(join(dir, "site/hosts.yml"), `all:\n  vars: { ansible_connection: local, dir: ${JSON.stringify(work)} }\n  hosts: { a: {}, b: {} }\n`);
+    writeFileSync(
+      join(dir, "site/site.ts"),
+      readFileSync(join(dir, "site/roles/demo/index.ts"), "utf8").replace(/from "do-converge";/, `from ${JSON.stringify(DSL)};`) +
+        `\nimport { play as play_, site as site_ } from ${JSON.stringify(DSL)};\nexport default site_({ plays: [play_({ name: "p", hosts: "all", gatherFacts: false, roles: [demo] })] });\n`,
+    );
+    mkdirSync(work);
+    const run = await cli(join(dir, "site"), ["site.ts", "-i", "hosts.yml", "--no-typecheck"]);
+    // Each host tried three times to reach 3; one host made the run_once directory.
+    expect([readFileSync(join(work, "n-a"), "utf8"), readFileSync(join(work, "n-b"), "utf8")]).toEqual(["3\n", "3\n"]);
+    expect(readdirSync(work).filter((f) => f.startsWith("once-"))).toHaveLength(1);
+    // ignore_errors was false (not check mode): the failure fails both hosts' runs.
+    expect(run.code).toBe(2);
+  });
+});
