@@ -4,7 +4,7 @@ import { isPossiblyTemplate } from "../vars/template-text.js";
 import { isIdentifier, isPlainObject, lineComment, literal, member, propKey, str } from "./code.js";
 import { parseFreeForm } from "./free-form.js";
 import { argName, argProblem, argSchema, argsProblem, ourModule, shortName } from "./module-map.js";
-import { decideForTarget, exactCondition, namesIn } from "./when.js";
+import { decideForTarget, exactCondition, namesIn, namesInValue } from "./when.js";
 import type { YamlFile } from "./yaml-file.js";
 
 /** A task the importer could not convert: where, what, why. */
@@ -37,7 +37,7 @@ const KEYWORDS = new Set([
   "throttle", "debugger", "action", "collections", "module_defaults", "timeout", "async", "poll", "connection",
 ]);
 /** Keywords we convert; any other present keyword stops the task's conversion. */
-const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once"]);
+const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once", "vars"]);
 
 /** Inherited from enclosing blocks. */
 interface Inherited {
@@ -129,6 +129,8 @@ export class TaskConverter {
       close.unshift(`${body}}`);
       body += "  ";
     };
+    // A task that turns out not to convert leaves no loop variable or task vars behind.
+    const localsBefore = new Map(this.locals);
     try {
       if (unhandled.length > 0) throw new Skip(`task keyword${unhandled.length > 1 ? "s" : ""} ${unhandled.join(", ")} not converted yet`);
       const inner: Inherited = {
@@ -137,16 +139,17 @@ export class TaskConverter {
       };
       const loop = this.loopOf(t);
       const register = typeof t.register === "string" ? t.register : undefined;
-      const regId = register === undefined ? undefined : this.identifierFor(register);
+      const regId = register === undefined ? undefined : this.freshId(this.identifierFor(register));
       const conditional = runtime.length > 0 || loop !== undefined;
       if (regId !== undefined && loop !== undefined) this.lines.push(`${indent}const ${regId} = { results: [] as unknown[] };`);
       else if (regId !== undefined && conditional) this.lines.push(`${indent}let ${regId}: unknown = { changed: false, skipped: true };`);
       if (loop !== undefined) {
         const id = this.identifierFor(loop.var);
-        const locals = this.localsArg(namesIn(loop.source));
+        const locals = this.localsArg(namesInValue(loop.value));
         open(`for (const ${id} of h.jinja.list(${loop.expr}${loop.flatten ? `${locals || ", {}"}, true` : locals}))`);
         this.locals.set(loop.var, id);
       }
+      const shadowed = this.taskVars(t.vars, body);
       if (runtime.length > 0) open(`if (${runtime.map((c) => this.condition(c)).join(" && ")})`);
       if (isBlock) this.block(map, t, body, inner);
       else {
@@ -158,6 +161,10 @@ export class TaskConverter {
         else this.lines.push(`${body}${call}${call.startsWith("if (") ? "" : ";"}`);
         this.role.stats.converted++;
       }
+      for (const [k, before] of shadowed) {
+        if (before === undefined) this.locals.delete(k);
+        else this.locals.set(k, before);
+      }
       if (loop !== undefined) this.locals.delete(loop.var);
       this.lines.push(...close);
       if (register !== undefined && regId !== undefined) {
@@ -167,6 +174,8 @@ export class TaskConverter {
       }
     } catch (err) {
       if (!(err instanceof Skip)) throw err;
+      this.locals.clear();
+      for (const [k, v] of localsBefore) this.locals.set(k, v);
       // Nothing half-written stays: the lines since this task's comment are replaced by the call.
       while (close.length > 0) close.shift();
       this.trimTo(indent, name);
@@ -183,6 +192,16 @@ export class TaskConverter {
         return;
       }
     }
+  }
+
+  /** Identifiers declared in this function: a name registered again gets a new one (reads go through locals). */
+  private readonly declared = new Set<string>();
+
+  private freshId(id: string): string {
+    let out = id;
+    for (let n = 2; this.declared.has(out); n++) out = `${id}_${n}`;
+    this.declared.add(out);
+    return out;
   }
 
   private identifierFor(name: string): string {
@@ -218,6 +237,31 @@ export class TaskConverter {
     throw new Skip(`${key} that is neither true, false nor one {{ expression }}`);
   }
 
+  private taskVarsCount = 0;
+
+  /**
+   * A task's `vars:` as a const beside the call (inside its loop: they may read the loop
+   * variable), read by the task's templates, `when` and included files as locals. Evaluated when
+   * the task runs, all at once (Ansible evaluates each where it is read: only a variable that
+   * nothing reads and that cannot be evaluated differs). Returns the locals it shadowed.
+   */
+  private taskVars(vars: unknown, indent: string): Map<string, string | undefined> {
+    const shadowed = new Map<string, string | undefined>();
+    if (vars === undefined || vars === null) return shadowed;
+    if (!isPlainObject(vars)) throw new Skip("vars that is not a mapping");
+    const id = `taskVars${this.taskVarsCount++}`;
+    const entries = Object.entries(vars).map(([k, x]) => {
+      const code = literal(x, { templates: true }, `${indent}  `);
+      return `${propKey(k)}: ${code.includes("jinja(") ? `h.jinja.value(${code}${this.localsArg(namesInValue(x))})` : code}`;
+    });
+    this.lines.push(`${indent}const ${id} = { ${entries.join(", ")} };`);
+    for (const k of Object.keys(vars)) {
+      shadowed.set(k, this.locals.get(k));
+      this.locals.set(k, `${id}[${str(k)}]`);
+    }
+    return shadowed;
+  }
+
   /**
    * run_once: the call made by the first host of the batch to get there; the others wait and get
    * its result (h.runOnce), as Ansible gives every host the one run's result.
@@ -245,7 +289,7 @@ export class TaskConverter {
     return list as string[];
   }
 
-  private loopOf(t: Record<string, unknown>): { var: string; expr: string; source: string; flatten: boolean } | undefined {
+  private loopOf(t: Record<string, unknown>): { var: string; expr: string; value: unknown; flatten: boolean } | undefined {
     const key = "loop" in t ? "loop" : "with_items" in t ? "with_items" : "with_list" in t ? "with_list" : undefined;
     if (key === undefined) return undefined;
     const value = t[key];
@@ -253,7 +297,7 @@ export class TaskConverter {
     const extra = Object.keys(control).filter((k) => k !== "loop_var" && k !== "label");
     if (extra.length > 0) throw new Skip(`loop_control ${extra.join(", ")} not converted yet`);
     const loopVar = typeof control.loop_var === "string" ? control.loop_var : "item";
-    return { var: loopVar, expr: literal(value, { templates: true }), source: JSON.stringify(value), flatten: key === "with_items" };
+    return { var: loopVar, expr: literal(value, { templates: true }), value, flatten: key === "with_items" };
   }
 
   /** The locals argument for names an expression reads: registered results, loop variables, the includer's. */
@@ -307,7 +351,7 @@ export class TaskConverter {
     const meta = this.meta(t, inherited);
     const templated = JSON.stringify(args).includes("{{") || JSON.stringify(args).includes("{%");
     const lit = literal(args, { templates: true }, indent);
-    const argsCode = templated ? `h.jinja.args(${str(mod)}, ${lit}${this.localsArg(namesIn(JSON.stringify(args)))})` : lit;
+    const argsCode = templated ? `h.jinja.args(${str(mod)}, ${lit}${this.localsArg(namesInValue(args))})` : lit;
     return `await h.${mod}(${argsCode}${meta})`;
   }
 
@@ -366,7 +410,7 @@ export class TaskConverter {
         const conds = (Array.isArray(v) ? v : [v]).map(String);
         const reg = typeof t.register === "string" ? t.register : undefined;
         // The expression reads the task's own result under its register name.
-        const locals = reg === undefined ? this.localsArg(new Set(conds.flatMap((c) => [...namesIn(c)]))) : `, { ${[this.localsParam ? `...${this.localsParam}` : "", ...[...this.locals].filter(([n]) => conds.some((c) => namesIn(c).has(n))).map(([n, id]) => (n === id ? n : `${propKey(n)}: ${id}`)), `${propKey(reg)}: r`].filter(Boolean).join(", ")} }`;
+        const locals = reg === undefined ? this.localsArg(new Set(conds.flatMap((c) => [...namesIn(c)]))) : `, { ${[this.localsParam ? `...${this.localsParam}` : "", ...[...this.locals].filter(([n]) => n !== reg && conds.some((c) => namesIn(c).has(n))).map(([n, id]) => (n === id ? n : `${propKey(n)}: ${id}`)), `${propKey(reg)}: r`].filter(Boolean).join(", ")} }`;
         m.push(`${ours}: (r) => ${conds.map((c) => `h.jinja.when(${str(c.trim())}${locals})`).join(" || ")}`);
         if (reg === undefined) m[m.length - 1] = m[m.length - 1]?.replace("(r) =>", "() =>") ?? "";
       }
@@ -381,7 +425,7 @@ export class TaskConverter {
       const reg = typeof t.register === "string" ? t.register : undefined;
       const conds = (Array.isArray(t.until) ? t.until : [t.until]).map(String);
       const names = new Set(conds.flatMap((c) => [...namesIn(c)]));
-      const entries = [this.localsParam ? `...${this.localsParam}` : "", ...[...this.locals].filter(([n]) => names.has(n)).map(([n, id]) => (n === id ? n : `${propKey(n)}: ${id}`)), reg === undefined ? "" : `${propKey(reg)}: r`].filter(Boolean);
+      const entries = [this.localsParam ? `...${this.localsParam}` : "", ...[...this.locals].filter(([n]) => names.has(n) && n !== reg).map(([n, id]) => (n === id ? n : `${propKey(n)}: ${id}`)), reg === undefined ? "" : `${propKey(reg)}: r`].filter(Boolean);
       const locals = entries.length === 0 ? "" : `, { ${entries.join(", ")} }`;
       m.push(`until: (${reg === undefined ? "_r" : "r"}) => ${conds.map((c) => `h.jinja.when(${str(c.trim())}${locals})`).join(" && ")}`);
       // Ansible's defaults when until is given without them: 3 retries, 5 seconds apart.
@@ -423,7 +467,7 @@ export class TaskConverter {
     const tagsMeta = inherited.tags.length > 0 ? `, { tags: ${literal(inherited.tags, { templates: false })} }` : "";
     const value = (x: unknown) => {
       const code = literal(x, { templates: true }, indent);
-      return code.includes("jinja(") ? `h.jinja.value(${code}${this.localsArg(namesIn(JSON.stringify(x)))})` : code;
+      return code.includes("jinja(") ? `h.jinja.value(${code}${this.localsArg(namesInValue(x))})` : code;
     };
     switch (short) {
       case "debug": {

@@ -76,3 +76,19 @@ export function namesIn(text: string): Set<string> {
   const stripped = text.replace(/(['"])(?:\\.|(?!\1).)*\1/g, "''");
   return new Set(stripped.match(/(?<![.\w])[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
 }
+
+/**
+ * The names the templates inside a value may read: every `{{ }}` and `{% %}` of every string in
+ * it (lists and mappings walked). Text outside them is not Jinja, so its words are no names.
+ */
+export function namesInValue(value: unknown): Set<string> {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") {
+      for (const m of v.matchAll(/\{\{([\s\S]*?)\}\}|\{%([\s\S]*?)%\}/g)) for (const n of namesIn(m[1] ?? m[2] ?? "")) out.add(n);
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (typeof v === "object" && v !== null) Object.values(v).forEach(walk);
+  };
+  walk(value);
+  return out;
+}

@@ -5,7 +5,7 @@ import { importRole } from "../../../src/import/role.js";
 import { tempTree } from "../inventory/helpers.js";
 import { DSL, cli } from "../safety/cli-helpers.js";
 
-// Task keywords real roles template or repeat (ignore_errors: "{{ ansible_check_mode }}", until/
+// Task keywords real roles template or repeat (task vars, a name registered twice, ignore_errors: "{{ ansible_check_mode }}", until/
 // retries/delay, run_once), converted and then run: the imported role converges over the local
 // connection with the results Ansible gives.
 
@@ -23,6 +23,19 @@ const TASKS = `---
   command: /bin/true
   register: t
   until: t.rc == 0
+- name: task vars
+  command: "touch {{ dir }}/{{ f }}"
+  vars: { f: "v-{{ inventory_hostname }}" }
+  register: same
+- name: registered again
+  command: "touch {{ dir }}/{{ f }}-{{ same.rc }}"
+  vars:
+    f: w
+  register: same
+  changed_when: same.rc == 0
+- name: loop
+  command: "touch {{ dir }}/l-{{ item }}-{{ same.rc }}"
+  loop: [x, "{{ f | default('y') }}"]
 - name: fails but ignored in check mode
   command: /bin/false
   ignore_errors: "{{ ansible_check_mode }}"
@@ -53,6 +66,9 @@ describe("import role: templated flags, until/retries, run_once", () => {
     // Each host tried three times to reach 3; one host made the run_once directory.
     expect([readFileSync(join(work, "n-a"), "utf8"), readFileSync(join(work, "n-b"), "utf8")]).toEqual(["3\n", "3\n"]);
     expect(readdirSync(work).filter((f) => f.startsWith("once-"))).toHaveLength(1);
+    // Task vars read by the task's arguments; a name registered twice is the latest result; a loop's
+    // item and a registered result reach the arguments' templates.
+    expect(readdirSync(work).filter((f) => /^(v-|w|l-)/.test(f)).sort()).toEqual(["l-x-0", "l-y-0", "v-a", "v-b", "w-0"]);
     // ignore_errors was false (not check mode): the failure fails both hosts' runs.
     expect(run.code).toBe(2);
   });
