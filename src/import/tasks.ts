@@ -37,7 +37,7 @@ const KEYWORDS = new Set([
   "throttle", "debugger", "action", "collections", "module_defaults", "timeout", "async", "poll", "connection",
 ]);
 /** Keywords we convert; any other present keyword stops the task's conversion. */
-const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once", "vars"]);
+const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "with_dict", "with_subelements", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once", "vars"]);
 
 /** Inherited from enclosing blocks. */
 interface Inherited {
@@ -271,6 +271,9 @@ export class TaskConverter {
     if (v === undefined || v === false || v === null) return call;
     if (v !== true) throw new Skip("run_once that is not true or false");
     if (looped) throw new Skip("run_once on a loop not converted yet");
+    // set_fact with run_once: the first host computes the values, every host of the batch gets them.
+    const fact = /^h\.setFact\((\{[\s\S]*\})\)$/.exec(call);
+    if (fact !== null) return `h.setFact(await h.runOnce(${str(at)}, async () => (${fact[1]})))`;
     if (!call.startsWith("await h.")) throw new Skip("run_once on this task not converted yet");
     return `await h.runOnce(${str(at)}, () => ${call.slice("await ".length)})`;
   }
@@ -290,13 +293,13 @@ export class TaskConverter {
   }
 
   private loopOf(t: Record<string, unknown>): { var: string; expr: string; value: unknown; flatten: boolean } | undefined {
-    const key = "loop" in t ? "loop" : "with_items" in t ? "with_items" : "with_list" in t ? "with_list" : undefined;
+    const key = "loop" in t ? "loop" : "with_items" in t ? "with_items" : "with_list" in t ? "with_list" : "with_dict" in t ? "with_dict" : "with_subelements" in t ? "with_subelements" : undefined;
     if (key === undefined) return undefined;
-    const value = t[key];
     const control = isPlainObject(t.loop_control) ? t.loop_control : {};
     const extra = Object.keys(control).filter((k) => k !== "loop_var" && k !== "label");
     if (extra.length > 0) throw new Skip(`loop_control ${extra.join(", ")} not converted yet`);
     const loopVar = typeof control.loop_var === "string" ? control.loop_var : "item";
+    const value = key === "with_dict" ? dictItems(t[key]) : key === "with_subelements" ? subelements(t[key]) : t[key];
     return { var: loopVar, expr: literal(value, { templates: true }), value, flatten: key === "with_items" };
   }
 
@@ -497,6 +500,7 @@ export class TaskConverter {
       case "meta":
         if (raw === "flush_handlers") return "await h.flushHandlers()";
         throw new Skip(`meta: ${String(raw)} not converted yet`);
+      case "include":
       case "include_tasks":
       case "import_tasks": {
         const file = isPlainObject(raw) ? raw.file : raw;
@@ -513,6 +517,33 @@ export class TaskConverter {
         return undefined;
     }
   }
+}
+
+/** The one expression of a `"{{ expr }}"` string, or undefined for anything else. */
+function loneExpression(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const m = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(value);
+  return m !== null && !(m[1] ?? "").includes("}}") && !(m[1] ?? "").includes("{{") ? (m[1] ?? "").trim() : undefined;
+}
+
+/** with_dict's items as a loop value: the dict lookup's {key, value} pairs, which dict2items gives in the same order. */
+function dictItems(value: unknown): unknown {
+  if (isPlainObject(value)) return Object.entries(value).map(([key, v]) => ({ key, value: v }));
+  const expr = loneExpression(value);
+  if (expr === undefined) throw new Skip("with_dict of something else than a mapping or one {{ expression }}");
+  return `{{ (${expr}) | dict2items }}`;
+}
+
+/** with_subelements' [list, "subkey", {skip_missing}] as the subelements filter, which Ansible's lookup and filter share. */
+function subelements(value: unknown): unknown {
+  if (!Array.isArray(value) || value.length < 2 || value.length > 3 || typeof value[1] !== "string") throw new Skip("with_subelements that is not [list, subkey] or [list, subkey, flags]");
+  const [list, subkey, flags] = value as [unknown, string, unknown];
+  const expr = loneExpression(list);
+  if (expr === undefined) throw new Skip("with_subelements of something else than one {{ expression }}");
+  if (flags !== undefined && !(isPlainObject(flags) && Object.keys(flags).every((k) => k === "skip_missing") && typeof flags.skip_missing === "boolean")) throw new Skip("with_subelements flags other than skip_missing");
+  const skip = isPlainObject(flags) && flags.skip_missing === true ? ", skip_missing=True" : "";
+  if (/['\\]/.test(subkey)) throw new Skip("with_subelements of a subkey with quotes or backslashes");
+  return `{{ (${expr}) | subelements('${subkey}'${skip}) }}`;
 }
 
 /** A file name as code: text, or jinja(...) when the name is a template (evaluated as the task runs). */

@@ -36,15 +36,30 @@ const TASKS = `---
 - name: loop
   command: "touch {{ dir }}/l-{{ item }}-{{ same.rc }}"
   loop: [x, "{{ f | default('y') }}"]
+- name: dict
+  command: "touch {{ dir }}/d-{{ item.key }}-{{ item.value }}"
+  with_dict: "{{ {'p': 1, 'q': 2} }}"
+- name: subelements
+  command: "touch {{ dir }}/s-{{ item.0.name }}-{{ item.1 }}"
+  with_subelements:
+    - "{{ [{'name': 'u', 'keys': ['k1', 'k2']}, {'name': 'z'}] }}"
+    - keys
+    - skip_missing: true
+- name: shared fact
+  set_fact:
+    picked: "{{ inventory_hostname }}"
+  run_once: true
+- name: picked
+  include: picked.yml
 - name: fails but ignored in check mode
   command: /bin/false
   ignore_errors: "{{ ansible_check_mode }}"
   check_mode: no
 `;
 
-describe("import role: templated flags, until/retries, run_once", () => {
+describe("import role: task keywords and loops", () => {
   it("writes them as task options and the role runs as Ansible runs it", async () => {
-    const dir = await tempTree({ "role/tasks/main.yml": TASKS, "role/defaults/main.yml": "dir: /tmp\n" });
+    const dir = await tempTree({ "role/tasks/main.yml": TASKS, "role/tasks/picked.yml": '- command: "touch {{ dir }}/picked-{{ inventory_hostname }}-{{ picked }}"\n', "role/defaults/main.yml": "dir: /tmp\n" });
     const r = importRole(join(dir, "role"), { name: "demo", out: join(dir, "site/roles/demo") });
     expect(r.notConverted).toEqual([]);
     const code = readFileSync(join(dir, "site/roles/demo/index.ts"), "utf8");
@@ -69,6 +84,12 @@ describe("import role: templated flags, until/retries, run_once", () => {
     // Task vars read by the task's arguments; a name registered twice is the latest result; a loop's
     // item and a registered result reach the arguments' templates.
     expect(readdirSync(work).filter((f) => /^(v-|w|l-)/.test(f)).sort()).toEqual(["l-x-0", "l-y-0", "v-a", "v-b", "w-0"]);
+    // with_dict, with_subelements (skip_missing), a legacy include, and set_fact with run_once: every host got the one value.
+    const made = readdirSync(work).sort();
+    expect(made.filter((f) => /^(d|s)-/.test(f))).toEqual(["d-p-1", "d-q-2", "s-u-k1", "s-u-k2"]);
+    const picked = made.filter((f) => f.startsWith("picked-"));
+    expect(picked.map((f) => f.replace(/^picked-[ab]-/, ""))).toEqual([picked[0]?.replace(/^picked-[ab]-/, ""), picked[0]?.replace(/^picked-[ab]-/, "")]);
+    expect(picked.map((f) => f.slice(0, "picked-a".length))).toEqual(["picked-a", "picked-b"]);
     // ignore_errors was false (not check mode): the failure fails both hosts' runs.
     expect(run.code).toBe(2);
   });
