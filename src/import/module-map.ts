@@ -30,6 +30,7 @@ const ARG_ALIASES: Readonly<Partial<Record<ModuleName, Readonly<Record<string, s
   mysql_db: { db: "name" },
   sysctl: { key: "name" },
   apt_repository: {},
+  apt_signing_key: { data: "content" },
   wait_for: { dest: "path" },
 };
 

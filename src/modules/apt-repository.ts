@@ -1,16 +1,13 @@
-import { createHash } from "node:crypto";
 import { z } from "zod";
-import { formatMode, putFile, sameMode } from "../remote/files.js";
 import { shellQuote } from "../remote/quote.js";
-import type { RemoteShell } from "../remote/shell.js";
 import { UpdateCacheTimeout, updateCache } from "./apt-cache.js";
 import { editListFile, formatOneLine, isArmoredKey, parseOneLine, renderDeb822, suggestFilename } from "./apt-sources.js";
-import { AbsPath, Mode } from "./args.js";
-import { type Change, ModuleError, type TextDiff, defineModule } from "./contract.js";
+import { Mode } from "./args.js";
+import { ModuleError, defineModule } from "./contract.js";
+import { type SmallFile, fileChange, readSmallFile, sha, writeOwned } from "./owned-file.js";
 
-// apt_repository (a deb822 .sources file, or a line in a one-line .list file) and
-// apt_signing_key (a keyring file in /etc/apt/keyrings for Signed-By). The modern Debian way:
-// one key per repository, referenced by path, never apt-key's global trust.
+// apt_repository: a deb822 .sources file, or a line in a one-line .list file. The modern Debian
+// way: one key per repository (apt_signing_key, apt-key.ts), referenced by path.
 
 const SOURCES_DIR = "/etc/apt/sources.list.d";
 
@@ -20,54 +17,6 @@ const BaseName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a file name (
 const Words = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
   .transform((v) => (Array.isArray(v) ? v : v.trim().split(/\s+/)));
-
-/** The current file, with attributes and text, in one round trip. */
-interface SmallFile {
-  exists: boolean;
-  mode?: string;
-  content: Buffer;
-}
-
-async function readSmallFile(sh: RemoteShell, path: string, extra = ""): Promise<{ file: SmallFile; extra: string }> {
-  const r = await sh.run(`p=${shellQuote(path)}
-if [ -f "$p" ]; then printf 'file %s\\n' "$(stat -c %a "$p")"; base64 -w0 < "$p" || exit 1; echo; else echo absent; echo; fi
-${extra}
-true`);
-  if (r.rc !== 0) throw new ModuleError(`cannot read ${path}: ${r.stderr.trim()}`);
-  const [head = "", b64 = "", ...rest] = r.stdout.split("\n");
-  const file: SmallFile = head.startsWith("file ") ? { exists: true, mode: head.slice(5), content: Buffer.from(b64, "base64") } : { exists: false, content: Buffer.alloc(0) };
-  return { file, extra: rest.join("\n") };
-}
-
-const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
-
-/** Summary and diff for one owned file going from `file` to `want` (undefined: removed). */
-function fileChange(path: string, file: SmallFile, want: Buffer | undefined, mode: string, text: (b: Buffer) => string): Change | undefined {
-  if (want === undefined) return file.exists ? { summary: `remove ${path}`, diffs: [{ label: path, before: text(file.content), after: "" }] } : undefined;
-  const contentDiffers = !file.exists || sha(file.content) !== sha(want);
-  const modeDiffers = file.exists && file.mode !== undefined && !sameMode(file.mode, mode);
-  if (!contentDiffers && !modeDiffers) return undefined;
-  const diffs: TextDiff[] = [];
-  if (contentDiffers) diffs.push({ label: path, before: file.exists ? text(file.content) : "", after: text(want) });
-  if (modeDiffers) diffs.push({ label: `${path} (attributes)`, before: `mode: ${formatMode(file.mode ?? "0")}\n`, after: `mode: ${formatMode(mode)}\n` });
-  const summary = !file.exists ? `create ${path}` : [...(contentDiffers ? ["content"] : []), ...(modeDiffers ? [`mode ${formatMode(file.mode ?? "0")} -> ${formatMode(mode)}`] : [])].join(", ");
-  return { summary, diffs };
-}
-
-/** Writes (or removes) the file; only the mode when the content is already right. */
-async function writeOwned(sh: RemoteShell, path: string, file: SmallFile, want: Buffer | undefined, mode: string, validate?: string): Promise<void> {
-  if (want === undefined) {
-    const r = await sh.run(`rm -f -- ${shellQuote(path)}`);
-    if (r.rc !== 0) throw new ModuleError(`cannot remove ${path}: ${r.stderr.trim()}`);
-    return;
-  }
-  if (file.exists && sha(file.content) === sha(want)) {
-    const r = await sh.run(`chmod -- ${shellQuote(mode)} ${shellQuote(path)}`);
-    if (r.rc !== 0) throw new ModuleError(`cannot chmod ${path}: ${r.stderr.trim()}`);
-    return;
-  }
-  await putFile(sh, path, want, { mode, ...(validate ? { validate } : {}) });
-}
 
 /**
  * Lets apt itself parse a sources file before it goes live: a broken file in sources.list.d
@@ -217,75 +166,3 @@ export const apt_repository = defineModule({
 function repoText(a: RepoArgs, st: RepoState): string {
   return a.repo !== undefined ? formatOneLine(parseOneLine(a.repo)) : (st.want ?? st.file.content).toString("utf8");
 }
-
-// ---------------------------------------------------------------------------------------------
-// apt_signing_key
-
-const KeyArgs = z
-  .strictObject({
-    /** The keyring's file name: <dir>/<name>.asc (armored) or .gpg (binary). */
-    name: BaseName,
-    /** The public key, ASCII-armored. */
-    content: z.string().min(1).optional(),
-    /** A public key file of the site or role on the control node (armored or binary). */
-    src: z.string().min(1).optional(),
-    state: z.enum(["present", "absent"]).default("present"),
-    dir: AbsPath.default("/etc/apt/keyrings"),
-    mode: Mode.default("0644"),
-  })
-  .refine((a) => a.state === "absent" || (a.content === undefined) !== (a.src === undefined), { message: "give exactly one of content and src" });
-
-type KeyArgs = z.output<typeof KeyArgs>;
-
-/** An OpenPGP public key's kind by its first bytes, so the file gets the extension apt expects. */
-export function keyFormat(key: Buffer): "asc" | "gpg" {
-  const text = key.subarray(0, 4096).toString("latin1");
-  if (text.includes("-----BEGIN PGP PRIVATE KEY BLOCK-----")) throw new ModuleError("this is a private key: apt needs only the public key");
-  if (text.includes("-----BEGIN PGP PUBLIC KEY BLOCK-----")) return "asc";
-  const b = key[0] ?? 0;
-  // Packet tag 6 (public key): old format 0b10_0110_xx, new format 0b11_000110.
-  if ((b & 0xfc) === 0x98 || b === 0xc6) return "gpg";
-  throw new ModuleError("not an OpenPGP public key (neither ASCII-armored nor a binary keyring)");
-}
-
-export interface KeyState {
-  path: string;
-  /** The other extension's file, left from an earlier format: removed on absent. */
-  others: string[];
-  file: SmallFile;
-  key: Buffer | undefined;
-}
-
-export interface KeyResult {
-  path: string;
-}
-
-export const apt_signing_key = defineModule({
-  name: "apt_signing_key",
-  args: KeyArgs,
-  async probe(ctx, a: KeyArgs): Promise<KeyState> {
-    const key = a.state === "absent" ? undefined : a.content !== undefined ? Buffer.from(a.content) : ctx.readControlFile(a.src ?? "");
-    const ext = key ? keyFormat(key) : "asc";
-    const path = `${a.dir}/${a.name}.${ext}`;
-    const other = `${a.dir}/${a.name}.${ext === "asc" ? "gpg" : "asc"}`;
-    const { file, extra } = await readSmallFile(ctx.sh, path, `[ -e ${shellQuote(other)} ] && echo other`);
-    return { path, others: a.state === "absent" && extra.includes("other") ? [other] : [], file, key };
-  },
-  diff(a, st) {
-    const text = (b: Buffer) => (st.path.endsWith(".asc") ? b.toString("utf8") : `(binary keyring, sha256 ${sha(b)})\n`);
-    const change = fileChange(st.path, st.file, st.key, a.mode, text);
-    if (!st.others.length) return change;
-    const summary = [change?.summary, `remove ${st.others.join(", ")}`].filter(Boolean).join("; ");
-    return { summary, diffs: change?.diffs ?? [] };
-  },
-  async apply(ctx, a, st): Promise<KeyResult> {
-    if (st.key) {
-      const r = await ctx.sh.run(`mkdir -p -m 0755 -- ${shellQuote(a.dir)}`);
-      if (r.rc !== 0) throw new ModuleError(`cannot create ${a.dir}: ${r.stderr.trim()}`);
-    }
-    await writeOwned(ctx.sh, st.path, st.file, st.key, a.mode);
-    for (const o of st.others) await writeOwned(ctx.sh, o, { exists: true, content: Buffer.alloc(0) }, undefined, a.mode);
-    return { path: st.path };
-  },
-  unchanged: (_a, st): KeyResult => ({ path: st.path }),
-});

@@ -47,13 +47,22 @@ export function loginOptionFile(login: MysqlLogin): string | undefined {
   return include + password;
 }
 
-/** The client's command line: connection and output options only, nothing secret. */
-export function clientArgs(login: MysqlLogin, opts: { database?: string | undefined; defaultsFile?: string }): string {
+/**
+ * Where and as whom a client tool (mysql, mysqldump) connects, nothing secret. --defaults-file
+ * comes first: the tools refuse it anywhere else.
+ */
+export function connectionArgs(login: MysqlLogin, defaultsFile?: string): string[] {
   const a: string[] = [];
-  if (opts.defaultsFile) a.push(`--defaults-file=${opts.defaultsFile}`);
+  if (defaultsFile) a.push(`--defaults-file=${defaultsFile}`);
   if (login.login_host !== undefined) a.push("--protocol=tcp", shellQuote(`--host=${login.login_host}`), `--port=${login.login_port}`);
   else a.push("--protocol=socket", shellQuote(`--socket=${login.login_unix_socket}`));
   if (login.login_user !== undefined) a.push(shellQuote(`--user=${login.login_user}`));
+  return a;
+}
+
+/** The client's command line: connection and output options only, nothing secret. */
+export function clientArgs(login: MysqlLogin, opts: { database?: string | undefined; defaultsFile?: string }): string {
+  const a = connectionArgs(login, opts.defaultsFile);
   a.push(`--connect-timeout=${login.connect_timeout}`, "--default-character-set=utf8mb4", "--batch", "--xml");
   if (opts.database !== undefined) a.push(shellQuote(`--database=${opts.database}`));
   return a.join(" ");
@@ -100,18 +109,27 @@ export interface SqlOptions {
   what: string;
 }
 
+/** What a client tool reads first on stdin: the option file's base64 line, when there is one. */
+export function loginStdin(login: MysqlLogin): string {
+  const cnf = loginOptionFile(login);
+  return cnf !== undefined ? `${Buffer.from(cnf).toString("base64")}\n` : "";
+}
+
 /** Runs SQL (on stdin) through the host's client; returns the result sets in order. */
 export async function runSql(sh: RemoteShell, login: MysqlLogin, sql: string, opts: SqlOptions): Promise<ResultSet[]> {
-  const cnf = loginOptionFile(login);
-  const stdin = (cnf !== undefined ? `${Buffer.from(cnf).toString("base64")}\n` : "") + sql;
-  const r = await sh.run(clientScript(login, opts.database), { stdin });
+  const r = await sh.run(clientScript(login, opts.database), { stdin: loginStdin(login) + sql });
   if (r.rc === 0) return parseXmlResults(r.stdout);
+  throw clientFailure(r, login, opts);
+}
+
+/** A client tool's failure as a MysqlError: its error line, secrets redacted, a hint where one helps. */
+export function clientFailure(r: { rc: number; stderr: string }, login: MysqlLogin, opts: Pick<SqlOptions, "secrets" | "what">): MysqlError {
   const secrets = [...(opts.secrets ?? []), ...(login.login_password !== undefined ? [login.login_password] : [])];
-  if (r.rc === 127) throw new MysqlError(`${opts.what}: ${r.stderr.trim()}`, { message: r.stderr.trim() }, true);
+  if (r.rc === 127) return new MysqlError(`${opts.what}: ${r.stderr.trim()}`, { message: r.stderr.trim() }, true);
   const err = parseClientError(r.stderr);
   const client = { ...err, message: redact(err.message, secrets) };
   const hint = err.code === 2002 ? " (is the server running?)" : err.code === 1045 || err.code === 1698 ? " (socket authentication as root needs become: true)" : "";
-  throw new MysqlError(`${opts.what}: ${client.message}${hint}`, client, err.code === 2002 || err.code === 2003);
+  return new MysqlError(`${opts.what}: ${client.message}${hint}`, client, err.code === 2002 || err.code === 2003);
 }
 
 /**

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { type Change, type ModuleContext, ModuleError, type TextDiff, defineModule } from "./contract.js";
-import { MysqlError, MysqlLoginArgs, probeUnlessUnavailable, runSql } from "./mysql-client.js";
+import { shellQuote } from "../remote/quote.js";
+import { AbsPath } from "./args.js";
+import { MysqlError, MysqlLoginArgs, clientFailure, loginStdin, probeUnlessUnavailable, runSql } from "./mysql-client.js";
+import { type DumpOptions, type ImportOptions, RC_COMPRESS, RC_DECOMPRESS, RC_DUMP, RC_MISSING_TOOL, RC_NO_TARGET, RC_WRITE, dumpCommand, dumpScript, importCommand, importScript } from "./mysql-dump.js";
 import {
   PrivSyntaxError,
   type PrivMap,
@@ -15,6 +18,7 @@ import {
   statementSql,
   statementSummary,
 } from "./mysql-grants.js";
+import { TlsRequiresArg, type TlsRequire, currentTls, desiredTls, requireSql, tlsText } from "./mysql-tls.js";
 import { type Row, SESSION_PRELUDE, isDdlQuery, isReadOnlyQuery, nativePasswordHash, sqlAccount, sqlIdent, sqlString } from "./mysql-output.js";
 
 // MariaDB databases, accounts and queries, after Ansible's community.mysql (mysql_db, mysql_user,
@@ -22,18 +26,59 @@ import { type Row, SESSION_PRELUDE, isDdlQuery, isReadOnlyQuery, nativePasswordH
 // SQL and secrets only ever travel on stdin).
 
 // ---------------------------------------------------------------------------------------------
-// mysql_db: a database's existence, default character set and collation.
+// mysql_db: a database's existence, default character set and collation; or a dump of databases
+// into a file on the host, or such a file imported (mysql-dump.ts).
 
 const CharsetName = z.string().regex(/^[A-Za-z0-9_]+$/, "a character set or collation name");
 
-const DbArgs = z.strictObject({
-  name: z.string().min(1).max(64),
-  state: z.enum(["present", "absent"]).default("present"),
-  /** Default character set (Ansible's name); an existing database is ALTERed to it. */
-  encoding: CharsetName.optional(),
-  collation: CharsetName.optional(),
-  ...MysqlLoginArgs,
-});
+const DbArgs = z
+  .strictObject({
+    /**
+     * One database. With state=dump also several (a list, or "a,b" as Ansible splits it), or
+     * "all" (every database); "all" also with state=import (the file picks its databases).
+     */
+    name: z.union([z.string(), z.array(z.string()).min(1)]),
+    /** dump and import are not idempotent (as in Ansible): they run, and report changed, every time. */
+    state: z.enum(["present", "absent", "dump", "import"]).default("present"),
+    /** Default character set (Ansible's name); an existing database is ALTERed to it. Dump/import: the client's character set. */
+    encoding: CharsetName.optional(),
+    collation: CharsetName.optional(),
+    /** dump/import: the file on the host; .gz, .bz2, .xz and .zst are (de)compressed by extension. */
+    target: AbsPath.optional(),
+    /** dump: --single-transaction, a consistent InnoDB snapshot without locking. */
+    single_transaction: z.boolean().default(false),
+    /** dump: --quick, rows streamed rather than buffered. */
+    quick: z.boolean().default(true),
+    /** dump: tables left out, as database.table. */
+    ignore_tables: z.array(z.string().regex(/^[^.]+\..+$/, "database.table")).default([]),
+    hex_blob: z.boolean().default(false),
+    /** dump/import: go on after an SQL error. */
+    force: z.boolean().default(false),
+    skip_lock_tables: z.boolean().default(false),
+    /** dump: more mysqldump options, as shell words. */
+    dump_extra_args: z.string().regex(/^[^\n]*$/, "one line").optional(),
+    /** import: the directory the client runs in (a dump that SOURCEs relative paths). */
+    chdir: AbsPath.optional(),
+    ...MysqlLoginArgs,
+  })
+  .superRefine((a, ctx) => {
+    const issue = (message: string, path: string) => ctx.addIssue({ code: "custom", message, path: [path] });
+    const names = dbNames(a.name);
+    if (names.some((n) => n === "" || n.length > 64)) issue("database names are 1 to 64 characters", "name");
+    const all = names.length === 1 && names[0] === "all";
+    if ((a.state === "dump" || a.state === "import") && a.target === undefined) issue(`state=${a.state} needs target`, "target");
+    if (a.state === "import" && names.length > 1) issue("state=import takes one database (or all)", "name");
+    if ((a.state === "present" || a.state === "absent") && names.length > 1) issue(`several databases are only supported with state=dump; give one task per database`, "name");
+    if ((a.state === "present" || a.state === "absent") && all) issue("name=all only goes with state=dump or state=import", "name");
+  });
+type DbArgs = z.output<typeof DbArgs>;
+
+/** Ansible's list argument: a string is split on commas; names are trimmed. */
+export function dbNames(name: string | readonly string[]): string[] {
+  return (typeof name === "string" ? name.split(",") : [...name]).map((n) => n.trim());
+}
+
+const isAll = (names: readonly string[]) => names.length === 1 && names[0] === "all";
 
 export interface DbState {
   /** Check mode without a server to ask: the change cannot be predicted. */
@@ -44,10 +89,16 @@ export interface DbState {
   /** encoding and collation as the server names them (utf8 -> utf8mb3), when asked for. */
   wantCharset?: string;
   wantCollation?: string;
+  /** state=dump: named databases the server does not have. */
+  missing?: string[];
+  /** state=import: the target is not a file on the host. */
+  targetMissing?: boolean;
 }
 
 export interface DbResult {
+  /** The names, space-separated (Ansible's db). */
   db: string;
+  db_list: string[];
   executed_commands: string[];
 }
 
@@ -55,64 +106,142 @@ function dbText(exists: boolean, charset: string, collation: string): string {
   return exists ? `state: present\nencoding: ${charset}\ncollation: ${collation}\n` : "state: absent\n";
 }
 
-function dbStatements(args: z.output<typeof DbArgs>, st: DbState): string[] {
-  const db = sqlIdent(args.name);
+/** present/absent (and import's creation of a missing database): the statements. */
+function dbStatements(args: DbArgs, st: DbState): string[] {
+  const db = sqlIdent(dbNames(args.name)[0] ?? "");
   if (args.state === "absent") return st.exists ? [`DROP DATABASE ${db}`] : [];
   const spec = [...(st.wantCharset ? [`CHARACTER SET ${st.wantCharset}`] : []), ...(st.wantCollation ? [`COLLATE ${st.wantCollation}`] : [])].join(" ");
   if (!st.exists) return [`CREATE DATABASE ${db}${spec ? ` ${spec}` : ""}`];
+  // An import leaves an existing database's defaults alone, as Ansible does.
+  if (args.state === "import") return [];
   const collationDiffers = st.wantCollation !== undefined && st.wantCollation !== st.collation;
   const charsetDiffers = st.wantCharset !== undefined && st.wantCharset !== st.charset;
   return collationDiffers || charsetDiffers ? [`ALTER DATABASE ${db} ${spec}`] : [];
 }
 
+/** present/absent's change: the database's before and after. */
+function dbChange(args: DbArgs, st: DbState): Change | undefined {
+  const stmts = dbStatements(args, st);
+  if (stmts.length === 0) return undefined;
+  const before = dbText(st.exists, st.charset, st.collation);
+  const charset = st.wantCharset ?? st.charset;
+  // Changing only the character set moves the collation to that set's default.
+  const collation = st.wantCollation ?? (st.wantCharset && st.wantCharset !== st.charset ? `(default of ${st.wantCharset})` : st.collation);
+  const after = args.state === "absent" ? dbText(false, "", "") : dbText(true, charset || "(server default)", collation || "(server default)");
+  const altered = [
+    ...(charset !== st.charset ? [`encoding ${st.charset} -> ${charset}`] : []),
+    ...(st.wantCollation && st.wantCollation !== st.collation ? [`collation ${st.collation} -> ${st.wantCollation}`] : []),
+  ];
+  const summary = args.state === "absent" ? "drop database" : !st.exists ? "create database" : altered.join(", ");
+  return { summary, diffs: [{ label: `database ${dbNames(args.name)[0] ?? ""}`, before, after }] };
+}
+
+function dumpOptions(args: DbArgs, target: string): DumpOptions {
+  const names = dbNames(args.name);
+  return {
+    names: isAll(names) ? "all" : names,
+    target,
+    encoding: args.encoding,
+    single_transaction: args.single_transaction,
+    quick: args.quick,
+    ignore_tables: args.ignore_tables,
+    hex_blob: args.hex_blob,
+    force: args.force,
+    skip_lock_tables: args.skip_lock_tables,
+    dump_extra_args: args.dump_extra_args,
+  };
+}
+
+function importOptions(args: DbArgs, target: string): ImportOptions {
+  return { name: dbNames(args.name)[0] ?? "", target, encoding: args.encoding, force: args.force, chdir: args.chdir };
+}
+
+/** Runs a dump or import script; its failures in the operator's terms. */
+async function runDumpScript(ctx: ModuleContext, args: DbArgs, script: string, what: string): Promise<void> {
+  const r = await ctx.sh.run(script, { stdin: loginStdin(args) });
+  if (r.rc === 0) return;
+  const tail = r.stderr.trim().split("\n").slice(-3).join(" | ");
+  if (r.rc === RC_DECOMPRESS) throw new ModuleError(`${what}: cannot decompress ${args.target}: ${tail}`, r);
+  if (r.rc === RC_COMPRESS) throw new ModuleError(`${what}: cannot compress into ${args.target}: ${tail}; the target was left as it was`, r);
+  if (r.rc === RC_WRITE) throw new ModuleError(`${what}: cannot write ${args.target}: ${tail}`, r);
+  if (r.rc === RC_NO_TARGET || r.rc === RC_MISSING_TOOL) throw new ModuleError(`${what}: ${tail}`, r);
+  const failure = clientFailure(r, args, { what });
+  throw r.rc === RC_DUMP ? new ModuleError(`${failure.message}; the target was left as it was`, r) : failure;
+}
+
+const dbResult = (args: DbArgs, executed: string[]): DbResult => {
+  const names = dbNames(args.name);
+  return { db: names.join(" "), db_list: names, executed_commands: executed };
+};
+
 export const mysql_db = defineModule({
   name: "mysql_db",
   args: DbArgs,
   async probe(ctx, args): Promise<DbState> {
-    // One round trip: the database's defaults, and the asked-for names resolved by the server
+    const names = dbNames(args.name);
+    const first = names[0] ?? "";
+    const all = isAll(names);
+    // One round trip: the databases' defaults, and the asked-for names resolved by the server
     // itself (aliases such as utf8 -> utf8mb3, unknown names rejected even in check mode).
+    const resolve = args.state === "present" || args.state === "import";
     const sql = [
       SESSION_PRELUDE,
-      `SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE BINARY SCHEMA_NAME = ${sqlString(args.name)};`,
-      ...(args.encoding ? [`SET SESSION character_set_connection = ${sqlString(args.encoding)};`, "SELECT @@character_set_connection AS cs;"] : []),
-      ...(args.collation ? [`SET SESSION collation_connection = ${sqlString(args.collation)};`, "SELECT @@character_set_connection AS cs, @@collation_connection AS co;"] : []),
+      `SELECT SCHEMA_NAME AS name, DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE ${all ? "0" : `BINARY SCHEMA_NAME IN (${names.map(sqlString).join(", ")})`};`,
+      ...(resolve && args.encoding ? [`SET SESSION character_set_connection = ${sqlString(args.encoding)};`, "SELECT @@character_set_connection AS cs;"] : []),
+      ...(resolve && args.collation ? [`SET SESSION collation_connection = ${sqlString(args.collation)};`, "SELECT @@character_set_connection AS cs, @@collation_connection AS co;"] : []),
     ].join("\n");
-    const sets = await probeUnlessUnavailable(ctx.check, () => runSql(ctx.sh, args, `${sql}\n`, { what: `database ${args.name}: reading its state` }));
+    const sets = await probeUnlessUnavailable(ctx.check, () => runSql(ctx.sh, args, `${sql}\n`, { what: `database ${names.join(", ")}: reading its state` }));
+    const targetMissing = args.state === "import" && args.target ? (await ctx.sh.run(`[ -f ${shellQuote(args.target)} ]`)).rc !== 0 : false;
     if (!sets) return { unavailable: true, exists: false, charset: "", collation: "" };
-    const row = sets[0]?.rows[0];
-    const enc = args.encoding ? sets[1]?.rows[0]?.cs : undefined;
-    const col = args.collation ? sets[args.encoding ? 2 : 1]?.rows[0] : undefined;
-    if (enc && col?.cs && col.cs !== enc) throw new ModuleError(`database ${args.name}: collation ${args.collation} belongs to ${col.cs}, not to encoding ${args.encoding}`);
+    const rows = sets[0]?.rows ?? [];
+    const row = rows.find((r) => r.name === first);
+    const enc = resolve && args.encoding ? sets[1]?.rows[0]?.cs : undefined;
+    const col = resolve && args.collation ? sets[args.encoding ? 2 : 1]?.rows[0] : undefined;
+    if (enc && col?.cs && col.cs !== enc) throw new ModuleError(`database ${first}: collation ${args.collation} belongs to ${col.cs}, not to encoding ${args.encoding}`);
+    const found = new Set(rows.map((r) => r.name));
     return {
       exists: row !== undefined,
       charset: row?.cs ?? "",
       collation: row?.co ?? "",
       ...(enc ? { wantCharset: enc } : {}),
       ...(col?.co ? { wantCollation: col.co } : {}),
+      ...(args.state === "dump" && !all ? { missing: names.filter((n) => !found.has(n)) } : {}),
+      ...(args.state === "import" ? { targetMissing } : {}),
     };
   },
-  diff(args, st): Change | undefined {
+  diff(args, st, ctx): Change | undefined {
     if (st.unavailable) return { summary: "no server to ask", unpredictable: true };
-    const stmts = dbStatements(args, st);
-    if (stmts.length === 0) return undefined;
-    const before = dbText(st.exists, st.charset, st.collation);
-    const charset = st.wantCharset ?? st.charset;
-    // Changing only the character set moves the collation to that set's default.
-    const collation = st.wantCollation ?? (st.wantCharset && st.wantCharset !== st.charset ? `(default of ${st.wantCharset})` : st.collation);
-    const after = args.state === "absent" ? dbText(false, "", "") : dbText(true, charset || "(server default)", collation || "(server default)");
-    const altered = [
-      ...(charset !== st.charset ? [`encoding ${st.charset} -> ${charset}`] : []),
-      ...(st.wantCollation && st.wantCollation !== st.collation ? [`collation ${st.collation} -> ${st.wantCollation}`] : []),
-    ];
-    const summary = args.state === "absent" ? "drop database" : !st.exists ? "create database" : altered.join(", ");
-    return { summary, diffs: [{ label: `database ${args.name}`, before, after }] };
+    const target = args.target ?? "";
+    // In check mode a missing database or dump file may be what an earlier (unapplied) task makes.
+    if (args.state === "dump") {
+      if (st.missing?.length && !ctx.check) throw new ModuleError(`cannot dump ${st.missing.join(", ")}: no such database`);
+      return { summary: `dump ${dbNames(args.name).join(", ")} to ${target}` };
+    }
+    if (args.state === "import") {
+      if (st.targetMissing && !ctx.check) throw new ModuleError(`target ${target} does not exist on the host`);
+      const create = dbChange(args, st);
+      const name = dbNames(args.name)[0] ?? "";
+      const into = name === "all" ? "" : ` into ${name}`;
+      return { summary: `${create && name !== "all" ? "create database, " : ""}import ${target}${into}`, ...(create && name !== "all" ? { diffs: create.diffs ?? [] } : {}) };
+    }
+    return dbChange(args, st);
   },
   async apply(ctx, args, st): Promise<DbResult> {
-    const stmts = dbStatements(args, st);
-    await runSql(ctx.sh, args, `${[SESSION_PRELUDE, ...stmts.map((s) => `${s};`)].join("\n")}\n`, { what: `database ${args.name}` });
-    return { db: args.name, executed_commands: stmts };
+    const names = dbNames(args.name);
+    const what = `database ${names.join(", ")}`;
+    if (args.state === "dump") {
+      const o = dumpOptions(args, args.target ?? "");
+      await runDumpScript(ctx, args, dumpScript(args, o, randomBytes(8).toString("hex")), `${what}: dump to ${o.target}`);
+      return dbResult(args, [dumpCommand(args, o)]);
+    }
+    const stmts = args.state === "import" && isAll(names) ? [] : dbStatements(args, st);
+    if (stmts.length > 0) await runSql(ctx.sh, args, `${[SESSION_PRELUDE, ...stmts.map((s) => `${s};`)].join("\n")}\n`, { what });
+    if (args.state !== "import") return dbResult(args, stmts);
+    const o = importOptions(args, args.target ?? "");
+    await runDumpScript(ctx, args, importScript(args, o), `${what}: import of ${o.target}`);
+    return dbResult(args, [...stmts, importCommand(args, o)]);
   },
-  unchanged: (args): DbResult => ({ db: args.name, executed_commands: [] }),
+  unchanged: (args): DbResult => dbResult(args, []),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -137,6 +266,11 @@ const UserArgs = z
     /** "db.*:SELECT,INSERT/otherdb.table:ALL,GRANT" or { "db.*": "SELECT,INSERT" }; unset: privileges untouched. */
     priv: PrivArg.optional(),
     append_privs: z.boolean().default(false),
+    /**
+     * { ssl: null } / { x509: null } / { subject, issuer, cipher }. As in Ansible, leaving it out
+     * (or null, or {}) means no requirement: an existing REQUIRE is removed.
+     */
+    tls_requires: TlsRequiresArg.optional(),
     state: z.enum(["present", "absent"]).default("present"),
     ...MysqlLoginArgs,
   })
@@ -170,6 +304,8 @@ export interface UserState {
   exists: boolean;
   methods: AuthMethod[];
   privileges: PrivMap;
+  /** The account's REQUIRE; NONE when absent. */
+  tls: TlsRequire;
 }
 
 export interface UserResult {
@@ -207,6 +343,7 @@ export interface UserPlan {
   /** The privileges afterwards (the current ones when priv is unset). */
   after: PrivMap;
   authAfter: string;
+  tlsAfter: TlsRequire;
 }
 
 function hashOf(args: UserArgs): string | undefined {
@@ -216,7 +353,7 @@ function hashOf(args: UserArgs): string | undefined {
 
 export function planUser(args: UserArgs, st: UserState): UserPlan {
   const account = sqlAccount(args.name, args.host);
-  const plan: UserPlan = { statements: [], summary: [], passwordChanged: false, after: st.privileges, authAfter: methodsText(st.methods) };
+  const plan: UserPlan = { statements: [], summary: [], passwordChanged: false, after: st.privileges, authAfter: methodsText(st.methods), tlsAfter: st.tls };
   if (args.state === "absent") {
     if (st.exists) {
       plan.statements.push(`DROP USER ${account}`);
@@ -226,9 +363,11 @@ export function planUser(args: UserArgs, st: UserState): UserPlan {
   }
   const hash = hashOf(args);
   const native = (h: string) => `IDENTIFIED VIA mysql_native_password USING ${sqlString(h)}`;
+  const tls = desiredTls(args.tls_requires);
+  plan.tlsAfter = tls;
   if (!st.exists) {
     const auth = args.plugin === "unix_socket" ? " IDENTIFIED VIA unix_socket" : hash ? ` ${native(hash)}` : "";
-    plan.statements.push(`CREATE USER ${account}${auth}`);
+    plan.statements.push(`CREATE USER ${account}${auth}${tls.kind === "NONE" ? "" : ` REQUIRE ${requireSql(tls)}`}`);
     plan.summary.push("create user");
     plan.passwordChanged = hash !== undefined && hash !== "";
     plan.authAfter = args.plugin === "unix_socket" ? "unix_socket" : methodsText([{ plugin: "mysql_native_password", auth: hash ?? "" }]);
@@ -253,6 +392,10 @@ export function planUser(args: UserArgs, st: UserState): UserPlan {
         throw new ModuleError(`user ${args.name}@${args.host}: switching it to mysql_native_password needs a password`);
       }
     }
+    if (tlsText(tls) !== tlsText(st.tls)) {
+      plan.statements.push(`ALTER USER ${account} REQUIRE ${requireSql(tls)}`);
+      plan.summary.push(`require ${tlsText(st.tls)} -> ${tlsText(tls)}`);
+    }
   }
   if (args.priv !== undefined) {
     const desired = desiredPrivileges(args.priv);
@@ -265,10 +408,11 @@ export function planUser(args: UserArgs, st: UserState): UserPlan {
   return plan;
 }
 
-function userText(exists: boolean, auth: string, privileges: PrivMap): string {
+/** `tls` is shown when either side requires something: most accounts never do. */
+function userText(exists: boolean, auth: string, privileges: PrivMap, tls: string | undefined): string {
   if (!exists) return "state: absent\n";
   const privs = formatPrivileges(privileges);
-  return `state: present\nauthentication: ${auth}\nprivileges:${privs.length ? `\n${privs.map((p) => `  ${p}`).join("\n")}` : " none"}\n`;
+  return `state: present\nauthentication: ${auth}\n${tls !== undefined ? `tls_requires: ${tls}\n` : ""}privileges:${privs.length ? `\n${privs.map((p) => `  ${p}`).join("\n")}` : " none"}\n`;
 }
 
 export const mysql_user = defineModule({
@@ -282,16 +426,18 @@ export const mysql_user = defineModule({
     const sql = [
       SESSION_PRELUDE,
       `SELECT Priv FROM mysql.global_priv WHERE ${where};`,
+      `SELECT ssl_type, ssl_cipher, x509_issuer, x509_subject FROM mysql.user WHERE ${where};`,
       `SET @dcv_grants = IF(EXISTS(SELECT 1 FROM mysql.global_priv WHERE ${where}), ${sqlString(showGrants)}, 'SELECT 1 FROM DUAL WHERE 0');`,
       "EXECUTE IMMEDIATE @dcv_grants;",
     ].join("\n");
     const sets = await probeUnlessUnavailable(ctx.check, () => runSql(ctx.sh, args, `${sql}\n`, { what: `user ${args.name}@${args.host}: reading the account` }));
-    if (!sets) return { unavailable: true, exists: false, methods: [], privileges: new Map() };
+    const none: TlsRequire = { kind: "NONE" };
+    if (!sets) return { unavailable: true, exists: false, methods: [], privileges: new Map(), tls: none };
     const priv = sets[0]?.rows[0]?.Priv;
-    if (priv === undefined || priv === null) return { exists: false, methods: [], privileges: new Map() };
-    const grants = (sets[1]?.rows ?? []).map((r) => Object.values(r)[0] ?? "");
+    if (priv === undefined || priv === null) return { exists: false, methods: [], privileges: new Map(), tls: none };
+    const grants = (sets[2]?.rows ?? []).map((r) => Object.values(r)[0] ?? "");
     try {
-      return { exists: true, methods: authMethods(priv), privileges: parseShowGrants(grants) };
+      return { exists: true, methods: authMethods(priv), privileges: parseShowGrants(grants), tls: currentTls(sets[1]?.rows[0]) };
     } catch (e) {
       if (e instanceof PrivSyntaxError) throw new ModuleError(`user ${args.name}@${args.host}: cannot read its grants: ${e.message}`);
       throw e;
@@ -301,11 +447,12 @@ export const mysql_user = defineModule({
     if (st.unavailable) return { summary: "no server to ask", unpredictable: true };
     const plan = planUser(args, st);
     if (plan.statements.length === 0) return undefined;
+    const showTls = st.tls.kind !== "NONE" || plan.tlsAfter.kind !== "NONE";
     const diffs: TextDiff[] = [
       {
         label: `user ${args.name}@${args.host}`,
-        before: userText(st.exists, methodsText(st.methods), st.privileges),
-        after: userText(args.state === "present", plan.authAfter, plan.after),
+        before: userText(st.exists, methodsText(st.methods), st.privileges, showTls ? tlsText(st.tls) : undefined),
+        after: userText(args.state === "present", plan.authAfter, plan.after, showTls ? tlsText(plan.tlsAfter) : undefined),
       },
     ];
     return { summary: plan.summary.join(", "), diffs };

@@ -1,5 +1,6 @@
 import { apt } from "./apt.js";
-import { apt_repository, apt_signing_key } from "./apt-repository.js";
+import { apt_signing_key } from "./apt-key.js";
+import { apt_repository } from "./apt-repository.js";
 import { unarchive } from "./archives.js";
 import { authorized_key } from "./authorized-key.js";
 import { command, shell } from "./command.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyFormat } from "../../../src/modules/apt-repository.js";
+import { keyFormat } from "../../../src/modules/apt-key.js";
 import { editListFile, formatOneLine, parseOneLine, renderDeb822, suggestFilename } from "../../../src/modules/apt-sources.js";
 
 const KEY = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ0AAABYJKwYBBAHaRw8BAQdA\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----\n";

@@ -7,6 +7,7 @@ import type { RemoteShell, RunOptions } from "../../../src/remote/shell.js";
 
 const SECRET = "s3cr'et pass\"word";
 const HASH = "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"; // of "password"
+const NONE = { kind: "NONE" } as const;
 
 /** A shell that records what it was sent and answers with canned output. */
 function fakeShell(answer: { stdout?: string; stderr?: string; rc?: number } = {}) {
@@ -61,7 +62,7 @@ describe("the client's login", () => {
   it("errors are redacted and explained", async () => {
     const args = mysql_user.args.parse({ name: "app", password: "password" });
     const { sh } = fakeShell({ rc: 1, stderr: `--------------\nALTER USER ... USING '${HASH}'\n--------------\n\nERROR 1064 (42000) at line 2: near '${HASH}'\n` });
-    await expect(mysql_user.apply(ctxOf(sh), args, { exists: false, methods: [], privileges: new Map() }, { summary: "" })).rejects.toThrow(
+    await expect(mysql_user.apply(ctxOf(sh), args, { exists: false, methods: [], privileges: new Map(), tls: NONE }, { summary: "" })).rejects.toThrow(
       "user app@localhost: ERROR 1064 (42000) at line 2: near '********'",
     );
     const down = fakeShell({ rc: 1, stderr: "ERROR 2002 (HY000): Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)\n" });
@@ -85,7 +86,7 @@ describe("check mode before the server exists", () => {
 });
 
 describe("mysql_user's plan", () => {
-  const absent = { exists: false, methods: [], privileges: new Map() };
+  const absent = { exists: false, methods: [], privileges: new Map(), tls: NONE };
   const plan = (args: Record<string, unknown>, st: Parameters<typeof planUser>[1] = absent) => planUser(mysql_user.args.parse({ name: "app", ...args }), st);
 
   it("creates with the hash, never the password", () => {
@@ -100,13 +101,13 @@ describe("mysql_user's plan", () => {
 
   it("unix_socket accounts", () => {
     expect(plan({ plugin: "unix_socket", host: "localhost" }).statements).toEqual(["CREATE USER 'app'@'localhost' IDENTIFIED VIA unix_socket"]);
-    const native = { exists: true, methods: [{ plugin: "mysql_native_password", auth: HASH }], privileges: new Map() };
+    const native = { exists: true, methods: [{ plugin: "mysql_native_password", auth: HASH }], privileges: new Map(), tls: NONE };
     expect(plan({ plugin: "unix_socket" }, native).statements).toEqual(["ALTER USER 'app'@'localhost' IDENTIFIED VIA unix_socket"]);
     expect(() => mysql_user.args.parse({ name: "app", plugin: "unix_socket", password: "x" })).toThrow(/takes no password/);
   });
 
   it("password: same hash -> nothing; other hash -> ALTER; on_create -> left alone", () => {
-    const st = { exists: true, methods: [{ plugin: "mysql_native_password", auth: HASH }], privileges: new Map() };
+    const st = { exists: true, methods: [{ plugin: "mysql_native_password", auth: HASH }], privileges: new Map(), tls: NONE };
     expect(plan({ password: "password" }, st).statements).toEqual([]);
     expect(plan({ password: HASH.toLowerCase(), encrypted: true }, st).statements).toEqual([]);
     expect(plan({ password: "other" }, st).summary).toEqual(["password"]);
@@ -114,7 +115,7 @@ describe("mysql_user's plan", () => {
   });
 
   it("an OR-list of methods is not 'password set': the password makes it native only", () => {
-    const st = { exists: true, methods: authMethods(`{"plugin":"mysql_native_password","authentication_string":"${HASH}","auth_or":[{"plugin":"unix_socket"},{}]}`), privileges: new Map() };
+    const st = { exists: true, methods: authMethods(`{"plugin":"mysql_native_password","authentication_string":"${HASH}","auth_or":[{"plugin":"unix_socket"},{}]}`), privileges: new Map(), tls: NONE };
     expect(st.methods).toEqual([
       { plugin: "unix_socket", auth: "" },
       { plugin: "mysql_native_password", auth: HASH },
@@ -123,7 +124,7 @@ describe("mysql_user's plan", () => {
   });
 
   it("privileges: untouched without priv, replaced with it", () => {
-    const st = { exists: true, methods: [{ plugin: "unix_socket", auth: "" }], privileges: parsePrivString("db.*:SELECT,INSERT") };
+    const st = { exists: true, methods: [{ plugin: "unix_socket", auth: "" }], privileges: parsePrivString("db.*:SELECT,INSERT"), tls: NONE };
     expect(plan({}, st).statements).toEqual([]);
     expect(plan({ priv: "db.*:SELECT" }, st).statements).toEqual(["REVOKE INSERT ON `db`.* FROM 'app'@'localhost'"]);
     expect(plan({ state: "absent" }, st).statements).toEqual(["DROP USER 'app'@'localhost'"]);
@@ -134,7 +135,7 @@ describe("mysql_user's plan", () => {
   });
 
   it("the diff shows privileges and that the password changes, never the password or its hash", () => {
-    const st = { exists: true, methods: [{ plugin: "mysql_native_password", auth: nativeOf("old") }], privileges: parsePrivString("db.*:SELECT") };
+    const st = { exists: true, methods: [{ plugin: "mysql_native_password", auth: nativeOf("old") }], privileges: parsePrivString("db.*:SELECT"), tls: NONE };
     const args = mysql_user.args.parse({ name: "app", password: SECRET, priv: "db.*:SELECT,INSERT" });
     const change = mysql_user.diff(args, st, ctxOf(fakeShell().sh));
     const text = JSON.stringify(change);
@@ -150,7 +151,7 @@ describe("mysql_user's plan", () => {
 });
 
 function nativeOf(pw: string): string {
-  return planUser(mysql_user.args.parse({ name: "x", password: pw }), { exists: false, methods: [], privileges: new Map() }).statements[0]?.match(/'(\*[0-9A-F]+)'/)?.[1] ?? "";
+  return planUser(mysql_user.args.parse({ name: "x", password: pw }), { exists: false, methods: [], privileges: new Map(), tls: NONE }).statements[0]?.match(/'(\*[0-9A-F]+)'/)?.[1] ?? "";
 }
 
 describe("mysql_query's script and results", () => {
