@@ -31,6 +31,7 @@ const ARG_ALIASES: Readonly<Partial<Record<ModuleName, Readonly<Record<string, s
   sysctl: { key: "name" },
   apt_repository: {},
   wait_for: { dest: "path" },
+  git: { name: "repo" },
   find: { name: "paths", path: "paths", pattern: "patterns", exclude: "excludes" },
 };
 
