@@ -32,6 +32,8 @@ const ARG_ALIASES: Readonly<Partial<Record<ModuleName, Readonly<Record<string, s
   apt_repository: {},
   apt_signing_key: { data: "content" },
   wait_for: { dest: "path" },
+  git: { name: "repo" },
+  find: { name: "paths", path: "paths", pattern: "patterns", exclude: "excludes" },
 };
 
 /** Collections whose modules are the same as ansible.builtin's under their short names. */

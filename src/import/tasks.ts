@@ -355,7 +355,18 @@ export class TaskConverter {
     const templated = JSON.stringify(args).includes("{{") || JSON.stringify(args).includes("{%");
     const lit = literal(args, { templates: true }, indent);
     const argsCode = templated ? `h.jinja.args(${str(mod)}, ${lit}${this.localsArg(namesInValue(args))})` : lit;
+    if (mod === "getent") return `await h.getent(${argsCode}${meta})${this.getentFact(args.database)}`;
     return `await h.${mod}(${argsCode}${meta})`;
+  }
+
+  /**
+   * Ansible's getent sets the fact getent_<database>; the converted task sets it with h.setFact
+   * from the result's ansible_facts (not when the task failed and ignore_errors let it pass).
+   */
+  private getentFact(database: unknown): string {
+    if (typeof database !== "string" || isPossiblyTemplate(database)) throw new Skip("getent of a database named by a template: the fact getent_<database> it sets has no known name");
+    const fact = `getent_${database}`;
+    return `.then((r) => { if (!r.failed) h.setFact({ ${propKey(fact)}: r.ansible_facts[${str(fact)}] }); return r; })`;
   }
 
   /** The module's arguments under our names, checked against our schema where they are literal. */
