@@ -29,7 +29,7 @@ import { HookError } from "../hook/errors.js";
 import { registerScheduleCommand } from "./schedule-command.js";
 import { ScheduleError } from "../schedule/errors.js";
 import { ImportError } from "../import/errors.js";
-import { type ImportRoleCommandOptions, importRoleCommand } from "./import-command.js";
+import { type ImportPlaybookCommandOptions, type ImportRoleCommandOptions, importPlaybookCommand, importRoleCommand } from "./import-command.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const count = (_: string, previous = 0) => previous + 1;
@@ -119,9 +119,16 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     process.stdout.write(result.output);
   });
   registerScheduleCommand(program, setExit);
-  program
-    .command("import")
-    .description("convert Ansible content into typed do-converge code")
+  const importCmd = program.command("import").description("convert Ansible content into typed do-converge code");
+  importCmd
+    .command("playbook")
+    .description("write site.ts from an Ansible playbook (plays, hosts, serial, vars, pre/post tasks, handlers), importing the roles it uses")
+    .argument("<file>", "the playbook")
+    .option("--out <dir>", "the site's directory (default: the playbook's)")
+    .action((file: string, opts: ImportPlaybookCommandOptions) => {
+      setExit(importPlaybookCommand(file, opts, (line) => process.stdout.write(`${line}\n`)));
+    });
+  importCmd
     .command("role")
     .description("write a typed role from an Ansible role directory (defaults, vars, tasks, handlers, templates, files)")
     .argument("<dir>", "the Ansible role's directory")

@@ -5,7 +5,7 @@ import { lineComment, propKey, str } from "./code.js";
 import { ImportError } from "./errors.js";
 import { type InferredVar, inferVars, schemaLines } from "./infer-schema.js";
 import { type NotConvertedPlace, type RoleContext, TaskConverter } from "./tasks.js";
-import { readYamlFile } from "./yaml-file.js";
+import { type YamlFile, readYamlFile } from "./yaml-file.js";
 
 export interface ImportRoleOptions {
   /** The role's name (default: the directory's name without its `namespace.` prefix). */
@@ -45,7 +45,8 @@ function readableTexts(dir: string): Map<string, string> {
   return out;
 }
 
-function exportName(name: string): string {
+/** The name a role's module exports it under (the role name in camelCase). */
+export function exportName(name: string): string {
   const camel = name.replace(/[^A-Za-z0-9]+(.)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, "");
   return /^[A-Za-z_]/.test(camel) ? camel : `role${camel}`;
 }
@@ -145,22 +146,26 @@ function handlers(dir: string, ctx: RoleContext): string[] {
   const rel = yamlOf(dir, "handlers");
   if (rel === undefined) return [];
   const file = readYamlFile(join(dir, rel), rel);
-  const root = file.doc.contents;
+  return handlerLines(file, file.doc.contents, ctx, "  ");
+}
+
+/** A list of handler tasks (a role's handlers file, a play's `handlers:`) as a `handlers: { ... }` property at `indent`. */
+export function handlerLines(file: YamlFile, root: unknown, ctx: RoleContext, indent: string): string[] {
   if (!isSeq(root)) return [];
   const entries = new Map<string, string[][]>();
   for (const item of root.items as Node[]) {
     if (!isMap(item)) continue;
     const t = (item as YAMLMap).toJSON() as Record<string, unknown>;
-    const body = new TaskConverter(file, ctx, undefined).convertItems([item], "      ");
+    const body = new TaskConverter(file, ctx, undefined).convertItems([item], `${indent}    `);
     const names = [typeof t.name === "string" ? t.name : undefined, ...(Array.isArray(t.listen) ? t.listen : t.listen === undefined ? [] : [t.listen])].filter((n): n is string => typeof n === "string");
     for (const n of names) entries.set(n, [...(entries.get(n) ?? []), body]);
   }
-  const lines = ["  handlers: {"];
+  const lines = [`${indent}handlers: {`];
   for (const [n, bodies] of entries) {
     const body = bodies.flat();
     const usesV = body.some((l) => /\bv\./.test(l));
-    lines.push(`    ${propKey(n)}: async (h) => {`, ...(usesV ? ["      const v = h.vars;"] : []), ...body, "    },");
+    lines.push(`${indent}  ${propKey(n)}: async (h) => {`, ...(usesV ? [`${indent}    const v = h.vars;`] : []), ...body, `${indent}  },`);
   }
-  lines.push("  },");
+  lines.push(`${indent}},`);
   return lines;
 }

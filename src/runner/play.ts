@@ -431,14 +431,24 @@ async function runHost(
     }
     await pending?.load();
     notifyEarlier(null);
+    const playEnv = () => scope(makeEnv(play.tags, undefined, false, undefined), codeVars(runScope), undefined, "");
+    // Ansible's sections: pre_tasks, roles and tasks, post_tasks, each followed by the handlers it notified.
+    if (play.preTasks) {
+      await play.preTasks(playEnv());
+      await flush();
+    }
     for (const role of play.roles) {
       notifyEarlier(role.name);
       const parsed = roleParsedOf(role);
       const rv = codeVars(runScope, parsed);
       await role.runTasks(scope(makeEnv([...play.tags, ...role.tags], role, false, parsed), rv, parsed, role.name));
     }
-    if (play.tasks) await play.tasks(scope(makeEnv(play.tags, undefined, false, undefined), codeVars(runScope), undefined, ""));
+    if (play.tasks) await play.tasks(playEnv());
     await flush();
+    if (play.postTasks) {
+      await play.postTasks(playEnv());
+      await flush();
+    }
   } catch (err) {
     if (err instanceof PlayAbortedError) {
       state.emit({ type: "host-failed", play: play.name, host, msg: err.message });

@@ -84,7 +84,11 @@ const PlaySchema = z.strictObject({
   /** A host pattern: group names, `all`, globs, `a:b`, `a:&b`, `a:!b`, `group[0]`. */
   hosts: z.string().min(1),
   roles: z.array(z.custom<Role>((r) => typeof r === "object" && r !== null && (r as Role).kind === "role", "a role()")).default([]),
+  /** Before the roles, their notified handlers run right after (Ansible's pre_tasks). */
+  preTasks: z.custom<(h: Host) => Promise<void>>((f) => typeof f === "function", "an async function (h) => ...").optional(),
   tasks: z.custom<(h: Host) => Promise<void>>((f) => typeof f === "function", "an async function (h) => ...").optional(),
+  /** After the tasks and the handlers they notified, with their own handlers after (Ansible's post_tasks). */
+  postTasks: z.custom<(h: Host) => Promise<void>>((f) => typeof f === "function", "an async function (h) => ...").optional(),
   handlers: z.record(z.string(), z.custom<Handler<Vars>>((f) => typeof f === "function", "an async function (h) => ...")).default({}),
   vars: z.record(z.string(), z.unknown()).default({}),
   serial: Serial.optional(),

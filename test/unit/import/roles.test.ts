@@ -1,27 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { type ImportedRole, importRole } from "../../../src/import/role.js";
+import { sortDiagnostics, typecheck } from "./type-check.js";
 
 const FIXTURES = resolve("test/fixtures/roles");
 const ROLES = readdirSync(FIXTURES).filter((d) => statSync(join(FIXTURES, d)).isDirectory());
-
-/** The generated files type-checked as typecheck.ts checks a site, `do-converge` being this checkout's sources. */
-function typecheck(files: string[]): ts.Diagnostic[] {
-  const program = ts.createProgram(files, {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2023,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    skipLibCheck: true,
-    types: ["node"],
-    paths: { "do-converge": [resolve("src/index.ts")] },
-  });
-  return ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
-}
 
 describe("import role: every vendored Ansible role", () => {
   it("converts and type-checks, failing only at notConverted() calls, each naming its Ansible file:line", { timeout: 300_000 }, () => {
@@ -29,22 +14,7 @@ describe("import role: every vendored Ansible role", () => {
     const out = mkdtempSync(join(tmpdir(), "dcv-import-"));
     const imported: ImportedRole[] = ROLES.map((r) => importRole(join(FIXTURES, r), { out: join(out, r) }));
     const files = imported.map((r) => join(r.out, "index.ts"));
-    const diagnostics = typecheck(files);
-    const problems: string[] = [];
-    const atNotConverted = new Map<string, number>();
-    for (const d of diagnostics) {
-      if (!d.file || d.start === undefined) {
-        problems.push(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-        continue;
-      }
-      const { line } = d.file.getLineAndCharacterOfPosition(d.start);
-      const text = d.file.text.split("\n")[line] ?? "";
-      const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
-      const m = /notConverted\("([^"]+?):\s/.exec(text);
-      if (m && /AnsibleTaskToConvertByHand/.test(message) && message.includes(m[1] ?? "\0")) {
-        atNotConverted.set(d.file.fileName, (atNotConverted.get(d.file.fileName) ?? 0) + 1);
-      } else problems.push(`${d.file.fileName}:${line + 1}: ${message}\n    ${text.trim()}`);
-    }
+    const { problems, atNotConverted } = sortDiagnostics(typecheck(files));
     expect(problems).toEqual([]);
     // Each place the summary lists is a call the type-check stops at, and no other.
     for (const r of imported) {
