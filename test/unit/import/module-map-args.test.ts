@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { argName, argProblem, argsProblem } from "../../../src/import/module-map.js";
+
+// The module arguments Ansible roles use, under Ansible's names and aliases, as the importer maps them.
+
+describe("module-map: arguments under Ansible's names", () => {
+  it("uri: user/password are url_username/url_password; force_basic_auth and validate_certs are taken", () => {
+    expect(argName("uri", "user")).toBe("url_username");
+    expect(argName("uri", "password")).toBe("url_password");
+    expect(argsProblem("uri", { url: "https://h.example/", url_username: "u", url_password: "p", force_basic_auth: true, validate_certs: false })).toBeUndefined();
+    expect(argsProblem("uri", { url: "https://h.example/", url_password: "p" })).toBe("url_password: url_password needs url_username");
+    expect(argProblem("uri", "validate_certs", "no")).toMatch(/^validate_certs: "no": /);
+  });
+});
