@@ -11,4 +11,9 @@ describe("module-map: arguments under Ansible's names", () => {
     expect(argsProblem("uri", { url: "https://h.example/", url_password: "p" })).toBe("url_password: url_password needs url_username");
     expect(argProblem("uri", "validate_certs", "no")).toMatch(/^validate_certs: "no": /);
   });
+
+  it("file: recurse and follow; recurse without state means a directory", () => {
+    expect(argsProblem("file", { path: "/srv/app", recurse: true, owner: "www-data", follow: false })).toBeUndefined();
+    expect(argsProblem("file", { path: "/srv/app", recurse: true, state: "touch" })).toBe("recurse: recurse needs state=directory");
+  });
 });
