@@ -16,4 +16,10 @@ describe("module-map: arguments under Ansible's names", () => {
     expect(argsProblem("file", { path: "/srv/app", recurse: true, owner: "www-data", follow: false })).toBeUndefined();
     expect(argsProblem("file", { path: "/srv/app", recurse: true, state: "touch" })).toBe("recurse: recurse needs state=directory");
   });
+
+  it("apt: deb, alone and with state=present; unarchive: extra_opts", () => {
+    expect(argsProblem("apt", { deb: "https://example.com/python-ppq_0.1-1_all.deb" })).toBeUndefined();
+    expect(argsProblem("apt", { deb: "/tmp/mypackage.deb", state: "latest" })).toBe("deb: deb only supports state=present");
+    expect(argsProblem("unarchive", { src: "/tmp/foo.zip", dest: "/usr/local/bin", remote_src: true, extra_opts: ["--transform", "s/^xxx/yyy/"] })).toBeUndefined();
+  });
 });
