@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { shellJoin, shellQuote } from "../remote/quote.js";
+import type { CommandResult } from "../remote/shell.js";
 import { CACHE_PROBE, type CacheState, UpdateCacheTimeout, aptErrors, cacheStaleReason, parseCacheLine, updateCache } from "./apt-cache.js";
 import {
   DPKG_FORMAT,
@@ -277,7 +278,7 @@ export const apt = defineModule({
     if (!hasWork(plan)) return result;
     const names = [...new Set(st.specs.map((s) => (s.arch ? `${s.name}:${s.arch}` : s.name)))];
     const after = `echo '${SECTION}after'\ndpkg-query -W -f='${DPKG_FORMAT}' ${shellJoin(names)} 2>/dev/null\nexit $rc`;
-    let r;
+    let r: CommandResult;
     if (a.deb !== undefined) {
       const { script, stdin } = debInstallScript(a.deb, st.debs ?? [], debInstall(a, false), plan);
       r = await ctx.sh.run(`${ENV}\n${script}\n${after}`, stdin !== undefined ? { stdin } : {});

@@ -1,4 +1,4 @@
-import { sameMode, formatMode } from "../remote/files.js";
+import { formatMode, sameMode } from "../remote/files.js";
 import { shellQuote } from "../remote/quote.js";
 import type { RemoteShell } from "../remote/shell.js";
 import { ModuleError, type TextDiff } from "./contract.js";
@@ -33,8 +33,8 @@ export function treeProbeScript(dir: string, follow: boolean): string {
   const d = shellQuote(dir);
   const lines = [`find ${follow ? "-L " : ""}${d} -mindepth 1 -printf 'P${SEP}%y${SEP}%u${SEP}%g${SEP}%m${SEP}%p\\0'`];
   if (follow) lines.push(`find -L ${d} -mindepth 1 -xtype l -exec stat --printf 'L${SEP}l${SEP}%U${SEP}%G${SEP}${SEP}%n\\0' -- {} +`);
-  // Both walks run; the first failure's status is the script's.
-  return `${lines.join(" && ")}`;
+  // The second walk only after the first succeeded: a failure's status and message are the first's.
+  return lines.join(" && ");
 }
 
 /** Parses the walk's records; a broken link, in both walks, counts once. Pure. */
