@@ -34,6 +34,7 @@ const ARG_ALIASES: Readonly<Partial<Record<ModuleName, Readonly<Record<string, s
   wait_for: { dest: "path" },
   git: { name: "repo" },
   find: { name: "paths", path: "paths", pattern: "patterns", exclude: "excludes" },
+  uri: { user: "url_username", password: "url_password" },
 };
 
 /** Collections whose modules are the same as ansible.builtin's under their short names. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { shellJoin, shellQuote } from "../remote/quote.js";
+import type { CommandResult } from "../remote/shell.js";
 import { CACHE_PROBE, type CacheState, UpdateCacheTimeout, aptErrors, cacheStaleReason, parseCacheLine, updateCache } from "./apt-cache.js";
 import {
   DPKG_FORMAT,
@@ -16,7 +17,9 @@ import {
   planPackages,
   summarize,
 } from "./apt-plan.js";
+import { type DebInfo, debInstallScript, debProbeScript, debProbeStdin, parseDebProbe, planDebs } from "./apt-deb.js";
 import { type Change, type ModuleContext, ModuleError, defineModule } from "./contract.js";
+import { redactUrl } from "./downloads.js";
 
 // apt: packages in one apt-get transaction per task, Ansible's apt module as the yardstick.
 //
@@ -34,6 +37,14 @@ const AptArgs = z
   .strictObject({
     /** Package names: `name`, `name:arch`, `name=version`; a list, or a comma-separated string. */
     name: Names.optional(),
+    /** .deb files on the host (comma-separated absolute paths), or one http(s) URL downloaded on the host. */
+    deb: z
+      .string()
+      .min(1)
+      .refine((d) => (d.includes("://") ? /^https?:\/\/\S+$/i.test(d) : d.split(",").every((p) => p.trim().startsWith("/"))), {
+        message: "an absolute path on the host (or several, comma-separated), or an http:// or https:// URL",
+      })
+      .optional(),
     state: z.enum(["present", "absent", "latest"]).default("present"),
     /**
      * Run `apt-get update` first: every time (and every time reported as a change, where Ansible
@@ -57,9 +68,11 @@ const AptArgs = z
     update_cache_retries: z.number().int().min(0).default(5),
     update_cache_timeout: UpdateCacheTimeout,
   })
-  .refine((a) => (a.name?.length ?? 0) > 0 || a.update_cache === true || a.cache_valid_time !== undefined, {
-    message: "give name, or update_cache / cache_valid_time",
+  .refine((a) => (a.name?.length ?? 0) > 0 || a.deb !== undefined || a.update_cache === true || a.cache_valid_time !== undefined, {
+    message: "give name, deb, or update_cache / cache_valid_time",
   })
+  .refine((a) => a.deb === undefined || a.name === undefined, { message: "deb and name are mutually exclusive", path: ["deb"] })
+  .refine((a) => a.deb === undefined || a.state === "present", { message: "deb only supports state=present", path: ["deb"] })
   .superRefine((a, ctx) => {
     for (const n of a.name ?? []) {
       try {
@@ -75,6 +88,8 @@ type AptArgs = z.output<typeof AptArgs>;
 
 export interface AptState {
   specs: PkgSpec[];
+  /** The .deb files of `deb`, as probed. */
+  debs?: DebInfo[];
   /** Why `apt-get update` must run first; undefined when it need not. */
   stale?: string;
   cache?: CacheState;
@@ -149,6 +164,9 @@ function aptGetOptions(a: AptArgs): string {
   );
 }
 
+/** `apt-get install` of .deb files (their paths follow). */
+const debInstall = (a: AptArgs, simulate: boolean) => `apt-get${simulate ? " -s" : ""} ${aptGetOptions(a)} install`;
+
 function transaction(a: AptArgs, plan: Plan, simulate: boolean): string {
   const sim = simulate ? " -s" : "";
   if (plan.install.length) return `apt-get${sim} ${aptGetOptions(a)} install ${shellJoin(plan.install)}`;
@@ -186,12 +204,42 @@ function installedVersions(specs: PkgSpec[], dpkg: PkgStatus[]): Record<string, 
   return out;
 }
 
+/** deb=: the files' packages against what is installed (downloading a URL on the host first). */
+async function probeDebs(ctx: ModuleContext, a: AptArgs & { deb: string }): Promise<AptState> {
+  let cache: CacheState | undefined;
+  if (wantsUpdate(a)) cache = parseCacheLine((await ctx.sh.run(CACHE_PROBE)).stdout);
+  const stale = cache ? cacheStaleReason(cache, a.cache_valid_time) : undefined;
+  const stdin = debProbeStdin(a.deb);
+  const simulate = ctx.check || ctx.wantDiff ? debInstall(a, true) : undefined;
+  const r = await ctx.sh.run(`${ENV}\n${debProbeScript(a.deb, simulate)}`, stdin !== undefined ? { stdin } : {});
+  const err = r.stderr.trim();
+  if (r.rc === 5 || r.rc === 6) throw new ModuleError(`cannot download ${redactUrl(a.deb)}: ${err.split("\n").reverse().join("; ")}`, r);
+  if (r.rc === 7) throw new ModuleError(err, r);
+  const { debs, sim } = parseDebProbe(r.stdout);
+  // With an update still to come, the stale lists may not know a dependency yet.
+  if (r.rc === 8 && !stale) throw new ModuleError(`apt-get cannot install ${redactUrl(a.deb)}: ${aptErrors(`${sim ?? ""}\n${r.stderr}`)}`, r);
+  if (r.rc !== 0 && r.rc !== 8) throw new ModuleError(`cannot inspect ${redactUrl(a.deb)}: ${err}`, r);
+  const missing = debs.filter((d) => d.missing).map((d) => d.source);
+  if (missing.length > 0 && !ctx.check) throw new ModuleError(`deb ${missing.join(", ")} does not exist on the host`);
+  const found = debs.filter((d) => !d.missing);
+  return {
+    specs: found.map((d) => ({ raw: d.name, name: d.name, ...(d.arch !== "all" ? { arch: d.arch } : {}) })),
+    debs,
+    dpkg: found.flatMap((d) => (d.installed ? [{ name: d.name, arch: d.arch, status: "installed", want: "install", version: d.installed }] : [])),
+    plan: planDebs(debs, a.allow_downgrade),
+    ...(cache ? { cache } : {}),
+    ...(stale ? { stale } : {}),
+    ...(sim !== undefined && r.rc === 0 ? { sim: parseSimulation(sim) } : {}),
+  };
+}
+
 const hasWork = (p: Plan) => p.install.length > 0 || p.remove.length > 0;
 
 export const apt = defineModule({
   name: "apt",
   args: AptArgs,
   async probe(ctx, a): Promise<AptState> {
+    if (a.deb !== undefined) return probeDebs(ctx, { ...a, deb: a.deb });
     const specs = (a.name ?? []).map(parseSpec);
     const p = await probeOnce(ctx, a, specs, wantsUpdate(a));
     const stale = p.cache ? cacheStaleReason(p.cache, a.cache_valid_time) : undefined;
@@ -229,9 +277,15 @@ export const apt = defineModule({
     };
     if (!hasWork(plan)) return result;
     const names = [...new Set(st.specs.map((s) => (s.arch ? `${s.name}:${s.arch}` : s.name)))];
-    const r = await ctx.sh.run(
-      `${ENV}\n${transaction(a, plan, false)}\nrc=$?\necho '${SECTION}after'\ndpkg-query -W -f='${DPKG_FORMAT}' ${shellJoin(names)} 2>/dev/null\nexit $rc`,
-    );
+    const after = `echo '${SECTION}after'\ndpkg-query -W -f='${DPKG_FORMAT}' ${shellJoin(names)} 2>/dev/null\nexit $rc`;
+    let r: CommandResult;
+    if (a.deb !== undefined) {
+      const { script, stdin } = debInstallScript(a.deb, st.debs ?? [], debInstall(a, false), plan);
+      r = await ctx.sh.run(`${ENV}\n${script}\n${after}`, stdin !== undefined ? { stdin } : {});
+      if (r.rc === 6 || r.rc === 9) throw new ModuleError(`cannot download ${redactUrl(a.deb)}: ${r.stderr.trim()}`, r);
+    } else {
+      r = await ctx.sh.run(`${ENV}\n${transaction(a, plan, false)}\nrc=$?\n${after}`);
+    }
     const s = sections(r.stdout);
     const stdout = s.get("") ?? "";
     if (r.rc !== 0) throw new ModuleError(`apt-get failed (rc ${r.rc}): ${aptErrors(`${stdout}\n${r.stderr}`)}`, { rc: r.rc, stdout, stderr: r.stderr });

@@ -64,6 +64,14 @@ const Args = z
     group: Owner.optional(),
     /** Mode of the extracted regular files (directories keep the archive's modes). */
     mode: Mode.optional(),
+    /**
+     * Further tar or unzip options, one per element (Ansible's extra_opts: ["--strip-components=1"],
+     * ["--transform", "s/^app-1.0/app/"]); a string is split at commas, as Ansible reads a list.
+     */
+    extra_opts: z
+      .union([z.array(z.string()), z.string()])
+      .transform((o) => (typeof o === "string" ? o.split(",").map((x) => x.trim()).filter(Boolean) : o))
+      .default([]),
   })
   .refine((a) => archiveFormat(a.src) !== undefined, {
     message: "cannot tell the archive format from its name: expected .tar.gz, .tgz, .tar.xz, .txz, .tar.bz2, .tbz2, .tar or .zip",
@@ -92,6 +100,15 @@ export interface UnarchiveResult {
   /** Members recorded in the marker (paths under dest). */
   files?: number;
   msg: string;
+}
+
+/**
+ * What the marker's first line records: the archive's sha256, and with extra_opts a digest of them
+ * too, so that other options (another --transform) unpack again.
+ */
+export function markerId(args: Pick<Args, "extra_opts">, sha256: string): string {
+  if (args.extra_opts.length === 0) return sha256;
+  return `${sha256} opts:${createHash("sha256").update(JSON.stringify(args.extra_opts)).digest("hex").slice(0, 16)}`;
 }
 
 const markerPath = (args: Pick<Args, "dest" | "src">) => `${args.dest.replace(/\/+$/, "")}/.do-converge-unarchive-${basename(args.src)}`;
@@ -138,10 +155,10 @@ function parseProbe(stdout: string, args: Args, content: Buffer | undefined): Un
 
 type Work = "unpack" | "attrs" | undefined;
 
-function work(st: UnarchiveState): { what: Work; why: string } {
+function work(args: Args, st: UnarchiveState): { what: Work; why: string } {
   const m = st.marker;
   if (!m) return { what: "unpack", why: "not unpacked yet" };
-  if (m.sha256 !== st.sha256) return { what: "unpack", why: "the archive changed" };
+  if (m.sha256 !== markerId(args, st.sha256)) return { what: "unpack", why: m.sha256.startsWith(st.sha256) ? "extra_opts changed" : "the archive changed" };
   if (m.present < m.members) return { what: "unpack", why: `${m.members - m.present} unpacked path(s) missing` };
   if (m.wrongAttrs > 0) return { what: "attrs", why: `owner/group/mode of ${m.wrongAttrs} path(s)` };
   return { what: undefined, why: "" };
@@ -162,27 +179,39 @@ function unpackScript(args: Args, format: ArchiveFormat, expectSha: string): str
     `sha=$(sha256sum < "$a" | cut -d' ' -f1)`,
     ...(args.remote_src ? [] : [`[ "$sha" = ${expectSha} ] || { echo 'the archive was corrupted in transfer' >&2; exit 5; }`]),
   ];
+  // As Ansible passes them: unzip's before the archive; tar's after --show-transformed-names, in
+  // the listing too, so that --strip-components or --transform name what lands in dest.
+  const opts = args.extra_opts.map((o) => ` ${shellQuote(o)}`).join("");
   if (format === "zip") {
     lines.push(`unzip -Z1 "$a" > "$w/list"`);
-    if (strip === 0) lines.push(`unzip -o -q "$a" -d "$d"`);
+    if (strip === 0) lines.push(`unzip -o -q${opts} "$a" -d "$d"`);
     else {
       // unzip cannot strip components: unpack aside, then copy each path at depth N+1 into dest.
-      lines.push(`mkdir "$w/x"`, `unzip -o -q "$a" -d "$w/x"`, `(cd "$w/x" && find . -mindepth ${strip + 1} -maxdepth ${strip + 1} -exec cp -a -- {} "$d"/ \\;)`);
+      lines.push(`mkdir "$w/x"`, `unzip -o -q${opts} "$a" -d "$w/x"`, `(cd "$w/x" && find . -mindepth ${strip + 1} -maxdepth ${strip + 1} -exec cp -a -- {} "$d"/ \\;)`);
     }
   } else {
-    lines.push(`tar --quoting-style=literal -tf "$a" > "$w/list"`, `tar -xf "$a" -C "$d"${strip ? ` --strip-components=${strip}` : ""}`);
+    const shown = opts ? ` --show-transformed-names${opts}` : "";
+    lines.push(`tar --quoting-style=literal -t${shown} -f "$a" > "$w/list"`, `tar -x -C "$d"${strip ? ` --strip-components=${strip}` : ""}${shown} -f "$a"`);
   }
   lines.push(`printf 'sha${SEP}%s\\n' "$sha"`, "echo --list--", `cat "$w/list"`);
   return lines.join("\n");
 }
 
-/** Sets owner/group/mode over a member list, then renames the new marker into place (stdin). */
-function finishScript(args: Args, newMarker: boolean): string {
+/**
+ * Sets owner/group/mode over a member list, then renames the new marker into place (stdin). With
+ * `onlyExisting`, members that are not in dest are left out of the marker: unzip's options may
+ * skip or rename members (-x, -j), and a member the options never put there must not look
+ * deleted on every run.
+ */
+function finishScript(args: Args, newMarker: boolean, onlyExisting = false): string {
   const m = shellQuote(markerPath(args));
   const members = (list: string) => `${list} | sed 's#^#./#' | tr '\\n' '\\0'`;
   const list = newMarker ? `tail -n +2 "$t"` : `tail -n +2 ${m}`;
   const lines = ["set -e", `cd ${shellQuote(args.dest)}`];
-  if (newMarker) lines.push(`t=$(mktemp ${m}.XXXXXXXX)`, `trap 'rm -f "$t"' EXIT`, `cat > "$t"`, `chmod 0644 "$t"`);
+  if (newMarker) {
+    const keep = onlyExisting ? ` | { IFS= read -r id; printf '%s\\n' "$id"; while IFS= read -r p; do if [ -e "./$p" ] || [ -L "./$p" ]; then printf '%s\\n' "$p"; fi; done; }` : "";
+    lines.push(`t=$(mktemp ${m}.XXXXXXXX)`, `trap 'rm -f "$t"' EXIT`, `cat${keep} > "$t"`, `chmod 0644 "$t"`);
+  }
   if (args.owner || args.group) lines.push(`${members(list)} | xargs -0 -r chown -h ${shellQuote(`${args.owner ?? ""}${args.group ? `:${args.group}` : ""}`)} --`);
   if (args.mode) lines.push(`${members(list)} | xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 -type f -exec chmod ${args.mode} {} +' sh`);
   if (newMarker) lines.push(`mv -fT -- "$t" ${m}`, "trap - EXIT");
@@ -209,12 +238,12 @@ export const unarchive = defineModule({
       if (ctx.check) return { summary: `unpack ${args.src} (not on the host yet)` };
       throw new ModuleError(`src ${args.src} does not exist on the host`);
     }
-    const { what, why } = work(st);
+    const { what, why } = work(args, st);
     if (!what) return undefined;
     return { summary: what === "unpack" ? `unpack ${basename(args.src)}: ${why}` : why };
   },
   async apply(ctx, args, st): Promise<UnarchiveResult> {
-    const { what } = work(st);
+    const { what } = work(args, st);
     const base = { src: args.src, dest: args.dest, sha256: st.sha256 };
     if (what === "attrs") {
       const r = await ctx.sh.run(finishScript(args, false));
@@ -228,7 +257,8 @@ export const unarchive = defineModule({
     const cut = r.stdout.indexOf("--list--\n");
     const sha256 = parseSections(r.stdout.slice(0, cut)).get("sha")?.[0]?.[0] ?? st.sha256;
     const members = manifestFromListing(r.stdout.slice(cut + "--list--\n".length), args.strip_components);
-    const fin = await ctx.sh.run(finishScript(args, true), { stdin: `${sha256}\n${members.map((p) => `${p}\n`).join("")}` });
+    const onlyExisting = format === "zip" && args.extra_opts.length > 0;
+    const fin = await ctx.sh.run(finishScript(args, true, onlyExisting), { stdin: `${markerId(args, sha256)}\n${members.map((p) => `${p}\n`).join("")}` });
     if (fin.rc !== 0) throw new ModuleError(`${args.dest}: ${fin.stderr.trim()}`, fin);
     return { ...base, sha256, files: members.length, msg: `unpacked ${members.length} path(s)` };
   },

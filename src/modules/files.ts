@@ -1,92 +1,11 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { type FileState, probeFiles, putFile, readTextFile } from "../remote/files.js";
-import { shellQuote } from "../remote/quote.js";
 import { AbsPath, FileAttrs } from "./args.js";
 import { type Change, type ModuleContext, ModuleError, type TextDiff, defineModule } from "./contract.js";
 import { attrChanges, attrCommands, attrText, mergedAttrs } from "./file-attrs.js";
 import { encodeOutput, outputEncodingName, SUPPORTED_OUTPUT_ENCODINGS } from "./output-encoding.js";
 import { JinjaSyntaxOptions, type RenderOptions } from "../template/index.js";
-
-// ---------------------------------------------------------------------------------------------
-// file: directories, empty files, symlinks, absence, attributes.
-
-const FileArgs = z.strictObject({
-  path: AbsPath,
-  state: z.enum(["file", "directory", "absent", "touch", "link"]).default("file"),
-  /** For state=link: the link's target. */
-  src: z.string().min(1).optional(),
-  ...FileAttrs,
-});
-
-export interface FileResult {
-  path: string;
-  state: FileState["type"];
-}
-
-export const file = defineModule({
-  name: "file",
-  args: FileArgs.refine((a) => a.state !== "link" || a.src !== undefined, { message: "state=link needs src", path: ["src"] }),
-  async probe(ctx, args) {
-    const [state] = await probeFiles(ctx.sh, [args.path]);
-    return state ?? { type: "absent" as const, path: args.path };
-  },
-  diff(args, st): Change | undefined {
-    const before = attrText(st.type, mergedAttrs(st, {}));
-    const change = (summary: string, type: FileState["type"]): Change => ({
-      summary,
-      diffs: [{ label: args.path, before, after: attrText(type, mergedAttrs(st, args)) }],
-    });
-    switch (args.state) {
-      case "absent":
-        return st.type === "absent" ? undefined : change(`remove ${st.type}`, "absent");
-      case "directory":
-        if (st.type === "absent") return change("create directory", "directory");
-        if (st.type !== "directory") throw new ModuleError(`${args.path} exists and is a ${st.type}, not a directory`);
-        break;
-      case "touch":
-        if (st.type === "absent") return change("create file", "file");
-        break;
-      case "file":
-        if (st.type === "absent") throw new ModuleError(`${args.path} does not exist (state=file only changes attributes; use state=touch to create it)`);
-        break;
-      case "link":
-        if (st.type === "link" && st.target === args.src) break;
-        if (st.type === "directory") throw new ModuleError(`${args.path} is a directory; refusing to replace it with a link`);
-        return change(st.type === "absent" ? `link to ${args.src}` : `relink ${st.target || st.type} -> ${args.src}`, "link");
-    }
-    const attrs = args.state === "link" ? [] : attrChanges(st, args);
-    return attrs.length ? change(attrs.join(", "), st.type) : undefined;
-  },
-  async apply(ctx, args, st) {
-    const p = shellQuote(args.path);
-    const cmds: string[] = ["set -e"];
-    switch (args.state) {
-      case "absent":
-        cmds.push(`rm -rf -- ${p}`);
-        break;
-      case "directory":
-        cmds.push(`mkdir -p -- ${p}`);
-        break;
-      case "touch":
-        if (st.type === "absent") cmds.push(`( umask 022; : >> ${p} )`);
-        break;
-      case "link":
-        cmds.push(`ln -sfnT -- ${shellQuote(args.src ?? "")} ${p}`);
-        break;
-      case "file":
-        break;
-    }
-    if (args.state !== "absent" && args.state !== "link") cmds.push(...attrCommands(args.path, args));
-    if (args.state === "link" && (args.owner || args.group)) cmds.push(...attrCommands(args.path, { owner: args.owner, group: args.group }));
-    const r = await ctx.sh.run(cmds.join("\n"));
-    if (r.rc !== 0) throw new ModuleError(`${args.path}: ${r.stderr.trim()}`, r);
-    return { path: args.path, state: args.state === "touch" ? "file" : args.state === "absent" ? "absent" : args.state } satisfies FileResult;
-  },
-  unchanged(args, st): FileResult {
-    return { path: args.path, state: st.type };
-  },
-});
 
 // ---------------------------------------------------------------------------------------------
 // copy and template: a whole file's content, sent only when its hash differs.

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { type Change, defineModule } from "./contract.js";
+import { SecretMasker } from "../secrets/masker.js";
 import { redactUrl } from "./downloads.js";
+import { type Credentials, type HttpResponse, httpRequestWithRedirects, offersBasic, splitUrlCredentials } from "./http-client.js";
 
-// uri: an HTTP request from the control node (fetch), not from the host: the host's shell is
+// uri: an HTTP request from the control node (node:http), not from the host: the host's shell is
 // never used. Safe methods (GET, HEAD, OPTIONS, TRACE) only read, so they run in the probe and
 // in check mode too. Other methods run in apply, so check mode skips them (Ansible's uri does not
 // support check mode). Either way the task reports changed=false, as Ansible's uri does: use
@@ -37,7 +39,15 @@ const Args = z
     timeout: z.number().positive().default(30),
     /** safe: follow redirects of safe methods only (Ansible's default); all; none. */
     follow_redirects: z.enum(["safe", "all", "none"]).default("safe"),
+    /** Credentials for Basic authentication (Ansible's aliases: user, password). */
+    url_username: z.string().optional(),
+    url_password: z.string().optional(),
+    /** Send the credentials with the first request; otherwise only after a 401 that asks for Basic. */
+    force_basic_auth: z.boolean().default(false),
+    /** false: do not check the server's TLS certificate (self-signed, expired, another name). */
+    validate_certs: z.boolean().default(true),
   })
+  .refine((a) => a.url_password === undefined || a.url_username !== undefined, { message: "url_password needs url_username", path: ["url_password"] })
   .refine((a) => typeof a.body === "string" || a.body === undefined || a.body_format !== "raw", {
     message: "an object or array body needs body_format json or form-urlencoded",
     path: ["body"],
@@ -85,39 +95,50 @@ export function excerpt(text: string, max = 200): string {
   return one.length > max ? `${one.slice(0, max)}...` : one;
 }
 
+/** The credentials to use: url_username/url_password, else user:password in the URL (as Ansible). */
+function credentials(args: Args): { url: string; credentials?: Credentials } {
+  const fromUrl = splitUrlCredentials(args.url);
+  const force = args.force_basic_auth;
+  if (args.url_username !== undefined && args.url_username !== "") return { url: fromUrl.url, credentials: { username: args.url_username, password: args.url_password ?? "", force } };
+  if (fromUrl.username) return { url: fromUrl.url, credentials: { username: fromUrl.username, password: fromUrl.password ?? "", force } };
+  return { url: fromUrl.url };
+}
+
 async function request(args: Args): Promise<UriResult> {
   const { body, contentType } = encodeBody(args);
-  const headers = new Headers(args.headers ?? {});
-  if (contentType && !headers.has("content-type")) headers.set("content-type", contentType);
+  const headers: Record<string, string> = { ...args.headers };
+  if (contentType && !Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) headers["content-type"] = contentType;
   const follow = args.follow_redirects === "all" || (args.follow_redirects === "safe" && SAFE.has(args.method));
+  const auth = credentials(args);
   const started = Date.now();
   const url = redactUrl(args.url);
-  let res: Response;
+  let res: HttpResponse;
   try {
-    res = await fetch(args.url, {
+    res = await httpRequestWithRedirects({
+      url: auth.url,
       method: args.method,
       headers,
-      ...(body !== undefined ? { body } : {}),
-      redirect: follow ? "follow" : "manual",
-      signal: AbortSignal.timeout(args.timeout * 1000),
+      body,
+      timeoutMs: args.timeout * 1000,
+      validateCerts: args.validate_certs,
+      follow,
+      credentials: auth.credentials,
     });
   } catch (err) {
-    const e = err as Error & { cause?: { message?: string; code?: string } };
-    const why = e.name === "TimeoutError" ? `no answer within ${args.timeout} s` : (e.cause?.message ?? e.cause?.code ?? e.message);
-    const msg = `${args.method} ${url}: request failed: ${why}`;
+    const msg = `${args.method} ${url}: request failed: ${(err as Error).message}`;
     return { url, status: -1, headers: {}, redirected: false, elapsed: Math.round((Date.now() - started) / 1000), msg, failure: msg };
   }
-  const text = args.method === "HEAD" ? "" : await res.text();
+  const text = args.method === "HEAD" ? "" : res.body.toString("utf8");
   const result: UriResult = {
-    url: res.url && res.url !== args.url ? redactUrl(res.url) : url,
+    url: res.url !== auth.url ? redactUrl(res.url) : url,
     status: res.status,
-    headers: Object.fromEntries([...res.headers].map(([k, v]) => [k.toLowerCase(), v])),
+    headers: res.headers,
     redirected: res.redirected,
     elapsed: Math.round((Date.now() - started) / 1000),
     msg: `OK (${Buffer.byteLength(text)} bytes)`,
     ...(args.return_content ? { content: text } : {}),
   };
-  if (text && isJson(res.headers.get("content-type") ?? "")) {
+  if (text && isJson(res.headers["content-type"] ?? "")) {
     try {
       result.json = JSON.parse(text) as unknown;
     } catch {
@@ -126,10 +147,20 @@ async function request(args: Args): Promise<UriResult> {
   }
   if (!args.status_code.includes(res.status)) {
     const tail = excerpt(text);
-    result.msg = `${args.method} ${url}: status code was ${res.status} and not ${args.status_code.join(" or ")}${tail ? `: ${tail}` : ""}`;
+    // Ansible would answer a Digest challenge too; say why the credentials were not sent.
+    const digestOnly = res.status === 401 && auth.credentials && !auth.credentials.force && /^\s*digest\b/i.test(res.headers["www-authenticate"] ?? "") && !offersBasic(res.headers["www-authenticate"]);
+    result.msg = `${args.method} ${url}: status code was ${res.status} and not ${args.status_code.join(" or ")}${tail ? `: ${tail}` : ""}${digestOnly ? " (the server asks for Digest authentication, which uri does not do)" : ""}`;
     result.failure = result.msg;
   }
-  return result;
+  return masked(result, auth.credentials?.password);
+}
+
+/** The result with the password masked wherever it shows (an echoing server), as Ansible's no_log does. */
+function masked(result: UriResult, password: string | undefined): UriResult {
+  if (!password) return result;
+  const m = new SecretMasker();
+  m.add(password);
+  return m.maskDeep(result) as UriResult;
 }
 
 const notSent = (args: Args): UriResult => ({ url: redactUrl(args.url), status: -1, headers: {}, redirected: false, elapsed: 0, msg: `${args.method} not sent in check mode` });

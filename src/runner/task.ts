@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
 import { type Change, type ModuleContext, ModuleError } from "../modules/contract.js";
+import { redactUrl } from "../modules/downloads.js";
 import { type AnyModule, type ModuleName, modules } from "../modules/registry.js";
 import { RemoteCommandError, RemoteShellError } from "../remote/errors.js";
 import type { TaskMeta, TaskResult } from "../site/task-meta.js";
@@ -52,7 +53,8 @@ function becomeUser(meta: boolean | string | undefined, inherited: string | unde
 function defaultName(module: string, args: Record<string, unknown>, mask: (text: string) => string): string {
   const raw = args.dest ?? args.path ?? args.name ?? args.cmd ?? args.url ?? (Array.isArray(args.argv) ? args.argv.join(" ") : undefined);
   if (typeof raw !== "string") return module;
-  const main = mask(raw);
+  // A URL's user:password is a secret whether or not it came from secret().
+  const main = mask(raw === args.url ? redactUrl(raw) : raw);
   return `${module} ${main.length > 60 ? `${main.slice(0, 57)}...` : main}`;
 }
 

@@ -1,0 +1,210 @@
+import { posix } from "node:path";
+import { z } from "zod";
+import { type FileState, probeFiles } from "../remote/files.js";
+import { shellQuote } from "../remote/quote.js";
+import type { RemoteShell } from "../remote/shell.js";
+import { AbsPath, FileAttrs } from "./args.js";
+import { type Change, ModuleError, type TextDiff, defineModule } from "./contract.js";
+import { type WantedAttrs, attrChanges, attrCommands, attrText, mergedAttrs } from "./file-attrs.js";
+import { type TreeEntry, type TreePlan, applyTree, planTree, probeTree, treeDiff } from "./file-tree.js";
+
+// file: directories, empty files, symlinks, absence, attributes. With follow (Ansible's default)
+// a symlink named by path stands for the file it leads to: its attributes are set there, and
+// state=directory/file/touch look at that file's type. recurse (state=directory) sets owner,
+// group and mode on everything under the directory (see file-tree.ts).
+
+const FileArgs = z
+  .strictObject({
+    path: AbsPath,
+    /** Default: directory with recurse, file otherwise. */
+    state: z.enum(["file", "directory", "absent", "touch", "link"]).optional(),
+    /** For state=link: the link's target. */
+    src: z.string().min(1).optional(),
+    /** With state=directory: owner, group and mode on everything under it too. */
+    recurse: z.boolean().default(false),
+    /** Symlinks stand for what they lead to (path itself, and links met by recurse). */
+    follow: z.boolean().default(true),
+    ...FileAttrs,
+  })
+  .refine((a) => a.state !== "link" || a.src !== undefined, { message: "state=link needs src", path: ["src"] })
+  .refine((a) => !a.recurse || a.state === undefined || a.state === "directory", { message: "recurse needs state=directory", path: ["recurse"] })
+  .transform((a) => ({ ...a, state: a.state ?? (a.recurse ? ("directory" as const) : ("file" as const)) }));
+type FileArgs = z.output<typeof FileArgs>;
+
+export interface FileResult {
+  path: string;
+  state: FileState["type"];
+}
+
+export interface FileProbe {
+  /** The path itself (a symlink is reported as a link). */
+  named: FileState;
+  /** Where the attributes go: the named path, or, followed, the file a symlink leads to. */
+  target: FileState;
+  /** With recurse: what lies under the directory. */
+  tree?: TreeEntry[];
+}
+
+const attrsOf = (a: WantedAttrs): WantedAttrs => ({ mode: a.mode, owner: a.owner, group: a.group });
+const hasAttrs = (a: WantedAttrs) => a.mode !== undefined || a.owner !== undefined || a.group !== undefined;
+/** A symlink's own mode cannot be set on Linux: only owner and group are compared. */
+const linkAttrs = (a: WantedAttrs): WantedAttrs => ({ owner: a.owner, group: a.group });
+
+/** The canonical path a symlink leads to (its last component may not exist), or undefined. */
+async function resolvedPath(sh: RemoteShell, path: string): Promise<string | undefined> {
+  const r = await sh.run(`readlink -f -- ${shellQuote(path)}`);
+  const p = r.stdout.replace(/\n$/, "");
+  return r.rc === 0 && p.startsWith("/") ? p : undefined;
+}
+
+async function probeOne(sh: RemoteShell, path: string): Promise<FileState> {
+  const [s] = await probeFiles(sh, [path]);
+  return s ?? { type: "absent", path };
+}
+
+/** Where attributes go for this state: the link's resolved target when followed. */
+async function probeTarget(sh: RemoteShell, args: FileArgs, named: FileState): Promise<FileState> {
+  if (!args.follow || args.state === "absent") return named;
+  if (args.state === "link") {
+    // The file the link leads to (or will, once made): attributes with follow are set there.
+    if (!hasAttrs(args)) return named;
+    const to = await resolvedPath(sh, posix.resolve(posix.dirname(args.path), args.src ?? ""));
+    return to === undefined ? { type: "absent", path: args.src ?? "" } : probeOne(sh, to);
+  }
+  if (named.type !== "link") return named;
+  const to = await resolvedPath(sh, args.path);
+  if (to === undefined) throw new ModuleError(`${args.path} is a symlink that leads nowhere (${named.target}): a loop, or a missing directory on the way`);
+  return probeOne(sh, to);
+}
+
+const notA = (args: FileArgs, t: FileState, what: string) =>
+  new ModuleError(t.path === args.path ? `${args.path} exists and is a ${t.type}, not a ${what}` : `${args.path} leads to ${t.path}, which is a ${t.type}, not a ${what}`);
+
+interface Plan {
+  summary: string[];
+  diffs: TextDiff[];
+  /** Create (directory, empty file, link) or remove before attributes. */
+  create: boolean;
+  /** Attributes to set on the target (owner/group only on a link itself). */
+  attrs: WantedAttrs | undefined;
+  tree?: TreePlan;
+}
+
+/** What the task must do, from args and the probe. Pure. */
+export function planFile(args: FileArgs, st: FileProbe): Plan | undefined {
+  const { named, target: t } = st;
+  const want = attrsOf(args);
+  const plan: Plan = { summary: [], diffs: [], create: false, attrs: undefined };
+  const attrDiff = (f: FileState, type: FileState["type"], w: WantedAttrs) => ({ label: f.path, before: attrText(f.type, mergedAttrs(f, {})), after: attrText(type, mergedAttrs(f, w)) });
+  const setAttrs = (f: FileState, w: WantedAttrs) => {
+    const changes = attrChanges(f, w);
+    if (changes.length === 0) return;
+    plan.summary.push(f.path === args.path ? changes.join(", ") : `${changes.join(", ")} on ${f.path}`);
+    plan.diffs.push(attrDiff(f, f.type, w));
+    plan.attrs = w;
+  };
+  switch (args.state) {
+    case "absent":
+      if (named.type === "absent") return undefined;
+      return { summary: [`remove ${named.type}`], diffs: [attrDiff(named, "absent", {})], create: true, attrs: undefined };
+    case "directory":
+      if (t.type === "absent") {
+        plan.create = true;
+        plan.summary.push(t.path === args.path ? "create directory" : `create directory ${t.path}`);
+        plan.diffs.push(attrDiff(t, "directory", want));
+        plan.attrs = want;
+        break;
+      }
+      if (t.type !== "directory") throw notA(args, t, "directory");
+      setAttrs(t, want);
+      if (st.tree) {
+        const tree = planTree(st.tree, want);
+        if (tree.changed.length > 0) {
+          plan.tree = tree;
+          plan.summary.push(`owner/group/mode of ${tree.changed.length} path(s) under ${t.path}`);
+          plan.diffs.push(treeDiff(t.path, tree));
+        }
+      }
+      break;
+    case "touch":
+      if (t.type === "absent") {
+        plan.create = true;
+        plan.summary.push(t.path === args.path ? "create file" : `create file ${t.path}`);
+        plan.diffs.push(attrDiff(t, "file", want));
+        plan.attrs = want;
+        break;
+      }
+      setAttrs(t, t.type === "link" ? linkAttrs(want) : want);
+      break;
+    case "file":
+      if (t.type === "absent") throw new ModuleError(`${t.path} does not exist (state=file only changes attributes; use state=touch to create it)`);
+      if (t.type === "link") throw new ModuleError(`${args.path} is a symlink and follow is false: state=file cannot set its attributes (state=link can)`);
+      setAttrs(t, want);
+      break;
+    case "link": {
+      const right = named.type === "link" && named.target === args.src;
+      if (!right) {
+        if (named.type === "directory") throw new ModuleError(`${args.path} is a directory; refusing to replace it with a link`);
+        plan.create = true;
+        plan.summary.push(named.type === "absent" ? `link to ${args.src}` : `relink ${named.target || named.type} -> ${args.src}`);
+        plan.diffs.push({ label: args.path, before: named.type === "link" ? `link to ${named.target}\n` : attrText(named.type, mergedAttrs(named, {})), after: `link to ${args.src}\n` });
+      }
+      // Followed: the attributes are the target's (none while it does not exist, as Ansible
+      // skips them); not followed: the link's own owner and group.
+      if (args.follow) {
+        if (hasAttrs(want) && t.type !== "absent") setAttrs(t, want);
+      } else if (want.owner || want.group) {
+        if (right) setAttrs(named, linkAttrs(want));
+        else plan.attrs = linkAttrs(want);
+      }
+      break;
+    }
+  }
+  return plan.summary.length > 0 ? plan : undefined;
+}
+
+/** The commands that create or remove what the plan says, then set attributes on the target. */
+function applyScript(args: FileArgs, st: FileProbe, plan: Plan): string {
+  const t = st.target;
+  const cmds = ["set -e"];
+  if (plan.create) {
+    if (args.state === "absent") cmds.push(`rm -rf -- ${shellQuote(args.path)}`);
+    if (args.state === "directory") cmds.push(`mkdir -p -- ${shellQuote(t.path)}`);
+    if (args.state === "touch") cmds.push(`( umask 022; : >> ${shellQuote(t.path)} )`);
+    if (args.state === "link") cmds.push(`ln -sfnT -- ${shellQuote(args.src ?? "")} ${shellQuote(args.path)}`);
+  }
+  if (plan.attrs) {
+    // A link itself (not followed, or just made): attrCommands' chown -h sets its own owner.
+    const on = args.state === "link" && !args.follow ? args.path : t.path;
+    cmds.push(...attrCommands(on, plan.attrs));
+  }
+  return cmds.join("\n");
+}
+
+export const file = defineModule({
+  name: "file",
+  args: FileArgs,
+  async probe(ctx, args): Promise<FileProbe> {
+    const named = await probeOne(ctx.sh, args.path);
+    const target = await probeTarget(ctx.sh, args, named);
+    const tree = args.recurse && target.type === "directory" && hasAttrs(args) ? await probeTree(ctx.sh, target.path, args.follow) : undefined;
+    return { named, target, ...(tree ? { tree } : {}) };
+  },
+  diff(args, st): Change | undefined {
+    const plan = planFile(args, st);
+    return plan ? { summary: plan.summary.join("; "), diffs: plan.diffs } : undefined;
+  },
+  async apply(ctx, args, st) {
+    const plan = planFile(args, st);
+    if (plan && (plan.create || plan.attrs)) {
+      const r = await ctx.sh.run(applyScript(args, st, plan));
+      if (r.rc !== 0) throw new ModuleError(`${args.path}: ${r.stderr.trim()}`, r);
+    }
+    if (plan?.tree) await applyTree(ctx.sh, st.target.path, plan.tree, attrsOf(args));
+    const state: FileState["type"] = args.state === "touch" ? "file" : args.state === "absent" ? "absent" : args.state;
+    return { path: args.path, state } satisfies FileResult;
+  },
+  unchanged(args, st): FileResult {
+    return { path: args.path, state: st.named.type };
+  },
+});

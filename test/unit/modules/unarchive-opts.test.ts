@@ -1,0 +1,78 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { markerId, unarchive } from "../../../src/modules/archives.js";
+import { LOCAL_INVENTORY, cli, scratchDir, siteSource } from "../safety/cli-helpers.js";
+
+// unarchive's extra_opts: tar's and unzip's own options, passed as Ansible passes them, on real
+// archives unpacked over the local connection.
+
+const tasksOf = (json: string) => (JSON.parse(readFileSync(json, "utf8")) as { tasks: { status: string; msg?: string }[] }).tasks;
+
+describe("unarchive extra_opts", () => {
+  it("the schema: a list, or a string split at commas; the marker tells options apart", () => {
+    const base = { src: "/tmp/a.tar.gz", dest: "/srv", remote_src: true };
+    expect(unarchive.args.parse(base).extra_opts).toEqual([]);
+    expect(unarchive.args.parse({ ...base, extra_opts: "--strip-components=1, --no-same-owner" }).extra_opts).toEqual(["--strip-components=1", "--no-same-owner"]);
+    expect(markerId({ extra_opts: [] }, "abc")).toBe("abc");
+    expect(markerId({ extra_opts: ["--strip-components=1"] }, "abc")).toMatch(/^abc opts:[0-9a-f]{16}$/);
+    expect(markerId({ extra_opts: ["--strip-components=1"] }, "abc")).not.toBe(markerId({ extra_opts: ["--strip-components=2"] }, "abc"));
+  });
+
+  const work = scratchDir("unarchive-opts");
+  const src = join(work, "src");
+
+  async function converge(body: string, extra: string[] = []) {
+    writeFileSync(join(work, "site.ts"), siteSource(body));
+    const json = join(work, "report.json");
+    const r = await cli(work, ["site.ts", "-i", "inventory.yml", "--no-typecheck", "--json", json, ...extra]);
+    return { ...r, tasks: tasksOf(json) };
+  }
+
+  it("tar: --strip-components and --transform name what lands in dest; a second run is ok; a deleted member unpacks again; other options unpack again", { timeout: 120_000 }, async () => {
+    writeFileSync(join(work, "inventory.yml"), LOCAL_INVENTORY);
+    mkdirSync(join(src, "app-1.0", "bin"), { recursive: true });
+    writeFileSync(join(src, "app-1.0", "README"), "readme\n");
+    writeFileSync(join(src, "app-1.0", "bin", "run"), "run\n");
+    execFileSync("tar", ["-C", src, "-czf", join(work, "app.tar.gz"), "app-1.0"]);
+    mkdirSync(join(work, "strip"));
+    mkdirSync(join(work, "renamed"));
+    const body = (opts: string) => `await h.unarchive({ src: ${JSON.stringify(join(work, "app.tar.gz"))}, remote_src: true, dest: ${JSON.stringify(join(work, "strip"))}, extra_opts: ["--strip-components=1"] });
+await h.unarchive({ src: ${JSON.stringify(join(work, "app.tar.gz"))}, remote_src: true, dest: ${JSON.stringify(join(work, "renamed"))}, extra_opts: ${opts} });`;
+    const first = await converge(body(`["--transform", "s/^app-1.0/app/"]`));
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.tasks.map((t) => t.status)).toEqual(["changed", "changed"]);
+    expect(readFileSync(join(work, "strip", "bin", "run"), "utf8")).toBe("run\n");
+    expect(existsSync(join(work, "strip", "app-1.0"))).toBe(false);
+    expect(readFileSync(join(work, "renamed", "app", "README"), "utf8")).toBe("readme\n");
+    expect(readFileSync(join(work, "strip", ".do-converge-unarchive-app.tar.gz"), "utf8").split("\n").slice(1).sort()).toEqual(["", "README", "bin", "bin/run"]);
+
+    expect((await converge(body(`["--transform", "s/^app-1.0/app/"]`))).tasks.map((t) => t.status)).toEqual(["ok", "ok"]);
+    rmSync(join(work, "strip", "bin", "run"));
+    const check = await converge(body(`["--transform", "s/^app-1.0/app/"]`), ["--check"]);
+    expect(check.tasks.map((t) => t.status)).toEqual(["changed", "ok"]);
+    expect(existsSync(join(work, "strip", "bin", "run"))).toBe(false);
+    const other = await converge(body(`["--transform", "s/^app-1.0/other/"]`));
+    expect(other.tasks.map((t) => t.status)).toEqual(["changed", "changed"]);
+    expect(readFileSync(join(work, "strip", "bin", "run"), "utf8")).toBe("run\n");
+    expect(readFileSync(join(work, "renamed", "other", "README"), "utf8")).toBe("readme\n");
+  });
+
+  it("zip: unzip's options (-j junks paths) go before the archive; the run after is ok", { timeout: 120_000 }, async () => {
+    execFileSync("zip", ["-q", "-r", join(work, "app.zip"), "app-1.0"], { cwd: src });
+    mkdirSync(join(work, "flat"));
+    const body = `await h.unarchive({ src: ${JSON.stringify(join(work, "app.zip"))}, remote_src: true, dest: ${JSON.stringify(join(work, "flat"))}, extra_opts: ["-j"] });`;
+    const first = await converge(body);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(readFileSync(join(work, "flat", "run"), "utf8")).toBe("run\n");
+    expect(existsSync(join(work, "flat", "app-1.0"))).toBe(false);
+    expect((await converge(body)).tasks.map((t) => t.status)).toEqual(["ok"]);
+  });
+
+  it("an option tar refuses fails with tar's message", { timeout: 120_000 }, async () => {
+    const r = await converge(`await h.unarchive({ src: ${JSON.stringify(join(work, "app.tar.gz"))}, remote_src: true, dest: ${JSON.stringify(join(work, "renamed"))}, extra_opts: ["--no-such-option"] });`);
+    expect(r.tasks[0]?.status).toBe("failed");
+    expect(r.tasks[0]?.msg).toMatch(/^cannot unpack .*app\.tar\.gz into .*renamed: tar: unrecognized option '--no-such-option'/);
+  });
+});
