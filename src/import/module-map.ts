@@ -31,6 +31,7 @@ const ARG_ALIASES: Readonly<Partial<Record<ModuleName, Readonly<Record<string, s
   sysctl: { key: "name" },
   apt_repository: {},
   wait_for: { dest: "path" },
+  cron: { value: "job", dom: "day", dow: "weekday" },
 };
 
 /** Collections whose modules are the same as ansible.builtin's under their short names. */
