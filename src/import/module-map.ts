@@ -32,6 +32,7 @@ const ARG_ALIASES: Readonly<Partial<Record<ModuleName, Readonly<Record<string, s
   apt_repository: {},
   wait_for: { dest: "path" },
   cron: { value: "job", dom: "day", dow: "weekday" },
+  timezone: { rtc: "hwclock" },
 };
 
 /** Collections whose modules are the same as ansible.builtin's under their short names. */
