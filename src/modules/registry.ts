@@ -6,6 +6,7 @@ import { command, shell } from "./command.js";
 import { cron } from "./cron.js";
 import { debconf } from "./debconf.js";
 import { blockinfile, lineinfile } from "./lines.js";
+import { locale_gen } from "./locale-gen.js";
 import { ini_file } from "./ini-file.js";
 import { replace } from "./replace.js";
 import { sysctl } from "./sysctl.js";
@@ -24,7 +25,7 @@ import { group, user } from "./users.js";
  * their argument and result types are derived from this object: adding a module here is all it
  * takes to expose it, typed.
  */
-export const modules = { file, copy, template, stat, command, shell, apt, apt_repository, apt_signing_key, systemd, mysql_db, mysql_user, mysql_query, group, user, authorized_key, get_url, unarchive, uri, lineinfile, blockinfile, ini_file, replace, sysctl, wait_for, debconf, cron, timezone } as const;
+export const modules = { file, copy, template, stat, command, shell, apt, apt_repository, apt_signing_key, systemd, mysql_db, mysql_user, mysql_query, group, user, authorized_key, get_url, unarchive, uri, lineinfile, blockinfile, ini_file, replace, sysctl, wait_for, debconf, cron, timezone, locale_gen } as const;
 
 export type Modules = typeof modules;
 export type ModuleName = keyof Modules;

@@ -5,7 +5,7 @@ import { Lab } from "../lab.js";
 import { closeSite, openSite, playSite } from "./helpers.js";
 
 // cron on web3 (this family's host: nothing else runs there), for a user of its own and a cron.d
-// file of its own. The user's crontab starts as ansible.builtin.cron 2.14 leaves one (a
+// file of its own, with the cron package the test installs and removes again. The user's crontab starts as ansible.builtin.cron 2.14 leaves one (a
 // "#Ansible: <name>" comment above each job, variables first), so the test also shows that a
 // crontab Ansible manages is taken over without a change.
 
@@ -68,7 +68,7 @@ describe.skipIf(skip !== undefined)("cron on a real host", () => {
     if (pre.code !== 0) throw new Error(`installing cron failed:\n${explain(pre)}`);
     await sh(`id ${U} >/dev/null 2>&1 || useradd -m ${U}; rm -f ${FILE} /tmp/crontab*; printf '%s' '${ANSIBLE_CRONTAB}' | crontab -u ${U} -`);
   }, 300_000);
-  afterAll(() => closeSite(root, site, () => sh(`crontab -u ${U} -r; userdel -r ${U}; rm -f ${FILE} /tmp/crontab*`)));
+  afterAll(() => closeSite(root, site, () => sh(`crontab -u ${U} -r; userdel -r ${U}; rm -f ${FILE} /tmp/crontab*; DEBIAN_FRONTEND=noninteractive apt-get purge -y -q cron >/dev/null`)));
 
   it("converges a crontab Ansible managed and a cron.d file, then a second converge changes nothing", async () => {
     const first = await site.converge();
