@@ -35,6 +35,8 @@ const ARG_ALIASES: Readonly<Partial<Record<ModuleName, Readonly<Record<string, s
   git: { name: "repo" },
   find: { name: "paths", path: "paths", pattern: "patterns", exclude: "excludes" },
   uri: { user: "url_username", password: "url_password" },
+  cron: { value: "job", dom: "day", dow: "weekday" },
+  timezone: { rtc: "hwclock" },
 };
 
 /** Collections whose modules are the same as ansible.builtin's under their short names. */

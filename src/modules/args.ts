@@ -20,6 +20,9 @@ export const Owner = z
 
 export const AbsPath = z.string().min(1).regex(/^\//, "an absolute path");
 
+/** Ansible's str arguments take YAML integers too ("value: 3"). */
+export const Str = z.union([z.string(), z.number().int()]).transform(String);
+
 /** Attributes shared by every module that manages a file. */
 export const FileAttrs = {
   mode: Mode.optional(),

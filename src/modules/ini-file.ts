@@ -1,15 +1,12 @@
 import { z } from "zod";
 import { type TextFileProbe, probeTextFile } from "../remote/text-file.js";
-import { AbsPath, FileAttrs } from "./args.js";
+import { AbsPath, FileAttrs, Str } from "./args.js";
 import { ModuleError, defineModule } from "./contract.js";
 import { editIni, iniText } from "./ini-edit.js";
 import { type EditPlan, applyEdit, fileText, planChange, planEdit, editMessage } from "./text-edit.js";
 
 // ini_file: one option (or a whole section) of an INI file, as community.general.ini_file 6.6.2,
 // the version in Debian 12's `ansible` package (so no ignore_spaces, and no validate).
-
-/** Ansible's str arguments take YAML integers too ("value: 3"). */
-const Str = z.union([z.string(), z.number().int()]).transform(String);
 
 const IniArgs = z
   .strictObject({
