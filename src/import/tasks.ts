@@ -3,6 +3,7 @@ import type { ModuleName } from "../modules/registry.js";
 import { isPossiblyTemplate } from "../vars/template-text.js";
 import { isIdentifier, isPlainObject, lineComment, literal, member, propKey, str } from "./code.js";
 import { parseFreeForm } from "./free-form.js";
+import { absoluteSymbolicMode } from "./symbolic-mode.js";
 import { argName, argProblem, argSchema, argsProblem, ourModule, shortName } from "./module-map.js";
 import { decideForTarget, exactCondition, namesIn, namesInValue } from "./when.js";
 import type { YamlFile } from "./yaml-file.js";
@@ -390,7 +391,7 @@ export class TaskConverter {
     for (const [k, v] of Object.entries(given)) {
       const ours = argName(mod, k);
       if (argSchema(mod, ours) === undefined) throw new Skip(`argument ${k} of ${mod} not supported yet`);
-      out[ours] = ours === "mode" && typeof v === "number" ? `0${v.toString(8)}` : ansibleCoerced(mod, ours, v);
+      out[ours] = ours === "mode" && typeof v === "number" ? `0${v.toString(8)}` : ours === "mode" && typeof v === "string" ? (absoluteSymbolicMode(v) ?? v) : ansibleCoerced(mod, ours, v);
     }
     // Literal values must meet our schema now: a wrong one would fail the type-check elsewhere than at notConverted.
     for (const [k, v] of Object.entries(out)) {
