@@ -502,9 +502,15 @@ export class TaskConverter {
         return `if (!(${conds})) await h.fail(String(${value(msg)})${tagsMeta})`;
       }
       case "set_fact": {
-        if (!isPlainObject(raw)) throw new Skip("set_fact without a mapping");
-        const facts = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== "cacheable"));
-        const entries = Object.entries(facts).map(([k, x]) => `${propKey(k)}: ${value(x)}`);
+        // Free-form `set_fact: a=1 b=x` is parse_kv's: every value a string.
+        const free = typeof raw === "string" ? parseFreeForm(raw) : undefined;
+        if (free?.rest !== undefined) throw new Skip(`set_fact of free-form text that is not k=v: ${JSON.stringify(free.rest)}`);
+        const given = free?.args ?? raw;
+        if (!isPlainObject(given)) throw new Skip("set_fact without a mapping");
+        const facts = Object.fromEntries(Object.entries(given).filter(([k]) => k !== "cacheable"));
+        // As set_fact does (jinja2_native off): a string that is yes/no/true/false becomes a boolean.
+        const typed = (x: unknown) => (typeof x === "string" && /^(yes|no|true|false)$/i.test(x) ? /^(yes|true)$/i.test(x) : x);
+        const entries = Object.entries(facts).map(([k, x]) => `${propKey(k)}: ${value(typed(x))}`);
         return `h.setFact({ ${entries.join(", ")} })`;
       }
       case "include_vars":

@@ -51,6 +51,8 @@ const TASKS = `---
   run_once: true
 - name: picked
   include: picked.yml
+- set_fact: flag=yes n=1
+- command: "touch {{ dir }}/f-{{ flag is boolean }}-{{ n is string }}"
 - name: fails but ignored in check mode
   command: /bin/false
   ignore_errors: "{{ ansible_check_mode }}"
@@ -86,7 +88,7 @@ describe("import role: task keywords and loops", () => {
     expect(readdirSync(work).filter((f) => /^(v-|w|l-)/.test(f)).sort()).toEqual(["l-x-0", "l-y-0", "v-a", "v-b", "w-0"]);
     // with_dict, with_subelements (skip_missing), a legacy include, and set_fact with run_once: every host got the one value.
     const made = readdirSync(work).sort();
-    expect(made.filter((f) => /^(d|s)-/.test(f))).toEqual(["d-p-1", "d-q-2", "s-u-k1", "s-u-k2"]);
+    expect(made.filter((f) => /^(d|s|f)-/.test(f))).toEqual(["d-p-1", "d-q-2", "f-True-True", "s-u-k1", "s-u-k2"]);
     const picked = made.filter((f) => f.startsWith("picked-"));
     expect(picked.map((f) => f.replace(/^picked-[ab]-/, ""))).toEqual([picked[0]?.replace(/^picked-[ab]-/, ""), picked[0]?.replace(/^picked-[ab]-/, "")]);
     expect(picked.map((f) => f.slice(0, "picked-a".length))).toEqual(["picked-a", "picked-b"]);
