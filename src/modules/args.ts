@@ -1,12 +1,22 @@
 import { z } from "zod";
 import { PyRegexError, compilePyRegex } from "../python/regex.js";
 import { ModuleError } from "./contract.js";
+import { isSymbolicMode } from "./symbolic-mode.js";
 
 /** Octal modes only ("0644", "644", "1777"): they compare exactly, so idempotence is exact. */
 export const Mode = z
   .union([z.string(), z.number().int()])
   .transform((m) => String(m))
   .pipe(z.string().regex(/^0?[0-7]{3,4}$/, "an octal mode such as \"0644\" (symbolic modes are not supported)"));
+
+/**
+ * The file module's mode: octal, or symbolic as Ansible takes it (`u=rw,g=r,o=r`, `g+w`,
+ * `u=rwX`), resolved against each path's mode when the task runs (symbolic-mode.ts).
+ */
+export const FileMode = z
+  .union([z.string(), z.number().int()])
+  .transform((m) => String(m))
+  .pipe(z.string().refine((m) => /^0?[0-7]{3,4}$/.test(m) || isSymbolicMode(m), "an octal mode such as \"0644\" or a symbolic one such as \"u=rw,g=r,o=r\" or \"g+w\""));
 
 /**
  * A user or group name (or a numeric id). Never starting with "-": useradd refuses such names, and

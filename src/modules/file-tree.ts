@@ -1,3 +1,4 @@
+import { applySymbolicMode, isSymbolicMode } from "./symbolic-mode.js";
 import { formatMode, sameMode } from "../remote/files.js";
 import { shellQuote } from "../remote/quote.js";
 import type { RemoteShell } from "../remote/shell.js";
@@ -52,6 +53,17 @@ export function parseTree(stdout: string): TreeEntry[] {
   return [...out.values()];
 }
 
+/**
+ * The wanted attributes for a path whose mode is `mode` (octal text, "" when unknown): a symbolic
+ * mode (`g+w`) becomes the octal mode it gives that path, as Ansible computes it (symbolic-mode.ts);
+ * an absent path is taken as made with umask 022 (0755 for a directory, 0644 for a file).
+ */
+export function resolvedAttrs(want: WantedAttrs, mode: string | undefined, isDir: boolean): WantedAttrs {
+  if (want.mode === undefined || !isSymbolicMode(want.mode)) return want;
+  const now = mode === undefined || mode === "" ? (isDir ? 0o755 : 0o644) : Number.parseInt(mode, 8);
+  return { ...want, mode: applySymbolicMode(want.mode, now, isDir).toString(8).padStart(4, "0") };
+}
+
 /** One attribute to change on one path. */
 export interface AttrChange {
   attr: "owner" | "group" | "mode";
@@ -81,7 +93,8 @@ export interface TreePlan {
 export function planTree(entries: readonly TreeEntry[], want: WantedAttrs): TreePlan {
   const plan: TreePlan = { chownLinks: [], chown: [], chmod: [], changed: [] };
   for (const e of entries) {
-    const changes = entryChanges(e, want);
+    // A symbolic mode gives each path its own mode, from its mode now and its type.
+    const changes = entryChanges(e, e.linkItself ? want : resolvedAttrs(want, e.mode, e.type === "d"));
     if (changes.length === 0) continue;
     plan.changed.push({ path: e.path, changes });
     if (changes.some((c) => c.attr !== "mode")) (e.linkItself ? plan.chownLinks : plan.chown).push(e.path);
@@ -104,10 +117,15 @@ export function treeDiff(dir: string, plan: TreePlan): TextDiff {
 /** Applies a plan: the path lists go on stdin, NUL-separated, so no name reaches a command line. */
 export async function applyTree(sh: RemoteShell, dir: string, plan: TreePlan, want: WantedAttrs): Promise<void> {
   const owner = shellQuote(`${want.owner ?? ""}${want.group ? `:${want.group}` : ""}`);
+  // Each path gets the octal mode the plan computed for it (a symbolic mode differs by path):
+  // one chmod per distinct mode.
+  const modeTo = new Map(plan.changed.map((c) => [c.path, c.changes.find((x) => x.attr === "mode")?.to ?? want.mode ?? ""]));
+  const byMode = new Map<string, string[]>();
+  for (const p of plan.chmod) byMode.set(modeTo.get(p) ?? "", [...(byMode.get(modeTo.get(p) ?? "") ?? []), p]);
   const steps: [string[], string][] = [
     [plan.chownLinks, `xargs -0 -r chown -h -- ${owner}`],
     [plan.chown, `xargs -0 -r chown -- ${owner}`],
-    [plan.chmod, `xargs -0 -r chmod -- ${shellQuote(want.mode ?? "")}`],
+    ...[...byMode].map(([mode, paths]): [string[], string] => [paths, `xargs -0 -r chmod -- ${shellQuote(mode)}`]),
   ];
   for (const [paths, cmd] of steps) {
     if (paths.length === 0) continue;

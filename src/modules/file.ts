@@ -3,10 +3,10 @@ import { z } from "zod";
 import { type FileState, probeFiles } from "../remote/files.js";
 import { shellQuote } from "../remote/quote.js";
 import type { RemoteShell } from "../remote/shell.js";
-import { AbsPath, FileAttrs } from "./args.js";
+import { AbsPath, FileAttrs, FileMode } from "./args.js";
 import { type Change, ModuleError, type TextDiff, defineModule } from "./contract.js";
 import { type WantedAttrs, attrChanges, attrCommands, attrText, mergedAttrs } from "./file-attrs.js";
-import { type TreeEntry, type TreePlan, applyTree, planTree, probeTree, treeDiff } from "./file-tree.js";
+import { type TreeEntry, type TreePlan, applyTree, planTree, probeTree, resolvedAttrs, treeDiff } from "./file-tree.js";
 
 // file: directories, empty files, symlinks, absence, attributes. With follow (Ansible's default)
 // a symlink named by path stands for the file it leads to: its attributes are set there, and
@@ -25,6 +25,7 @@ const FileArgs = z
     /** Symlinks stand for what they lead to (path itself, and links met by recurse). */
     follow: z.boolean().default(true),
     ...FileAttrs,
+    mode: FileMode.optional(),
   })
   .refine((a) => a.state !== "link" || a.src !== undefined, { message: "state=link needs src", path: ["src"] })
   .refine((a) => !a.recurse || a.state === undefined || a.state === "directory", { message: "recurse needs state=directory", path: ["recurse"] })
@@ -95,8 +96,11 @@ export function planFile(args: FileArgs, st: FileProbe): Plan | undefined {
   const { named, target: t } = st;
   const want = attrsOf(args);
   const plan: Plan = { summary: [], diffs: [], create: false, attrs: undefined };
-  const attrDiff = (f: FileState, type: FileState["type"], w: WantedAttrs) => ({ label: f.path, before: attrText(f.type, mergedAttrs(f, {})), after: attrText(type, mergedAttrs(f, w)) });
-  const setAttrs = (f: FileState, w: WantedAttrs) => {
+  // A symbolic mode is resolved against the path it lands on (or the mode a new one gets).
+  const on = (f: FileState, type: FileState["type"], w: WantedAttrs): WantedAttrs => resolvedAttrs(w, f.type === "absent" ? undefined : f.mode, type === "directory");
+  const attrDiff = (f: FileState, type: FileState["type"], w: WantedAttrs) => ({ label: f.path, before: attrText(f.type, mergedAttrs(f, {})), after: attrText(type, mergedAttrs(f, on(f, type, w))) });
+  const setAttrs = (f: FileState, wanted: WantedAttrs) => {
+    const w = on(f, f.type, wanted);
     const changes = attrChanges(f, w);
     if (changes.length === 0) return;
     plan.summary.push(f.path === args.path ? changes.join(", ") : `${changes.join(", ")} on ${f.path}`);
@@ -112,7 +116,7 @@ export function planFile(args: FileArgs, st: FileProbe): Plan | undefined {
         plan.create = true;
         plan.summary.push(t.path === args.path ? "create directory" : `create directory ${t.path}`);
         plan.diffs.push(attrDiff(t, "directory", want));
-        plan.attrs = want;
+        plan.attrs = on(t, "directory", want);
         break;
       }
       if (t.type !== "directory") throw notA(args, t, "directory");
@@ -131,7 +135,7 @@ export function planFile(args: FileArgs, st: FileProbe): Plan | undefined {
         plan.create = true;
         plan.summary.push(t.path === args.path ? "create file" : `create file ${t.path}`);
         plan.diffs.push(attrDiff(t, "file", want));
-        plan.attrs = want;
+        plan.attrs = on(t, "file", want);
         break;
       }
       setAttrs(t, t.type === "link" ? linkAttrs(want) : want);

@@ -102,6 +102,36 @@ describe("file recurse/follow on this machine (local connection)", () => {
     expect(modeOf(join(tree, "sub", "b.txt"))).toBe("750");
   });
 
+  it("symbolic modes: each path gets what Ansible computes from its own mode (g+w on a tree, g+s, X); idempotent; --check --diff shows the octal", { timeout: 120_000 }, async () => {
+    const sym = join(work, "sym");
+    mkdirSync(join(sym, "d"), { recursive: true });
+    writeFileSync(join(sym, "f.txt"), "f");
+    writeFileSync(join(sym, "run.sh"), "#!/bin/sh\n");
+    chmodSync(join(sym, "f.txt"), 0o640);
+    chmodSync(join(sym, "run.sh"), 0o700);
+    chmodSync(join(sym, "d"), 0o750);
+    chmodSync(sym, 0o755);
+    writeFileSync(join(work, "inventory.yml"), LOCAL_INVENTORY);
+    const body = [
+      `await h.file({ path: ${JSON.stringify(sym)}, recurse: true, mode: "g+w,o=rX" });`,
+      `await h.file({ path: ${JSON.stringify(join(sym, "d"))}, state: "directory", mode: "g+s" });`,
+      `await h.file({ path: ${JSON.stringify(join(work, "sym-new"))}, state: "directory", mode: "u=rwx,g=u-w,o=" });`,
+    ].join("\n");
+    const first = await converge(body);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.tasks.map((t) => t.status)).toEqual(["changed", "changed", "changed"]);
+    // As ansible-core computes them (test/unit/modules/symbolic-mode.test.ts): X where a path is a
+    // directory or has an x bit; g=u reads the mode before the change (mkdir's 0755: g=rwx-w).
+    expect([sym, join(sym, "f.txt"), join(sym, "run.sh"), join(sym, "d"), join(work, "sym-new")].map(modeOf)).toEqual(["775", "664", "725", "2775", "750"]);
+    expect((await converge(body)).tasks.map((t) => t.status)).toEqual(["ok", "ok", "ok"]);
+    chmodSync(join(sym, "f.txt"), 0o600);
+    const check = await converge(body, ["--check", "--diff"]);
+    expect(check.tasks.map((t) => t.status)).toEqual(["changed", "ok", "ok"]);
+    expect(check.stdout).toContain(`-${join(sym, "f.txt")}: mode 0600`);
+    expect(check.stdout).toContain(`+${join(sym, "f.txt")}: mode 0624`);
+    expect(modeOf(join(sym, "f.txt"))).toBe("600");
+  });
+
   it("follow: false leaves what links lead to alone", { timeout: 120_000 }, async () => {
     const body = `await h.file({ path: ${JSON.stringify(tree)}, recurse: true, follow: false, mode: "0700" });`;
     const r = await converge(body);
