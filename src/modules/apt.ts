@@ -59,6 +59,8 @@ const AptArgs = z
     /** apt's -t: prefer versions from this release (e.g. bookworm-backports). */
     default_release: z.string().min(1).optional(),
     allow_downgrade: z.boolean().default(false),
+    /** Install packages whose repository is not signed (apt-get --allow-unauthenticated), as Ansible's apt does. */
+    allow_unauthenticated: z.boolean().default(false),
     allow_change_held_packages: z.boolean().default(false),
     /** dpkg options, comma-separated, each passed as -o Dpkg::Options::=--OPTION. */
     dpkg_options: z.string().default("force-confdef,force-confold"),
@@ -150,8 +152,8 @@ function policyScript(a: AptArgs, specs: PkgSpec[]): string {
   return `echo '${SECTION}policy'\napt-cache${releaseOpt(a)} policy ${shellJoin(specs.map((s) => (s.arch ? `${s.name}:${s.arch}` : s.name)))}`;
 }
 
-/** apt-get's options for a real or simulated transaction. */
-function aptGetOptions(a: AptArgs): string {
+/** apt-get's options for a real or simulated transaction (exported for its unit test). */
+export function aptGetOptions(a: AptArgs): string {
   const dpkg = a.dpkg_options
     .split(",")
     .map((o) => o.trim())
@@ -160,7 +162,7 @@ function aptGetOptions(a: AptArgs): string {
     .join("");
   return (
     `-q -y -o DPkg::Lock::Timeout=${a.lock_timeout}${dpkg} -o APT::Install-Recommends=${a.install_recommends ? "true" : "false"}` +
-    `${releaseOpt(a)}${a.allow_downgrade ? " --allow-downgrades" : ""}${a.allow_change_held_packages ? " --allow-change-held-packages" : ""}`
+    `${releaseOpt(a)}${a.allow_downgrade ? " --allow-downgrades" : ""}${a.allow_unauthenticated ? " --allow-unauthenticated" : ""}${a.allow_change_held_packages ? " --allow-change-held-packages" : ""}`
   );
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { debInstallScript, debProbeScript, debSources, parseDebProbe, planDebs } from "../../../src/modules/apt-deb.js";
-import { apt } from "../../../src/modules/apt.js";
+import { apt, aptGetOptions } from "../../../src/modules/apt.js";
 
 // apt's deb: the pure parts. The probe's lines below are what it printed on Debian 12 for .deb
 // files built with dpkg-deb --build (bash installed as 5.2.15-2+b8).
@@ -67,5 +67,13 @@ describe("apt deb", () => {
     expect(problem({ deb: "/tmp/x.deb", name: "x" })).toBe("deb and name are mutually exclusive");
     expect(problem({ deb: "x.deb" })).toBe("an absolute path on the host (or several, comma-separated), or an http:// or https:// URL");
     expect(problem({ deb: "ftp://h/x.deb" })).toBe("an absolute path on the host (or several, comma-separated), or an http:// or https:// URL");
+  });
+});
+
+describe("apt options", () => {
+  it("allow_unauthenticated reaches apt-get, as Ansible's apt passes it; off by default", () => {
+    const args = (extra: Record<string, unknown>) => apt.args.parse({ name: "x", ...extra });
+    expect(aptGetOptions(args({ allow_unauthenticated: true }))).toContain(" --allow-unauthenticated");
+    expect(aptGetOptions(args({}))).not.toContain("unauthenticated");
   });
 });
