@@ -20,30 +20,25 @@ const STATE_ROOTS = ["/var/lib", "/var/log", "/var/cache", "/var/spool"];
 
 /** Trees left out of both kinds of walk, each with why. */
 export const EXCLUDED_TREES: Readonly<Record<string, string>> = {
-  "/var/lib/apt/lists": "apt's package indexes: refreshed by an update when cache_valid_time has passed, which the two runs may judge a second apart",
+  "/var/lib/apt/lists": "apt's package indexes: what an update fetched from a moving mirror at the moment it ran; the packages installed from them are compared by version",
   "/var/cache/apt": "apt's binary caches and downloaded .debs: rebuilt by any apt command, kept or not by apt's own settings",
   "/var/log/journal": "the journal's files are named after the machine id and rotate by size and time",
-  "/var/lib/do-converge": "do-converge's own state (pending handlers of an interrupted run), not the role's",
-  "/var/lib/systemd/timers": "timestamps of systemd timers that ran, whenever they ran",
+  "/var/lib/do-converge": "do-converge's own state (its pending-handlers directory, made by every run as root), not the role's",
 };
 
-/** Single files left out, each with why. */
-export const EXCLUDED_FILES: Readonly<Record<string, string>> = {
-  "/var/lib/systemd/random-seed": "rewritten by systemd from the kernel's random pool",
-};
-
-/** systemd units left out: named per login, not per role. */
+/**
+ * systemd units left out: named per login, not per role (a tool's login may still be stopping
+ * when the snapshot after it is taken).
+ */
 const EXCLUDED_UNITS: readonly [RegExp, string][] = [
   [/^session-\d+\.scope$/, "a login session's scope: numbered per SSH login, and the two tools log in a different number of times"],
 ];
 
-/** sysctl keys that move by themselves. */
+/** sysctl keys that move by themselves, with any process that runs. */
 const VOLATILE_SYSCTL: readonly [RegExp, string][] = [
-  [/^kernel\.random\./, "the kernel's random pool and boot/uuid values"],
-  [/^fs\.(dentry-state|inode-nr|inode-state|file-nr|quota\.)/, "counters of the kernel's caches and open files"],
+  [/^kernel\.random\./, "kernel.random.uuid is a new uuid at each read; the entropy figures move"],
+  [/^fs\.(dentry-state|inode-nr|inode-state|file-nr)$/, "counters of the kernel's dentry and inode caches and of open files"],
   [/^kernel\.ns_last_pid$/, "the last process id handed out"],
-  [/^net\.netfilter\.nf_conntrack_count$/, "a counter of tracked connections"],
-  [/^kernel\.pty\.nr$/, "the number of pseudo-terminals open now"],
 ];
 
 function walk(roots: readonly string[], withContent: boolean): string {
@@ -75,7 +70,6 @@ export const SNAPSHOT_SCRIPT = [
 export type Snapshot = ReadonlyMap<string, string>;
 
 function excludedKey(section: string, key: string): boolean {
-  if ((section === "meta" || section === "sha256") && key in EXCLUDED_FILES) return true;
   if (section === "unit" || section === "unit-file") return EXCLUDED_UNITS.some(([re]) => re.test(key));
   if (section === "sysctl") return VOLATILE_SYSCTL.some(([re]) => re.test(key));
   return false;

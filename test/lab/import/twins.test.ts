@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -112,6 +112,7 @@ describe.skipIf(skip !== undefined)("imported roles: ansible-playbook on twin1 a
   const snapshot = async (host: string): Promise<Snapshot> => parseSnapshot(await asRoot(host, SNAPSHOT_SCRIPT));
 
   beforeAll(async () => {
+    if (!existsSync(join(repo, "dist/index.js"))) throw new Error("no dist/: the imported roles import the built package (npm run build; npm test builds first)");
     guard = await guardLab(lab, "imported roles twins test");
     await lab.up();
     for (const name of [ANSIBLE_HOST, OUR_HOST]) {
