@@ -3,10 +3,14 @@ import { PyRegexError, compilePyRegex } from "../python/regex.js";
 import { ModuleError } from "./contract.js";
 import { isSymbolicMode } from "./symbolic-mode.js";
 
-/** Octal modes only ("0644", "644", "1777"): they compare exactly, so idempotence is exact. */
+/**
+ * Octal modes only ("0644", "644", "1777"): they compare exactly, so idempotence is exact. A
+ * number is the mode's value, as Ansible takes an int mode and as `0o644` reads in TypeScript:
+ * YAML 1.1's `02770` reaches a module through a variable as 1528, which is mode 2770.
+ */
 export const Mode = z
   .union([z.string(), z.number().int()])
-  .transform((m) => String(m))
+  .transform((m) => (typeof m === "number" ? (m < 0 ? String(m) : m.toString(8).padStart(4, "0")) : m))
   .pipe(z.string().regex(/^0?[0-7]{3,4}$/, "an octal mode such as \"0644\" (symbolic modes are not supported)"));
 
 /**

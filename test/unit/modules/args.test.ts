@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { Mode } from "../../../src/modules/args.js";
+
+describe("Mode: a module's mode argument", () => {
+  it("takes an octal string as it is written", () => {
+    expect(Mode.parse("0644")).toBe("0644");
+    expect(Mode.parse("644")).toBe("644");
+    expect(Mode.parse("2770")).toBe("2770");
+  });
+
+  it("takes a number as the mode's value, as Ansible takes an int mode", () => {
+    expect(Mode.parse(0o644)).toBe("0644");
+    // YAML 1.1's 02770, read by Ansible (and do-converge) as the int 1528, through "{{ var }}".
+    expect(Mode.parse(1528)).toBe("2770");
+    expect(Mode.parse(0)).toBe("0000");
+    expect(Mode.parse(0o7777)).toBe("7777");
+  });
+
+  it("refuses what is no mode: symbolic, too large, negative", () => {
+    for (const bad of ["u+rwx", "0o644", "99999", 0o17777, -1, 6.5]) expect(Mode.safeParse(bad).success, String(bad)).toBe(false);
+  });
+});
