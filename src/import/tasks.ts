@@ -393,6 +393,10 @@ export class TaskConverter {
       if (argSchema(mod, ours) === undefined) throw new Skip(`argument ${k} of ${mod} not supported yet`);
       out[ours] = ours === "mode" && typeof v === "number" ? `0${v.toString(8)}` : ours === "mode" && typeof v === "string" ? (absoluteSymbolicMode(v) ?? v) : ansibleCoerced(mod, ours, v);
     }
+    // Ansible's apt installs what the host's apt configuration says, which on Debian and Ubuntu is
+    // recommended packages too; do-converge's apt installs none unless told. The imported task
+    // says so, so the host ends as Ansible left it (test/lab/import/twins.test.ts).
+    if (mod === "apt" && out.install_recommends === undefined && (out.name !== undefined || out.deb !== undefined) && !["absent", "build-dep"].includes(String(out.state ?? "present"))) out.install_recommends = true;
     // Literal values must meet our schema now: a wrong one would fail the type-check elsewhere than at notConverted.
     for (const [k, v] of Object.entries(out)) {
       if (JSON.stringify(v).includes("{{") || JSON.stringify(v).includes("{%")) continue;

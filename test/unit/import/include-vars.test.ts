@@ -27,7 +27,7 @@ const TASKS = `---
   with_first_found: [a.yml]
 `;
 
-describe("import role: include_vars", () => {
+describe("import role: include_vars, and apt's install_recommends", () => {
   it("becomes h.includeVars with the names, first-found lists and name: kept; what it cannot take is notConverted", async () => {
     const dir = await tempTree({ "tasks/main.yml": TASKS, "vars/Debian.yml": "a: 1\n", "vars/main.yml": "b: 2\n", "vars/extra.yml": "# kept\nc: 3\n" });
     const out = join(dir, "out");
@@ -39,5 +39,18 @@ describe("import role: include_vars", () => {
     expect(r.notConverted.map((p) => `${p.at} ${p.why}`)).toEqual(["tasks/main.yml:13 include_vars dir not converted yet", "tasks/main.yml:16 with_first_found on debug not converted yet"]);
     expect(readFileSync(join(out, "vars/extra.yml"), "utf8")).toBe("# kept\nc: 3\n");
     expect(existsSync(join(out, "vars/Debian.yml"))).toBe(true);
+  });
+
+  it("apt tasks that install get install_recommends: true (Debian's apt default, which Ansible follows) unless they say", async () => {
+    const dir = await tempTree({
+      "tasks/main.yml": "- apt: name=memcached\n- package: { name: [a, b], state: latest }\n- apt: { name: c, install_recommends: no }\n- apt: { name: d, state: absent }\n- apt: update_cache=yes\n",
+    });
+    importRole(dir, { name: "demo", out: join(dir, "out") });
+    const code = readFileSync(join(dir, "out/index.ts"), "utf8");
+    expect(code).toContain('h.apt({ name: "memcached", install_recommends: true })');
+    expect(code).toContain('h.apt({ name: ["a", "b"], state: "latest", install_recommends: true })');
+    expect(code).toContain('h.apt({ name: "c", install_recommends: false })');
+    expect(code).toContain('h.apt({ name: "d", state: "absent" })');
+    expect(code).toContain("h.apt({ update_cache: true })");
   });
 });
