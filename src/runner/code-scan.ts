@@ -56,6 +56,18 @@ function property(obj: ts.ObjectLiteralExpression, key: string): ts.ObjectLitera
   return obj.properties.find((p) => p.name !== undefined && propertyName(p.name) === key);
 }
 
+/**
+ * An imported role's `h.jinja.args("template", { ... })`: the object written out inside (its
+ * values that are jinja(...) are evaluated at run time, but its keys are all there).
+ */
+function jinjaArgsObject(e: ts.Expression): ts.Expression {
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || e.expression.name.text !== "args") return e;
+  const target = e.expression.expression;
+  if (!ts.isPropertyAccessExpression(target) || target.name.text !== "jinja") return e;
+  const [, obj] = e.arguments;
+  return obj === undefined ? e : unwrap(obj);
+}
+
 /** Reads the TypeScript under `dirs`; messages name files relative to `base`. */
 export function scanCode(dirs: readonly string[], base: string): CodeScan {
   const files = sourcesUnder(dirs);
@@ -94,7 +106,7 @@ export function scanCode(dirs: readonly string[], base: string): CodeScan {
           if (keys === undefined) cannotList(`${where(n)}: setFact() is given an object that is not written out`);
           else for (const k of keys) names.add(k);
         } else if (method === "template") {
-          const obj = arg === undefined ? undefined : unwrap(arg);
+          const obj = arg === undefined ? undefined : jinjaArgsObject(unwrap(arg));
           if (obj === undefined || !ts.isObjectLiteralExpression(obj) || obj.properties.some(ts.isSpreadAssignment)) {
             cannotList(`${where(n)}: template() arguments are not written out`);
             return;
