@@ -8,19 +8,16 @@ import { isSymbolicMode } from "./symbolic-mode.js";
  * number is the mode's value, as Ansible takes an int mode and as `0o644` reads in TypeScript:
  * YAML 1.1's `02770` reaches a module through a variable as 1528, which is mode 2770.
  */
-export const Mode = z
-  .union([z.string(), z.number().int()])
-  .transform((m) => (typeof m === "number" ? (m < 0 ? String(m) : m.toString(8).padStart(4, "0")) : m))
-  .pipe(z.string().regex(/^0?[0-7]{3,4}$/, "an octal mode such as \"0644\" (symbolic modes are not supported)"));
+/** A mode as text: a number is the mode's value, written in octal. */
+const modeText = z.union([z.string(), z.number().int()]).transform((m) => (typeof m === "number" ? (m < 0 ? String(m) : m.toString(8).padStart(4, "0")) : m));
+
+export const Mode = modeText.pipe(z.string().regex(/^0?[0-7]{3,4}$/, "an octal mode such as \"0644\" (symbolic modes are not supported)"));
 
 /**
  * The file module's mode: octal, or symbolic as Ansible takes it (`u=rw,g=r,o=r`, `g+w`,
  * `u=rwX`), resolved against each path's mode when the task runs (symbolic-mode.ts).
  */
-export const FileMode = z
-  .union([z.string(), z.number().int()])
-  .transform((m) => String(m))
-  .pipe(z.string().refine((m) => /^0?[0-7]{3,4}$/.test(m) || isSymbolicMode(m), "an octal mode such as \"0644\" or a symbolic one such as \"u=rw,g=r,o=r\" or \"g+w\""));
+export const FileMode = modeText.pipe(z.string().refine((m) => /^0?[0-7]{3,4}$/.test(m) || isSymbolicMode(m), "an octal mode such as \"0644\" or a symbolic one such as \"u=rw,g=r,o=r\" or \"g+w\""));
 
 /**
  * A user or group name (or a numeric id). Never starting with "-": useradd refuses such names, and
