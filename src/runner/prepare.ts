@@ -1,3 +1,4 @@
+import { VarDeferred, findCause } from "../vars/errors.js";
 import { type ConnectionSpec, connectionSpec } from "../inventory/connection.js";
 import { hostsOfGroup } from "../inventory/graph.js";
 import type { Inventory } from "../inventory/model.js";
@@ -60,12 +61,21 @@ export function parseRoleVars(role: Role, host: string, scope: VarScope): { vars
   // A role default that is itself a template (`z.string().default("{{ domain }}/x")`) is evaluated
   // in the host's variables, as Ansible evaluates role defaults, and validated again.
   const templated = Object.keys(parsed).filter((k) => !Object.hasOwn(input.input, k) && typeof parsed[k] === "string" && isPossiblyTemplate(parsed[k]));
+  const deferred = [...input.deferred];
   if (templated.length > 0) {
     const defaults: Vars = {};
-    for (const k of templated) defaults[k] = scope.templateValue(parsed[k], { name: k, provenance: { file: `role ${role.name} defaults` } });
-    parsed = role.parseVars(host, { ...input.input, ...defaults }, (k) => input.describe(k), input.deferred);
+    for (const k of templated) {
+      try {
+        defaults[k] = scope.templateValue(parsed[k], { name: k, provenance: { file: `role ${role.name} defaults` } });
+      } catch (e) {
+        // A default that needs facts (`"{{ ansible_processor_vcpus }}"`) is evaluated once the host has them.
+        if (findCause(e, VarDeferred) === undefined) throw e;
+        deferred.push(k);
+      }
+    }
+    parsed = role.parseVars(host, { ...input.input, ...defaults }, (k) => input.describe(k), deferred);
   }
-  return { vars: parsed, deferred: input.deferred, problems: [] };
+  return { vars: parsed, deferred, problems: [] };
 }
 
 /**

@@ -66,6 +66,18 @@ const CASES: RoleCase[] = [
     vars: { redis_port: 6380, redis_databases: 8, redis_save: ["900 1"], redis_maxmemory_policy: "allkeys-lru" },
     mustMove: ["package redis-server", "sha256 /etc/redis/redis.conf", "unit redis-server.service", "passwd redis"],
   },
+  {
+    vendored: "geerlingguy.haproxy",
+    name: "haproxy",
+    vars: { haproxy_frontend_port: 8081, haproxy_backend_servers: [{ name: "app1", address: "127.0.0.1:8080" }, { name: "app2", address: "127.0.0.1:8090" }] },
+    mustMove: ["package haproxy", "sha256 /etc/haproxy/haproxy.cfg", "unit haproxy.service", "passwd haproxy"],
+  },
+  {
+    vendored: "geerlingguy.nginx",
+    name: "nginx",
+    vars: { nginx_worker_connections: "512", nginx_vhosts: [{ listen: "8082", server_name: "twins.test", root: "/var/www/twins", index: "index.html" }] },
+    mustMove: ["package nginx", "sha256 /etc/nginx/nginx.conf", "unit nginx.service"],
+  },
 ];
 
 function siteFile(c: RoleCase): string {
