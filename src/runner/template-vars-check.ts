@@ -26,7 +26,12 @@ function roleContexts(scope: TemplateScope, plays: readonly PreparedPlay[]): Con
   for (const p of plays) {
     for (const role of p.play.roles) {
       if (!scope.roles.includes(role)) continue;
-      for (const host of p.hosts) add(contexts, host, p.roleVars.get(host)?.get(role.name) ?? p.vars.get(host));
+      for (const host of p.hosts) {
+        add(contexts, host, p.roleVars.get(host)?.get(role.name) ?? p.vars.get(host));
+        // Role variables whose values wait for facts are the role's all the same: defined, judged later.
+        const later = p.deferred.get(host)?.get(role.name) ?? [];
+        if (later.length > 0) add(contexts, host, Object.fromEntries(later.map((k) => [k, undefined])));
+      }
     }
   }
   return contexts;

@@ -12,7 +12,7 @@ const dir = scratchDir("vars-converge");
 const out = join(dir, "out");
 mkdirSync(out);
 mkdirSync(join(dir, "roles/app/templates"), { recursive: true });
-writeFileSync(join(dir, "roles/app/templates/app.conf.j2"), "url={{ app_url }}\nport+1={{ app_port + 1 }}\nmem={{ app_mem }}\npeer={{ hostvars['other'].listen }}\nfact={{ node_fact }}\ngreet={{ greeting }}\n");
+writeFileSync(join(dir, "roles/app/templates/app.conf.j2"), "url={{ app_url }}\nport+1={{ app_port + 1 }}\nmem={{ app_mem }}\npeer={{ hostvars['other'].listen }}\nfact={{ node_fact }}\ngreet={{ greeting }}\ncpus={{ app_cpus }}\n");
 writeFileSync(
   join(dir, "site.ts"),
   `import { play, role, site, z } from ${JSON.stringify(DSL)};
@@ -48,7 +48,7 @@ describe("variables whose values are templates, in a converge", { timeout: 120_0
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const conf = readFileSync(join(out, "app.conf"), "utf8");
     const memMb = Number(/^MemTotal:\s+(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"))?.[1]) / 1024;
-    expect(conf).toMatch(/^url=http:\/\/localhost:8080\/\nport\+1=8081\nmem=\d+M\npeer=192\.0\.2\.7:8000\nfact=set-8080\ngreet=shop!\n$/);
+    expect(conf).toMatch(/^url=http:\/\/localhost:8080\/\nport\+1=8081\nmem=\d+M\npeer=192\.0\.2\.7:8000\nfact=set-8080\ngreet=shop!\ncpus=[1-9]\d*\n$/);
     expect(Number(/mem=(\d+)M/.exec(conf)?.[1])).toBeCloseTo(Math.floor(memMb * 0.25), -2);
     expect(JSON.parse(readFileSync(join(out, "vars.json"), "utf8"))).toMatchObject({ port: 8080, url: "http://localhost:8080/", debug: true, home: "/srv/shop", viaVars: "http://localhost:8080/" });
     // A role default that needs facts is evaluated once they are gathered, not refused before the run.
