@@ -57,7 +57,8 @@ const AptArgs = z
     purge: z.boolean().default(false),
     install_recommends: z.boolean().default(false),
     /** apt's -t: prefer versions from this release (e.g. bookworm-backports). */
-    default_release: z.string().min(1).optional(),
+    // "" is none, as Ansible's apt reads it (roles default it to "": geerlingguy.nginx).
+    default_release: z.string().optional().transform((r) => (r === "" ? undefined : r)),
     allow_downgrade: z.boolean().default(false),
     /** Install packages whose repository is not signed (apt-get --allow-unauthenticated), as Ansible's apt does. */
     allow_unauthenticated: z.boolean().default(false),

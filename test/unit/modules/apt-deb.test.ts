@@ -77,3 +77,10 @@ describe("apt options", () => {
     expect(aptGetOptions(args({}))).not.toContain("unauthenticated");
   });
 });
+
+describe("apt default_release", () => {
+  it("an empty one is none, as Ansible's apt reads it; a release is apt's Default-Release", () => {
+    expect(aptGetOptions(apt.args.parse({ name: "nginx", default_release: "" }))).not.toContain("Default-Release");
+    expect(aptGetOptions(apt.args.parse({ name: "nginx", default_release: "bookworm-backports" }))).toContain("-o APT::Default-Release=bookworm-backports");
+  });
+});
