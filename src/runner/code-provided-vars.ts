@@ -11,7 +11,7 @@ import { roleDir, templateScopes } from "./template-dirs.js";
 // only a changed site pays for loading the compiler.
 
 /** Part of the cache key: a cached scan of another shape is not read back. */
-const SCAN_FORMAT = "4";
+const SCAN_FORMAT = "5";
 
 export interface CodeProvidedVars {
   readonly names: ReadonlySet<string>;

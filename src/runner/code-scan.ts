@@ -68,6 +68,13 @@ function jinjaArgsObject(e: ts.Expression): ts.Expression {
   return obj === undefined ? e : unwrap(obj);
 }
 
+/** The locals (third argument) of `h.jinja.args("template", {...}, locals)`: the template's variables too. */
+function jinjaArgsLocals(e: ts.Expression): ts.Expression | undefined {
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || e.expression.name.text !== "args") return undefined;
+  const third = e.arguments[2];
+  return third === undefined ? undefined : unwrap(third);
+}
+
 /** Reads the TypeScript under `dirs`; messages name files relative to `base`. */
 export function scanCode(dirs: readonly string[], base: string): CodeScan {
   const files = sourcesUnder(dirs);
@@ -106,6 +113,12 @@ export function scanCode(dirs: readonly string[], base: string): CodeScan {
           if (keys === undefined) cannotList(`${where(n)}: setFact() is given an object that is not written out`);
           else for (const k of keys) names.add(k);
         } else if (method === "template") {
+          const locals = arg === undefined ? undefined : jinjaArgsLocals(unwrap(arg));
+          if (locals !== undefined) {
+            const keys = literalKeys(locals);
+            if (keys === undefined) cannotList(`${where(n)}: template() locals are not written out`);
+            else for (const k of keys) names.add(k);
+          }
           const obj = arg === undefined ? undefined : jinjaArgsObject(unwrap(arg));
           if (obj === undefined || !ts.isObjectLiteralExpression(obj) || obj.properties.some(ts.isSpreadAssignment)) {
             cannotList(`${where(n)}: template() arguments are not written out`);

@@ -136,7 +136,14 @@ function jinjaMethods(scope: HostScope, emitFailed: (task: string, status: "fail
   };
   return {
     // The schema of the module validates what the templates gave when the task runs.
-    args: (_module, args, locals = {}) => walk(args, locals) as never,
+    args: (module, args, locals = {}) => {
+      const out = walk(args, locals);
+      // Ansible's template module renders with the task's variables: its loop item, registered
+      // results and task vars are the template's too, beside any vars the task gives.
+      if (module !== "template" || Object.keys(locals).length === 0 || typeof out !== "object" || out === null) return out as never;
+      const given = (out as { vars?: Record<string, unknown> }).vars;
+      return { ...out, vars: { ...locals, ...given } } as never;
+    },
     when(condition, locals = {}) {
       // As Ansible's Conditional: the expression inside an if, its outcome read back as a boolean.
       return evaluate("when", `{% if ${condition} %}True{% else %}False{% endif %}`, locals) === true;

@@ -51,6 +51,9 @@ const TASKS = `---
   run_once: true
 - name: picked
   include: picked.yml
+- name: template in a loop
+  template: { src: item.j2, dest: "{{ dir }}/t-{{ item }}" }
+  loop: [m, "{{ f | default('q') }}"]
 - set_fact: flag=yes n=1
 - command: "touch {{ dir }}/f-{{ flag is boolean }}-{{ n is string }}"
 - name: fails but ignored in check mode
@@ -61,7 +64,7 @@ const TASKS = `---
 
 describe("import role: task keywords and loops", () => {
   it("writes them as task options and the role runs as Ansible runs it", async () => {
-    const dir = await tempTree({ "role/tasks/main.yml": TASKS, "role/tasks/picked.yml": '- command: "touch {{ dir }}/picked-{{ inventory_hostname }}-{{ picked }}"\n', "role/defaults/main.yml": "dir: /tmp\n" });
+    const dir = await tempTree({ "role/tasks/main.yml": TASKS, "role/templates/item.j2": "item={{ item }} rc={{ same.rc }}\n", "role/tasks/picked.yml": '- command: "touch {{ dir }}/picked-{{ inventory_hostname }}-{{ picked }}"\n', "role/defaults/main.yml": "dir: /tmp\n" });
     const r = importRole(join(dir, "role"), { name: "demo", out: join(dir, "site/roles/demo") });
     expect(r.notConverted).toEqual([]);
     const code = readFileSync(join(dir, "site/roles/demo/index.ts"), "utf8");
@@ -92,6 +95,9 @@ describe("import role: task keywords and loops", () => {
     const picked = made.filter((f) => f.startsWith("picked-"));
     expect(picked.map((f) => f.replace(/^picked-[ab]-/, ""))).toEqual([picked[0]?.replace(/^picked-[ab]-/, ""), picked[0]?.replace(/^picked-[ab]-/, "")]);
     expect(picked.map((f) => f.slice(0, "picked-a".length))).toEqual(["picked-a", "picked-b"]);
+    // A template task's loop item and registered results are the template's variables too, as in Ansible.
+    expect(readFileSync(join(work, "t-m"), "utf8")).toBe("item=m rc=0\n");
+    expect(readFileSync(join(work, "t-q"), "utf8")).toBe("item=q rc=0\n");
     // ignore_errors was false (not check mode): the failure fails both hosts' runs.
     expect(run.code).toBe(2);
   });
