@@ -70,7 +70,7 @@ function jinjaArgsObject(e: ts.Expression): ts.Expression {
 
 /** The locals (third argument) of `h.jinja.args("template", {...}, locals)`: the template's variables too. */
 function jinjaArgsLocals(e: ts.Expression): ts.Expression | undefined {
-  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || e.expression.name.text !== "args") return undefined;
+  if (jinjaArgsObject(e) === e || !ts.isCallExpression(e)) return undefined;
   const third = e.arguments[2];
   return third === undefined ? undefined : unwrap(third);
 }

@@ -225,12 +225,17 @@ async function runHost(
   // are data on top; a value that is a template is evaluated in them when used. Replaced (every
   // evaluation redone) whenever facts or set facts change.
   // Ansible's order above the play's variables: facts, include_vars, set facts, then extra vars.
-  const factVars = (r: HostRecord): [string, ScopeVar][] => [
-    ...(r.facts ? dataVars(factsAsVars(r.facts)) : []),
-    ...scopeVars(r.includedVars),
-    ...dataVars(r.setFacts),
-    ...scopeVars(state.extraVars),
-  ];
+  // The extra vars are in the base scope already: laid again only over the names these shadow
+  // (a run may carry 200k of them, and this is redone whenever facts or set facts change).
+  const factVars = (r: HostRecord): [string, ScopeVar][] => {
+    const above: [string, ScopeVar][] = [...(r.facts ? dataVars(factsAsVars(r.facts)) : []), ...scopeVars(r.includedVars), ...dataVars(r.setFacts)];
+    const again: TrackedVars = {};
+    for (const [k] of above) {
+      const t = Object.hasOwn(state.extraVars, k) ? state.extraVars[k] : undefined;
+      if (t !== undefined) again[k] = t;
+    }
+    return [...above, ...scopeVars(again)];
+  };
   const baseScope = p.scopes.get(host);
   if (!baseScope) return;
   const hostvarsMap: Vars = hostvarsMapping([...state.allScopes.keys()], (name) => hostvarsScopeOf(name));

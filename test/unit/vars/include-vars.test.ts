@@ -26,14 +26,14 @@ write("roles/app/vars/extra.yml", "x: 1\ny: \"{{ app_name }}-y\"\n");
 write("roles/app/defaults/main.yml", "app_port: 1\n");
 write(
   "roles/app/templates/out.j2",
-  "{{ app_conf }} {{ app_port + 1 }} {{ shadowed }} {{ overridden }} {{ late }} {{ list_of }} {{ named.x }} {{ named.y }} {{ named is mapping }} {{ x is defined }}\n",
+  "{{ app_conf }} {{ app_port + 1 }} {{ shadowed }} {{ overridden }} {{ late }} {{ list_of }} {{ named.x }} {{ named.y }} {{ named is mapping }} {{ x is defined }} {{ both }}\n",
 );
 write(
   "roles/app/tasks/main.yml",
   [
     "- include_vars: \"{{ item }}\"",
     "  with_first_found: [\"missing-{{ inventory_hostname }}.yml\", common.yml]",
-    "- set_fact: { late: from-set-fact }",
+    "- set_fact: { late: from-set-fact, both: from-set-fact }",
     "- include_vars: { file: extra.yml, name: named }",
     `- template: { src: out.j2, dest: "${dir}/ansible.txt" }`,
     "",
@@ -48,7 +48,7 @@ const app = role({
   vars: z.object({ app_port: z.number().default(1) }),
   async tasks(h) {
     await h.includeVars([jinja("missing-{{ inventory_hostname }}.yml"), "common.yml"]);
-    h.setFact({ late: "from-set-fact" });
+    h.setFact({ late: "from-set-fact", both: "from-set-fact" });
     await h.includeVars("extra.yml", { name: "named" });
     await h.template({ src: "out.j2", dest: ${JSON.stringify(join(dir, "ours.txt"))} });
   },
@@ -59,13 +59,15 @@ export default site({ plays: [play({ name: "p", hosts: "all", gatherFacts: false
 
 describe("include_vars as Ansible has it", { timeout: 180_000 }, () => {
   it("ranks, evaluates and names what it includes as ansible-playbook does", async () => {
-    const extra = ["-e", "overridden=from-extra-vars"];
+    // -e outranks include_vars and set_fact alike.
+    const extra = ["-e", "overridden=from-extra-vars", "-e", "both=from-extra-vars"];
     await ansible(dir, "ansible-playbook", ["-i", "hosts.yml", "playbook.yml", ...extra]);
     const r = await cli(dir, ["site.ts", "-i", "hosts.yml", "--no-typecheck", ...extra]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const ours = readFileSync(join(dir, "ours.txt"), "utf8");
     expect(ours).toBe(readFileSync(join(dir, "ansible.txt"), "utf8"));
     expect(ours).toContain("/etc/shop/8080.conf 8081 from-include from-extra-vars from-set-fact");
+    expect(ours).toMatch(/ from-extra-vars\n$/);
   });
 
   it("no file found fails the host naming every place looked at", async () => {
