@@ -304,9 +304,24 @@ export class TaskConverter {
     return { var: loopVar, expr: literal(value, { templates: true }), value, flatten: key === "with_items" };
   }
 
+  /**
+   * A task option that judges the task's result (changed_when, failed_when, until): its Jinja
+   * conditions joined by `join`, each reading the result under the task's register name.
+   */
+  private resultTest(value: unknown, register: unknown, join: " || " | " && "): string {
+    const conds = (Array.isArray(value) ? value : [value]).map(String);
+    const reg = typeof register === "string" ? register : undefined;
+    const names = new Set(conds.flatMap((c) => [...namesIn(c)]));
+    const locals =
+      reg === undefined
+        ? this.localsArg(names)
+        : `, { ${[this.localsParam ? `...${this.localsParam}` : "", ...[...this.locals].filter(([n]) => n !== reg && names.has(n)).map(localEntry), `${propKey(reg)}: r`].filter(Boolean).join(", ")} }`;
+    return `${reg === undefined ? "()" : "(r)"} => ${conds.map((c) => `h.jinja.when(${str(c.trim())}${locals})`).join(join)}`;
+  }
+
   /** The locals argument for names an expression reads: registered results, loop variables, the includer's. */
   private localsArg(names: ReadonlySet<string>): string {
-    const entries = [...this.locals].filter(([n]) => names.has(n)).map(([n, id]) => (n === id ? n : `${propKey(n)}: ${id}`));
+    const entries = [...this.locals].filter(([n]) => names.has(n)).map(localEntry);
     if (this.localsParam !== undefined && entries.length === 0) return `, ${this.localsParam}`;
     if (this.localsParam !== undefined) entries.unshift(`...${this.localsParam}`);
     return entries.length === 0 ? "" : `, { ${entries.join(", ")} }`;
@@ -425,14 +440,7 @@ export class TaskConverter {
       const v = t[key];
       if (v === undefined) continue;
       if (typeof v === "boolean") m.push(`${ours}: ${v}`);
-      else {
-        const conds = (Array.isArray(v) ? v : [v]).map(String);
-        const reg = typeof t.register === "string" ? t.register : undefined;
-        // The expression reads the task's own result under its register name.
-        const locals = reg === undefined ? this.localsArg(new Set(conds.flatMap((c) => [...namesIn(c)]))) : `, { ${[this.localsParam ? `...${this.localsParam}` : "", ...[...this.locals].filter(([n]) => n !== reg && conds.some((c) => namesIn(c).has(n))).map(([n, id]) => (n === id ? n : `${propKey(n)}: ${id}`)), `${propKey(reg)}: r`].filter(Boolean).join(", ")} }`;
-        m.push(`${ours}: (r) => ${conds.map((c) => `h.jinja.when(${str(c.trim())}${locals})`).join(" || ")}`);
-        if (reg === undefined) m[m.length - 1] = m[m.length - 1]?.replace("(r) =>", "() =>") ?? "";
-      }
+      else m.push(`${ours}: ${this.resultTest(v, t.register, " || ")}`);
     }
     for (const [key, ours] of [["ignore_errors", "ignoreErrors"], ["no_log", "noLog"], ["check_mode", "checkMode"]] as const) {
       const v = t[key];
@@ -441,12 +449,7 @@ export class TaskConverter {
       if (flag !== undefined) m.push(`${ours}: ${flag}`);
     }
     if (t.until !== undefined) {
-      const reg = typeof t.register === "string" ? t.register : undefined;
-      const conds = (Array.isArray(t.until) ? t.until : [t.until]).map(String);
-      const names = new Set(conds.flatMap((c) => [...namesIn(c)]));
-      const entries = [this.localsParam ? `...${this.localsParam}` : "", ...[...this.locals].filter(([n]) => names.has(n) && n !== reg).map(([n, id]) => (n === id ? n : `${propKey(n)}: ${id}`)), reg === undefined ? "" : `${propKey(reg)}: r`].filter(Boolean);
-      const locals = entries.length === 0 ? "" : `, { ${entries.join(", ")} }`;
-      m.push(`until: (${reg === undefined ? "_r" : "r"}) => ${conds.map((c) => `h.jinja.when(${str(c.trim())}${locals})`).join(" && ")}`);
+      m.push(`until: ${this.resultTest(t.until, t.register, " && ")}`);
       // Ansible's defaults when until is given without them: 3 retries, 5 seconds apart.
       m.push(`retries: ${this.count(t.retries ?? 3, "retries")}`, `delay: ${this.count(t.delay ?? 5, "delay")}`);
     }
@@ -531,7 +534,7 @@ export class TaskConverter {
         if (isPossiblyTemplate(rel)) throw new Skip(`${short} of a file named by a template (${file})`);
         const fn = this.role.include(`tasks/${rel}`, `${this.file.rel}`);
         if (fn === undefined) throw new Skip(`${short}: tasks/${rel} not found`);
-        const locals = [...this.locals].map(([n, id]) => (n === id ? n : `${propKey(n)}: ${id}`));
+        const locals = [...this.locals].map(localEntry);
         if (this.localsParam) locals.unshift(`...${this.localsParam}`);
         return `await ${fn}(h, v${locals.length > 0 ? `, { ${locals.join(", ")} }` : ""})`;
       }
@@ -539,6 +542,11 @@ export class TaskConverter {
         return undefined;
     }
   }
+}
+
+/** A local as an object literal entry: `item`, or `name: id` where the identifier differs. */
+function localEntry([name, id]: readonly [string, string]): string {
+  return name === id ? name : `${propKey(name)}: ${id}`;
 }
 
 /** The one expression of a `"{{ expr }}"` string, or undefined for anything else. */
