@@ -131,8 +131,11 @@ export function walkOrder(entries: readonly Listed[]): Listed[] {
   return out;
 }
 
+/** The lstat numbers find lists and Ansible's statinfo reports unchanged. */
+type StatNumbers = Pick<Listed, "uid" | "gid" | "size" | "inode" | "dev" | "nlink" | "atime" | "mtime" | "ctime">;
+
 /** A found entry as Ansible's find reports it (statinfo of the lstat, plus its path). */
-export interface FoundFile {
+export interface FoundFile extends StatNumbers {
   path: string;
   mode: string;
   isdir: boolean;
@@ -142,15 +145,6 @@ export interface FoundFile {
   isfifo: boolean;
   islnk: boolean;
   issock: boolean;
-  uid: number;
-  gid: number;
-  size: number;
-  inode: number;
-  dev: number;
-  nlink: number;
-  atime: number;
-  mtime: number;
-  ctime: number;
   gr_name: string;
   pw_name: string;
   wusr: boolean;

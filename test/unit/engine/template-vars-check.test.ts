@@ -120,7 +120,7 @@ describe("pre-flight: template variables every host must have", () => {
   });
 
   it("an imported role's h.jinja.args(\"template\", { ... }) is read as written out: judged, not skipped", async () => {
-    const call = 'export const t = (h: any, jinja: any) => h.template(h.jinja.args("template", { src: jinja("app-{{ x }}.j2"), dest: "/x", vars: { given: 1 } }));\n';
+    const call = 'import { type Host, jinja } from "do-converge";\nexport const t = (h: Host) => h.template(h.jinja.args("template", { src: jinja("app-{{ x }}.j2"), dest: "/x", vars: { given: 1 } }));\n';
     const judged = await preflight({ [`${T}/app.conf.j2`]: "{{ given }} {{ nosuch }}\n", "site.ts": call });
     expect(await message(judged)).toBe("undefined template variable (nothing was run):\n  roles/demo/templates/app.conf.j2:1:16: undefined variable 'nosuch' for hosts db1, web1 (role demo)");
   });
