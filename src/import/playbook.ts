@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { isMap, isSeq, type Node, type YAMLMap } from "yaml";
 import { isPlainObject, lineComment, literal, str } from "./code.js";
+import { ansibleBoolean } from "../inventory/booleans.js";
 import { ImportError } from "./errors.js";
 import { type ImportedRole, exportName, handlerLines, importRole } from "./role.js";
 import { type NotConvertedPlace, type RoleContext, TaskConverter } from "./tasks.js";
@@ -57,16 +58,9 @@ function siteName(file: string): string {
   return n === "" || n === "." || n === ".." ? "site" : n;
 }
 
+/** The name a play's code gives an imported role: its export name, marked as a role. */
 function identifier(name: string): string {
-  const camel = name.replace(/[^A-Za-z0-9]+(.)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, "");
-  return /^[A-Za-z_]/.test(camel) ? `${camel}Role` : `role${camel}`;
-}
-
-function yesNo(value: unknown): boolean | undefined {
-  if (typeof value === "boolean") return value;
-  if (typeof value === "string" && /^(yes|true|on|1)$/i.test(value.trim())) return true;
-  if (typeof value === "string" && /^(no|false|off|0)$/i.test(value.trim())) return false;
-  return undefined;
+  return `${exportName(name)}Role`;
 }
 
 /** Converts a playbook (with the plays of the playbooks it imports) into `<out>/site.ts` and `<out>/roles/`. */
@@ -161,14 +155,14 @@ export function importPlaybook(path: string, opts: ImportPlaybookOptions = {}): 
     const lines = [...lineComment(`${at}`, "    "), "    play({"];
     // Ansible names a play without a name after its hosts.
     lines.push(`      name: ${str(typeof p.name === "string" ? p.name : hosts)},`, `      hosts: ${str(hosts)},`);
-    const become = yesNo(p.become);
+    const become = ansibleBoolean(p.become);
     if (p.become_user !== undefined && become !== false) lines.push(`      become: ${str(String(p.become_user))},`);
     else if (become !== undefined) lines.push(`      become: ${become},`);
-    const facts = yesNo(p.gather_facts);
+    const facts = ansibleBoolean(p.gather_facts);
     lines.push(`      gatherFacts: ${facts ?? true},`);
     if (p.serial !== undefined) lines.push(`      serial: ${literal(p.serial, { templates: false })},`);
     if (p.max_fail_percentage !== undefined) lines.push(`      maxFailPercentage: ${literal(p.max_fail_percentage, { templates: false })},`);
-    if (yesNo(p.any_errors_fatal) === true) lines.push("      anyErrorsFatal: true,");
+    if (ansibleBoolean(p.any_errors_fatal) === true) lines.push("      anyErrorsFatal: true,");
     if (p.tags !== undefined) lines.push(`      tags: ${literal(Array.isArray(p.tags) ? p.tags : [p.tags], { templates: false })},`);
     // Play vars stay as written: the engine evaluates the templates among them where they are used.
     if (isPlainObject(p.vars)) lines.push(`      vars: ${literal(p.vars, { templates: false }, "      ")},`);

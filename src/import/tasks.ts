@@ -2,6 +2,7 @@ import { isMap, isSeq, type Node, type YAMLMap } from "yaml";
 import type { ModuleName } from "../modules/registry.js";
 import { isPossiblyTemplate } from "../vars/template-text.js";
 import { isIdentifier, isPlainObject, lineComment, literal, member, propKey, str } from "./code.js";
+import { ansibleBoolean } from "../inventory/booleans.js";
 import { parseFreeForm } from "./free-form.js";
 import { absoluteSymbolicMode } from "./symbolic-mode.js";
 import { argName, argProblem, argSchema, argsProblem, ourModule, shortName } from "./module-map.js";
@@ -227,14 +228,10 @@ export class TaskConverter {
    */
   private flag(value: unknown, key: string): string | undefined {
     if (value === null) return undefined;
-    if (typeof value === "boolean") return String(value);
-    if (typeof value === "string") {
-      const lower = value.trim().toLowerCase();
-      if (["yes", "true", "on", "1"].includes(lower)) return "true";
-      if (["no", "false", "off", "0"].includes(lower)) return "false";
-      const bare = /^\{\{(.*)\}\}$/s.exec(value.trim())?.[1];
-      if (bare !== undefined && !bare.includes("}}") && !bare.includes("{{")) return `h.jinja.when(${str(bare.trim())}${this.localsArg(namesIn(bare))})`;
-    }
+    const literal = ansibleBoolean(value);
+    if (literal !== undefined) return String(literal);
+    const bare = loneExpression(value);
+    if (bare !== undefined) return `h.jinja.when(${str(bare)}${this.localsArg(namesIn(bare))})`;
     throw new Skip(`${key} that is neither true, false nor one {{ expression }}`);
   }
 
@@ -581,16 +578,12 @@ function fileName(name: string): string {
   return isPossiblyTemplate(name) ? `jinja(${str(name)})` : str(name);
 }
 
-const TRUE = new Set(["yes", "on", "1", "true", "y", "t"]);
-const FALSE = new Set(["no", "off", "0", "false", "n", "f"]);
-
 /**
  * A literal string as Ansible's argument spec reads it for the argument's type (`update_cache=yes`
  * is true, `port=22` a number): the value our schema takes, when the text alone fails it.
  */
 function ansibleCoerced(mod: ModuleName, arg: string, value: unknown): unknown {
   if (typeof value !== "string" || isPossiblyTemplate(value) || argProblem(mod, arg, value) === undefined) return value;
-  const lower = value.toLowerCase();
-  const candidates: unknown[] = [TRUE.has(lower) ? true : FALSE.has(lower) ? false : undefined, /^-?\d+$/.test(value) ? Number(value) : undefined];
+  const candidates: unknown[] = [ansibleBoolean(value), /^-?\d+$/.test(value) ? Number(value) : undefined];
   return candidates.find((c) => c !== undefined && argProblem(mod, arg, c) === undefined) ?? value;
 }
