@@ -113,11 +113,16 @@ function roleDir(state: RunState, role: Role): string {
   return role.dir ?? join(state.siteDir, "roles", role.name);
 }
 
+/** Where a file named by a task may be: as it is when absolute, else in each of `dirs`. */
+function candidates(dirs: readonly string[], name: string): string[] {
+  return isAbsolute(name) ? [name] : dirs.map((d) => join(d, name));
+}
+
 /** The first of `names` that exists in `dirs` (an absolute name as it is), as include_vars with first_found looks. */
 function findVarsFile(dirs: readonly string[], names: readonly string[]): string {
   const tried: string[] = [];
   for (const name of names) {
-    for (const c of isAbsolute(name) ? [name] : dirs.map((d) => join(d, name))) {
+    for (const c of candidates(dirs, name)) {
       if (existsSync(c) && statSync(c).isFile()) return c;
       tried.push(c);
     }
@@ -126,15 +131,15 @@ function findVarsFile(dirs: readonly string[], names: readonly string[]): string
 }
 
 function readControlFile(dirs: readonly string[], src: string): Buffer {
-  const candidates = isAbsolute(src) ? [src] : dirs.map((d) => join(d, src));
-  for (const c of candidates) {
+  const places = candidates(dirs, src);
+  for (const c of places) {
     try {
       return readFileSync(c);
     } catch {
       // try the next directory
     }
   }
-  throw new Error(`file not found: ${src} (looked in ${candidates.join(", ")})`);
+  throw new Error(`file not found: ${src} (looked in ${places.join(", ")})`);
 }
 
 /**
