@@ -55,7 +55,9 @@ const Args = z
     src: z.string().min(1),
     /** An existing directory. */
     dest: AbsPath,
-    remote_src: z.boolean().default(false),
+    remote_src: z.boolean().optional(),
+    /** Ansible's older spelling: copy: false is remote_src: true (the two exclude each other, as there). */
+    copy: z.boolean().optional(),
     /** Skip entirely when this path exists. */
     creates: AbsPath.optional(),
     /** Drop this many leading path components of every member (tar --strip-components). */
@@ -73,6 +75,8 @@ const Args = z
       .transform((o) => (typeof o === "string" ? o.split(",").map((x) => x.trim()).filter(Boolean) : o))
       .default([]),
   })
+  .refine((a) => a.copy === undefined || a.remote_src === undefined, { message: "copy and remote_src are mutually exclusive (copy: false is remote_src: true)", path: ["copy"] })
+  .transform(({ copy, ...a }) => ({ ...a, remote_src: a.remote_src ?? (copy === undefined ? false : !copy) }))
   .refine((a) => archiveFormat(a.src) !== undefined, {
     message: "cannot tell the archive format from its name: expected .tar.gz, .tgz, .tar.xz, .txz, .tar.bz2, .tbz2, .tar or .zip",
     path: ["src"],

@@ -20,6 +20,19 @@ describe("unarchive extra_opts", () => {
     expect(markerId({ extra_opts: ["--strip-components=1"] }, "abc")).not.toBe(markerId({ extra_opts: ["--strip-components=2"] }, "abc"));
   });
 
+  it("copy, Ansible's older spelling: copy: false is remote_src: true; the two exclude each other", () => {
+    const base = { src: "/tmp/a.tar.gz", dest: "/srv" };
+    expect(unarchive.args.parse({ ...base, copy: false }).remote_src).toBe(true);
+    expect(unarchive.args.parse({ ...base, copy: true }).remote_src).toBe(false);
+    expect(unarchive.args.parse(base).remote_src).toBe(false);
+    expect("copy" in unarchive.args.parse({ ...base, copy: false })).toBe(false);
+    const both = unarchive.args.safeParse({ ...base, copy: false, remote_src: true });
+    expect(both.success).toBe(false);
+    expect(both.error?.issues[0]?.message).toContain("mutually exclusive");
+    // copy: false still needs a path on the host.
+    expect(unarchive.args.safeParse({ src: "a.tar.gz", dest: "/srv", copy: false }).error?.issues[0]?.message).toContain("absolute path on the host");
+  });
+
   const work = scratchDir("unarchive-opts");
   const src = join(work, "src");
 
