@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { z } from "zod";
-import { type FileState, probeFiles } from "../remote/files.js";
+import { type FileState, probeFiles, resolvedPath } from "../remote/files.js";
 import { shellQuote } from "../remote/quote.js";
 import type { RemoteShell } from "../remote/shell.js";
 import { AbsPath, FileAttrs, FileMode } from "./args.js";
@@ -50,13 +50,6 @@ const attrsOf = (a: WantedAttrs): WantedAttrs => ({ mode: a.mode, owner: a.owner
 const hasAttrs = (a: WantedAttrs) => a.mode !== undefined || a.owner !== undefined || a.group !== undefined;
 /** A symlink's own mode cannot be set on Linux: only owner and group are compared. */
 const linkAttrs = (a: WantedAttrs): WantedAttrs => ({ owner: a.owner, group: a.group });
-
-/** The canonical path a symlink leads to (its last component may not exist), or undefined. */
-async function resolvedPath(sh: RemoteShell, path: string): Promise<string | undefined> {
-  const r = await sh.run(`readlink -f -- ${shellQuote(path)}`);
-  const p = r.stdout.replace(/\n$/, "");
-  return r.rc === 0 && p.startsWith("/") ? p : undefined;
-}
 
 async function probeOne(sh: RemoteShell, path: string): Promise<FileState> {
   const [s] = await probeFiles(sh, [path]);

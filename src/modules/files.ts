@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { type FileState, probeFiles, putFile, readTextFile } from "../remote/files.js";
+import { type FileState, probeFiles, putFile, readTextFile, resolvedPath } from "../remote/files.js";
 import { AbsPath, FileAttrs } from "./args.js";
 import { type Change, type ModuleContext, ModuleError, type TextDiff, defineModule } from "./contract.js";
 import { attrChanges, attrCommands, attrText, mergedAttrs } from "./file-attrs.js";
@@ -31,10 +31,23 @@ const ContentAttrs = {
   backup: z.boolean().default(false),
   /** false: leave an existing dest alone, whatever its content. */
   force: z.boolean().default(true),
+  /**
+   * A symlink at dest is followed: the file it leads to is compared and written, the link stays.
+   * Not followed (Ansible's default), a link at dest is replaced by the file.
+   */
+  follow: z.boolean().default(false),
 };
 
-async function probeContent(ctx: ModuleContext, dest: string, content: Buffer): Promise<ContentState> {
-  const [f] = await probeFiles(ctx.sh, [dest]);
+async function probeContent(ctx: ModuleContext, args: { dest: string; follow: boolean }, content: Buffer): Promise<ContentState> {
+  let [f] = await probeFiles(ctx.sh, [args.dest]);
+  if (args.follow && f?.type === "link") {
+    const to = await resolvedPath(ctx.sh, args.dest);
+    if (to === undefined) throw new ModuleError(`${args.dest} is a symlink that leads nowhere (${f.target}): a loop, or a missing directory on the way`);
+    [f] = await probeFiles(ctx.sh, [to]);
+    f ??= { type: "absent", path: to };
+  }
+  // Where the content goes: dest itself, or followed, the file its link leads to.
+  const dest = f?.path ?? args.dest;
   const fileState = f ?? { type: "absent" as const, path: dest };
   const sha256 = createHash("sha256").update(content).digest("hex");
   const differs = fileState.type !== "file" || fileState.sha256 !== sha256;
@@ -53,9 +66,11 @@ function contentDiff(args: { dest: string; force: boolean; mode?: string | undef
   if (!contentDiffers && attrs.length === 0) return undefined;
   const diffs: TextDiff[] = [];
   const after = st.content.includes(0) ? "(binary content)\n" : st.content.toString("utf8");
-  if (contentDiffers) diffs.push({ label: args.dest, before: f.type === "absent" ? "" : (st.before ?? "(binary or large file)\n"), after });
+  // A link not followed is replaced by the file: its target is what goes.
+  const before = f.type === "absent" ? "" : f.type === "link" ? `link to ${f.target}\n` : (st.before ?? "(binary or large file)\n");
+  if (contentDiffers) diffs.push({ label: f.path, before, after });
   if (attrs.length && f.type !== "absent") {
-    diffs.push({ label: `${args.dest} (attributes)`, before: attrText(f.type, mergedAttrs(f, {})), after: attrText(f.type, mergedAttrs(f, args)) });
+    diffs.push({ label: `${f.path} (attributes)`, before: attrText(f.type, mergedAttrs(f, {})), after: attrText(f.type, mergedAttrs(f, args)) });
   }
   const summary = f.type === "absent" ? "create" : [...(contentDiffers ? ["content"] : []), ...attrs].join(", ");
   return { summary, diffs };
@@ -63,19 +78,20 @@ function contentDiff(args: { dest: string; force: boolean; mode?: string | undef
 
 async function applyContent(ctx: ModuleContext, args: z.output<z.ZodObject<typeof ContentAttrs>>, st: ContentState): Promise<ContentResult> {
   const contentDiffers = st.file.type !== "file" || st.file.sha256 !== st.sha256;
+  const dest = st.file.path;
   if (contentDiffers) {
-    const put = await putFile(ctx.sh, args.dest, st.content, {
+    const put = await putFile(ctx.sh, dest, st.content, {
       ...(args.mode ? { mode: args.mode } : {}),
       ...(args.owner ? { owner: args.owner } : {}),
       ...(args.group ? { group: args.group } : {}),
       ...(args.validate ? { validate: args.validate } : {}),
       backup: args.backup,
     });
-    return { dest: args.dest, checksum: st.sha256, ...put };
+    return { dest, checksum: st.sha256, ...put };
   }
-  const r = await ctx.sh.run(["set -e", ...attrCommands(args.dest, args)].join("\n"));
-  if (r.rc !== 0) throw new ModuleError(`${args.dest}: ${r.stderr.trim()}`, r);
-  return { dest: args.dest, checksum: st.sha256 };
+  const r = await ctx.sh.run(["set -e", ...attrCommands(dest, args)].join("\n"));
+  if (r.rc !== 0) throw new ModuleError(`${dest}: ${r.stderr.trim()}`, r);
+  return { dest, checksum: st.sha256 };
 }
 
 const CopyArgs = z
@@ -85,10 +101,10 @@ const CopyArgs = z
 export const copy = defineModule({
   name: "copy",
   args: CopyArgs,
-  probe: (ctx, args) => probeContent(ctx, args.dest, args.content !== undefined ? Buffer.from(args.content) : ctx.readControlFile(args.src ?? "")),
+  probe: (ctx, args) => probeContent(ctx, args, args.content !== undefined ? Buffer.from(args.content) : ctx.readControlFile(args.src ?? "")),
   diff: (args, st) => contentDiff(args, st),
   apply: (ctx, args, st) => applyContent(ctx, args, st),
-  unchanged: (args, st): ContentResult => ({ dest: args.dest, checksum: st.sha256 }),
+  unchanged: (_args, st): ContentResult => ({ dest: st.file.path, checksum: st.sha256 }),
 });
 
 /** Ansible's newline_sequence values, also written escaped ("\\r\\n") as playbooks often do. */
@@ -132,10 +148,10 @@ function renderOptions(args: TemplateArgs): RenderOptions {
 export const template = defineModule({
   name: "template",
   args: TemplateArgs,
-  probe: (ctx, args) => probeContent(ctx, args.dest, encodeOutput(ctx.renderTemplate(args.src, args.vars, renderOptions(args)), args.output_encoding)),
+  probe: (ctx, args) => probeContent(ctx, args, encodeOutput(ctx.renderTemplate(args.src, args.vars, renderOptions(args)), args.output_encoding)),
   diff: (args, st) => contentDiff(args, st),
   apply: (ctx, args, st) => applyContent(ctx, args, st),
-  unchanged: (args, st): ContentResult => ({ dest: args.dest, checksum: st.sha256 }),
+  unchanged: (_args, st): ContentResult => ({ dest: st.file.path, checksum: st.sha256 }),
 });
 
 // ---------------------------------------------------------------------------------------------

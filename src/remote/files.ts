@@ -63,6 +63,13 @@ done`;
   });
 }
 
+/** The canonical path a symlink leads to (its last component may not exist), or undefined. */
+export async function resolvedPath(sh: RemoteShell, path: string): Promise<string | undefined> {
+  const r = await sh.run(`readlink -f -- ${shellQuote(path)}`);
+  const p = r.stdout.replace(/\n$/, "");
+  return r.rc === 0 && p.startsWith("/") ? p : undefined;
+}
+
 /** Octal modes compare by value: "0644" and stat's "644" are the same mode. */
 export function sameMode(a: string, b: string): boolean {
   return Number.parseInt(a, 8) === Number.parseInt(b, 8);
