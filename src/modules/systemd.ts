@@ -27,6 +27,11 @@ const SystemdArgs = z
     scope: z.literal("system").default("system"),
     /** Queue start/stop/restart/reload jobs without waiting for them. */
     no_block: z.boolean().default(false),
+    /**
+     * Ansible's service sleep: with state=restarted, the restart is a stop, this many seconds'
+     * pause, then a start (for daemons whose stop returns before the old process is gone).
+     */
+    sleep: z.number().int().min(0).max(3600).optional(),
   })
   .refine((a) => a.name !== undefined || (a.state === undefined && a.enabled === undefined && a.masked === undefined), {
     message: "state, enabled and masked need name",
@@ -78,6 +83,13 @@ function stepScript(step: Step, unit: string | undefined, noBlock: boolean): str
   return `n=1; until out=$(${cmd} 2>&1); do [ $n -lt ${tries} ] || { printf '%s failed: %s\\n' ${shellQuote(`systemctl ${step}`)} "$out" >&2; exit 1; }; sleep $n; n=$((n + 1)); done`;
 }
 
+/** The steps as one script; a restart with sleep is stop, sleep, start. */
+export function stepsScript(steps: readonly Step[], unit: string | undefined, noBlock: boolean, sleep: number | undefined): string[] {
+  return steps.flatMap((s) =>
+    s === "restart" && sleep !== undefined && sleep > 0 ? [stepScript("stop", unit, noBlock), `sleep ${sleep}`, stepScript("start", unit, noBlock)] : [stepScript(s, unit, noBlock)],
+  );
+}
+
 export const systemd = defineModule({
   name: "systemd",
   args: SystemdArgs,
@@ -100,7 +112,7 @@ export const systemd = defineModule({
     return st.props ? { summary, diffs: [{ label: `${st.unit} (state)`, before: unitText(st.props), after: predictText(st.props, st.steps) }] } : { summary };
   },
   async apply(ctx, a, st): Promise<SystemdResult> {
-    const script = [...st.steps.map((s) => stepScript(s, st.unit, a.no_block)), ...(st.unit ? [`systemctl show ${PROPS} -- ${shellQuote(st.unit)}`] : [])];
+    const script = [...stepsScript(st.steps, st.unit, a.no_block, a.sleep), ...(st.unit ? [`systemctl show ${PROPS} -- ${shellQuote(st.unit)}`] : [])];
     const r = await ctx.sh.run(script.join("\n"));
     if (r.rc !== 0) {
       const status = st.unit ? await ctx.sh.run(`systemctl status --no-pager -n 10 -- ${shellQuote(st.unit)}`) : undefined;

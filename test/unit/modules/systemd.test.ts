@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type UnitWant, parseShow, planUnit, predictText, unitName } from "../../../src/modules/systemd-plan.js";
+import { stepsScript, systemd } from "../../../src/modules/systemd.js";
 
 // `systemctl show -p ...` as systemd 252 prints it (its own property order, not the -p order).
 const RUNNING = "Id=dcv.service\nLoadState=loaded\nActiveState=active\nSubState=running\nFragmentPath=/usr/local/lib/systemd/system/dcv.service\nUnitFileState=enabled\nCanReload=no\nNeedDaemonReload=no\n";
@@ -62,5 +63,23 @@ describe("systemd: the plan", () => {
 
   it("predicts the state for --diff", () => {
     expect(predictText(props({ ActiveState: "inactive", UnitFileState: "disabled" }), ["enable", "start"])).toBe("ActiveState: active\nUnitFileState: enabled\nLoadState: loaded\n");
+  });
+});
+
+describe("systemd: sleep (Ansible's service sleep)", () => {
+  it("a restart with sleep is stop, the pause, then start; other steps and sleep 0 are as they were", () => {
+    const withSleep = stepsScript(["daemon-reload", "restart"], "dcv.service", false, 5);
+    expect(withSleep).toHaveLength(4);
+    expect(withSleep[1]).toContain("systemctl stop -- dcv.service ");
+    expect(withSleep[2]).toBe("sleep 5");
+    expect(withSleep[3]).toContain("systemctl start -- dcv.service ");
+    expect(stepsScript(["restart"], "dcv.service", false, 0)).toEqual(stepsScript(["restart"], "dcv.service", false, undefined));
+    expect(stepsScript(["restart"], "dcv.service", false, undefined)[0]).toContain("systemctl restart -- dcv.service ");
+    expect(stepsScript(["start"], "dcv.service", false, 5)).toHaveLength(1);
+  });
+
+  it("the schema: whole seconds, not negative", () => {
+    expect(systemd.args.parse({ name: "dcv", state: "restarted", sleep: 5 }).sleep).toBe(5);
+    for (const bad of [-1, 1.5, "5"]) expect(systemd.args.safeParse({ name: "dcv", state: "restarted", sleep: bad }).success, String(bad)).toBe(false);
   });
 });
