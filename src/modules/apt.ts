@@ -20,6 +20,7 @@ import {
 import { type DebInfo, debInstallScript, debProbeScript, debProbeStdin, parseDebProbe, planDebs } from "./apt-deb.js";
 import { type Change, type ModuleContext, ModuleError, defineModule } from "./contract.js";
 import { redactUrl } from "./downloads.js";
+import { withPolicyRcD } from "./policy-rc-d.js";
 
 // apt: packages in one apt-get transaction per task, Ansible's apt module as the yardstick.
 //
@@ -70,6 +71,11 @@ const AptArgs = z
     /** Further attempts when `apt-get update` fails to download. */
     update_cache_retries: z.number().int().min(0).default(5),
     update_cache_timeout: UpdateCacheTimeout,
+    /**
+     * For the apt-get run, /usr/sbin/policy-rc.d exits with this code (101: the packages' services
+     * are not started); what was there is put back after it, as Ansible's apt does.
+     */
+    policy_rc_d: z.number().int().min(0).max(255).optional(),
   })
   .refine((a) => (a.name?.length ?? 0) > 0 || a.deb !== undefined || a.update_cache === true || a.cache_valid_time !== undefined, {
     message: "give name, deb, or update_cache / cache_valid_time",
@@ -236,6 +242,9 @@ async function probeDebs(ctx: ModuleContext, a: AptArgs & { deb: string }): Prom
   };
 }
 
+/** The transaction's script, run with policy_rc_d's policy in place when one is given. */
+const policy = (a: AptArgs, script: string) => (a.policy_rc_d === undefined ? script : withPolicyRcD(script, a.policy_rc_d));
+
 const hasWork = (p: Plan) => p.install.length > 0 || p.remove.length > 0;
 
 export const apt = defineModule({
@@ -284,13 +293,14 @@ export const apt = defineModule({
     let r: CommandResult;
     if (a.deb !== undefined) {
       const { script, stdin } = debInstallScript(a.deb, st.debs ?? [], debInstall(a, false), plan);
-      r = await ctx.sh.run(`${ENV}\n${script}\n${after}`, stdin !== undefined ? { stdin } : {});
+      r = await ctx.sh.run(`${ENV}\n${policy(a, `${script}\n${after}`)}`, stdin !== undefined ? { stdin } : {});
       if (r.rc === 6 || r.rc === 9) throw new ModuleError(`cannot download ${redactUrl(a.deb)}: ${r.stderr.trim()}`, r);
     } else {
-      r = await ctx.sh.run(`${ENV}\n${transaction(a, plan, false)}\nrc=$?\n${after}`);
+      r = await ctx.sh.run(`${ENV}\n${policy(a, `${transaction(a, plan, false)}\nrc=$?\n${after}`)}`);
     }
     const s = sections(r.stdout);
     const stdout = s.get("") ?? "";
+    if (r.rc === 10 && a.policy_rc_d !== undefined) throw new ModuleError(`policy_rc_d: ${r.stderr.trim()}`, r);
     if (r.rc !== 0) throw new ModuleError(`apt-get failed (rc ${r.rc}): ${aptErrors(`${stdout}\n${r.stderr}`)}`, { rc: r.rc, stdout, stderr: r.stderr });
     return { ...result, packages: installedVersions(st.specs, parseDpkgQuery(s.get("after") ?? "")), stdout, stderr: r.stderr };
   },
