@@ -6,6 +6,7 @@ import type { RemoteShell } from "../remote/shell.js";
 import { AbsPath, FileAttrs, FileMode } from "./args.js";
 import { type Change, ModuleError, type TextDiff, defineModule } from "./contract.js";
 import { type WantedAttrs, attrChanges, attrCommands, attrText, mergedAttrs } from "./file-attrs.js";
+import { TimeArgs, TimeFormatError, type TimesNow, keepsTimes, parseTimesProbe, timeChanges, timeCommands, timesProbeScript, timeWant, wantedTimes } from "./file-times.js";
 import { type TreeEntry, type TreePlan, applyTree, planTree, probeTree, resolvedAttrs, treeDiff } from "./file-tree.js";
 
 // file: directories, empty files, symlinks, absence, attributes. With follow (Ansible's default)
@@ -24,8 +25,33 @@ const FileArgs = z
     recurse: z.boolean().default(false),
     /** Symlinks stand for what they lead to (path itself, and links met by recurse). */
     follow: z.boolean().default(true),
+    /**
+     * state=link: make the link even though src does not exist, and replace a file (or an empty
+     * directory) in the way. Without it, as in Ansible, both are refused.
+     */
+    force: z.boolean().default(false),
     ...FileAttrs,
     mode: FileMode.optional(),
+    ...TimeArgs,
+    // SELinux contexts: ignored on a host without SELinux, as Ansible ignores them there; refused
+    // on one with it (setting them is not supported).
+    setype: z.string().optional(),
+    seuser: z.string().optional(),
+    serole: z.string().optional(),
+    selevel: z.string().optional(),
+  })
+  .superRefine((a, ctx) => {
+    for (const k of ["modification_time", "access_time"] as const) {
+      const v = a[k];
+      if (v === undefined) continue;
+      try {
+        timeWant(v, a[`${k}_format`]);
+      } catch (err) {
+        if (!(err instanceof TimeFormatError)) throw err;
+        ctx.addIssue({ code: "custom", path: [k], message: err.message });
+      }
+      if (v !== "preserve" && (a.state === "link" || a.recurse)) ctx.addIssue({ code: "custom", path: [k], message: `${k} is not supported with ${a.recurse ? "recurse" : "state=link"} (only "preserve")` });
+    }
   })
   .refine((a) => a.state !== "link" || a.src !== undefined, { message: "state=link needs src", path: ["src"] })
   .refine((a) => !a.recurse || a.state === undefined || a.state === "directory", { message: "recurse needs state=directory", path: ["recurse"] })
@@ -44,6 +70,11 @@ export interface FileProbe {
   target: FileState;
   /** With recurse: what lies under the directory. */
   tree?: TreeEntry[];
+  /** The target's times and the wanted fixed times as epochs, when times are asked for. */
+  times?: TimesNow;
+  /** state=link: whether src exists (relative to the link's directory), and, when path is a directory, whether it is empty. */
+  srcExists?: boolean;
+  dirEmpty?: boolean;
 }
 
 const attrsOf = (a: WantedAttrs): WantedAttrs => ({ mode: a.mode, owner: a.owner, group: a.group });
@@ -52,7 +83,8 @@ const hasAttrs = (a: WantedAttrs) => a.mode !== undefined || a.owner !== undefin
 const linkAttrs = (a: WantedAttrs): WantedAttrs => ({ owner: a.owner, group: a.group });
 
 async function probeOne(sh: RemoteShell, path: string): Promise<FileState> {
-  const [s] = await probeFiles(sh, [path]);
+  // No content hash: file never needs it, and reading a file would move its access time.
+  const [s] = await probeFiles(sh, [path], { hash: false });
   return s ?? { type: "absent", path };
 }
 
@@ -71,6 +103,38 @@ async function probeTarget(sh: RemoteShell, args: FileArgs, named: FileState): P
   return probeOne(sh, to);
 }
 
+/** The target's times (and the wanted fixed times in the host's time zone), when times are asked for. */
+async function probeTimes(sh: RemoteShell, args: FileArgs, target: FileState): Promise<TimesNow | undefined> {
+  if (args.state !== "file" && args.state !== "directory" && args.state !== "touch") return undefined;
+  const times = wantedTimes(args);
+  if (keepsTimes(times)) return undefined;
+  const r = await sh.run(timesProbeScript(target.path, times));
+  const now = parseTimesProbe(r.stdout, times);
+  const bad = Object.entries(now.epochs).find(([, e]) => !Number.isFinite(e));
+  if (bad) throw new ModuleError(`${args.path}: the host cannot read the time ${bad[0]}: ${r.stderr.trim()}`);
+  return now;
+}
+
+/** state=link: does src exist, and is a directory in the way empty. */
+async function probeLink(sh: RemoteShell, args: FileArgs, named: FileState): Promise<{ srcExists: boolean; dirEmpty?: boolean }> {
+  const dir = named.type === "directory";
+  const r = await sh.run(`[ -e ${shellQuote(linkSource(args, named))} ] && echo src; ${dir ? `[ -z "$(ls -A -- ${shellQuote(args.path)})" ] && echo empty; ` : ""}true`);
+  const out = r.stdout.split("\n");
+  return { srcExists: out.includes("src"), ...(dir ? { dirEmpty: out.includes("empty") } : {}) };
+}
+
+/**
+ * setype/seuser/serole/selevel: Ansible ignores them where SELinux is not enabled (its selinuxfs
+ * not mounted); where it is, setting contexts is not supported here, and saying so beats a file
+ * left with the wrong context.
+ */
+async function refuseSelinux(sh: RemoteShell, args: FileArgs): Promise<void> {
+  const given = (["setype", "seuser", "serole", "selevel"] as const).filter((k) => args[k] !== undefined);
+  if (given.length === 0) return;
+  const r = await sh.run("[ -e /sys/fs/selinux/enforce ] && echo enabled; true");
+  if (r.stdout.includes("enabled")) throw new ModuleError(`${args.path}: SELinux is enabled on this host and ${given.join("/")} is not supported (do-converge does not set SELinux contexts)`);
+}
+
 const notA = (args: FileArgs, t: FileState, what: string) =>
   new ModuleError(t.path === args.path ? `${args.path} exists and is a ${t.type}, not a ${what}` : `${args.path} leads to ${t.path}, which is a ${t.type}, not a ${what}`);
 
@@ -81,6 +145,8 @@ interface Plan {
   create: boolean;
   /** Attributes to set on the target (owner/group only on a link itself). */
   attrs: WantedAttrs | undefined;
+  /** Times to set on the target afterwards. */
+  times?: string[];
   tree?: TreePlan;
 }
 
@@ -139,9 +205,16 @@ export function planFile(args: FileArgs, st: FileProbe): Plan | undefined {
       setAttrs(t, want);
       break;
     case "link": {
+      // As Ansible: a link to nothing, or over a file, is a mistake unless forced.
+      if (!args.force && st.srcExists === false) throw new ModuleError(`${args.path}: src ${linkSource(args, named)} does not exist (force: true makes the link anyway)`);
       const right = named.type === "link" && named.target === args.src;
       if (!right) {
-        if (named.type === "directory") throw new ModuleError(`${args.path} is a directory; refusing to replace it with a link`);
+        if (named.type === "directory") {
+          if (!args.force) throw new ModuleError(`${args.path} is a directory; refusing to replace it with a link (force: true replaces an empty one)`);
+          if (st.dirEmpty !== true) throw new ModuleError(`the directory ${args.path} is not empty; refusing to replace it with a link`);
+        } else if (named.type !== "absent" && named.type !== "link" && !args.force) {
+          throw new ModuleError(`${args.path} is a ${named.type}; refusing to replace it with a link (force: true replaces it)`);
+        }
         plan.create = true;
         plan.summary.push(named.type === "absent" ? `link to ${args.src}` : `relink ${named.target || named.type} -> ${args.src}`);
         plan.diffs.push({ label: args.path, before: named.type === "link" ? `link to ${named.target}\n` : attrText(named.type, mergedAttrs(named, {})), after: `link to ${args.src}\n` });
@@ -157,8 +230,20 @@ export function planFile(args: FileArgs, st: FileProbe): Plan | undefined {
       break;
     }
   }
+  if (args.state === "file" || args.state === "directory" || args.state === "touch") {
+    const times = wantedTimes(args);
+    const c = keepsTimes(times) ? undefined : timeChanges(times, st.times ?? { epochs: {} });
+    if (c) {
+      plan.summary.push(t.path === args.path ? c.summary.join(", ") : `${c.summary.join(", ")} on ${t.path}`);
+      plan.diffs.push({ label: `${t.path} (times)`, before: c.before, after: c.after });
+      plan.times = timeCommands(t.path, times, st.times ?? { epochs: {} });
+    }
+  }
   return plan.summary.length > 0 ? plan : undefined;
 }
+
+/** Where a link's src is looked for: beside the link, or inside path when path is a directory (as Ansible). */
+const linkSource = (args: FileArgs, named: FileState) => posix.resolve(named.type === "directory" ? args.path : posix.dirname(args.path), args.src ?? "");
 
 /** The commands that create or remove what the plan says, then set attributes on the target. */
 function applyScript(args: FileArgs, st: FileProbe, plan: Plan): string {
@@ -168,6 +253,7 @@ function applyScript(args: FileArgs, st: FileProbe, plan: Plan): string {
     if (args.state === "absent") cmds.push(`rm -rf -- ${shellQuote(args.path)}`);
     if (args.state === "directory") cmds.push(`mkdir -p -- ${shellQuote(t.path)}`);
     if (args.state === "touch") cmds.push(`( umask 022; : >> ${shellQuote(t.path)} )`);
+    if (args.state === "link" && st.named.type === "directory") cmds.push(`rmdir -- ${shellQuote(args.path)}`);
     if (args.state === "link") cmds.push(`ln -sfnT -- ${shellQuote(args.src ?? "")} ${shellQuote(args.path)}`);
   }
   if (plan.attrs) {
@@ -175,6 +261,7 @@ function applyScript(args: FileArgs, st: FileProbe, plan: Plan): string {
     const on = args.state === "link" && !args.follow ? args.path : t.path;
     cmds.push(...attrCommands(on, plan.attrs));
   }
+  if (plan.times) cmds.push(...plan.times);
   return cmds.join("\n");
 }
 
@@ -184,8 +271,11 @@ export const file = defineModule({
   async probe(ctx, args): Promise<FileProbe> {
     const named = await probeOne(ctx.sh, args.path);
     const target = await probeTarget(ctx.sh, args, named);
+    await refuseSelinux(ctx.sh, args);
     const tree = args.recurse && target.type === "directory" && hasAttrs(args) ? await probeTree(ctx.sh, target.path, args.follow) : undefined;
-    return { named, target, ...(tree ? { tree } : {}) };
+    const times = await probeTimes(ctx.sh, args, target);
+    const link = args.state === "link" ? await probeLink(ctx.sh, args, named) : {};
+    return { named, target, ...(tree ? { tree } : {}), ...(times ? { times } : {}), ...link };
   },
   diff(args, st): Change | undefined {
     const plan = planFile(args, st);
@@ -193,7 +283,7 @@ export const file = defineModule({
   },
   async apply(ctx, args, st) {
     const plan = planFile(args, st);
-    if (plan && (plan.create || plan.attrs)) {
+    if (plan && (plan.create || plan.attrs || plan.times)) {
       const r = await ctx.sh.run(applyScript(args, st, plan));
       if (r.rc !== 0) throw new ModuleError(`${args.path}: ${r.stderr.trim()}`, r);
     }

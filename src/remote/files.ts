@@ -32,12 +32,14 @@ const SEP = "\x1f";
  * (lstat semantics: a symlink is reported as a link, not followed). One line per path: nothing
  * that a path or a link target may hold (a newline) is printed raw.
  */
-export async function probeFiles(sh: RemoteShell, paths: readonly string[]): Promise<FileState[]> {
+export async function probeFiles(sh: RemoteShell, paths: readonly string[], opts: { hash?: boolean } = {}): Promise<FileState[]> {
   if (paths.length === 0) return [];
+  // Without hash, a file's content is not read: reading it would move its access time (relatime).
+  const hash = opts.hash === false ? "" : `[ "$t" = file ] && s=$(sha256sum < "$p" | cut -d' ' -f1)`;
   const script = `for p in ${paths.map(shellQuote).join(" ")}; do
   if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else printf 'absent\\n'; continue; fi
   s=''; l=''; ld=0
-  [ "$t" = file ] && s=$(sha256sum < "$p" | cut -d' ' -f1)
+  ${hash}
   if [ "$t" = link ]; then l=$(readlink -- "$p" | base64 -w0); [ -d "$p" ] && ld=1; fi
   printf '%s${SEP}%s${SEP}%s${SEP}%s${SEP}%s\\n' "$t" "$(stat -c '%U${SEP}%G${SEP}%a${SEP}%s' -- "$p")" "$s" "$l" "$ld"
 done`;

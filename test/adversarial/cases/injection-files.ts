@@ -55,7 +55,7 @@ export const fileInjectionCases: AdversarialCase[] = [
   task("file-link-src-options", {
     files: injectionSite(
       ["-x", "--help", `--target-directory=${DIR}/outside`, "$(touch MARK)"]
-        .map((src, i) => `await h.file({ path: ${lit(`${DIR}/t/l${i}`)}, state: "link", src: ${lit(src)} });`)
+        .map((src, i) => `await h.file({ path: ${lit(`${DIR}/t/l${i}`)}, state: "link", src: ${lit(src)}, force: true });`)
         .join("\n        "),
     ),
     exit: 0,

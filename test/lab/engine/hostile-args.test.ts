@@ -53,7 +53,7 @@ describe.skipIf(skip !== undefined)("hostile arguments reach exactly the file an
   });
 
   it("an option-like link target is a target: ln gets it after --", async () => {
-    const r = await converge(`await h.file({ path: DIR + "/dash", state: "link", src: "-x.conf" });`);
+    const r = await converge(`await h.file({ path: DIR + "/dash", state: "link", src: "-x.conf", force: true });`);
     expect(r.code, explain(r)).toBe(0);
     expect(await sh(`readlink ${DIR}/dash`)).toBe("-x.conf\n");
   });
