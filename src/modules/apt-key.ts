@@ -5,7 +5,7 @@ import type { RemoteShell } from "../remote/shell.js";
 import { AbsPath, Mode } from "./args.js";
 import { type Change, type ModuleContext, ModuleError, defineModule } from "./contract.js";
 import { curlConfig } from "./curl-config.js";
-import { OpenPgpError, type PublicKey, armor, dearmor, isArmored, keyMatches, normalizeKeyId, readKeys } from "./openpgp.js";
+import { OpenPgpError, type PublicKey, armor, dearmor, idMatches, isArmored, keyMatches, normalizeKeyId, readKeys } from "./openpgp.js";
 import { type SmallFile, fileChange, readSmallFile, sha, writeOwned } from "./owned-file.js";
 
 // apt_signing_key, and Ansible's apt_key: an OpenPGP public key in a keyring file apt reads,
@@ -47,22 +47,30 @@ const KeyArgs = z
     id: KeyId.optional(),
     /** A keyring file of its own path; its extension says its format. */
     keyring: AbsPath.regex(/\.(asc|gpg)$/, "a keyring path ending in .asc (armored) or .gpg (binary): apt reads no other").optional(),
-    /** Refused below: kept in the schema to say why and what instead. */
-    keyserver: z.string().optional(),
+    /**
+     * A key server (HKP, as apt-key and gpg ask one: a host name, hkp://, hkps://, http:// or
+     * https://) the host fetches the key named by id from; the key is taken only when its own
+     * fingerprint is that id, so the server is not trusted for anything.
+     */
+    keyserver: z
+      .string()
+      .regex(/^(?:(?:hkps?|https?):\/\/)?[A-Za-z0-9.-]+(?::\d{1,5})?\/?$/i, "a key server: a host name (optionally :port), or hkp://, hkps://, http:// or https:// and one")
+      .optional(),
     state: z.enum(["present", "absent"]).default("present"),
     dir: AbsPath.default("/etc/apt/keyrings"),
     mode: Mode.default("0644"),
   })
   .superRefine((a, ctx) => {
     const issue = (message: string, path: string) => ctx.addIssue({ code: "custom", message, path: [path] });
-    if (a.keyserver !== undefined) {
-      issue("keyserver is not supported (a key server is an unverified internet download): give the key's url, or the key as data (content), src or file", "keyserver");
+    if (a.keyserver !== undefined && a.state === "present") {
+      if (a.id === undefined) issue("keyserver needs id: the key's fingerprint (or its 16-hex long id)", "id");
+      else if (normalizeKeyId(a.id).length < 16) issue("with keyserver, id must be the key's full fingerprint or its 16-hex long id: a short id names any of many keys, so the key fetched cannot be verified", "id");
     }
-    const sources = (["content", "src", "file", "url"] as const).filter((k) => a[k] !== undefined);
-    if (sources.length > 1) issue(`give only one of data (content), src, file and url, not ${sources.join(" and ")}`, sources[1] ?? "content");
+    const sources = (["content", "src", "file", "url", "keyserver"] as const).filter((k) => a[k] !== undefined);
+    if (sources.length > 1) issue(`give only one of data (content), src, file, url and keyserver, not ${sources.join(" and ")}`, sources[1] ?? "content");
     if (a.name !== undefined && a.keyring !== undefined) issue("give name (a file in dir) or keyring (a path), not both", "keyring");
-    if (a.state === "present" && sources.length === 0 && a.keyserver === undefined) issue("state=present needs the key: data (content), src, file or url", "content");
-    if (a.state === "absent" && a.name === undefined && a.id === undefined && sources.length === 0) issue("state=absent needs id (or name, or the key itself to take its id from)", "id");
+    if (a.state === "present" && sources.length === 0) issue("state=present needs the key: data (content), src, file, url or keyserver (with id)", "content");
+    if (a.state === "absent" && a.name === undefined && a.id === undefined && sources.filter((k) => k !== "keyserver").length === 0) issue("state=absent needs id (or name, or the key itself to take its id from)", "id");
   });
 
 type KeyArgs = z.output<typeof KeyArgs>;
@@ -170,6 +178,7 @@ async function readSource(ctx: ModuleContext, a: KeyArgs): Promise<Buffer | unde
     return Buffer.from(r.stdout.trim(), "base64");
   }
   if (a.url !== undefined) return download(ctx.sh, a.url, a.validate_certs);
+  if (a.keyserver !== undefined && a.id !== undefined) return download(ctx.sh, keyserverUrl(a.keyserver, a.id), a.validate_certs);
   return undefined;
 }
 
@@ -198,7 +207,40 @@ async function trustedKeyrings(sh: RemoteShell): Promise<Map<string, SmallFile>>
   return out;
 }
 
+/**
+ * The HKP lookup of a key by id, as gpg's dirmngr makes it: a bare host name is hkp:// (port
+ * 11371), hkps:// is https (port 443).
+ */
+export function keyserverUrl(keyserver: string, id: string): string {
+  const m = /^(?:([a-z]+):\/\/)?([^/:]+)(?::(\d+))?\/?$/i.exec(keyserver);
+  const scheme = (m?.[1] ?? "hkp").toLowerCase();
+  const host = m?.[2] ?? keyserver;
+  const port = m?.[3] ?? (scheme === "hkp" ? "11371" : undefined);
+  const proto = scheme === "hkps" || scheme === "https" ? "https" : "http";
+  return `${proto}://${host}${port ? `:${port}` : ""}/pks/lookup?op=get&options=mr&search=0x${normalizeKeyId(id)}`;
+}
+
+/**
+ * What a key server answered, verified: only keys whose own fingerprint is the id asked for are
+ * kept (a server may answer with others, or with a different key altogether); none is an error.
+ * A subkey's id is not enough: a subkey can be attached to any primary key without its signature
+ * being checked here.
+ */
+export function keysFromKeyserver(keyserver: string, id: string, answer: Buffer): PublicKey[] {
+  let keys: PublicKey[];
+  try {
+    keys = readKeys(answer);
+  } catch (e) {
+    if (e instanceof OpenPgpError) throw new ModuleError(`key server ${keyserver} did not answer with a key for ${normalizeKeyId(id)}: ${e.message}`);
+    throw e;
+  }
+  const mine = keys.filter((k) => idMatches(k.fingerprint, id));
+  if (mine.length === 0) throw new ModuleError(`key server ${keyserver} answered for ${normalizeKeyId(id)} with ${keys.map((k) => k.fingerprint).join(", ")}: not that key, refused`);
+  return mine;
+}
+
 function sourceKeys(a: KeyArgs, source: Buffer): PublicKey[] {
+  if (a.keyserver !== undefined && a.id !== undefined) return keysFromKeyserver(a.keyserver, a.id, source);
   const what = a.url ?? a.file ?? a.src ?? "data";
   try {
     const keys = readKeys(source);
@@ -221,9 +263,11 @@ async function probePresent(ctx: ModuleContext, a: KeyArgs): Promise<KeyState> {
   if (fixed !== undefined && current && id !== undefined && keysIn(current).some((k) => keyMatches(k, id))) {
     return { edits: [{ path: fixed, file: current, want: current.content, mode: a.mode }], path: fixed, keyId: id };
   }
-  const source = await readSource(ctx, a);
+  let source = await readSource(ctx, a);
   if (source === undefined) return { edits: [], path: fixed ?? a.file ?? "", unavailable: `${a.file} is not on the host yet` };
   const keys = sourceKeys(a, source);
+  // From a key server, only the verified keys are kept, armored.
+  if (a.keyserver !== undefined) source = Buffer.from(armor(Buffer.concat(keys.map((k) => k.bytes))));
   const first = keys[0]?.fingerprint ?? "";
   const path = fixed ?? (a.name !== undefined ? `${a.dir}/${a.name}.${keyFormat(source)}` : `${TRUSTED_DIR}/${first}.asc`);
   current ??= (await readSmallFile(ctx.sh, path)).file;
@@ -239,7 +283,7 @@ async function probeAbsent(ctx: ModuleContext, a: KeyArgs): Promise<KeyState> {
   else for (const [p, f] of await trustedKeyrings(ctx.sh)) files.set(p, f);
   const path = candidates?.[0] ?? TRUSTED_DIR;
   // name without id: the files are ours outright, whatever keys they hold.
-  if (a.name !== undefined && a.id === undefined && a.content === undefined && a.src === undefined && a.file === undefined && a.url === undefined) {
+  if (a.name !== undefined && a.id === undefined && a.content === undefined && a.src === undefined && a.file === undefined && a.url === undefined && a.keyserver === undefined) {
     return { edits: [...files].map(([p, file]) => ({ path: p, file, want: undefined, mode: a.mode })), path };
   }
   let ids: string[];

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apt_signing_key, keyringWith, keyringWithout } from "../../../src/modules/apt-key.js";
+import { apt_signing_key, keyringWith, keyringWithout, keyserverUrl, keysFromKeyserver } from "../../../src/modules/apt-key.js";
 import { armor, dearmor, idMatches, keyMatches, readKeys } from "../../../src/modules/openpgp.js";
 import { argName } from "../../../src/import/module-map.js";
 import type { ModuleContext } from "../../../src/modules/contract.js";
@@ -94,6 +94,14 @@ describe.skipIf(!hasGpg)("OpenPGP keyrings without gpg on the host", () => {
     expect(readKeys(shared.edits[0]?.want ?? Buffer.alloc(0)).map((k) => k.fingerprint)).toEqual([b.fpr, a.fpr]);
   });
 
+  it("keyserver: only keys whose own fingerprint is the id are taken; another key, or a subkey's id, is refused", () => {
+    expect(keysFromKeyserver("ks", a.fpr.slice(-16), Buffer.concat([b.binary, a.binary])).map((k) => k.fingerprint)).toEqual([a.fpr]);
+    expect(keysFromKeyserver("ks", a.fpr, Buffer.from(a.armored)).map((k) => k.fingerprint)).toEqual([a.fpr]);
+    expect(() => keysFromKeyserver("ks", a.fpr, Buffer.from(b.armored))).toThrow(`key server ks answered for ${a.fpr} with ${b.fpr}: not that key, refused`);
+    expect(() => keysFromKeyserver("ks", a.sub, Buffer.from(a.armored))).toThrow(/not that key, refused/);
+    expect(() => keysFromKeyserver("ks", a.fpr, Buffer.from("No results found"))).toThrow(/^key server ks did not answer with a key for/);
+  });
+
   it("refuses a private key and what is no key", () => {
     const secret = gpg("--armor", "--export-secret-keys", "a@example.invalid").toString();
     expect(() => readKeys(Buffer.from(secret))).toThrow(/private key/);
@@ -109,12 +117,30 @@ describe("apt_key's arguments", () => {
     expect(argName("apt_signing_key", "url")).toBe("url");
   });
 
-  it("refuses keyserver with what to use instead, several sources, and odd keyrings", () => {
-    expect(problem({ keyserver: "keyserver.ubuntu.com", id: "36A1D7869245C8950F966E92D8576A8BA88D21E9" })).toMatch(/^keyserver is not supported.*url/);
-    expect(problem({ url: "https://x/k.asc", file: "/tmp/k.asc" })).toBe("give only one of data (content), src, file and url, not file and url");
+  it("keyserver: with the key's fingerprint or long id (a short id cannot be verified), alone", () => {
+    expect(problem({ keyserver: "keyserver.ubuntu.com", id: "36A1D7869245C8950F966E92D8576A8BA88D21E9" })).toBeUndefined();
+    expect(problem({ keyserver: "hkps://keys.example.org:443", id: "0xF1656F24C74CD1D8" })).toBeUndefined();
+    expect(problem({ keyserver: "keyserver.ubuntu.com" })).toMatch(/^keyserver needs id/);
+    expect(problem({ keyserver: "keyserver.ubuntu.com", id: "C74CD1D8" })).toMatch(/^with keyserver, id must be the key's full fingerprint or its 16-hex long id: a short id/);
+    expect(problem({ keyserver: "keyserver.ubuntu.com", id: "F1656F24C74CD1D8", url: "https://x/k.asc" })).toBe("give only one of data (content), src, file, url and keyserver, not url and keyserver");
+    expect(problem({ keyserver: "keyserver.ubuntu.com/; rm -rf /", id: "F1656F24C74CD1D8" })).toMatch(/^a key server/);
+    // Removal goes by id: the key server is not asked.
+    expect(problem({ keyserver: "keyserver.ubuntu.com", id: "C74CD1D8", state: "absent" })).toBeUndefined();
+  });
+
+  it("keyserver: the HKP lookup gpg makes (a bare host is hkp on port 11371; hkps is https)", () => {
+    const q = "/pks/lookup?op=get&options=mr&search=0xF1656F24C74CD1D8";
+    expect(keyserverUrl("ha.pool.sks-keyservers.net", "f1656f24c74cd1d8")).toBe(`http://ha.pool.sks-keyservers.net:11371${q}`);
+    expect(keyserverUrl("hkp://10.0.0.1:8080", "0xF1656F24C74CD1D8")).toBe(`http://10.0.0.1:8080${q}`);
+    expect(keyserverUrl("hkps://keys.example.org", "F1656F24C74CD1D8")).toBe(`https://keys.example.org${q}`);
+    expect(keyserverUrl("https://keys.example.org/", "F1656F24C74CD1D8")).toBe(`https://keys.example.org${q}`);
+  });
+
+  it("refuses several sources and odd keyrings", () => {
+    expect(problem({ url: "https://x/k.asc", file: "/tmp/k.asc" })).toBe("give only one of data (content), src, file, url and keyserver, not file and url");
     expect(problem({ url: "https://x/k.asc", keyring: "/etc/apt/trusted.gpg.d/x.key" })).toMatch(/ending in .asc/);
     expect(problem({ id: "12345" })).toMatch(/a key id/);
-    expect(problem({ id: "0xD8576A8BA88D21E9" })).toBe("state=present needs the key: data (content), src, file or url");
+    expect(problem({ id: "0xD8576A8BA88D21E9" })).toBe("state=present needs the key: data (content), src, file, url or keyserver (with id)");
     expect(problem({ state: "absent" })).toMatch(/state=absent needs id/);
     expect(problem({ state: "absent", id: "D8576A8BA88D21E9" })).toBeUndefined();
     expect(problem({ name: "x", keyring: "/etc/apt/keyrings/x.gpg", url: "https://x/k" })).toMatch(/not both/);
