@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { file, planFile } from "../../../src/modules/file.js";
 import { parseTime, timeChanges, timeCommands, wantedTimes } from "../../../src/modules/file-times.js";
+import type { ModuleContext } from "../../../src/modules/contract.js";
 import { LOCAL_INVENTORY, cli, scratchDir, siteSource } from "../safety/cli-helpers.js";
 
 // file's force (state=link), modification_time/access_time and the SELinux arguments, as
@@ -60,6 +61,30 @@ describe("file force (state=link): the plan", () => {
     expect(planFile(link({ force: true }), { named: f("/d/l", "directory"), target: f("/d/l", "directory"), srcExists: true, dirEmpty: true })?.create).toBe(true);
     // The right link already there: nothing to do.
     expect(planFile(link(), { named: f("/d/l", "link", "/d/t"), target: f("/d/l", "link", "/d/t"), srcExists: true })).toBeUndefined();
+  });
+});
+
+describe("file SELinux arguments", () => {
+  /** A host whose shell answers the SELinux check as `selinux` says, and every stat with "absent". */
+  const ctxWith = (selinux: boolean, ran: string[]) =>
+    ({
+      host: "h",
+      check: false,
+      wantDiff: false,
+      sh: { host: "h", run: (cmd: string) => (ran.push(cmd), Promise.resolve({ stdout: cmd.includes("/sys/fs/selinux/enforce") ? (selinux ? "enabled\n" : "") : "absent\n", stderr: "", rc: 0 })) },
+      renderTemplate: () => "",
+      readControlFile: () => Buffer.alloc(0),
+    }) as unknown as ModuleContext;
+
+  it("ignored where SELinux is not enabled, refused where it is; not even looked for when not given", async () => {
+    const args = file.args.parse({ path: "/var/lib/mysql", state: "directory", setype: "mysqld_db_t", seuser: "system_u" });
+    const off: string[] = [];
+    await expect(file.probe(ctxWith(false, off), args)).resolves.toBeDefined();
+    expect(off.some((c) => c.includes("/sys/fs/selinux/enforce"))).toBe(true);
+    await expect(file.probe(ctxWith(true, []), args)).rejects.toThrow("/var/lib/mysql: SELinux is enabled on this host and setype/seuser is not supported (do-converge does not set SELinux contexts)");
+    const plain: string[] = [];
+    await file.probe(ctxWith(true, plain), file.args.parse({ path: "/var/lib/mysql", state: "directory" }));
+    expect(plain.some((c) => c.includes("selinux"))).toBe(false);
   });
 });
 
