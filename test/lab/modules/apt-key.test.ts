@@ -89,6 +89,10 @@ describe.skipIf(skip !== undefined)("apt_key (apt_signing_key) on a real host", 
       requests.set(path, count(path) + 1);
       if (path === "/keys/a.asc") return void res.end(keys.a.armored);
       if (path === "/keys/b.asc") return void res.end(keys.b.armored);
+      // A key server (HKP): b by its fingerprint; for c's, a lying one that answers with b.
+      const lookup = /^\/pks\/lookup\?op=get&options=mr&search=0x([0-9A-F]+)$/.exec(path);
+      if (lookup?.[1] === keys.b.fpr || lookup?.[1] === keys.c.fpr) return void res.writeHead(200, { "content-type": "application/pgp-keys" }).end(keys.b.armored);
+      if (lookup) return void res.writeHead(404).end("No results found\n");
       res.writeHead(404).end("not here\n");
     });
     await new Promise<void>((resolve) => server.listen(0, lab.topology.gatewayPrivate, resolve));
@@ -152,7 +156,37 @@ describe.skipIf(skip !== undefined)("apt_key (apt_signing_key) on a real host", 
     expect(total(again, "changed"), explain(again)).toBe(0);
   });
 
-  it("failures are clear: a key that is not the id, a URL that fails, a keyserver", async () => {
+  it("keyserver: the key fetched by HKP from a server on the lab bridge, verified by its fingerprint; once; drift repaired; a lying server refused", async () => {
+    const ksSite = (id: string, keyring: string) => playSite("apt key from a key server", { KS: base.replace(/^http:/, "hkp:"), ID: id, KEYRING: keyring }, `    await h.apt_signing_key({ keyserver: KS, id: ID, keyring: KEYRING }, { name: "from the key server" });`);
+    const ring = "/etc/apt/keyrings/dcv-ak-ks.gpg";
+    const lookup = `/pks/lookup?op=get&options=mr&search=0x${keys.b.fpr}`;
+    site.write("ks.ts", ksSite(keys.b.fpr, ring));
+    const first = await site.converge([], { site: "ks.ts" });
+    expect(first.code, explain(first)).toBe(0);
+    expect(changedTasks(first)).toEqual(["from the key server"]);
+    expect(await fingerprintsIn(ring)).toEqual([keys.b.fpr]);
+    expect(count(lookup)).toBe(1);
+    const second = await site.converge([], { site: "ks.ts" });
+    expect(total(second, "changed"), explain(second)).toBe(0);
+    // The key is there by its id: the server is not asked again.
+    expect(count(lookup)).toBe(1);
+
+    await sh(`printf %s ${keys.a.binary.toString("base64")} | base64 -d > ${ring}`);
+    const check = await site.converge(["--check", "--diff"], { site: "ks.ts" });
+    expect(changedTasks(check)).toEqual(["from the key server"]);
+    expect(check.stdout).toContain(`+key ${keys.b.fpr}\n`);
+    expect(await fingerprintsIn(ring)).toEqual([keys.a.fpr]);
+    const fix = await site.converge([], { site: "ks.ts" });
+    expect(changedTasks(fix)).toEqual(["from the key server"]);
+    expect(await fingerprintsIn(ring)).toEqual([keys.a.fpr, keys.b.fpr]);
+
+    site.write("ks-wrong.ts", ksSite(keys.c.fpr, "/etc/apt/keyrings/dcv-ak-ks-wrong.gpg"));
+    const wrong = await site.converge([], { site: "ks-wrong.ts" });
+    expect(failedMsg(wrong)).toBe(`key server ${base.replace(/^http:/, "hkp:")} answered for ${keys.c.fpr} with ${keys.b.fpr}: not that key, refused`);
+    expect(await sh("test -e /etc/apt/keyrings/dcv-ak-ks-wrong.gpg && echo there || echo absent")).toBe("absent\n");
+  });
+
+  it("failures are clear: a key that is not the id, a URL that fails, a keyserver with a short id", async () => {
     site.write("wrong.ts", one(`await h.apt_signing_key({ url: BASE + "/keys/a.asc", id: B_FPR, keyring: "/etc/apt/keyrings/dcv-ak-wrong.gpg" });`));
     const wrong = await site.converge([], { site: "wrong.ts" });
     expect(failedMsg(wrong)).toBe(`the key from ${base}/keys/a.asc is ${keys.a.fpr}, not ${keys.b.fpr}`);
@@ -162,9 +196,9 @@ describe.skipIf(skip !== undefined)("apt_key (apt_signing_key) on a real host", 
     const missing = await site.converge([], { site: "404.ts" });
     expect(failedMsg(missing)).toMatch(new RegExp(`^cannot download the key from ${base}/keys/nope.asc: HTTP status 404`));
 
-    site.write("ks.ts", one(`await h.apt_signing_key({ keyserver: "keyserver.ubuntu.com", id: B_FPR });`));
-    const ks = await site.converge([], { site: "ks.ts" });
+    site.write("ks-short.ts", one(`await h.apt_signing_key({ keyserver: "keyserver.ubuntu.com", id: B_FPR.slice(-8) });`));
+    const ks = await site.converge([], { site: "ks-short.ts" });
     expect(ks.code).toBe(2);
-    expect(failedMsg(ks)).toMatch(/^invalid arguments: keyserver: keyserver is not supported .*give the key's url/);
+    expect(failedMsg(ks)).toMatch(/^invalid arguments: id: with keyserver, id must be the key's full fingerprint or its 16-hex long id/);
   });
 });
