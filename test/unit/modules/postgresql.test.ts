@@ -1,0 +1,183 @@
+import { describe, expect, it } from "vitest";
+import { connectionString, psqlScript } from "../../../src/modules/postgres-client.js";
+import {
+  PgValueError,
+  conninfo,
+  md5Password,
+  parseJsonLines,
+  parsePsqlError,
+  passwordMatches,
+  pgIdent,
+  pgString,
+  redactPg,
+  scramMatches,
+  scramPassword,
+  storedPassword,
+} from "../../../src/modules/postgres-sql.js";
+import { type DbInfo, dbStatements, postgresql_db } from "../../../src/modules/postgresql-db.js";
+import { type UserState, parseRoleAttrFlags, parseUserProbe, planUser, postgresql_user, userProbeSql } from "../../../src/modules/postgresql-user.js";
+
+const dbArgs = (a: Record<string, unknown>) => postgresql_db.args.parse(a);
+const userArgs = (a: Record<string, unknown>) => postgresql_user.args.parse(a);
+
+describe("quoting", () => {
+  it("identifiers double their quotes; literals escape quotes and backslashes in E'' form", () => {
+    expect(pgIdent('a"b')).toBe('"a""b"');
+    expect(pgString("it's \\ here")).toBe("E'it\\'s \\\\ here'");
+    // A value ending in a backslash cannot swallow the closing quote.
+    expect(pgString("x\\")).toBe("E'x\\\\'");
+    expect(() => pgString("a\0b")).toThrow(PgValueError);
+  });
+
+  it("conninfo values are single-quoted with libpq's escapes; unset values are left out", () => {
+    expect(conninfo({ dbname: "my db's", host: undefined, port: 5432 })).toBe("dbname='my db\\'s' port='5432'");
+  });
+
+  it("localhost with a socket directory means the socket, as in Ansible; another host means TCP", () => {
+    const login = userArgs({ name: "u", login_host: "localhost", login_unix_socket: "/var/run/postgresql" });
+    expect(connectionString(login, "app")).toBe("dbname='app' host='/var/run/postgresql' port='5432' user='postgres' sslmode='prefer' application_name='do-converge'");
+    expect(connectionString(userArgs({ name: "u", login_host: "db1", login_unix_socket: "/s", port: 5433 }), undefined)).toBe(
+      "host='db1' port='5433' user='postgres' sslmode='prefer' application_name='do-converge'",
+    );
+  });
+
+  it("the login password reaches psql through stdin and PGPASSWORD, never the command line", () => {
+    const script = psqlScript(userArgs({ name: "u", login_password: "s3cret" }), "app");
+    expect(script).not.toContain("s3cret");
+    expect(script).toContain("IFS= read -r pw");
+    expect(script).toContain("export PGPASSWORD");
+  });
+});
+
+describe("psql output and errors", () => {
+  it("one json value a line", () => {
+    expect(parseJsonLines('{"a":"x\\ny"}\nnull\n\n3\n')).toEqual([{ a: "x\ny" }, null, 3]);
+  });
+
+  it("keeps the error, drops the script position, notices and the statement echo", () => {
+    const stderr = 'psql:<stdin>:1: NOTICE:  something\npsql:<stdin>:3: ERROR:  role "x" does not exist\nLINE 1: ALTER DATABASE "a" OWNER TO "x"\n                    ^\n';
+    expect(parsePsqlError(stderr)).toBe('ERROR:  role "x" does not exist');
+    expect(parsePsqlError('psql: error: connection to server on socket "/s/.s.PGSQL.5432" failed: No such file or directory\n')).toMatch(/^psql: error: connection to server/);
+    expect(parsePsqlError("")).toBe("psql failed without a message");
+  });
+
+  it("redacts a secret in its plain and quoted forms", () => {
+    expect(redactPg("x it's y E'it\\'s'", ["it's"])).toBe("x ******** y E'********'");
+  });
+});
+
+describe("passwords", () => {
+  it("md5 is md5(password + user), as PostgreSQL stores it", () => {
+    expect(md5Password("postgres", "postgres")).toBe("md53175bce1d3201d16594cebf9d7eb3f9d");
+  });
+
+  it("a SCRAM secret verifies with its own salt; another password or a tampered key does not", () => {
+    const stored = scramPassword("pw é", 4096, Buffer.alloc(16, 7));
+    expect(stored).toMatch(/^SCRAM-SHA-256\$4096:BwcHBwcHBwcHBwcHBwcHBw==\$[A-Za-z0-9+/]+=:[A-Za-z0-9+/]+=$/);
+    expect(scramMatches(stored, "pw é")).toBe(true);
+    expect(scramMatches(stored, "pw e")).toBe(false);
+    expect(scramMatches(stored.replace(/.=$/, "A="), "pw é")).toBe(false);
+    // Non-ASCII spaces are prepared to spaces (SASLprep), so both spellings are the same password.
+    expect(scramMatches(scramPassword("a\u00A0b"), "a b")).toBe(true);
+  });
+
+  it("compares as Ansible does: '' means none, hashes compare as they are, plain ones are verified", () => {
+    const md5 = md5Password("pw", "joe");
+    expect(passwordMatches(null, "", "joe")).toBe(true);
+    expect(passwordMatches(md5, "", "joe")).toBe(false);
+    expect(passwordMatches(md5, "pw", "joe")).toBe(true);
+    expect(passwordMatches(md5, "pw", "bob")).toBe(false);
+    expect(passwordMatches(md5, md5, "joe")).toBe(true);
+    expect(passwordMatches(null, "pw", "joe")).toBe(false);
+    expect(passwordMatches(scramPassword("pw"), "pw", "joe")).toBe(true);
+  });
+
+  it("hashes a new password in the server's password_encryption; a hash given goes as it is", () => {
+    expect(storedPassword("pw", "joe", "md5", 4096)).toBe(md5Password("pw", "joe"));
+    expect(storedPassword("pw", "joe", "scram-sha-256", 8192)).toMatch(/^SCRAM-SHA-256\$8192:/);
+    const given = md5Password("x", "joe");
+    expect(storedPassword(given, "joe", "scram-sha-256", 4096)).toBe(given);
+  });
+});
+
+describe("postgresql_db", () => {
+  const info: DbInfo = { owner: "postgres", encoding: "UTF8", encoding_id: 6, lc_collate: "C.UTF-8", lc_ctype: "C.UTF-8", conn_limit: -1, tablespace: "pg_default", comment: null };
+
+  it("creates with every option quoted", () => {
+    const a = dbArgs({ name: 'we"ird', owner: "o'wn", template: "template0", encoding: "UTF-8", lc_collate: "C.UTF-8", lc_ctype: "C.UTF-8", conn_limit: "10", comment: "c'" });
+    expect(dbStatements(a, { info: null, wantEncodingId: 6 })).toEqual([
+      `CREATE DATABASE "we""ird" OWNER "o'wn" TEMPLATE "template0" ENCODING E'UTF-8' LC_COLLATE E'C.UTF-8' LC_CTYPE E'C.UTF-8' CONNECTION LIMIT 10`,
+      `COMMENT ON DATABASE "we""ird" IS E'c\\''`,
+    ]);
+  });
+
+  it("an existing database: owner and limit altered, the same encoding is no change, another one an error", () => {
+    const a = dbArgs({ name: "app", owner: "app", encoding: "UTF-8", lc_collate: "C.UTF-8", conn_limit: "-1" });
+    expect(dbStatements(a, { info, wantEncodingId: 6 })).toEqual(['ALTER DATABASE "app" OWNER TO "app"']);
+    expect(dbStatements(a, { info: { ...info, owner: "app" }, wantEncodingId: 6 })).toEqual([]);
+    expect(() => dbStatements(a, { info, wantEncodingId: 8 })).toThrow("changing the encoding of an existing database is not supported (it is UTF8)");
+    expect(() => dbStatements(dbArgs({ name: "app", lc_ctype: "en_US.UTF-8" }), { info })).toThrow("changing LC_CTYPE");
+    expect(() => dbStatements(dbArgs({ name: "app", encoding: "NOPE" }), { info: null, wantEncodingId: -1 })).toThrow("NOPE is not an encoding the server knows");
+  });
+
+  it("absent drops once, with FORCE when asked", () => {
+    expect(dbStatements(dbArgs({ name: "app", state: "absent", force: true }), { info })).toEqual(['DROP DATABASE "app" WITH (FORCE)']);
+    expect(dbStatements(dbArgs({ name: "app", state: "absent" }), { info: null })).toEqual([]);
+  });
+
+  it("refuses what it does not support", () => {
+    expect(postgresql_db.args.safeParse({ name: "a", state: "dump", target: "/tmp/a.sql" }).success).toBe(false);
+    expect(postgresql_db.args.safeParse({ name: "a", icu_locale: "de" }).success).toBe(false);
+    expect(postgresql_db.args.safeParse({ name: "a", conn_limit: "lots" }).success).toBe(false);
+  });
+});
+
+describe("postgresql_user", () => {
+  const role = { flags: { SUPERUSER: false, CREATEROLE: false, CREATEDB: false, INHERIT: true, LOGIN: true, REPLICATION: false, BYPASSRLS: false }, conn_limit: -1, valid_until: null, comment: null };
+  const settings = { encryption: "scram-sha-256", iterations: 4096, want_valid_until: null };
+  const state = (password: string | null, over: Partial<UserState> = {}): UserState => ({ role, settings, authid: { readable: true, password }, ...over });
+
+  it("parses role_attr_flags as Ansible does, refusing unknown and contradictory ones", () => {
+    expect(parseRoleAttrFlags("createdb, NOSUPERUSER,")).toEqual({ CREATEDB: true, SUPERUSER: false });
+    expect(() => parseRoleAttrFlags("SUPERMAN")).toThrow("invalid role_attr_flags: SUPERMAN");
+    expect(() => parseRoleAttrFlags("LOGIN,NOLOGIN")).toThrow("both LOGIN and NOLOGIN");
+    expect(postgresql_user.args.safeParse({ name: "u", role_attr_flags: "CREATEUSER" }).success).toBe(false);
+  });
+
+  it("creates with the password as a placeholder, flags, expiry and limit", () => {
+    const plan = planUser(userArgs({ name: 'j"oe', password: "pw", role_attr_flags: "CREATEDB", expires: "infinity", conn_limit: 3 }), state(null, { role: null }));
+    expect(plan.statements).toEqual([`CREATE USER "j""oe" WITH ENCRYPTED PASSWORD $PASSWORD VALID UNTIL E'infinity' CONNECTION LIMIT 3 CREATEDB`]);
+    expect(plan.flagsAfter).toMatchObject({ CREATEDB: true, LOGIN: true, INHERIT: true, SUPERUSER: false });
+  });
+
+  it("an existing role with the same password (md5 or SCRAM) is no change; another password is", () => {
+    const a = userArgs({ name: "joe", password: "pw" });
+    expect(planUser(a, state(md5Password("pw", "joe"))).statements).toEqual([]);
+    expect(planUser(a, state(scramPassword("pw"))).statements).toEqual([]);
+    expect(planUser(a, state(scramPassword("other"))).statements).toEqual(['ALTER USER "joe" WITH ENCRYPTED PASSWORD $PASSWORD']);
+    expect(planUser(userArgs({ name: "joe", password: "" }), state(md5Password("pw", "joe"))).statements).toEqual(['ALTER USER "joe" WITH PASSWORD NULL']);
+    expect(planUser(userArgs({ name: "joe", password: "pw", no_password_changes: true }), state(null)).statements).toEqual([]);
+    // pg_authid not readable (not a superuser): assumed different, as Ansible does.
+    expect(planUser(a, state(null, { authid: { readable: false } })).summary).toEqual(["password"]);
+  });
+
+  it("only the flags named are compared; expiry and limit compare as the server reads them", () => {
+    const a = userArgs({ name: "joe", role_attr_flags: "NOSUPERUSER,CREATEDB", expires: "2030-01-01", conn_limit: -1 });
+    const st = state(null, { settings: { ...settings, want_valid_until: "2030-01-01T00:00:00+00:00" }, role: { ...role, flags: { ...role.flags, CREATEROLE: true }, valid_until: "2030-01-01T00:00:00+00:00" } });
+    expect(planUser(a, st).statements).toEqual(['ALTER USER "joe" WITH CREATEDB']);
+  });
+
+  it("the probe quotes the name; its answer is parsed strictly", () => {
+    expect(userProbeSql(userArgs({ name: "x'; DROP ROLE postgres; --" }))).toContain("WHERE rolname = E'x\\'; DROP ROLE postgres; --'");
+    const st = parseUserProbe([null, { encryption: "md5", iterations: 4096, want_valid_until: null }, { readable: false }]);
+    expect(st.role).toBeNull();
+    expect(() => parseUserProbe([null, { encryption: "md5" }, { readable: false }])).toThrow();
+  });
+
+  it("refuses the deprecated priv, encrypted: false and PUBLIC", () => {
+    expect(postgresql_user.args.safeParse({ name: "u", priv: "CONNECT" }).success).toBe(false);
+    expect(postgresql_user.args.safeParse({ name: "u", encrypted: false }).success).toBe(false);
+    expect(postgresql_user.args.safeParse({ name: "public" }).success).toBe(false);
+  });
+});
+
