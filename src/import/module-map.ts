@@ -29,6 +29,7 @@ const ARG_ALIASES: Readonly<Partial<Record<ModuleName, Readonly<Record<string, s
   mysql_user: { user: "name" },
   mysql_db: { db: "name" },
   postgresql_db: { db: "name", login_port: "port", ssl_rootcert: "ca_cert" },
+  postgresql_privs: { db: "database", login_db: "database", priv: "privs", obj: "objs", role: "roles", admin_option: "grant_option", login_port: "port", ssl_rootcert: "ca_cert" },
   postgresql_user: { user: "name", login_db: "db", fail_on_role: "fail_on_user", login_port: "port", ssl_rootcert: "ca_cert" },
   sysctl: { key: "name" },
   apt_repository: {},

@@ -15,6 +15,8 @@ import {
   storedPassword,
 } from "../../../src/modules/postgres-sql.js";
 import { type DbInfo, dbStatements, postgresql_db } from "../../../src/modules/postgresql-db.js";
+import { parsePrivsProbe, postgresql_privs, privsProbeSql } from "../../../src/modules/postgresql-privs.js";
+import { type ObjAcl, type PrivsRequest, aclText, listArg, parsePrivs, planPrivs } from "../../../src/modules/postgresql-privs-plan.js";
 import { type UserState, parseRoleAttrFlags, parseUserProbe, planUser, postgresql_user, userProbeSql } from "../../../src/modules/postgresql-user.js";
 
 const dbArgs = (a: Record<string, unknown>) => postgresql_db.args.parse(a);
@@ -181,3 +183,68 @@ describe("postgresql_user", () => {
   });
 });
 
+describe("postgresql_privs", () => {
+  const privsArgs = (a: Record<string, unknown>) => postgresql_privs.args.parse(a);
+  const req = (over: Partial<PrivsRequest> = {}): PrivsRequest => ({ type: "table", state: "present", privs: ["SELECT", "INSERT"], roles: ["ro"], schema: "public", grantOption: undefined, ...over });
+  const obj = (name: string, acl: ObjAcl["acl"] = []): ObjAcl => ({ name, acl });
+  const held = (grantee: string, privilege: string, grantable = false) => ({ grantee, privilege, grantable });
+
+  it("parses privs as Ansible does: TEMP is TEMPORARY, ALL what the server says, others refused", () => {
+    expect(parsePrivs("connect, temp", "database", [])).toEqual(["CONNECT", "TEMPORARY"]);
+    expect(parsePrivs("ALL", "schema", ["USAGE", "CREATE"])).toEqual(["USAGE", "CREATE"]);
+    expect(() => parsePrivs("SELECT", "database", [])).toThrow("invalid privilege for type database: SELECT");
+    expect(postgresql_privs.args.safeParse({ database: "app", roles: "ro", privs: "EXECUTE", objs: "t" }).success).toBe(false);
+  });
+
+  it("grants only what is missing, per object and role; a second plan on the result is empty", () => {
+    const objects = [obj("a", [held("ro", "SELECT")]), obj("b")];
+    const plan = planPrivs(req(), objects);
+    expect(plan.statements).toEqual(['GRANT INSERT ON TABLE "public"."a" TO "ro"', 'GRANT SELECT, INSERT ON TABLE "public"."b" TO "ro"']);
+    expect(planPrivs(req(), plan.after).statements).toEqual([]);
+  });
+
+  it("grant_option true grants it where missing; false revokes it; unset leaves it", () => {
+    const objects = [obj("a", [held("ro", "SELECT", true), held("ro", "INSERT")])];
+    expect(planPrivs(req({ grantOption: true }), objects).statements).toEqual(['GRANT INSERT ON TABLE "public"."a" TO "ro" WITH GRANT OPTION']);
+    expect(planPrivs(req({ grantOption: false }), objects).statements).toEqual(['REVOKE GRANT OPTION FOR SELECT ON TABLE "public"."a" FROM "ro"']);
+    expect(planPrivs(req(), objects).statements).toEqual([]);
+  });
+
+  it("absent revokes what is held of the privileges named; PUBLIC is a keyword", () => {
+    const objects = [obj("app", [held("PUBLIC", "CONNECT"), held("PUBLIC", "TEMPORARY"), held("ro", "CONNECT")])];
+    const plan = planPrivs(req({ type: "database", state: "absent", privs: ["CONNECT", "CREATE"], roles: ["PUBLIC", "ro"] }), objects);
+    expect(plan.statements).toEqual(['REVOKE CONNECT ON DATABASE "app" FROM PUBLIC', 'REVOKE CONNECT ON DATABASE "app" FROM "ro"']);
+    expect(aclText(req({ type: "database", roles: ["PUBLIC", "ro"] }), plan.after)).toBe("database app: PUBLIC: TEMPORARY\ndatabase app: ro: (none)\n");
+  });
+
+  it("groups: membership granted, admin option added or revoked, membership revoked", () => {
+    const g = (acl: ObjAcl["acl"]) => [obj("readers", acl)];
+    const r = (over: Partial<PrivsRequest>) => req({ type: "group", privs: [], ...over });
+    expect(planPrivs(r({}), g([])).statements).toEqual(['GRANT "readers" TO "ro"']);
+    expect(planPrivs(r({ grantOption: true }), g([held("ro", "MEMBER")])).statements).toEqual(['GRANT "readers" TO "ro" WITH ADMIN OPTION']);
+    expect(planPrivs(r({ grantOption: false }), g([held("ro", "MEMBER", true)])).statements).toEqual(['REVOKE ADMIN OPTION FOR "readers" FROM "ro"']);
+    expect(planPrivs(r({ state: "absent" }), g([held("ro", "MEMBER")])).statements).toEqual(['REVOKE "readers" FROM "ro"']);
+    expect(planPrivs(r({}), g([held("ro", "MEMBER", true)])).statements).toEqual([]);
+  });
+
+  it("the probe quotes names; missing roles and objects come out of its answer", () => {
+    const a = privsArgs({ database: "app", roles: "ro,ghost,PUBLIC", privs: "SELECT", objs: "t,gone", schema: "s'x" });
+    expect(privsProbeSql(a)).toContain("n.nspname = E's\\'x'");
+    const st = parsePrivsProbe(a, { all: ["SELECT"], roles: ["ro"], objects: [{ name: "t", acl: null }], schema_exists: true });
+    expect(st.missingRoles).toEqual(["ghost"]);
+    expect(st.missingObjs).toEqual(["gone"]);
+    expect(st.request.roles).toEqual(["ro", "PUBLIC"]);
+    expect(listArg(" a, b ,,")).toEqual(["a", "b"]);
+  });
+
+  it("refuses what it does not support and what does not fit together", () => {
+    const bad = (a: Record<string, unknown>) => postgresql_privs.args.safeParse({ database: "app", roles: "ro", ...a }).success;
+    expect(bad({ type: "default_privs", privs: "SELECT", objs: "TABLES" })).toBe(false);
+    expect(bad({ type: "function", privs: "EXECUTE", objs: "f()" })).toBe(false);
+    expect(bad({ type: "database", privs: "CONNECT", schema: "public" })).toBe(false);
+    expect(bad({ type: "schema", privs: "USAGE", objs: "ALL_IN_SCHEMA" })).toBe(false);
+    expect(bad({ type: "group", objs: "readers", privs: "SELECT" })).toBe(false);
+    expect(bad({ type: "table", privs: "SELECT", objs: "t", target_roles: "x" })).toBe(false);
+    expect(bad({ type: "database", privs: "CONNECT" })).toBe(true);
+  });
+});
