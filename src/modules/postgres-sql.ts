@@ -96,7 +96,6 @@ export const isScramHash = (s: string) => SCRAM.test(s);
 // prepared the same way on every run, so comparisons stay stable.
 const NON_ASCII_SPACE = /[\u00A0\u1680\u2000-\u200B\u202F\u205F\u3000]/g;
 const MAPPED_TO_NOTHING = /[\u00AD\u034F\u1806\u180B-\u180D\u200C\u200D\u2060\uFE00-\uFE0F\uFEFF]/g;
-// eslint-disable-next-line no-control-regex
 const PROHIBITED = /[\u0000-\u001F\u007F-\u009F\u06DD\u070F\u180E\u200E\u200F\u2028-\u202E\u206A-\u206F\uD800-\uDFFF\uE000-\uF8FF\uFFF9-\uFFFD]/;
 
 export function saslPrep(password: string): Buffer {
