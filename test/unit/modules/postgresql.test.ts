@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { ModuleContext } from "../../../src/modules/contract.js";
+import type { RemoteShell, RunOptions } from "../../../src/remote/shell.js";
 import { connectionString, psqlScript } from "../../../src/modules/postgres-client.js";
 import {
   PgValueError,
@@ -246,5 +248,51 @@ describe("postgresql_privs", () => {
     expect(bad({ type: "group", objs: "readers", privs: "SELECT" })).toBe(false);
     expect(bad({ type: "table", privs: "SELECT", objs: "t", target_roles: "x" })).toBe(false);
     expect(bad({ type: "database", privs: "CONNECT" })).toBe(true);
+  });
+});
+
+/** A shell that records what it was sent and answers with canned output. */
+function fakeShell(answer: { stdout?: string; stderr?: string; rc?: number } = {}) {
+  const calls: { command: string; stdin: string }[] = [];
+  const sh = {
+    host: "h",
+    run(command: string, opts: RunOptions = {}) {
+      calls.push({ command, stdin: opts.stdin === undefined ? "" : opts.stdin.toString() });
+      return Promise.resolve({ stdout: answer.stdout ?? "", stderr: answer.stderr ?? "", rc: answer.rc ?? 0 });
+    },
+  };
+  return { sh: sh as unknown as RemoteShell, calls };
+}
+
+const ctxOf = (sh: RemoteShell): ModuleContext => ({ host: "h", check: false, wantDiff: true, sh, renderTemplate: () => "", readControlFile: () => Buffer.alloc(0) });
+
+describe("postgresql_user apply", () => {
+  const SECRET = "s3cr'et \\ pass";
+  const absentRole: UserState = { role: null, settings: { encryption: "scram-sha-256", iterations: 4096, want_valid_until: null }, authid: { readable: true, password: null } };
+
+  it("sends a SCRAM hash on stdin; the password is on no command line, in no query reported", async () => {
+    const { sh, calls } = fakeShell();
+    const a = userArgs({ name: "joe", password: SECRET, login_password: SECRET });
+    const change = postgresql_user.diff(a, absentRole, ctxOf(sh));
+    expect(JSON.stringify(change)).not.toContain(SECRET);
+    const r = await postgresql_user.apply(ctxOf(sh), a, absentRole, change ?? { summary: "" });
+    expect(r.queries).toEqual([`CREATE USER "joe" WITH ENCRYPTED PASSWORD '********'`]);
+    expect(calls[0]?.command).not.toContain("s3cr");
+    const stdin = calls[0]?.stdin ?? "";
+    expect(stdin).not.toContain(SECRET);
+    const hash = /PASSWORD E'(SCRAM-SHA-256\$[^']+)'/.exec(stdin)?.[1] ?? "";
+    expect(scramMatches(hash, SECRET)).toBe(true);
+  });
+
+  it("a failure is redacted; with fail_on_user false a role that cannot be dropped is reported, not failed", async () => {
+    const { sh } = fakeShell({ rc: 3, stderr: `psql:<stdin>:1: ERROR:  bad ${SECRET}\n` });
+    const a = userArgs({ name: "joe", password: SECRET });
+    await expect(postgresql_user.apply(ctxOf(sh), a, absentRole, { summary: "" })).rejects.toThrow("user joe: ERROR:  bad ********");
+    const dependent = fakeShell({ rc: 3, stderr: 'psql:<stdin>:1: ERROR:  role "joe" cannot be dropped because some objects depend on it\n' });
+    const present: UserState = { ...absentRole, role: { flags: {}, conn_limit: -1, valid_until: null, comment: null } };
+    const kept = await postgresql_user.apply(ctxOf(dependent.sh), userArgs({ name: "joe", state: "absent", fail_on_user: false }), present, { summary: "" });
+    expect(kept.user_removed).toBe(false);
+    expect(postgresql_user.changed?.(kept)).toBe(false);
+    await expect(postgresql_user.apply(ctxOf(dependent.sh), userArgs({ name: "joe", state: "absent" }), present, { summary: "" })).rejects.toThrow("cannot be dropped");
   });
 });
