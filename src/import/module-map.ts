@@ -28,6 +28,9 @@ const ARG_ALIASES: Readonly<Partial<Record<ModuleName, Readonly<Record<string, s
   get_url: { sha256sum: "checksum" },
   mysql_user: { user: "name" },
   mysql_db: { db: "name" },
+  postgresql_db: { db: "name", login_port: "port", ssl_rootcert: "ca_cert" },
+  postgresql_privs: { db: "database", login_db: "database", priv: "privs", obj: "objs", role: "roles", admin_option: "grant_option", login_port: "port", ssl_rootcert: "ca_cert" },
+  postgresql_user: { user: "name", login_db: "db", fail_on_role: "fail_on_user", login_port: "port", ssl_rootcert: "ca_cert" },
   sysctl: { key: "name" },
   apt_repository: {},
   apt_signing_key: { data: "content" },
@@ -40,7 +43,7 @@ const ARG_ALIASES: Readonly<Partial<Record<ModuleName, Readonly<Record<string, s
 };
 
 /** Collections whose modules are the same as ansible.builtin's under their short names. */
-const COLLECTIONS = ["ansible.builtin.", "ansible.legacy.", "ansible.posix.", "community.general.", "community.mysql."];
+const COLLECTIONS = ["ansible.builtin.", "ansible.legacy.", "ansible.posix.", "community.general.", "community.mysql.", "community.postgresql."];
 
 /** Our module for an Ansible module name (short, FQCN or alias), or undefined. */
 export function ourModule(ansibleName: string): ModuleName | undefined {
