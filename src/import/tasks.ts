@@ -39,13 +39,18 @@ const KEYWORDS = new Set([
   "throttle", "debugger", "action", "collections", "module_defaults", "timeout", "async", "poll", "connection",
 ]);
 /** Keywords we convert; any other present keyword stops the task's conversion. */
-const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "with_dict", "with_subelements", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once", "vars"]);
+const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "with_dict", "with_subelements", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once", "vars", "environment"]);
 
 /** Inherited from enclosing blocks. */
 interface Inherited {
-  become: boolean | string | undefined;
+  /** true/false, a user, or a template naming the user (evaluated per host as the task runs). */
+  become: boolean | string | { template: string } | undefined;
   tags: string[];
+  /** `environment:` of enclosing blocks then the task, merged in that order as Ansible merges them. */
+  environment: unknown[];
 }
+
+const NOTHING_INHERITED: Inherited = { become: undefined, tags: [], environment: [] };
 
 class Skip extends Error {}
 
@@ -62,7 +67,7 @@ export class TaskConverter {
     private readonly localsParam: string | undefined,
   ) {}
 
-  convertList(node: Node | null | undefined, indent: string, inherited: Inherited = { become: undefined, tags: [] }): string[] {
+  convertList(node: Node | null | undefined, indent: string, inherited: Inherited = NOTHING_INHERITED): string[] {
     const saved = this.lines.length;
     if (node === null || node === undefined) return [];
     if (!isSeq(node)) {
@@ -72,7 +77,7 @@ export class TaskConverter {
     return this.convertItems(node.items as Node[], indent, inherited);
   }
 
-  convertItems(items: readonly Node[], indent: string, inherited: Inherited = { become: undefined, tags: [] }): string[] {
+  convertItems(items: readonly Node[], indent: string, inherited: Inherited = NOTHING_INHERITED): string[] {
     const saved = this.lines.length;
     // Registered in a nested list (a block's tasks), a const ends with its braces: what later tasks read then comes from the host's facts.
     const scope = new Map(this.locals);
@@ -136,8 +141,9 @@ export class TaskConverter {
     try {
       if (unhandled.length > 0) throw new Skip(`task keyword${unhandled.length > 1 ? "s" : ""} ${unhandled.join(", ")} not converted yet`);
       const inner: Inherited = {
-        become: t.become_user !== undefined && t.become !== false ? this.literalText(t.become_user, "become_user") : t.become !== undefined ? this.becomeOf(t.become) : inherited.become,
+        become: t.become_user !== undefined && t.become !== false ? userName(t.become_user, "become_user") : t.become !== undefined ? this.becomeOf(t.become) : inherited.become,
         tags: [...inherited.tags, ...this.tagsOf(t.tags)],
+        environment: [...inherited.environment, ...environmentOf(t.environment)],
       };
       const loop = this.loopOf(t);
       const register = typeof t.register === "string" ? t.register : undefined;
@@ -214,6 +220,22 @@ export class TaskConverter {
   private literalText(value: unknown, what: string): string {
     if (typeof value !== "string" || isPossiblyTemplate(value)) throw new Skip(`${what} that is not a literal name`);
     return value;
+  }
+
+  /** A user or host name that is a template, as text evaluated for the host when the task runs. */
+  private userCode(name: { template: string }): string {
+    return `String(h.jinja.value(jinja(${str(name.template)})${this.localsArg(namesInValue(name.template))}))`;
+  }
+
+  /**
+   * `environment:` as h.jinja.env(...): a mapping when there is one, else the list merged in
+   * order; plain text values stay a literal object.
+   */
+  private environmentCode(parts: readonly unknown[]): string {
+    const one = parts.length === 1 ? parts[0] : undefined;
+    if (isPlainObject(one) && Object.values(one).every((x) => typeof x === "string" && !isPossiblyTemplate(x))) return literal(one, { templates: false });
+    const value = parts.length === 1 ? one : parts;
+    return `h.jinja.env(${literal(value, { templates: true })}${this.localsArg(namesInValue(value))})`;
   }
 
   private becomeOf(value: unknown): boolean {
@@ -427,7 +449,8 @@ export class TaskConverter {
     const m: string[] = [];
     if (typeof t.name === "string") m.push(`name: ${str(t.name)}`);
     if (inherited.tags.length > 0) m.push(`tags: ${literal(inherited.tags, { templates: false })}`);
-    if (inherited.become !== undefined) m.push(`become: ${typeof inherited.become === "string" ? str(inherited.become) : String(inherited.become)}`);
+    if (inherited.become !== undefined) m.push(`become: ${typeof inherited.become === "object" ? this.userCode(inherited.become) : typeof inherited.become === "string" ? str(inherited.become) : String(inherited.become)}`);
+    if (inherited.environment.length > 0) m.push(`environment: ${this.environmentCode(inherited.environment)}`);
     if (t.notify !== undefined) {
       const list = Array.isArray(t.notify) ? t.notify : [t.notify];
       if (list.some((n) => typeof n !== "string" || isPossiblyTemplate(n))) throw new Skip("notify of a templated handler name");
@@ -450,7 +473,10 @@ export class TaskConverter {
       // Ansible's defaults when until is given without them: 3 retries, 5 seconds apart.
       m.push(`retries: ${this.count(t.retries ?? 3, "retries")}`, `delay: ${this.count(t.delay ?? 5, "delay")}`);
     }
-    if (t.delegate_to !== undefined) m.push(`delegateTo: ${str(this.literalText(t.delegate_to, "delegate_to"))}`);
+    if (t.delegate_to !== undefined) {
+      const to = userName(t.delegate_to, "delegate_to");
+      m.push(`delegateTo: ${typeof to === "string" ? str(to) : this.userCode(to)}`);
+    }
     return m.length === 0 ? "" : `, { ${m.join(", ")} }`;
   }
 
@@ -527,6 +553,7 @@ export class TaskConverter {
       case "import_tasks": {
         const file = isPlainObject(raw) ? raw.file : raw;
         if (typeof file !== "string") throw new Skip(`${short} without a file name`);
+        if (inherited.environment.length > 0) throw new Skip(`environment on ${short} not converted yet`);
         const rel = file.replace(/\{\{\s*ansible_os_family\s*\}\}/g, "Debian");
         if (isPossiblyTemplate(rel)) throw new Skip(`${short} of a file named by a template (${file})`);
         const fn = this.role.include(`tasks/${rel}`, `${this.file.rel}`);
@@ -539,6 +566,20 @@ export class TaskConverter {
         return undefined;
     }
   }
+}
+
+/** A literal user (or host) name, or a template of one evaluated as the task runs. */
+function userName(value: unknown, what: string): string | { template: string } {
+  if (typeof value !== "string") throw new Skip(`${what} that is not a name`);
+  return isPossiblyTemplate(value) ? { template: value } : value;
+}
+
+/** A task's or block's `environment:` as a list of parts: mappings, or templates that give one. */
+function environmentOf(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  const parts = Array.isArray(value) ? value : [value];
+  for (const p of parts) if (!isPlainObject(p) && loneExpression(p) === undefined) throw new Skip("environment that is neither a mapping nor one {{ expression }}");
+  return parts;
 }
 
 /** A local as an object literal entry: `item`, or `name: id` where the identifier differs. */

@@ -5,6 +5,7 @@ import { type Jinja, type JinjaMethods, isJinja } from "../site/jinja.js";
 import type { TaskMeta } from "../site/task-meta.js";
 import { PlayAbortedError, TaskFailedError } from "./errors.js";
 import { selectedByTags } from "./tags.js";
+import { pyStr } from "../template/values/repr.js";
 import { type TaskEnv, runTask } from "./task.js";
 
 /** What a host context needs from the play run beyond the task environment. */
@@ -149,6 +150,19 @@ function jinjaMethods(scope: HostScope, emitFailed: (task: string, status: "fail
       return evaluate("when", `{% if ${condition} %}True{% else %}False{% endif %}`, locals) === true;
     },
     value: (value, locals = {}) => walk(value, locals),
+    env(value, locals = {}) {
+      const out: Record<string, string> = {};
+      for (const part of [walk(value, locals)].flat()) {
+        if (typeof part !== "object" || part === null || Array.isArray(part)) {
+          const msg = `environment must be a mapping, got ${JSON.stringify(part)}`;
+          scope.env.stats.failed++;
+          emitFailed("environment", "failed", msg);
+          throw new TaskFailedError(scope.env.host, "environment", msg);
+        }
+        for (const [k, v] of Object.entries(part)) out[k] = pyStr(v);
+      }
+      return out;
+    },
     list(value, locals = {}, flatten = false) {
       const out = walk(value, locals);
       if (!Array.isArray(out)) {

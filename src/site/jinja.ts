@@ -41,6 +41,11 @@ export interface JinjaMethods {
   when(condition: string, locals?: Vars): boolean;
   /** Any value with its templates evaluated (a lone `{{ x }}` gives x's value, lists and dicts too). */
   value(value: unknown, locals?: Vars): unknown;
+  /**
+   * A task's `environment`: a mapping, or a list of them merged in order (a block's then the
+   * task's), its templates evaluated and each value made text as Python's str() makes it.
+   */
+  env(value: unknown, locals?: Vars): Record<string, string>;
   /** What `loop:` or `with_items:` iterates: a list, or the task fails. */
   list(value: unknown, locals?: Vars, flatten?: boolean): unknown[];
 }
