@@ -39,7 +39,7 @@ const KEYWORDS = new Set([
   "throttle", "debugger", "action", "collections", "module_defaults", "timeout", "async", "poll", "connection",
 ]);
 /** Keywords we convert; any other present keyword stops the task's conversion. */
-const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "with_dict", "with_subelements", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once", "vars", "environment"]);
+const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "with_dict", "with_subelements", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once", "vars", "environment", "throttle"]);
 
 /** Inherited from enclosing blocks. */
 interface Inherited {
@@ -149,8 +149,30 @@ export class TaskConverter {
       const register = typeof t.register === "string" ? t.register : undefined;
       const regId = register === undefined ? undefined : this.freshId(this.identifierFor(register));
       const conditional = runtime.length > 0 || loop !== undefined;
-      if (regId !== undefined && loop !== undefined) this.lines.push(`${indent}const ${regId} = { results: [] as unknown[] };`);
+      const once = this.once(t.run_once);
+      const throttle = this.throttleOf(t.throttle);
+      if (isBlock && (once || throttle !== undefined)) throw new Skip("run_once or throttle on a block not converted yet");
+      const at = this.at(map);
+      // A loop with run_once runs whole on the first host, and every host gets its results (as
+      // Ansible's run_once gives them); a throttled loop holds its slot for all its items.
+      let results = regId === undefined ? undefined : `${regId}.results`;
+      if (loop !== undefined && once) {
+        if (regId !== undefined) {
+          this.lines.push(`${indent}const ${regId} = await h.runOnce(${str(at)}, async () => {`, `${indent}  const results: unknown[] = [];`);
+          close.unshift(`${indent}  return { results };`, `${indent}});`);
+          results = "results";
+        } else {
+          this.lines.push(`${indent}await h.runOnce(${str(at)}, async () => {`);
+          close.unshift(`${indent}});`);
+        }
+        body += "  ";
+      } else if (regId !== undefined && loop !== undefined) this.lines.push(`${indent}const ${regId} = { results: [] as unknown[] };`);
       else if (regId !== undefined && conditional) this.lines.push(`${indent}let ${regId}: unknown = { changed: false, skipped: true };`);
+      if (loop !== undefined && throttle !== undefined) {
+        this.lines.push(`${body}await h.throttle(${str(at)}, ${throttle}, async () => {`);
+        close.unshift(`${body}});`);
+        body += "  ";
+      }
       if (loop !== undefined) {
         const id = this.identifierFor(loop.var);
         const locals = this.localsArg(namesInValue(loop.value));
@@ -161,9 +183,11 @@ export class TaskConverter {
       if (runtime.length > 0) open(`if (${runtime.map((c) => this.condition(c)).join(" && ")})`);
       if (isBlock) this.block(map, t, body, inner);
       else {
-        const call = this.runOnce(t, this.call(t, moduleKeys, inner, body), loop !== undefined, this.at(map));
+        const made = this.call(t, moduleKeys, inner, body);
+        if (loop !== undefined && (once || throttle !== undefined) && !made.startsWith("await h.")) throw new Skip("run_once or throttle on a loop of this task not converted yet");
+        const call = loop !== undefined ? made : this.runOnce(t, this.throttled(made, throttle, at), at);
         if (call.startsWith("if (") && regId !== undefined) throw new Skip("register of an assert");
-        if (regId !== undefined && loop !== undefined) this.lines.push(`${body}${regId}.results.push(${call});`);
+        if (regId !== undefined && loop !== undefined) this.lines.push(`${body}${results}.push(${call});`);
         else if (regId !== undefined && conditional) this.lines.push(`${body}${regId} = ${call};`);
         else if (regId !== undefined) this.lines.push(`${body}const ${regId} = ${call};`);
         else this.lines.push(`${body}${call}${call.startsWith("if (") ? "" : ";"}`);
@@ -286,16 +310,33 @@ export class TaskConverter {
    * run_once: the call made by the first host of the batch to get there; the others wait and get
    * its result (h.runOnce), as Ansible gives every host the one run's result.
    */
-  private runOnce(t: Record<string, unknown>, call: string, looped: boolean, at: string): string {
-    const v = t.run_once;
-    if (v === undefined || v === false || v === null) return call;
-    if (v !== true) throw new Skip("run_once that is not true or false");
-    if (looped) throw new Skip("run_once on a loop not converted yet");
+  private runOnce(t: Record<string, unknown>, call: string, at: string): string {
+    if (!this.once(t.run_once)) return call;
     // set_fact with run_once: the first host computes the values, every host of the batch gets them.
     const fact = /^h\.setFact\((\{[\s\S]*\})\)$/.exec(call);
     if (fact !== null) return `h.setFact(await h.runOnce(${str(at)}, async () => (${fact[1]})))`;
     if (!call.startsWith("await h.")) throw new Skip("run_once on this task not converted yet");
     return `await h.runOnce(${str(at)}, () => ${call.slice("await ".length)})`;
+  }
+
+  private once(v: unknown): boolean {
+    if (v === undefined || v === false || v === null) return false;
+    if (v !== true) throw new Skip("run_once that is not true or false");
+    return true;
+  }
+
+  /** `throttle:`: a positive number, or undefined (0, Ansible's default, is no limit). */
+  private throttleOf(v: unknown): number | undefined {
+    if (v === undefined || v === null) return undefined;
+    const n = this.count(v, "throttle");
+    return n === 0 ? undefined : n;
+  }
+
+  /** A module call that at most `n` hosts run at once (h.throttle), as Ansible's throttle allows. */
+  private throttled(call: string, n: number | undefined, at: string): string {
+    if (n === undefined) return call;
+    if (!call.startsWith("await h.")) throw new Skip("throttle on this task not converted yet");
+    return `await h.throttle(${str(at)}, ${n}, () => ${call.slice("await ".length)})`;
   }
 
   /** retries/delay: a number, or text of one. */
@@ -547,6 +588,7 @@ export class TaskConverter {
         return this.includeVars(raw, t, tagsMeta);
       case "meta":
         if (raw === "flush_handlers") return "await h.flushHandlers()";
+        if (raw === "reset_connection") return "await h.resetConnection()";
         throw new Skip(`meta: ${String(raw)} not converted yet`);
       case "include":
       case "include_tasks":

@@ -17,6 +17,9 @@ export interface HostScope {
   hostvars(name: string): Vars & { facts?: Facts };
   flushHandlers(): Promise<void>;
   runOnce<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  throttle<T>(key: string, limit: number, fn: () => Promise<T>): Promise<T>;
+  /** Closes the host's connection and shells: the next task opens new ones. */
+  resetConnection(): Promise<void>;
   setFact(vars: Vars): void;
   /**
    * Loads the first of `files` (names as templates gave them) found in the role's then the site's
@@ -57,6 +60,12 @@ export function createHost(scope: HostScope): Host {
     check: env.options.check,
     flushHandlers: () => scope.flushHandlers(),
     runOnce: (key, fn) => scope.runOnce(key, fn),
+    throttle: (key, limit, fn) => scope.throttle(key, limit, fn),
+    async resetConnection() {
+      env.checkAborted();
+      // As Ansible's meta tasks: no task line and nothing counted in the recap.
+      await scope.resetConnection();
+    },
     async block(fn: () => Promise<void>, opts: BlockOptions = {}) {
       try {
         await fn();

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import pLimit from "p-limit";
+import pLimit, { type LimitFunction } from "p-limit";
 import { factsAsVars } from "../facts/as-vars.js";
 import { type Facts, gatherFacts } from "../facts/gather.js";
 import type { ConnectionSpec } from "../inventory/connection.js";
@@ -168,6 +168,8 @@ export async function runPlay(state: RunState, p: PreparedPlay, o: { retrying?: 
   }
   for (const [name, fn] of Object.entries(play.handlers)) handlers.push({ name, role: undefined, run: fn });
 
+  // throttle's slots are the play's: a task's limit holds across its hosts (and serial batches).
+  const throttles = new Map<string, LimitFunction>();
   const batches = serialBatches(live, play.serial);
   let aborted = false;
   for (const [index, batch] of batches.entries()) {
@@ -175,7 +177,7 @@ export async function runPlay(state: RunState, p: PreparedPlay, o: { retrying?: 
     const runOnce = new Map<string, Promise<unknown>>();
     const abort = { fatal: false };
     const limit = pLimit(state.options.forks);
-    await Promise.all(batch.map((host) => limit(() => runHost(state, p, host, batch, handlers, runOnce, abort))));
+    await Promise.all(batch.map((host) => limit(() => runHost(state, p, host, batch, handlers, { runOnce, throttles }, abort))));
     // As Ansible: a batch whose every host failed, too many failures, or anyErrorsFatal ends the run.
     const verdict = () => {
       const failed = batch.filter((h) => state.hosts.get(h)?.dead).length;
@@ -205,10 +207,11 @@ async function runHost(
   host: string,
   batch: readonly string[],
   handlers: readonly HandlerEntry[],
-  runOnce: Map<string, Promise<unknown>>,
+  shared: { runOnce: Map<string, Promise<unknown>>; throttles: Map<string, LimitFunction> },
   abort: { fatal: boolean },
 ): Promise<void> {
   const { play } = p;
+  const { runOnce, throttles } = shared;
   const rec = state.hosts.get(host);
   if (!rec) return;
   const spec = p.specs.get(host);
@@ -349,6 +352,15 @@ async function runHost(
         }
         return r as Promise<T>;
       },
+      throttle: <T>(key: string, n: number, fn: () => Promise<T>): Promise<T> => {
+        let limit = throttles.get(key);
+        if (!limit) {
+          limit = pLimit(n);
+          throttles.set(key, limit);
+        }
+        return limit(fn);
+      },
+      resetConnection: () => state.pool.forget(spec.name),
       setFact: (v) => {
         Object.assign(rec.setFacts, v);
         refresh();

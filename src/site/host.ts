@@ -44,6 +44,16 @@ export interface Host<V extends Vars = Vars> extends ModuleMethods {
   flushHandlers(): Promise<void>;
   /** Runs fn on the first host that gets here; the others wait and get its result. */
   runOnce<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs fn with at most `limit` hosts of the play inside fn for the same `key` at once (Ansible's
+   * `throttle`); the others wait for a slot.
+   */
+  throttle<T>(key: string, limit: number, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Closes this host's connection (Ansible's `meta: reset_connection`): the next task connects
+   * again, so a login session sees what changed since (a user's new groups).
+   */
+  resetConnection(): Promise<void>;
   /** block/rescue/always with failures reported as Ansible does (rescued, not failed). */
   block(fn: () => Promise<void>, opts?: BlockOptions): Promise<void>;
   /** Fails the host with a message (Ansible's `fail`); a task, so tags select it like any other. */

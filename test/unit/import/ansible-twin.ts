@@ -38,9 +38,10 @@ export function tree(root: string): Record<string, string> {
 
 /**
  * `role`: the role's files (tasks/main.yml, ...); `hosts`: inventory host names (all local);
- * `hostVars`: extra YAML for the inventory's `all.vars` lines (already indented by 4).
+ * `hostVars`: extra YAML for the inventory's `all.vars` lines (already indented by 4); `oracle:
+ * false`: do-converge's run only (what it does that Ansible cannot show, such as its own shells).
  */
-export async function twin(role: Readonly<Record<string, string>>, o: { hosts?: readonly string[]; hostVars?: string; args?: readonly string[] } = {}): Promise<Twin> {
+export async function twin(role: Readonly<Record<string, string>>, o: { hosts?: readonly string[]; hostVars?: string; args?: readonly string[]; oracle?: boolean } = {}): Promise<Twin> {
   const files = Object.fromEntries(Object.entries(role).map(([k, v]) => [`roles/demo/${k}`, v]));
   const dir = await tempTree(files);
   const hosts = o.hosts ?? ["a", "b"];
@@ -51,7 +52,7 @@ export async function twin(role: Readonly<Record<string, string>>, o: { hosts?: 
   writeFileSync(join(dir, "playbook.yml"), "- hosts: all\n  gather_facts: false\n  roles: [demo]\n");
   mkdirSync(join(dir, "ansible"));
   mkdirSync(join(dir, "ours"));
-  await ansible(dir, "ansible-playbook", ["-i", "ansible.yml", "playbook.yml", ...(o.args ?? [])]);
+  if (o.oracle !== false) await ansible(dir, "ansible-playbook", ["-i", "ansible.yml", "playbook.yml", ...(o.args ?? [])]);
 
   const imported = importRole(join(dir, "roles/demo"), { name: "demo", out: join(dir, "site/roles/demo") });
   const code = readFileSync(join(dir, "site/roles/demo/index.ts"), "utf8");

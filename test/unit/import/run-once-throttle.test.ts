@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { modules } from "../../../src/modules/registry.js";
+import { twin } from "./ansible-twin.js";
+
+// run_once on a loop, throttle, meta: reset_connection and the user module's groups as text:
+// converted, then run over the local connection (by ansible-playbook too where Ansible can show it).
+
+const TASKS = `---
+- name: looped once
+  shell: "echo {{ item }} | tee -a {{ out }}/once"
+  loop: [1, 2]
+  run_once: true
+  register: looped
+- name: every host got the one run's results
+  copy:
+    content: "{{ looped.results | map(attribute='stdout') | list }} {{ looped.results | length }}\\n"
+    dest: "{{ out }}/r-{{ inventory_hostname }}"
+- name: looped once without register, skipped by when on an item
+  shell: "echo {{ item }} >> {{ out }}/once-when"
+  with_items: [3, 4]
+  when: item != 4
+  run_once: yes
+- name: one host at a time
+  shell: "mkdir {{ out }}/held && sleep 0.3 && rmdir {{ out }}/held && echo {{ inventory_hostname }} >> {{ out }}/throttled"
+  throttle: 1
+- name: one host at a time, looped
+  shell: "mkdir {{ out }}/held2 && sleep 0.1 && rmdir {{ out }}/held2"
+  loop: [a, b]
+  throttle: "1"
+  register: thr
+`;
+
+describe("import role: run_once on a loop, throttle, reset_connection, user groups as text", { timeout: 120_000 }, () => {
+  it("runs a run_once loop on one host and gives every host its results; throttle keeps hosts out of each other's way", async () => {
+    const t = await twin({ "tasks/main.yml": TASKS }, { hosts: ["a", "b", "c"] });
+    expect(t.imported.notConverted).toEqual([]);
+    expect(t.code).toContain('const looped = await h.runOnce("tasks/main.yml:2", async () => {');
+    expect(t.code).toContain('await h.throttle("tasks/main.yml:16", 1, () => h.shell(');
+    expect(t.code).toContain('await h.throttle("tasks/main.yml:19", 1, async () => {');
+    expect(t.run.code, t.run.stdout + t.run.stderr).toBe(0);
+    expect(t.ours["once"]).toBe("1\n2\n");
+    expect(t.ours["r-c"]).toBe("['1', '2'] 2\n");
+    expect(t.ours["once-when"]).toBe("3\n");
+    expect(t.ours["throttled"]?.split("\n").sort()).toEqual(["", "a", "b", "c"]);
+    const { throttled: _a, ...ansible } = t.ansible;
+    const { throttled: _o, ...ours } = t.ours;
+    expect(ours).toEqual(ansible);
+  });
+
+  it("meta: reset_connection: the next task runs in a new shell", async () => {
+    const tasks = `- shell: "echo $$ >> {{ out }}/pids-{{ inventory_hostname }}"\n- shell: "echo $$ >> {{ out }}/pids-{{ inventory_hostname }}"\n- meta: reset_connection\n- shell: "echo $$ >> {{ out }}/pids-{{ inventory_hostname }}"\n`;
+    const t = await twin({ "tasks/main.yml": tasks }, { hosts: ["a"], oracle: false });
+    expect(t.code).toContain("await h.resetConnection();");
+    expect(t.run.code, t.run.stdout + t.run.stderr).toBe(0);
+    const [first, second, third] = (t.ours["pids-a"] ?? "").trim().split("\n");
+    expect(second).toBe(first);
+    expect(third).not.toBe(first);
+  });
+
+  it("user's groups given as text are names separated by commas, as Ansible's user module reads them", () => {
+    const parse = (groups: unknown) => modules.user.args.parse({ name: "u", groups }).groups;
+    expect(parse("docker")).toEqual(["docker"]);
+    expect(parse("docker, adm,")).toEqual(["docker", "adm"]);
+    expect(parse("")).toEqual([]);
+    expect(parse(["a", 7])).toEqual(["a", 7]);
+    expect(modules.user.args.safeParse({ name: "u", groups: "a,b c" }).success).toBe(false);
+  });
+});
