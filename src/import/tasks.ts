@@ -533,18 +533,19 @@ export class TaskConverter {
     const file = a.file ?? a._raw_params;
     if (typeof file !== "string") throw new Skip("include_vars without a file name");
     let names: string[] = [file];
+    const meta: string[] = [];
     if (t.with_first_found !== undefined) {
       if (file.replace(/\s+/g, "") !== "{{item}}") throw new Skip("with_first_found on include_vars of another name than {{ item }}");
-      const found = t.with_first_found;
-      const list = Array.isArray(found) ? found : isPlainObject(found) && Array.isArray(found.files) && found.paths === undefined ? found.files : undefined;
-      if (list === undefined || list.some((x) => typeof x !== "string")) throw new Skip("with_first_found that is not a list of file names");
-      names = list as string[];
+      const found = firstFoundTerms(t.with_first_found);
+      names = found.names;
+      if (found.skip) meta.push("skip: true");
     }
-    const meta: string[] = [];
     if (a.name !== undefined) meta.push(`name: ${str(this.literalText(a.name, "include_vars name"))}`);
     const tags = tagsMeta === "" ? "" : tagsMeta.replace(/^, \{ | \}$/g, "");
     if (tags !== "") meta.push(tags);
-    const arg = names.length === 1 ? fileName(names[0] ?? "") : `[${names.map(fileName).join(", ")}]`;
+    // As the vars subdirectory is where the lookup searches, a name that starts with it is found there (vars/x.yml is the role's vars/x.yml).
+    const ours = names.map((n) => n.replace(/^vars\//, ""));
+    const arg = t.with_first_found === undefined ? fileName(ours[0] ?? "") : `[${ours.map(fileName).join(", ")}]`;
     return `await h.includeVars(${arg}${meta.length > 0 ? `, { ${meta.join(", ")} }` : ""})`;
   }
 
@@ -654,6 +655,46 @@ function subelements(value: unknown): unknown {
   const skip = isPlainObject(flags) && flags.skip_missing === true ? ", skip_missing=True" : "";
   if (/['\\]/.test(subkey)) throw new Skip("with_subelements of a subkey with quotes or backslashes");
   return `{{ (${expr}) | subelements('${subkey}'${skip}) }}`;
+}
+
+/**
+ * with_first_found's terms as Ansible's first_found lookup reads them: names; mappings of `files`
+ * (split on , and ;) under each of `paths` (split on , : and ;), path by path; nested lists. A
+ * mapping without paths replaces the names gathered so far, and the last `skip` holds, as there.
+ */
+function firstFoundTerms(terms: unknown): { names: string[]; skip: boolean } {
+  const split = (v: unknown, seps: RegExp, what: string): string[] => {
+    const list = v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+    if (list.some((x) => typeof x !== "string")) throw new Skip(`with_first_found ${what} that are not names`);
+    return (list as string[]).flatMap((x) => x.split(seps)).filter((x) => x !== "");
+  };
+  let names: string[] = [];
+  let skip = false;
+  for (const term of Array.isArray(terms) ? terms : [terms]) {
+    if (typeof term === "string") names.push(term);
+    else if (Array.isArray(term)) {
+      const inner = firstFoundTerms(term);
+      names.push(...inner.names);
+      skip = inner.skip;
+    } else if (isPlainObject(term)) {
+      const extra = Object.keys(term).filter((k) => !["files", "paths", "skip"].includes(k));
+      if (extra.length > 0) throw new Skip(`with_first_found ${extra.join(", ")} not converted yet`);
+      const files = split(term.files, /[,;]/, "files");
+      const paths = split(term.paths, /[,:;]/, "paths");
+      const s = term.skip === undefined ? false : ansibleBoolean(term.skip);
+      if (s === undefined) throw new Skip("with_first_found skip that is not true or false");
+      skip = s;
+      if (paths.length > 0) names.push(...paths.flatMap((p) => files.map((f) => posixJoin(p, f))));
+      else names = files;
+    } else throw new Skip("with_first_found of something else than names and mappings of files and paths");
+  }
+  return { names, skip };
+}
+
+/** os.path.join for two parts, as first_found joins a path and a name (an absolute name wins). */
+function posixJoin(dir: string, name: string): string {
+  if (name.startsWith("/")) return name;
+  return dir === "" || dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
 }
 
 /** A file name as code: text, or jinja(...) when the name is a template (evaluated as the task runs). */

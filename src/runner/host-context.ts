@@ -27,6 +27,8 @@ export interface HostScope {
    * says why (none found, a bad file).
    */
   includeVars(files: readonly string[], name: string | undefined): Promise<string>;
+  /** Whether includeVars would find one of `files`. */
+  hasVarsFile(files: readonly string[]): boolean;
   /** Templates a value as Ansible templates a task argument, in the host's variables with `locals` on top. */
   templateValue(raw: unknown, locals: Vars): unknown;
 }
@@ -105,9 +107,16 @@ export function createHost(scope: HostScope): Host {
         env.onNotSelected?.();
         return;
       }
-      const candidates = (Array.isArray(file) ? file : [file]) as readonly (string | Jinja)[];
-      // The names are templates, evaluated as the task runs (an undefined name fails the task).
+      const firstFound = Array.isArray(file);
+      const candidates = (firstFound ? file : [file]) as readonly (string | Jinja)[];
+      // The names are templates, evaluated as the task runs: an undefined name fails the task (as
+      // it does Ansible's first_found too: an undefined name anywhere in its terms fails it, skip or not).
       const names = candidates.map((c) => (isJinja(c) ? String(jinja.value(c)) : c));
+      if (firstFound && meta.skip === true && !scope.hasVarsFile(names)) {
+        env.stats.skipped++;
+        env.emit({ type: "task-end", play: env.play, host: env.host, task: "include_vars", module: "include_vars", status: "skipped", msg: "no file found (first_found skip)", durationMs: 0 });
+        return;
+      }
       try {
         const loaded = await scope.includeVars(names, meta.name);
         env.stats.ok++;

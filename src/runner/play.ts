@@ -118,16 +118,16 @@ function candidates(dirs: readonly string[], name: string): string[] {
   return isAbsolute(name) ? [name] : dirs.map((d) => join(d, name));
 }
 
-/** The first of `names` that exists in `dirs` (an absolute name as it is), as include_vars with first_found looks. */
+/** The first of `names` that exists in `dirs` (an absolute name as it is), as include_vars with first_found looks; undefined when none. */
+function firstVarsFile(dirs: readonly string[], names: readonly string[]): string | undefined {
+  for (const name of names) for (const c of candidates(dirs, name)) if (existsSync(c) && statSync(c).isFile()) return c;
+  return undefined;
+}
+
 function findVarsFile(dirs: readonly string[], names: readonly string[]): string {
-  const tried: string[] = [];
-  for (const name of names) {
-    for (const c of candidates(dirs, name)) {
-      if (existsSync(c) && statSync(c).isFile()) return c;
-      tried.push(c);
-    }
-  }
-  throw new Error(`no vars file found: looked for ${tried.join(", ")}`);
+  const found = firstVarsFile(dirs, names);
+  if (found === undefined) throw new Error(`no vars file found: looked for ${names.flatMap((n) => candidates(dirs, n)).join(", ") || "(no names)"}`);
+  return found;
 }
 
 function readControlFile(dirs: readonly string[], src: string): Buffer {
@@ -365,6 +365,7 @@ async function runHost(
         Object.assign(rec.setFacts, v);
         refresh();
       },
+      hasVarsFile: (files) => firstVarsFile(env.varsDirs, files) !== undefined,
       includeVars: async (files, name) => {
         const path = findVarsFile(env.varsDirs, files);
         const read = await readVarsFile(path, state.decrypt);

@@ -68,8 +68,9 @@ export interface Host<V extends Vars = Vars> extends ModuleMethods {
    * this host for the rest of the run: above inventory and play vars, below set facts and extra
    * vars. Names are templates (`"{{ ansible_facts.os_family }}.yml"`); values that are templates
    * are evaluated when used, as Ansible's are (docs/variables.md). `name` puts them under one key.
+   * `skip`: none of a list found skips the task instead of failing it (first_found's `skip: true`).
    */
-  includeVars(file: string | Jinja | readonly (string | Jinja)[], meta?: { name?: string; tags?: string[] }): Promise<void>;
+  includeVars(file: string | Jinja | readonly (string | Jinja)[], meta?: { name?: string; tags?: string[]; skip?: boolean }): Promise<void>;
   /** Ansible's templating at run time: what roles imported from Ansible use for `{{ }}` and `when`. */
   readonly jinja: JinjaMethods;
 }
