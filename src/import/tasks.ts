@@ -39,7 +39,7 @@ const KEYWORDS = new Set([
   "throttle", "debugger", "action", "collections", "module_defaults", "timeout", "async", "poll", "connection",
 ]);
 /** Keywords we convert; any other present keyword stops the task's conversion. */
-const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "with_dict", "with_subelements", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once", "vars", "environment", "throttle"]);
+const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "with_dict", "with_subelements", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once", "vars", "environment", "throttle", "with_fileglob"]);
 
 /** Inherited from enclosing blocks. */
 interface Inherited {
@@ -176,7 +176,7 @@ export class TaskConverter {
       if (loop !== undefined) {
         const id = this.identifierFor(loop.var);
         const locals = this.localsArg(namesInValue(loop.value));
-        open(`for (const ${id} of h.jinja.list(${loop.expr}${loop.flatten ? `${locals || ", {}"}, true` : locals}))`);
+        open(`for (const ${id} of h.jinja.${loop.files ? "fileglob" : "list"}(${loop.expr}${loop.flatten ? `${locals || ", {}"}, true` : locals}))`);
         this.locals.set(loop.var, id);
       }
       const shadowed = this.taskVars(t.vars, body);
@@ -353,15 +353,15 @@ export class TaskConverter {
     return list as string[];
   }
 
-  private loopOf(t: Record<string, unknown>): { var: string; expr: string; value: unknown; flatten: boolean } | undefined {
-    const key = "loop" in t ? "loop" : "with_items" in t ? "with_items" : "with_list" in t ? "with_list" : "with_dict" in t ? "with_dict" : "with_subelements" in t ? "with_subelements" : undefined;
+  private loopOf(t: Record<string, unknown>): { var: string; expr: string; value: unknown; flatten: boolean; files?: true } | undefined {
+    const key = ["loop", "with_items", "with_list", "with_dict", "with_subelements", "with_fileglob"].find((k) => k in t);
     if (key === undefined) return undefined;
     const control = isPlainObject(t.loop_control) ? t.loop_control : {};
     const extra = Object.keys(control).filter((k) => k !== "loop_var" && k !== "label");
     if (extra.length > 0) throw new Skip(`loop_control ${extra.join(", ")} not converted yet`);
     const loopVar = typeof control.loop_var === "string" ? control.loop_var : "item";
     const value = key === "with_dict" ? dictItems(t[key]) : key === "with_subelements" ? subelements(t[key]) : t[key];
-    return { var: loopVar, expr: literal(value, { templates: true }), value, flatten: key === "with_items" };
+    return { var: loopVar, expr: literal(value, { templates: true }), value, flatten: key === "with_items", ...(key === "with_fileglob" ? { files: true as const } : {}) };
   }
 
   /**

@@ -4,6 +4,7 @@ import type { BlockOptions, Host, ModuleMethods, Vars } from "../site/host.js";
 import { type Jinja, type JinjaMethods, isJinja } from "../site/jinja.js";
 import type { TaskMeta } from "../site/task-meta.js";
 import { PlayAbortedError, TaskFailedError } from "./errors.js";
+import { fileglob } from "./fileglob.js";
 import { selectedByTags } from "./tags.js";
 import { pyStr } from "../template/values/repr.js";
 import { type TaskEnv, runTask } from "./task.js";
@@ -168,6 +169,7 @@ function jinjaMethods(scope: HostScope, emitFailed: (task: string, status: "fail
       return evaluate("when", `{% if ${condition} %}True{% else %}False{% endif %}`, locals) === true;
     },
     value: (value, locals = {}) => walk(value, locals),
+    fileglob: (patterns, locals = {}) => fileglob([walk(patterns, locals)].flat().map(pyStr), scope.env.searchDirs),
     env(value, locals = {}) {
       const out: Record<string, string> = {};
       for (const part of [walk(value, locals)].flat()) {

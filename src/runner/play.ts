@@ -320,6 +320,7 @@ async function runHost(
       },
       renderTemplate: (src, extra, options) => state.templates.render(dirs.map((d) => join(d, "templates")), src, templateVars(roleScope(parsed, role?.name ?? ""), extra), options),
       readControlFile: (src) => readControlFile(dirs.map((d) => join(d, "files")), src),
+      searchDirs: dirs,
       varsDirs: dirs.map((d) => join(d, "vars")),
       notify: async (names, task) => {
         for (const n of names) {

@@ -31,6 +31,8 @@ export interface TaskEnv {
   shellFor(host: string, becomeUser: string | undefined): Promise<ShellLease>;
   renderTemplate(src: string, extraVars?: Record<string, unknown>, options?: RenderOptions): string;
   readControlFile(src: string): Buffer;
+  /** The role's directory then the site's: where with_fileglob's patterns are searched. */
+  readonly searchDirs: readonly string[];
   /** Where h.includeVars() looks for a vars file: the role's `vars/`, then the site's. */
   readonly varsDirs: readonly string[];
   /** Notifies handlers; resolves once they are recorded as pending on the host. */

@@ -46,6 +46,11 @@ export interface JinjaMethods {
    * task's), its templates evaluated and each value made text as Python's str() makes it.
    */
   env(value: unknown, locals?: Vars): Record<string, string>;
+  /**
+   * with_fileglob's files: the patterns (a list, or one) found on the control node in the role's
+   * files/ and directory, then the site's, as absolute paths (Ansible's fileglob lookup).
+   */
+  fileglob(patterns: unknown, locals?: Vars): string[];
   /** What `loop:` or `with_items:` iterates: a list, or the task fails. */
   list(value: unknown, locals?: Vars, flatten?: boolean): unknown[];
 }
