@@ -92,14 +92,25 @@ export function importRole(dir: string, opts: ImportRoleOptions = {}): ImportedR
   };
 
   const taskLines: string[] = [];
+  const dependencies: string[] = [];
+  const depImports: string[] = [];
   const meta = yamlOf(dir, "meta");
   if (meta !== undefined) {
     const file = readYamlFile(join(dir, meta), meta);
     const deps = isMap(file.doc.contents) ? (file.doc.contents as YAMLMap).get("dependencies", true) : undefined;
-    if (isSeq(deps) && deps.items.length > 0) {
-      const at = `${meta}:${file.line(deps)}`;
-      notConverted.push({ at, what: "dependencies", why: "role dependencies not converted yet" });
-      taskLines.push(`    notConverted(${str(`${at}: dependencies: role dependencies not converted yet`)});`);
+    for (const item of isSeq(deps) ? (deps.items as Node[]) : []) {
+      const at = `${meta}:${file.line(item)}`;
+      const dep = dependencyName(item.toJSON() as unknown);
+      if (typeof dep === "string") {
+        const id = exportName(dep);
+        if (!dependencies.includes(id)) {
+          dependencies.push(id);
+          depImports.push(`import { ${id} } from ${str(`../${dep}/index.js`)};`);
+        }
+      } else {
+        notConverted.push({ at, what: "dependencies", why: dep.why });
+        taskLines.push(`    notConverted(${str(`${at}: dependencies: ${dep.why}`)});`);
+      }
     }
   }
   if (tasksFile !== undefined) {
@@ -123,6 +134,7 @@ export function importRole(dir: string, opts: ImportRoleOptions = {}): ImportedR
     `export const ${exportName(name)} = role({`,
     `  name: ${str(name)},`,
     "  vars,",
+    ...(dependencies.length > 0 ? [...lineComment("meta/main.yml's dependencies: each imported beside this role (do-converge import role DIR).", "  "), `  dependencies: [${dependencies.join(", ")}],`] : []),
     ...handlerLines,
     "  async tasks(h, v) {",
     ...taskLines,
@@ -132,13 +144,28 @@ export function importRole(dir: string, opts: ImportRoleOptions = {}): ImportedR
   ];
   const body = code.join("\n");
   const used = ["notConverted", "jinja"].filter((n) => new RegExp(`\\b${n}\\(`).test(body));
-  const imports = `import { type Host, type Vars, ${[...used, "role", "z"].sort().join(", ")} } from "do-converge";\n\n`;
+  const imports = `import { type Host, type Vars, ${[...used, "role", "z"].sort().join(", ")} } from "do-converge";\n${depImports.map((l) => `${l}\n`).join("")}\n`;
 
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, "index.ts"), imports + body);
   // vars/ as it is: h.includeVars() reads its files at run time, as include_vars does.
   for (const sub of ["templates", "files", "vars"]) if (existsSync(join(dir, sub))) cpSync(join(dir, sub), join(out, sub), { recursive: true });
   return { name, out, notConverted, tasks: stats.tasks, converted: stats.converted, dropped: stats.dropped };
+}
+
+/**
+ * A meta/main.yml dependency as the name of the role it imports (as `import role` names a role:
+ * without its `namespace.`), or why it is not converted: parameters, when, tags.
+ */
+function dependencyName(entry: unknown): string | { why: string } {
+  const named = typeof entry === "string" ? entry : entry !== null && typeof entry === "object" && !Array.isArray(entry) ? ((entry as Record<string, unknown>).role ?? (entry as Record<string, unknown>).name) : undefined;
+  if (typeof named !== "string" || named === "") return { why: "a dependency that names no role" };
+  if (typeof entry === "object" && entry !== null) {
+    const extra = Object.keys(entry).filter((k) => k !== "role" && k !== "name");
+    if (extra.length > 0) return { why: `a dependency with ${extra.join(", ")} (role parameters, when, tags) not converted yet` };
+  }
+  if (named.includes("/") || named.includes("{{")) return { why: `a dependency on ${named} (a path or a template) not converted yet` };
+  return named.replace(/^.*\./, "");
 }
 
 /** handlers/main.yml → the role's handlers: each by its name, and each `listen` topic running its listeners in order. */

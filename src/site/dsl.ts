@@ -15,6 +15,11 @@ export interface RoleDef<S extends Shape> {
   /** The role's directory (templates/, files/); default: roles/<name> beside the site file. */
   dir?: string;
   tags?: string[];
+  /**
+   * Roles that run before this one in every play that has it (Ansible's meta/main.yml
+   * `dependencies`), theirs first; a role already run in the play is not run again.
+   */
+  dependencies?: Role[];
 }
 
 /** A role as plays hold it: its vars type is checked inside, where role() was called. */
@@ -24,6 +29,7 @@ export interface Role {
   readonly dir: string | undefined;
   readonly tags: readonly string[];
   readonly handlerNames: readonly string[];
+  readonly dependencies: readonly Role[];
   /** The role's vars schema: what `secrets generate` reads its secret() variables from. */
   readonly varsSchema: z.ZodObject;
   /**
@@ -44,6 +50,7 @@ export function role<S extends Shape = Record<never, never>>(def: RoleDef<S>): R
     dir: def.dir,
     tags: def.tags ?? [],
     handlerNames: Object.keys(def.handlers ?? {}),
+    dependencies: def.dependencies ?? [],
     varsSchema: schema,
     parseVars(host, vars, source, skip) {
       // Only the role's own keys are validated; every other variable passes through untouched.
@@ -109,7 +116,32 @@ export function play(def: PlayDef): Play {
     const i = parsed.error.issues[0];
     throw new SiteError(`play ${JSON.stringify(def.name ?? "?")}: ${i?.path.join(".") || "(play)"}: ${i?.message ?? "invalid"}`);
   }
-  return { ...parsed.data, kind: "play" };
+  return { ...parsed.data, roles: withDependencies(parsed.data.roles, def.name), kind: "play" };
+}
+
+/**
+ * A play's roles with their dependencies before them, depth first, as Ansible orders them. A
+ * dependency a role of that name has already run in the play is left out, and so is a listed role
+ * that already ran as a dependency (Ansible runs a role once per play); a dependency cycle is an error.
+ */
+function withDependencies(roles: readonly Role[], play: string): Role[] {
+  const out: Role[] = [];
+  const ran = new Set<string>();
+  const visit = (r: Role, path: readonly string[], dependency: boolean): void => {
+    if (path.includes(r.name)) throw new SiteError(`play ${JSON.stringify(play)}: role dependencies form a cycle: ${[...path, r.name].join(" -> ")}`);
+    for (const d of r.dependencies) visit(d, [...path, r.name], true);
+    if (dependency && ran.has(r.name)) return;
+    out.push(r);
+    ran.add(r.name);
+  };
+  const viaDependency = new Set<string>();
+  for (const r of roles) {
+    if (viaDependency.has(r.name)) continue;
+    const before = out.length;
+    visit(r, [], false);
+    for (const added of out.slice(before, -1)) viaDependency.add(added.name);
+  }
+  return out;
 }
 
 const SiteSchema = z.strictObject({
