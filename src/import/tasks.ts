@@ -48,9 +48,13 @@ interface Inherited {
   tags: string[];
   /** `environment:` of enclosing blocks then the task, merged in that order as Ansible merges them. */
   environment: unknown[];
+  /** run_once, throttle and delegate_to: a block's hold for each of its tasks, which may say otherwise. */
+  runOnce: boolean;
+  throttle: number | undefined;
+  delegateTo: string | { template: string } | undefined;
 }
 
-const NOTHING_INHERITED: Inherited = { become: undefined, tags: [], environment: [] };
+const NOTHING_INHERITED: Inherited = { become: undefined, tags: [], environment: [], runOnce: false, throttle: undefined, delegateTo: undefined };
 
 class Skip extends Error {}
 
@@ -144,14 +148,17 @@ export class TaskConverter {
         become: t.become_user !== undefined && t.become !== false ? userName(t.become_user, "become_user") : t.become !== undefined ? this.becomeOf(t.become) : inherited.become,
         tags: [...inherited.tags, ...this.tagsOf(t.tags)],
         environment: [...inherited.environment, ...environmentOf(t.environment)],
+        runOnce: t.run_once !== undefined ? this.once(t.run_once) : inherited.runOnce,
+        throttle: t.throttle !== undefined ? this.throttleOf(t.throttle) : inherited.throttle,
+        delegateTo: t.delegate_to !== undefined ? userName(t.delegate_to, "delegate_to") : inherited.delegateTo,
       };
       const loop = this.loopOf(t);
       const register = typeof t.register === "string" ? t.register : undefined;
       const regId = register === undefined ? undefined : this.freshId(this.identifierFor(register));
       const conditional = runtime.length > 0 || loop !== undefined;
-      const once = this.once(t.run_once);
-      const throttle = this.throttleOf(t.throttle);
-      if (isBlock && (once || throttle !== undefined)) throw new Skip("run_once or throttle on a block not converted yet");
+      // A block's run_once and throttle are its tasks' (inner), not the block's as a whole.
+      const once = !isBlock && inner.runOnce;
+      const throttle = isBlock ? undefined : inner.throttle;
       const at = this.at(map);
       // A loop with run_once runs whole on the first host, and every host gets its results (as
       // Ansible's run_once gives them); a throttled loop holds its slot for all its items.
@@ -185,7 +192,7 @@ export class TaskConverter {
       else {
         const made = this.call(t, moduleKeys, inner, body);
         if (loop !== undefined && (once || throttle !== undefined) && !made.startsWith("await h.")) throw new Skip("run_once or throttle on a loop of this task not converted yet");
-        const call = loop !== undefined ? made : this.runOnce(t, this.throttled(made, throttle, at), at);
+        const call = loop !== undefined ? made : this.runOnce(once, this.throttled(made, throttle, at), at);
         if (call.startsWith("if (") && regId !== undefined) throw new Skip("register of an assert");
         if (regId !== undefined && loop !== undefined) this.lines.push(`${body}${results}.push(${call});`);
         else if (regId !== undefined && conditional) this.lines.push(`${body}${regId} = ${call};`);
@@ -310,8 +317,8 @@ export class TaskConverter {
    * run_once: the call made by the first host of the batch to get there; the others wait and get
    * its result (h.runOnce), as Ansible gives every host the one run's result.
    */
-  private runOnce(t: Record<string, unknown>, call: string, at: string): string {
-    if (!this.once(t.run_once)) return call;
+  private runOnce(once: boolean, call: string, at: string): string {
+    if (!once) return call;
     // set_fact with run_once: the first host computes the values, every host of the batch gets them.
     const fact = /^h\.setFact\((\{[\s\S]*\})\)$/.exec(call);
     if (fact !== null) return `h.setFact(await h.runOnce(${str(at)}, async () => (${fact[1]})))`;
@@ -514,10 +521,8 @@ export class TaskConverter {
       // Ansible's defaults when until is given without them: 3 retries, 5 seconds apart.
       m.push(`retries: ${this.count(t.retries ?? 3, "retries")}`, `delay: ${this.count(t.delay ?? 5, "delay")}`);
     }
-    if (t.delegate_to !== undefined) {
-      const to = userName(t.delegate_to, "delegate_to");
-      m.push(`delegateTo: ${typeof to === "string" ? str(to) : this.userCode(to)}`);
-    }
+    const to = inherited.delegateTo;
+    if (to !== undefined) m.push(`delegateTo: ${typeof to === "string" ? str(to) : this.userCode(to)}`);
     return m.length === 0 ? "" : `, { ${m.join(", ")} }`;
   }
 
@@ -596,7 +601,7 @@ export class TaskConverter {
       case "import_tasks": {
         const file = isPlainObject(raw) ? raw.file : raw;
         if (typeof file !== "string") throw new Skip(`${short} without a file name`);
-        if (inherited.environment.length > 0) throw new Skip(`environment on ${short} not converted yet`);
+        if (inherited.environment.length > 0 || inherited.runOnce || inherited.throttle !== undefined || inherited.delegateTo !== undefined) throw new Skip(`environment, run_once, throttle or delegate_to on ${short} not converted yet`);
         const rel = file.replace(/\{\{\s*ansible_os_family\s*\}\}/g, "Debian");
         if (isPossiblyTemplate(rel)) throw new Skip(`${short} of a file named by a template (${file})`);
         const fn = this.role.include(`tasks/${rel}`, `${this.file.rel}`);

@@ -20,6 +20,14 @@ const TASKS = `---
   with_items: [3, 4]
   when: item != 4
   run_once: yes
+- block:
+    - name: in a run_once block
+      shell: "echo x | tee -a {{ out }}/block-once"
+      register: in_block
+    - name: not once
+      copy: { content: "{{ in_block.stdout }}\\n", dest: "{{ out }}/b-{{ inventory_hostname }}" }
+      run_once: false
+  run_once: true
 - name: one host at a time
   shell: "mkdir {{ out }}/held && sleep 0.3 && rmdir {{ out }}/held && echo {{ inventory_hostname }} >> {{ out }}/throttled"
   throttle: 1
@@ -35,12 +43,16 @@ describe("import role: run_once on a loop, throttle, reset_connection, user grou
     const t = await twin({ "tasks/main.yml": TASKS }, { hosts: ["a", "b", "c"] });
     expect(t.imported.notConverted).toEqual([]);
     expect(t.code).toContain('const looped = await h.runOnce("tasks/main.yml:2", async () => {');
-    expect(t.code).toContain('await h.throttle("tasks/main.yml:16", 1, () => h.shell(');
-    expect(t.code).toContain('await h.throttle("tasks/main.yml:19", 1, async () => {');
+    expect(t.code).toContain('await h.throttle("tasks/main.yml:24", 1, () => h.shell(');
+    expect(t.code).toContain('await h.throttle("tasks/main.yml:27", 1, async () => {');
     expect(t.run.code, t.run.stdout + t.run.stderr).toBe(0);
     expect(t.ours["once"]).toBe("1\n2\n");
     expect(t.ours["r-c"]).toBe("['1', '2'] 2\n");
     expect(t.ours["once-when"]).toBe("3\n");
+    // A block's run_once is each of its tasks' (one of which says otherwise).
+    expect(t.code).toContain('const in_block = await h.runOnce("tasks/main.yml:17", () => h.shell(');
+    expect(t.ours["block-once"]).toBe("x\n");
+    expect(t.ours["b-c"]).toBe("x\n");
     expect(t.ours["throttled"]?.split("\n").sort()).toEqual(["", "a", "b", "c"]);
     const { throttled: _a, ...ansible } = t.ansible;
     const { throttled: _o, ...ours } = t.ours;
