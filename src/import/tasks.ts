@@ -39,7 +39,7 @@ const KEYWORDS = new Set([
   "throttle", "debugger", "action", "collections", "module_defaults", "timeout", "async", "poll", "connection",
 ]);
 /** Keywords we convert; any other present keyword stops the task's conversion. */
-const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "with_dict", "with_subelements", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once", "vars", "environment", "throttle", "with_fileglob"]);
+const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "with_dict", "with_subelements", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once", "vars", "environment", "throttle", "with_fileglob", "with_nested", "with_together"]);
 
 /** Inherited from enclosing blocks. */
 interface Inherited {
@@ -182,8 +182,19 @@ export class TaskConverter {
       }
       if (loop !== undefined) {
         const id = this.identifierFor(loop.var);
-        const locals = this.localsArg(namesInValue(loop.value));
-        open(`for (const ${id} of h.jinja.${loop.files ? "fileglob" : "list"}(${loop.expr}${loop.flatten ? `${locals || ", {}"}, true` : locals}))`);
+        if (loop.index === undefined && !loop.extended) open(`for (const ${id} of ${loop.iter})`);
+        else {
+          // index_var and ansible_loop need the items and each one's place.
+          const items = this.freshId("items");
+          const i = loop.index === undefined ? this.freshId("index") : this.identifierFor(loop.index);
+          this.lines.push(`${body}const ${items} = ${loop.iter};`);
+          open(`for (const [${i}, ${id}] of ${items}.entries())`);
+          if (loop.index !== undefined) this.locals.set(loop.index, i);
+          if (loop.extended) {
+            this.lines.push(`${body}const ansible_loop = h.jinja.loopInfo(${items}, ${i});`);
+            this.locals.set("ansible_loop", "ansible_loop");
+          }
+        }
         this.locals.set(loop.var, id);
       }
       const shadowed = this.taskVars(t.vars, body);
@@ -204,7 +215,7 @@ export class TaskConverter {
         if (before === undefined) this.locals.delete(k);
         else this.locals.set(k, before);
       }
-      if (loop !== undefined) this.locals.delete(loop.var);
+      if (loop !== undefined) for (const name of [loop.var, ...(loop.index === undefined ? [] : [loop.index]), ...(loop.extended ? ["ansible_loop"] : [])]) this.locals.delete(name);
       this.lines.push(...close);
       if (register !== undefined && regId !== undefined) {
         this.locals.set(register, regId);
@@ -360,15 +371,30 @@ export class TaskConverter {
     return list as string[];
   }
 
-  private loopOf(t: Record<string, unknown>): { var: string; expr: string; value: unknown; flatten: boolean; files?: true } | undefined {
-    const key = ["loop", "with_items", "with_list", "with_dict", "with_subelements", "with_fileglob"].find((k) => k in t);
+  /**
+   * A task's loop: its variable, the items as code (`iter`), and loop_control's index_var and
+   * extended (ansible_loop); label only changes Ansible's output.
+   */
+  private loopOf(t: Record<string, unknown>): { var: string; iter: string; value: unknown; index: string | undefined; extended: boolean } | undefined {
+    const key = ["loop", "with_items", "with_list", "with_dict", "with_subelements", "with_fileglob", "with_nested", "with_together"].find((k) => k in t);
     if (key === undefined) return undefined;
     const control = isPlainObject(t.loop_control) ? t.loop_control : {};
-    const extra = Object.keys(control).filter((k) => k !== "loop_var" && k !== "label");
+    const extra = Object.keys(control).filter((k) => !["loop_var", "label", "index_var", "extended"].includes(k));
     if (extra.length > 0) throw new Skip(`loop_control ${extra.join(", ")} not converted yet`);
     const loopVar = typeof control.loop_var === "string" ? control.loop_var : "item";
+    if (control.index_var !== undefined && typeof control.index_var !== "string") throw new Skip("loop_control index_var that is not a name");
+    const extended = control.extended === undefined ? false : ansibleBoolean(control.extended);
+    if (extended === undefined) throw new Skip("loop_control extended that is not true or false");
     const value = key === "with_dict" ? dictItems(t[key]) : key === "with_subelements" ? subelements(t[key]) : t[key];
-    return { var: loopVar, expr: literal(value, { templates: true }), value, flatten: key === "with_items", ...(key === "with_fileglob" ? { files: true as const } : {}) };
+    const expr = literal(value, { templates: true });
+    const locals = this.localsArg(namesInValue(value));
+    const iter =
+      key === "with_fileglob"
+        ? `h.jinja.fileglob(${expr}${locals})`
+        : key === "with_nested" || key === "with_together"
+          ? `h.jinja.combine(${str(key.slice("with_".length))}, ${expr}${locals})`
+          : `h.jinja.list(${expr}${key === "with_items" ? `${locals || ", {}"}, true` : locals})`;
+    return { var: loopVar, iter, value, index: control.index_var as string | undefined, extended };
   }
 
   /**

@@ -170,6 +170,41 @@ function jinjaMethods(scope: HostScope, emitFailed: (task: string, status: "fail
     },
     value: (value, locals = {}) => walk(value, locals),
     fileglob: (patterns, locals = {}) => fileglob([walk(patterns, locals)].flat().map(pyStr), scope.env.searchDirs),
+    combine(how, terms, locals = {}) {
+      // listify_lookup_plugin_terms: a term that is text (a template's result too) is a list of one.
+      const listify = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+      const lists = listify(walk(terms, locals)).map(listify);
+      // The lookups' _flatten: a list inside an item is spread into it.
+      const flat = (xs: readonly unknown[]) => xs.flatMap((x) => (Array.isArray(x) ? x : [x]));
+      if (lists.length === 0) {
+        const msg = `with_${how} requires at least one element in ${how === "nested" ? "the nested list" : "each list"}`;
+        scope.env.stats.failed++;
+        emitFailed("loop", "failed", msg);
+        throw new TaskFailedError(scope.env.host, "loop", msg);
+      }
+      if (how === "together") {
+        const n = Math.max(...lists.map((l) => l.length));
+        return Array.from({ length: n }, (_, i) => flat(lists.map((l) => (i < l.length ? l[i] : null))));
+      }
+      let result: unknown[] = lists[0] ?? [];
+      for (const next of lists.slice(1)) result = result.flatMap((x) => next.map((y) => flat([x, y])));
+      return result.map((x) => flat(Array.isArray(x) ? x : [x]));
+    },
+    loopInfo(items, index) {
+      const n = items.length;
+      return {
+        allitems: items,
+        index: index + 1,
+        index0: index,
+        revindex: n - index,
+        revindex0: n - index - 1,
+        first: index === 0,
+        last: index === n - 1,
+        length: n,
+        ...(index > 0 ? { previtem: items[index - 1] } : {}),
+        ...(index < n - 1 ? { nextitem: items[index + 1] } : {}),
+      };
+    },
     env(value, locals = {}) {
       const out: Record<string, string> = {};
       for (const part of [walk(value, locals)].flat()) {

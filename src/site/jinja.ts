@@ -51,6 +51,13 @@ export interface JinjaMethods {
    * files/ and directory, then the site's, as absolute paths (Ansible's fileglob lookup).
    */
   fileglob(patterns: unknown, locals?: Vars): string[];
+  /**
+   * with_nested's items (every combination, in order) or with_together's (the lists side by side,
+   * padded with null): each item a list, as Ansible's nested and together lookups give them.
+   */
+  combine(how: "nested" | "together", terms: unknown, locals?: Vars): unknown[][];
+  /** `ansible_loop` of loop_control `extended`, for the item at `index` of `items`. */
+  loopInfo(items: readonly unknown[], index: number): Vars;
   /** What `loop:` or `with_items:` iterates: a list, or the task fails. */
   list(value: unknown, locals?: Vars, flatten?: boolean): unknown[];
 }
