@@ -1,8 +1,9 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { importRole } from "../../../src/import/role.js";
 import { tempTree } from "../inventory/helpers.js";
+import { cli, scratchDir, siteSource } from "../safety/cli-helpers.js";
 import { twin } from "./ansible-twin.js";
 
 // `environment:` on tasks and blocks, and become_user / delegate_to given as templates: converted,
@@ -69,5 +70,27 @@ describe("import role: environment, templated delegate_to and become_user", { ti
     expect(code).toContain('await h.command({ cmd: "initdb" }, { become: String(h.jinja.value(jinja("{{ postgresql_user }}"))) });');
     expect(code).toContain('await h.command({ cmd: "id" }, { become: "postgres" });');
     expect(code).toContain(`await h.command({ cmd: "whoami" }, { become: String(h.jinja.value(jinja("{{ item_user | default('x') }}"))) });`);
+  });
+});
+
+describe("TaskMeta.environment in site code", { timeout: 60_000 }, () => {
+  const work = scratchDir("environment");
+  it("reaches the module's commands, overrides the fixed PATH, ends with the task; a name no shell can export fails the task", async () => {
+    writeFileSync(join(work, "inventory.yml"), "all:\n  hosts:\n    a: { ansible_connection: local }\n");
+    const out = join(work, "out");
+    writeFileSync(
+      join(work, "site.ts"),
+      siteSource(`
+  await h.shell({ cmd: 'echo "$GREETING|$PATH" > ${out}' }, { environment: { GREETING: "it's $HOME \\"quoted\\"", PATH: "/bin:/usr/bin" } });
+  await h.shell({ cmd: 'echo "[\${GREETING:-}]" >> ${out}' });
+  await h.shell({ cmd: "true" }, { name: "bad", environment: { "NOT-A-NAME": "x" } });
+`),
+    );
+    const json = join(work, "report.json");
+    const r = await cli(work, ["site.ts", "-i", "inventory.yml", "--no-typecheck", "--json", json]);
+    expect(r.code).toBe(2);
+    expect(readFileSync(out, "utf8")).toBe(`it's $HOME "quoted"|/bin:/usr/bin\n[]\n`);
+    const tasks = (JSON.parse(readFileSync(json, "utf8")) as { tasks: { task: string; status: string; msg?: string }[] }).tasks;
+    expect(tasks.find((t) => t.task === "bad")).toMatchObject({ status: "failed", msg: 'environment: "NOT-A-NAME" is not a name a shell can export' });
   });
 });
