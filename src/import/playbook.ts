@@ -34,6 +34,9 @@ const PLAY_KEYS = new Set([
   "max_fail_percentage", "any_errors_fatal", "tags", "order",
 ]);
 
+/** Keywords of a play's role entry (Ansible's role attributes: `port` is the connection's); its other keys are the role's parameters. */
+const ROLE_KEYWORDS = new Set(["when", "tags", "become", "become_user", "become_method", "become_flags", "become_exe", "delegate_to", "delegate_facts", "port", "remote_user", "ignore_unreachable", "environment", "ignore_errors", "no_log", "any_errors_fatal", "collections", "connection", "debugger", "module_defaults", "run_once", "throttle", "timeout", "check_mode", "diff", "public", "allow_duplicates"]);
+
 const ROLE_TASKS = new Set(["import_role", "include_role", "ansible.builtin.import_role", "ansible.builtin.include_role", "ansible.legacy.import_role", "ansible.legacy.include_role"]);
 
 /**
@@ -108,15 +111,22 @@ export function importPlaybook(path: string, opts: ImportPlaybookOptions = {}): 
       topLevel.push(place(file, node, "roles", "a role entry without a role name"));
       return undefined;
     }
-    const extra = Object.keys(spec).filter((k) => k !== "role" && k !== "name");
-    if (extra.length > 0) {
-      // Role parameters and per-role keywords have no place in a typed site's play yet: set them in group_vars or the role.
-      topLevel.push(place(file, node, `role ${name}`, `${extra.join(", ")} on a role entry not converted yet`));
+    // Per-role keywords (when, tags, become, ...) have no place in a typed site's play yet; other keys, and vars:, are the role's parameters.
+    const keywords = Object.keys(spec).filter((k) => ROLE_KEYWORDS.has(k));
+    if (keywords.length > 0) {
+      topLevel.push(place(file, node, `role ${name}`, `${keywords.join(", ")} on a role entry not converted yet`));
       return undefined;
     }
+    const given = Object.entries(spec).filter(([k]) => k !== "role" && k !== "name" && k !== "vars");
+    if (spec.vars !== undefined && !isPlainObject(spec.vars)) {
+      topLevel.push(place(file, node, `role ${name}`, "vars that is not a mapping"));
+      return undefined;
+    }
+    const params = { ...Object.fromEntries(given), ...(isPlainObject(spec.vars) ? spec.vars : {}) };
+    const withParams = (id: string) => (Object.keys(params).length === 0 ? id : `{ role: ${id}, vars: ${literal(params, { templates: false })} }`);
     const short = name.replace(/^.*\./, "");
     const known = roles.get(name);
-    if (known) return known.id;
+    if (known) return withParams(known.id);
     const dir = [join(base, "roles", name), join(base, "roles", short), join(base, name)].find((d) => existsSync(join(d, "tasks")) || existsSync(join(d, "handlers")));
     if (dir === undefined) {
       topLevel.push(place(file, node, `role ${name}`, `no role directory found (looked in ${relative(out, join(base, "roles", name)) || "."})`));
@@ -125,7 +135,7 @@ export function importPlaybook(path: string, opts: ImportPlaybookOptions = {}): 
     const r = importRole(dir, { name: short, out: join(out, "roles", short) });
     const id = identifier(short);
     roles.set(name, { ...r, id });
-    return id;
+    return withParams(id);
   };
 
   const section = (file: YamlFile, play: YAMLMap, key: string, indent: string, skip = 0): string[] | undefined => {

@@ -54,7 +54,10 @@ export interface PrepareContext {
  * role's schema. Values that need the host's facts are left out (`deferred`) and validated once
  * the host has them; every other problem is thrown as the role's error.
  */
-export function parseRoleVars(role: Role, host: string, scope: VarScope): { vars: Vars; deferred: readonly string[]; problems: readonly string[] } {
+export function parseRoleVars(role: Role, host: string, playScope: VarScope): { vars: Vars; deferred: readonly string[]; problems: readonly string[] } {
+  // The role's parameters over the host's variables: templates among them evaluated as those are.
+  const params = Object.entries(role.params);
+  const scope = params.length === 0 ? playScope : playScope.extend(params.map(([k, raw]) => [k, { raw, provenance: { file: `role ${role.name} parameters` } }] as const));
   const input = roleInput(role.varsSchema, scope);
   if (input.problems.length > 0) return { vars: {}, deferred: input.deferred, problems: input.problems.map((p) => `role ${role.name}, host ${host}: ${p}`) };
   let parsed = role.parseVars(host, input.input, (k) => input.describe(k), input.deferred);
@@ -75,7 +78,18 @@ export function parseRoleVars(role: Role, host: string, scope: VarScope): { vars
     }
     parsed = role.parseVars(host, { ...input.input, ...defaults }, (k) => input.describe(k), deferred);
   }
-  return { vars: parsed, deferred, problems: [] };
+  // Parameters the schema does not declare are the role's variables all the same (its templates read them).
+  const problems: string[] = [];
+  for (const [k] of params) {
+    if (Object.hasOwn(role.varsSchema.shape, k)) continue;
+    try {
+      parsed = { ...parsed, [k]: scope.plainValue(k) };
+    } catch (e) {
+      if (findCause(e, VarDeferred) !== undefined) deferred.push(k);
+      else problems.push(`role ${role.name}, host ${host}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return { vars: parsed, deferred, problems };
 }
 
 /**

@@ -30,6 +30,12 @@ export interface Role {
   readonly tags: readonly string[];
   readonly handlerNames: readonly string[];
   readonly dependencies: readonly Role[];
+  /**
+   * Parameters given where a play lists the role (`{ role, vars }`, Ansible's role params): they
+   * override the role's variables for this role only, and their templates are evaluated as the
+   * host's variables are.
+   */
+  readonly params: Readonly<Vars>;
   /** The role's vars schema: what `secrets generate` reads its secret() variables from. */
   readonly varsSchema: z.ZodObject;
   /**
@@ -51,6 +57,7 @@ export function role<S extends Shape = Record<never, never>>(def: RoleDef<S>): R
     tags: def.tags ?? [],
     handlerNames: Object.keys(def.handlers ?? {}),
     dependencies: def.dependencies ?? [],
+    params: {},
     varsSchema: schema,
     parseVars(host, vars, source, skip) {
       // Only the role's own keys are validated; every other variable passes through untouched.
@@ -90,7 +97,15 @@ const PlaySchema = z.strictObject({
   name: z.string().min(1),
   /** A host pattern: group names, `all`, globs, `a:b`, `a:&b`, `a:!b`, `group[0]`. */
   hosts: z.string().min(1),
-  roles: z.array(z.custom<Role>((r) => typeof r === "object" && r !== null && (r as Role).kind === "role", "a role()")).default([]),
+  /** Roles, or `{ role, vars }`: a role with parameters for this play. */
+  roles: z
+    .array(
+      z.union([
+        z.custom<Role>((r) => typeof r === "object" && r !== null && (r as Role).kind === "role", "a role()"),
+        z.strictObject({ role: z.custom<Role>((r) => typeof r === "object" && r !== null && (r as Role).kind === "role", "a role()"), vars: z.record(z.string(), z.unknown()) }),
+      ]),
+    )
+    .default([]),
   /** Before the roles, their notified handlers run right after (Ansible's pre_tasks). */
   preTasks: z.custom<(h: Host) => Promise<void>>((f) => typeof f === "function", "an async function (h) => ...").optional(),
   tasks: z.custom<(h: Host) => Promise<void>>((f) => typeof f === "function", "an async function (h) => ...").optional(),
@@ -108,7 +123,7 @@ const PlaySchema = z.strictObject({
   tags: z.array(z.string()).default([]),
 });
 export type PlayDef = z.input<typeof PlaySchema>;
-export type Play = z.output<typeof PlaySchema> & { readonly kind: "play" };
+export type Play = Omit<z.output<typeof PlaySchema>, "roles"> & { readonly roles: Role[]; readonly kind: "play" };
 
 export function play(def: PlayDef): Play {
   const parsed = PlaySchema.safeParse(def);
@@ -116,7 +131,13 @@ export function play(def: PlayDef): Play {
     const i = parsed.error.issues[0];
     throw new SiteError(`play ${JSON.stringify(def.name ?? "?")}: ${i?.path.join(".") || "(play)"}: ${i?.message ?? "invalid"}`);
   }
-  return { ...parsed.data, roles: withDependencies(parsed.data.roles, def.name), kind: "play" };
+  const roles = parsed.data.roles.map((r) => ("kind" in r ? r : { ...r.role, params: r.vars }));
+  // Records of a role's variables are kept by its name: one role with two sets of parameters in a play would mix them.
+  for (const r of roles) {
+    const other = roles.find((o) => o.name === r.name && JSON.stringify(o.params) !== JSON.stringify(r.params));
+    if (other) throw new SiteError(`play ${JSON.stringify(def.name)}: role ${r.name} is listed with different parameters: give it one set per play`);
+  }
+  return { ...parsed.data, roles: withDependencies(roles, def.name), kind: "play" };
 }
 
 /**
