@@ -4,7 +4,7 @@ import { isMap, isSeq, type Node, type YAMLMap } from "yaml";
 import { isPlainObject, lineComment, literal, str } from "./code.js";
 import { ansibleBoolean } from "../inventory/booleans.js";
 import { ImportError } from "./errors.js";
-import { type ImportedRole, exportName, handlerLines, importRole } from "./role.js";
+import { type ImportedRole, ROLE_ENTRY_KEYWORDS, exportName, handlerLines, importRole } from "./role.js";
 import { type NotConvertedPlace, type RoleContext, TaskConverter } from "./tasks.js";
 import { type YamlFile, readYamlFile } from "./yaml-file.js";
 
@@ -33,9 +33,6 @@ const PLAY_KEYS = new Set([
   "name", "hosts", "become", "become_user", "gather_facts", "serial", "vars", "roles", "pre_tasks", "tasks", "post_tasks", "handlers",
   "max_fail_percentage", "any_errors_fatal", "tags", "order",
 ]);
-
-/** Keywords of a play's role entry (Ansible's role attributes: `port` is the connection's); its other keys are the role's parameters. */
-const ROLE_KEYWORDS = new Set(["when", "tags", "become", "become_user", "become_method", "become_flags", "become_exe", "delegate_to", "delegate_facts", "port", "remote_user", "ignore_unreachable", "environment", "ignore_errors", "no_log", "any_errors_fatal", "collections", "connection", "debugger", "module_defaults", "run_once", "throttle", "timeout", "check_mode", "diff", "public", "allow_duplicates"]);
 
 const ROLE_TASKS = new Set(["import_role", "include_role", "ansible.builtin.import_role", "ansible.builtin.include_role", "ansible.legacy.import_role", "ansible.legacy.include_role"]);
 
@@ -112,7 +109,7 @@ export function importPlaybook(path: string, opts: ImportPlaybookOptions = {}): 
       return undefined;
     }
     // Per-role keywords (when, tags, become, ...) have no place in a typed site's play yet; other keys, and vars:, are the role's parameters.
-    const keywords = Object.keys(spec).filter((k) => ROLE_KEYWORDS.has(k));
+    const keywords = Object.keys(spec).filter((k) => ROLE_ENTRY_KEYWORDS.has(k));
     if (keywords.length > 0) {
       topLevel.push(place(file, node, `role ${name}`, `${keywords.join(", ")} on a role entry not converted yet`));
       return undefined;

@@ -17,9 +17,10 @@ export interface RoleDef<S extends Shape> {
   tags?: string[];
   /**
    * Roles that run before this one in every play that has it (Ansible's meta/main.yml
-   * `dependencies`), theirs first; a role already run in the play is not run again.
+   * `dependencies`), theirs first, each with its parameters (`{ role, vars }`); a role already
+   * run in the play with the same parameters is not run again.
    */
-  dependencies?: Role[];
+  dependencies?: (Role | { role: Role; vars: Vars })[];
 }
 
 /** A role as plays hold it: its vars type is checked inside, where role() was called. */
@@ -56,7 +57,7 @@ export function role<S extends Shape = Record<never, never>>(def: RoleDef<S>): R
     dir: def.dir,
     tags: def.tags ?? [],
     handlerNames: Object.keys(def.handlers ?? {}),
-    dependencies: def.dependencies ?? [],
+    dependencies: (def.dependencies ?? []).map((d) => ("kind" in d ? d : withParams(d.role, d.vars))),
     params: {},
     varsSchema: schema,
     parseVars(host, vars, source, skip) {
@@ -131,13 +132,18 @@ export function play(def: PlayDef): Play {
     const i = parsed.error.issues[0];
     throw new SiteError(`play ${JSON.stringify(def.name ?? "?")}: ${i?.path.join(".") || "(play)"}: ${i?.message ?? "invalid"}`);
   }
-  const roles = parsed.data.roles.map((r) => ("kind" in r ? r : { ...r.role, params: r.vars }));
+  const roles = withDependencies(parsed.data.roles.map((r) => ("kind" in r ? r : withParams(r.role, r.vars))), def.name);
   // Records of a role's variables are kept by its name: one role with two sets of parameters in a play would mix them.
   for (const r of roles) {
     const other = roles.find((o) => o.name === r.name && JSON.stringify(o.params) !== JSON.stringify(r.params));
-    if (other) throw new SiteError(`play ${JSON.stringify(def.name)}: role ${r.name} is listed with different parameters: give it one set per play`);
+    if (other) throw new SiteError(`play ${JSON.stringify(def.name)}: role ${r.name} is listed with different parameters (as a dependency too): give it one set per play`);
   }
-  return { ...parsed.data, roles: withDependencies(roles, def.name), kind: "play" };
+  return { ...parsed.data, roles, kind: "play" };
+}
+
+/** A role with parameters: the same role, its variables given these values on top. */
+function withParams(role: Role, params: Vars): Role {
+  return { ...role, params };
 }
 
 /**
@@ -151,16 +157,17 @@ function withDependencies(roles: readonly Role[], play: string): Role[] {
   const visit = (r: Role, path: readonly string[], dependency: boolean): void => {
     if (path.includes(r.name)) throw new SiteError(`play ${JSON.stringify(play)}: role dependencies form a cycle: ${[...path, r.name].join(" -> ")}`);
     for (const d of r.dependencies) visit(d, [...path, r.name], true);
-    if (dependency && ran.has(r.name)) return;
+    const key = `${r.name}\0${JSON.stringify(r.params)}`;
+    if (dependency && ran.has(key)) return;
     out.push(r);
-    ran.add(r.name);
+    ran.add(key);
   };
   const viaDependency = new Set<string>();
   for (const r of roles) {
-    if (viaDependency.has(r.name)) continue;
+    if (viaDependency.has(`${r.name}\0${JSON.stringify(r.params)}`)) continue;
     const before = out.length;
     visit(r, [], false);
-    for (const added of out.slice(before, -1)) viaDependency.add(added.name);
+    for (const added of out.slice(before, -1)) viaDependency.add(`${added.name}\0${JSON.stringify(added.params)}`);
   }
   return out;
 }

@@ -40,7 +40,7 @@ describe("import playbook: role parameters", { timeout: 120_000 }, () => {
 
   it("one role with two sets of parameters in a play is the play's error", () => {
     const r = role({ name: "r", tasks: async () => undefined });
-    expect(() => play({ name: "p", hosts: "all", roles: [{ role: r, vars: { a: 1 } }, r] })).toThrow('play "p": role r is listed with different parameters: give it one set per play');
+    expect(() => play({ name: "p", hosts: "all", roles: [{ role: r, vars: { a: 1 } }, r] })).toThrow('play "p": role r is listed with different parameters (as a dependency too): give it one set per play');
     expect(play({ name: "p", hosts: "all", roles: [{ role: r, vars: { a: 1 } }] }).roles[0]?.params).toEqual({ a: 1 });
   });
 });
