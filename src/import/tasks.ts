@@ -182,9 +182,9 @@ export class TaskConverter {
       }
       if (loop !== undefined) {
         const id = this.identifierFor(loop.var);
-        if (loop.index === undefined && !loop.extended) open(`for (const ${id} of ${loop.iter})`);
+        if (loop.index === undefined && !loop.extended && loop.pause === 0) open(`for (const ${id} of ${loop.iter})`);
         else {
-          // index_var and ansible_loop need the items and each one's place.
+          // index_var, ansible_loop and pause need the items and each one's place.
           const items = this.freshId("items");
           const i = loop.index === undefined ? this.freshId("index") : this.identifierFor(loop.index);
           this.lines.push(`${body}const ${items} = ${loop.iter};`);
@@ -194,6 +194,8 @@ export class TaskConverter {
             this.lines.push(`${body}const ansible_loop = h.jinja.loopInfo(${items}, ${i});`);
             this.locals.set("ansible_loop", "ansible_loop");
           }
+          // loop_control's pause: between items, not before the first.
+          if (loop.pause > 0) this.lines.push(`${body}if (${i} > 0) await h.sleep(${loop.pause});`);
         }
         this.locals.set(loop.var, id);
       }
@@ -375,11 +377,11 @@ export class TaskConverter {
    * A task's loop: its variable, the items as code (`iter`), and loop_control's index_var and
    * extended (ansible_loop); label only changes Ansible's output.
    */
-  private loopOf(t: Record<string, unknown>): { var: string; iter: string; value: unknown; index: string | undefined; extended: boolean } | undefined {
+  private loopOf(t: Record<string, unknown>): { var: string; iter: string; value: unknown; index: string | undefined; extended: boolean; pause: number } | undefined {
     const key = ["loop", "with_items", "with_list", "with_dict", "with_subelements", "with_fileglob", "with_nested", "with_together"].find((k) => k in t);
     if (key === undefined) return undefined;
     const control = isPlainObject(t.loop_control) ? t.loop_control : {};
-    const extra = Object.keys(control).filter((k) => !["loop_var", "label", "index_var", "extended"].includes(k));
+    const extra = Object.keys(control).filter((k) => !["loop_var", "label", "index_var", "extended", "pause"].includes(k));
     if (extra.length > 0) throw new Skip(`loop_control ${extra.join(", ")} not converted yet`);
     const loopVar = typeof control.loop_var === "string" ? control.loop_var : "item";
     if (control.index_var !== undefined && typeof control.index_var !== "string") throw new Skip("loop_control index_var that is not a name");
@@ -394,7 +396,9 @@ export class TaskConverter {
         : key === "with_nested" || key === "with_together"
           ? `h.jinja.combine(${str(key.slice("with_".length))}, ${expr}${locals})`
           : `h.jinja.list(${expr}${key === "with_items" ? `${locals || ", {}"}, true` : locals})`;
-    return { var: loopVar, iter, value, index: control.index_var as string | undefined, extended };
+    const pause = typeof control.pause === "number" && control.pause >= 0 ? control.pause : control.pause === undefined ? 0 : undefined;
+    if (pause === undefined) throw new Skip("loop_control pause that is not a literal number of seconds");
+    return { var: loopVar, iter, value, index: control.index_var as string | undefined, extended, pause };
   }
 
   /**

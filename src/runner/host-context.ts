@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Facts } from "../facts/gather.js";
 import { type ModuleName, modules } from "../modules/registry.js";
 import type { BlockOptions, Host, ModuleMethods, Vars } from "../site/host.js";
@@ -64,6 +65,10 @@ export function createHost(scope: HostScope): Host {
     flushHandlers: () => scope.flushHandlers(),
     runOnce: (key, fn) => scope.runOnce(key, fn),
     throttle: (key, limit, fn) => scope.throttle(key, limit, fn),
+    async sleep(seconds) {
+      env.checkAborted();
+      await sleep(seconds * 1000);
+    },
     async resetConnection() {
       env.checkAborted();
       // As Ansible's meta tasks: no task line and nothing counted in the recap.

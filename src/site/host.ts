@@ -54,6 +54,8 @@ export interface Host<V extends Vars = Vars> extends ModuleMethods {
    * again, so a login session sees what changed since (a user's new groups).
    */
   resetConnection(): Promise<void>;
+  /** Waits `seconds` (loop_control's pause between a loop's items). */
+  sleep(seconds: number): Promise<void>;
   /** block/rescue/always with failures reported as Ansible does (rescued, not failed). */
   block(fn: () => Promise<void>, opts?: BlockOptions): Promise<void>;
   /** Fails the host with a message (Ansible's `fail`); a task, so tags select it like any other. */

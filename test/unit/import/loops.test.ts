@@ -16,6 +16,10 @@ const TASKS = `---
   shell: "echo {{ n }}-{{ x }} >> {{ out }}/idx"
   with_items: [[p, q], r]
   loop_control: { index_var: n, loop_var: x }
+- name: paused between items
+  shell: "echo {{ item }} >> {{ out }}/paused"
+  loop: [1, 2]
+  loop_control: { pause: 0.1 }
 - name: nested
   shell: "echo '{{ item }} {{ item[0] }}-{{ item[1] }}' >> {{ out }}/nested"
   with_nested:
@@ -29,12 +33,13 @@ const TASKS = `---
     - [1]
 `;
 
-describe("import role: loop_control index_var/extended, with_nested, with_together", { timeout: 120_000 }, () => {
+describe("import role: loop_control index_var/extended/pause, with_nested, with_together", { timeout: 120_000 }, () => {
   it("gives each item its index, ansible_loop, and the lookups' items, as ansible-playbook does", async () => {
     const t = await twin({ "tasks/main.yml": TASKS, "defaults/main.yml": "users: [alice, bob]\n" }, { hosts: ["a"] });
     expect(t.imported.notConverted).toEqual([]);
     expect(t.code).toContain("for (const [i, item] of items.entries()) {");
     expect(t.code).toContain("const ansible_loop = h.jinja.loopInfo(items, i);");
+    expect(t.code).toContain("for (const [index, item] of items_3.entries()) {\n      if (index > 0) await h.sleep(0.1);");
     expect(t.code).toContain('h.jinja.combine("nested", [jinja("{{ users }}"), ["db1", "db2"], [["x", "y"]]])');
     expect(t.run.code, t.run.stdout + t.run.stderr).toBe(0);
     expect(t.ours["ext"]).toBe("0 1/3 True False 2 - b\n1 2/3 False False 1 a c\n2 3/3 False True 0 b -\n");
