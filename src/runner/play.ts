@@ -345,19 +345,22 @@ async function runHost(
       groups: p.groups,
       hostvars,
       flushHandlers: () => flush(),
+      // Keys name a task by file:line: two roles may each have a tasks/main.yml:8, so the role's name is part of it.
       runOnce: <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-        let r = runOnce.get(key);
+        const k = `${roleName}\0${key}`;
+        let r = runOnce.get(k);
         if (!r) {
           r = fn();
-          runOnce.set(key, r);
+          runOnce.set(k, r);
         }
         return r as Promise<T>;
       },
       throttle: <T>(key: string, n: number, fn: () => Promise<T>): Promise<T> => {
-        let limit = throttles.get(key);
+        const k = `${roleName}\0${key}`;
+        let limit = throttles.get(k);
         if (!limit) {
           limit = pLimit(n);
-          throttles.set(key, limit);
+          throttles.set(k, limit);
         }
         return limit(fn);
       },

@@ -1,5 +1,8 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { modules } from "../../../src/modules/registry.js";
+import { DSL, cli, scratchDir } from "../safety/cli-helpers.js";
 import { twin } from "./ansible-twin.js";
 
 // run_once on a loop, throttle, meta: reset_connection and the user module's groups as text:
@@ -76,5 +79,22 @@ describe("import role: run_once on a loop, throttle, reset_connection, user grou
     expect(parse("")).toEqual([]);
     expect(parse(["a", 7])).toEqual(["a", 7]);
     expect(modules.user.args.safeParse({ name: "u", groups: "a,b c" }).success).toBe(false);
+  });
+});
+
+describe("h.runOnce keys", { timeout: 60_000 }, () => {
+  const work = scratchDir("run-once-keys");
+  it("are each role's own: two roles' tasks at the same file:line both run once", async () => {
+    const out = join(work, "out");
+    writeFileSync(join(work, "inventory.yml"), "all:\n  vars: { ansible_connection: local }\n  hosts: { a: {}, b: {} }\n");
+    const roleCode = (name: string) =>
+      `role({ name: ${JSON.stringify(name)}, async tasks(h) { await h.runOnce("tasks/main.yml:1", () => h.shell({ cmd: "echo ${name} >> ${out}" })); } })`;
+    writeFileSync(
+      join(work, "site.ts"),
+      `import { play, role, site } from ${JSON.stringify(DSL)};\nexport default site({ plays: [play({ name: "p", hosts: "all", gatherFacts: false, roles: [${roleCode("one")}, ${roleCode("two")}] })] });\n`,
+    );
+    const r = await cli(work, ["site.ts", "-i", "inventory.yml", "--no-typecheck"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe("one\ntwo\n");
   });
 });
