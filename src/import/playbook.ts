@@ -31,7 +31,7 @@ export interface ImportedPlaybook {
 /** Play keywords converted; any other stops that play's conversion at a notConverted(). */
 const PLAY_KEYS = new Set([
   "name", "hosts", "become", "become_user", "gather_facts", "serial", "vars", "roles", "pre_tasks", "tasks", "post_tasks", "handlers",
-  "max_fail_percentage", "any_errors_fatal", "tags", "order",
+  "max_fail_percentage", "any_errors_fatal", "tags", "order", "vars_files",
 ]);
 
 const ROLE_TASKS = new Set(["import_role", "include_role", "ansible.builtin.import_role", "ansible.builtin.include_role", "ansible.legacy.import_role", "ansible.legacy.include_role"]);
@@ -154,6 +154,12 @@ export function importPlaybook(path: string, opts: ImportPlaybookOptions = {}): 
       topLevel.push(place(file, node, `play ${index + 1}`, `play keyword${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} not converted yet`));
       return [];
     }
+    // vars_files of names known now; a templated name (read per host) or a first-found list is not.
+    const varsFiles = p.vars_files === undefined || p.vars_files === null ? [] : Array.isArray(p.vars_files) ? p.vars_files : [p.vars_files];
+    if (varsFiles.some((f) => typeof f !== "string" || /\{\{|\{%/.test(f))) {
+      topLevel.push(place(file, node, `play ${index + 1}`, "vars_files of a templated name or a first-found list not converted yet"));
+      return [];
+    }
     const hosts = Array.isArray(p.hosts) ? p.hosts.map(String).join(":") : typeof p.hosts === "string" ? p.hosts : undefined;
     if (hosts === undefined) {
       topLevel.push(place(file, node, `play ${index + 1}`, "no hosts"));
@@ -173,6 +179,8 @@ export function importPlaybook(path: string, opts: ImportPlaybookOptions = {}): 
     if (p.tags !== undefined) lines.push(`      tags: ${literal(Array.isArray(p.tags) ? p.tags : [p.tags], { templates: false })},`);
     // Play vars stay as written: the engine evaluates the templates among them where they are used.
     if (isPlainObject(p.vars)) lines.push(`      vars: ${literal(p.vars, { templates: false }, "      ")},`);
+    // Relative to the playbook that names them, as Ansible reads them; the site's are relative to site.ts.
+    if (varsFiles.length > 0) lines.push(`      varsFiles: ${literal((varsFiles as string[]).map((f) => relative(out, resolve(dirname(join(base, file.rel)), f))), { templates: false })},`);
     const roleNode = node.get("roles", true) as Node | undefined;
     const ids = isSeq(roleNode) ? roleNode.items.map((item) => roleRef(file, item as Node, (item as Node & { toJSON(): unknown }).toJSON())) : [];
     const taskNode = node.get("tasks", true) as Node | undefined;

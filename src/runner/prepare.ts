@@ -47,6 +47,8 @@ export function checkLimit(limit: string | undefined): void {
 export interface PrepareContext {
   /** Names the site's code gives at run time (setFact keys, template vars): a value using one is deferred, not undefined. */
   readonly codeNames?: ReadonlySet<string>;
+  /** Per play (by its place in the site), the variables of its varsFiles, read before (they may be encrypted). */
+  readonly varsFiles?: ReadonlyMap<number, TrackedVars>;
 }
 
 /**
@@ -151,7 +153,8 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
     const selection = attempt(() => selectHosts(inv, play.hosts, options.limit === undefined ? {} : { limit: options.limit }));
     if (!selection) continue;
     warnings.push(...selection.warnings.map((w) => `play ${JSON.stringify(play.name)}: ${w}`));
-    const playVars = trackVars(play.vars, { file: `play ${JSON.stringify(play.name)} vars` });
+    // vars_files rank above the play's vars, as in Ansible.
+    const playVars = { ...trackVars(play.vars, { file: `play ${JSON.stringify(play.name)} vars` }), ...context.varsFiles?.get(index) };
     const vars = new Map<string, Vars>();
     const playScopes = new Map<string, VarScope>();
     const roleVars = new Map<string, Map<string, Vars>>();

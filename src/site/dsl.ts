@@ -114,6 +114,12 @@ const PlaySchema = z.strictObject({
   postTasks: z.custom<(h: Host) => Promise<void>>((f) => typeof f === "function", "an async function (h) => ...").optional(),
   handlers: z.record(z.string(), z.custom<Handler<Vars>>((f) => typeof f === "function", "an async function (h) => ...")).default({}),
   vars: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * YAML vars files (Ansible's play vars_files), relative to the site file, read before the run
+   * (ansible-vault and encrypted ones opened with the run's keys); their variables rank above the
+   * play's `vars`, a later file's above an earlier one's.
+   */
+  varsFiles: z.array(z.string().min(1)).default([]),
   serial: Serial.optional(),
   /** Abort the play when more than this percentage of a batch's hosts failed. */
   maxFailPercentage: z.number().min(0).max(100).optional(),
