@@ -4,7 +4,7 @@ import { isMap, isSeq, type Node, type YAMLMap } from "yaml";
 import { isPlainObject, lineComment, literal, str } from "./code.js";
 import { ansibleBoolean } from "../inventory/booleans.js";
 import { ImportError } from "./errors.js";
-import { type ImportedRole, exportName, handlerLines, importRole } from "./role.js";
+import { type ImportedRole, ROLE_ENTRY_KEYWORDS, exportName, handlerLines, importRole } from "./role.js";
 import { type NotConvertedPlace, type RoleContext, TaskConverter } from "./tasks.js";
 import { type YamlFile, readYamlFile } from "./yaml-file.js";
 
@@ -31,7 +31,7 @@ export interface ImportedPlaybook {
 /** Play keywords converted; any other stops that play's conversion at a notConverted(). */
 const PLAY_KEYS = new Set([
   "name", "hosts", "become", "become_user", "gather_facts", "serial", "vars", "roles", "pre_tasks", "tasks", "post_tasks", "handlers",
-  "max_fail_percentage", "any_errors_fatal", "tags", "order",
+  "max_fail_percentage", "any_errors_fatal", "tags", "order", "vars_files",
 ]);
 
 const ROLE_TASKS = new Set(["import_role", "include_role", "ansible.builtin.import_role", "ansible.builtin.include_role", "ansible.legacy.import_role", "ansible.legacy.include_role"]);
@@ -108,15 +108,22 @@ export function importPlaybook(path: string, opts: ImportPlaybookOptions = {}): 
       topLevel.push(place(file, node, "roles", "a role entry without a role name"));
       return undefined;
     }
-    const extra = Object.keys(spec).filter((k) => k !== "role" && k !== "name");
-    if (extra.length > 0) {
-      // Role parameters and per-role keywords have no place in a typed site's play yet: set them in group_vars or the role.
-      topLevel.push(place(file, node, `role ${name}`, `${extra.join(", ")} on a role entry not converted yet`));
+    // Per-role keywords (when, tags, become, ...) have no place in a typed site's play yet; other keys, and vars:, are the role's parameters.
+    const keywords = Object.keys(spec).filter((k) => ROLE_ENTRY_KEYWORDS.has(k));
+    if (keywords.length > 0) {
+      topLevel.push(place(file, node, `role ${name}`, `${keywords.join(", ")} on a role entry not converted yet`));
       return undefined;
     }
+    const given = Object.entries(spec).filter(([k]) => k !== "role" && k !== "name" && k !== "vars");
+    if (spec.vars !== undefined && !isPlainObject(spec.vars)) {
+      topLevel.push(place(file, node, `role ${name}`, "vars that is not a mapping"));
+      return undefined;
+    }
+    const params = { ...Object.fromEntries(given), ...(isPlainObject(spec.vars) ? spec.vars : {}) };
+    const withParams = (id: string) => (Object.keys(params).length === 0 ? id : `{ role: ${id}, vars: ${literal(params, { templates: false })} }`);
     const short = name.replace(/^.*\./, "");
     const known = roles.get(name);
-    if (known) return known.id;
+    if (known) return withParams(known.id);
     const dir = [join(base, "roles", name), join(base, "roles", short), join(base, name)].find((d) => existsSync(join(d, "tasks")) || existsSync(join(d, "handlers")));
     if (dir === undefined) {
       topLevel.push(place(file, node, `role ${name}`, `no role directory found (looked in ${relative(out, join(base, "roles", name)) || "."})`));
@@ -125,7 +132,7 @@ export function importPlaybook(path: string, opts: ImportPlaybookOptions = {}): 
     const r = importRole(dir, { name: short, out: join(out, "roles", short) });
     const id = identifier(short);
     roles.set(name, { ...r, id });
-    return id;
+    return withParams(id);
   };
 
   const section = (file: YamlFile, play: YAMLMap, key: string, indent: string, skip = 0): string[] | undefined => {
@@ -147,6 +154,12 @@ export function importPlaybook(path: string, opts: ImportPlaybookOptions = {}): 
       topLevel.push(place(file, node, `play ${index + 1}`, `play keyword${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} not converted yet`));
       return [];
     }
+    // vars_files of names known now; a templated name (read per host) or a first-found list is not.
+    const varsFiles = p.vars_files === undefined || p.vars_files === null ? [] : Array.isArray(p.vars_files) ? p.vars_files : [p.vars_files];
+    if (varsFiles.some((f) => typeof f !== "string" || /\{\{|\{%/.test(f))) {
+      topLevel.push(place(file, node, `play ${index + 1}`, "vars_files of a templated name or a first-found list not converted yet"));
+      return [];
+    }
     const hosts = Array.isArray(p.hosts) ? p.hosts.map(String).join(":") : typeof p.hosts === "string" ? p.hosts : undefined;
     if (hosts === undefined) {
       topLevel.push(place(file, node, `play ${index + 1}`, "no hosts"));
@@ -166,6 +179,8 @@ export function importPlaybook(path: string, opts: ImportPlaybookOptions = {}): 
     if (p.tags !== undefined) lines.push(`      tags: ${literal(Array.isArray(p.tags) ? p.tags : [p.tags], { templates: false })},`);
     // Play vars stay as written: the engine evaluates the templates among them where they are used.
     if (isPlainObject(p.vars)) lines.push(`      vars: ${literal(p.vars, { templates: false }, "      ")},`);
+    // Relative to the playbook that names them, as Ansible reads them; the site's are relative to site.ts.
+    if (varsFiles.length > 0) lines.push(`      varsFiles: ${literal((varsFiles as string[]).map((f) => relative(out, resolve(dirname(join(base, file.rel)), f))), { templates: false })},`);
     const roleNode = node.get("roles", true) as Node | undefined;
     const ids = isSeq(roleNode) ? roleNode.items.map((item) => roleRef(file, item as Node, (item as Node & { toJSON(): unknown }).toJSON())) : [];
     const taskNode = node.get("tasks", true) as Node | undefined;

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { type Node, type YAMLMap, isMap, isSeq } from "yaml";
-import { lineComment, propKey, str } from "./code.js";
+import { isPlainObject, lineComment, literal, propKey, str } from "./code.js";
 import { ImportError } from "./errors.js";
 import { type InferredVar, inferVars, schemaLines } from "./infer-schema.js";
 import { type NotConvertedPlace, type RoleContext, TaskConverter } from "./tasks.js";
@@ -92,14 +92,25 @@ export function importRole(dir: string, opts: ImportRoleOptions = {}): ImportedR
   };
 
   const taskLines: string[] = [];
+  const dependencies: string[] = [];
+  const depImports: string[] = [];
   const meta = yamlOf(dir, "meta");
   if (meta !== undefined) {
     const file = readYamlFile(join(dir, meta), meta);
     const deps = isMap(file.doc.contents) ? (file.doc.contents as YAMLMap).get("dependencies", true) : undefined;
-    if (isSeq(deps) && deps.items.length > 0) {
-      const at = `${meta}:${file.line(deps)}`;
-      notConverted.push({ at, what: "dependencies", why: "role dependencies not converted yet" });
-      taskLines.push(`    notConverted(${str(`${at}: dependencies: role dependencies not converted yet`)});`);
+    for (const item of isSeq(deps) ? (deps.items as Node[]) : []) {
+      const at = `${meta}:${file.line(item)}`;
+      const dep = dependency(item.toJSON() as unknown);
+      if ("name" in dep) {
+        const id = exportName(dep.name);
+        const entry = Object.keys(dep.params).length === 0 ? id : `{ role: ${id}, vars: ${literal(dep.params, { templates: false })} }`;
+        if (!dependencies.includes(entry)) dependencies.push(entry);
+        const line = `import { ${id} } from ${str(`../${dep.name}/index.js`)};`;
+        if (!depImports.includes(line)) depImports.push(line);
+      } else {
+        notConverted.push({ at, what: "dependencies", why: dep.why });
+        taskLines.push(`    notConverted(${str(`${at}: dependencies: ${dep.why}`)});`);
+      }
     }
   }
   if (tasksFile !== undefined) {
@@ -123,6 +134,7 @@ export function importRole(dir: string, opts: ImportRoleOptions = {}): ImportedR
     `export const ${exportName(name)} = role({`,
     `  name: ${str(name)},`,
     "  vars,",
+    ...(dependencies.length > 0 ? [...lineComment("meta/main.yml's dependencies: each imported beside this role (do-converge import role DIR).", "  "), `  dependencies: [${dependencies.join(", ")}],`] : []),
     ...handlerLines,
     "  async tasks(h, v) {",
     ...taskLines,
@@ -132,13 +144,33 @@ export function importRole(dir: string, opts: ImportRoleOptions = {}): ImportedR
   ];
   const body = code.join("\n");
   const used = ["notConverted", "jinja"].filter((n) => new RegExp(`\\b${n}\\(`).test(body));
-  const imports = `import { type Host, type Vars, ${[...used, "role", "z"].sort().join(", ")} } from "do-converge";\n\n`;
+  const imports = `import { type Host, type Vars, ${[...used, "role", "z"].sort().join(", ")} } from "do-converge";\n${depImports.map((l) => `${l}\n`).join("")}\n`;
 
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, "index.ts"), imports + body);
   // vars/ as it is: h.includeVars() reads its files at run time, as include_vars does.
   for (const sub of ["templates", "files", "vars"]) if (existsSync(join(dir, sub))) cpSync(join(dir, sub), join(out, sub), { recursive: true });
   return { name, out, notConverted, tasks: stats.tasks, converted: stats.converted, dropped: stats.dropped };
+}
+
+/** Keywords of a role entry, in a play or a dependency (Ansible's role attributes: `port` is the connection's); its other keys are the role's parameters. */
+export const ROLE_ENTRY_KEYWORDS: ReadonlySet<string> = new Set(["when", "tags", "become", "become_user", "become_method", "become_flags", "become_exe", "delegate_to", "delegate_facts", "port", "remote_user", "ignore_unreachable", "environment", "ignore_errors", "no_log", "any_errors_fatal", "collections", "connection", "debugger", "module_defaults", "run_once", "throttle", "timeout", "check_mode", "diff", "public", "allow_duplicates"]);
+
+/**
+ * A meta/main.yml dependency: the name of the role it imports (as `import role` names a role:
+ * without its `namespace.`) and its parameters (its other keys, and `vars:`), or why it is not
+ * converted (keywords such as when and tags).
+ */
+function dependency(entry: unknown): { name: string; params: Record<string, unknown> } | { why: string } {
+  const spec = typeof entry === "string" ? { role: entry } : isPlainObject(entry) ? entry : undefined;
+  const named = spec?.role ?? spec?.name;
+  if (spec === undefined || typeof named !== "string" || named === "") return { why: "a dependency that names no role" };
+  const keywords = Object.keys(spec).filter((k) => ROLE_ENTRY_KEYWORDS.has(k));
+  if (keywords.length > 0) return { why: `a dependency with ${keywords.join(", ")} not converted yet` };
+  if (spec.vars !== undefined && !isPlainObject(spec.vars)) return { why: "a dependency's vars that is not a mapping" };
+  if (named.includes("/") || named.includes("{{")) return { why: `a dependency on ${named} (a path or a template) not converted yet` };
+  const params = { ...Object.fromEntries(Object.entries(spec).filter(([k]) => k !== "role" && k !== "name" && k !== "vars")), ...(isPlainObject(spec.vars) ? spec.vars : {}) };
+  return { name: named.replace(/^.*\./, ""), params };
 }
 
 /** handlers/main.yml → the role's handlers: each by its name, and each `listen` topic running its listeners in order. */

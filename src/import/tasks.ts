@@ -39,13 +39,22 @@ const KEYWORDS = new Set([
   "throttle", "debugger", "action", "collections", "module_defaults", "timeout", "async", "poll", "connection",
 ]);
 /** Keywords we convert; any other present keyword stops the task's conversion. */
-const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "with_dict", "with_subelements", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once", "vars"]);
+const HANDLED = new Set(["name", "when", "notify", "become", "become_user", "tags", "register", "loop", "with_items", "with_list", "with_dict", "with_subelements", "loop_control", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "delegate_to", "run_once", "args", "listen", "block", "rescue", "always", "with_first_found", "until", "retries", "delay", "run_once", "vars", "environment", "throttle", "with_fileglob", "with_nested", "with_together"]);
 
 /** Inherited from enclosing blocks. */
 interface Inherited {
-  become: boolean | string | undefined;
+  /** true/false, a user, or a template naming the user (evaluated per host as the task runs). */
+  become: boolean | string | { template: string } | undefined;
   tags: string[];
+  /** `environment:` of enclosing blocks then the task, merged in that order as Ansible merges them. */
+  environment: unknown[];
+  /** run_once, throttle and delegate_to: a block's hold for each of its tasks, which may say otherwise. */
+  runOnce: boolean;
+  throttle: number | undefined;
+  delegateTo: string | { template: string } | undefined;
 }
+
+const NOTHING_INHERITED: Inherited = { become: undefined, tags: [], environment: [], runOnce: false, throttle: undefined, delegateTo: undefined };
 
 class Skip extends Error {}
 
@@ -62,7 +71,7 @@ export class TaskConverter {
     private readonly localsParam: string | undefined,
   ) {}
 
-  convertList(node: Node | null | undefined, indent: string, inherited: Inherited = { become: undefined, tags: [] }): string[] {
+  convertList(node: Node | null | undefined, indent: string, inherited: Inherited = NOTHING_INHERITED): string[] {
     const saved = this.lines.length;
     if (node === null || node === undefined) return [];
     if (!isSeq(node)) {
@@ -72,7 +81,7 @@ export class TaskConverter {
     return this.convertItems(node.items as Node[], indent, inherited);
   }
 
-  convertItems(items: readonly Node[], indent: string, inherited: Inherited = { become: undefined, tags: [] }): string[] {
+  convertItems(items: readonly Node[], indent: string, inherited: Inherited = NOTHING_INHERITED): string[] {
     const saved = this.lines.length;
     // Registered in a nested list (a block's tasks), a const ends with its braces: what later tasks read then comes from the host's facts.
     const scope = new Map(this.locals);
@@ -136,28 +145,69 @@ export class TaskConverter {
     try {
       if (unhandled.length > 0) throw new Skip(`task keyword${unhandled.length > 1 ? "s" : ""} ${unhandled.join(", ")} not converted yet`);
       const inner: Inherited = {
-        become: t.become_user !== undefined && t.become !== false ? this.literalText(t.become_user, "become_user") : t.become !== undefined ? this.becomeOf(t.become) : inherited.become,
+        become: t.become_user !== undefined && t.become !== false ? userName(t.become_user, "become_user") : t.become !== undefined ? this.becomeOf(t.become) : inherited.become,
         tags: [...inherited.tags, ...this.tagsOf(t.tags)],
+        environment: [...inherited.environment, ...environmentOf(t.environment)],
+        runOnce: t.run_once !== undefined ? this.once(t.run_once) : inherited.runOnce,
+        throttle: t.throttle !== undefined ? this.throttleOf(t.throttle) : inherited.throttle,
+        delegateTo: t.delegate_to !== undefined ? userName(t.delegate_to, "delegate_to") : inherited.delegateTo,
       };
       const loop = this.loopOf(t);
       const register = typeof t.register === "string" ? t.register : undefined;
       const regId = register === undefined ? undefined : this.freshId(this.identifierFor(register));
       const conditional = runtime.length > 0 || loop !== undefined;
-      if (regId !== undefined && loop !== undefined) this.lines.push(`${indent}const ${regId} = { results: [] as unknown[] };`);
+      // A block's run_once and throttle are its tasks' (inner), not the block's as a whole.
+      const once = !isBlock && inner.runOnce;
+      const throttle = isBlock ? undefined : inner.throttle;
+      const at = this.at(map);
+      // A loop with run_once runs whole on the first host, and every host gets its results (as
+      // Ansible's run_once gives them); a throttled loop holds its slot for all its items.
+      let results = regId === undefined ? undefined : `${regId}.results`;
+      if (loop !== undefined && once) {
+        if (regId !== undefined) {
+          this.lines.push(`${indent}const ${regId} = await h.runOnce(${str(at)}, async () => {`, `${indent}  const results: unknown[] = [];`);
+          close.unshift(`${indent}  return { results };`, `${indent}});`);
+          results = "results";
+        } else {
+          this.lines.push(`${indent}await h.runOnce(${str(at)}, async () => {`);
+          close.unshift(`${indent}});`);
+        }
+        body += "  ";
+      } else if (regId !== undefined && loop !== undefined) this.lines.push(`${indent}const ${regId} = { results: [] as unknown[] };`);
       else if (regId !== undefined && conditional) this.lines.push(`${indent}let ${regId}: unknown = { changed: false, skipped: true };`);
+      if (loop !== undefined && throttle !== undefined) {
+        this.lines.push(`${body}await h.throttle(${str(at)}, ${throttle}, async () => {`);
+        close.unshift(`${body}});`);
+        body += "  ";
+      }
       if (loop !== undefined) {
         const id = this.identifierFor(loop.var);
-        const locals = this.localsArg(namesInValue(loop.value));
-        open(`for (const ${id} of h.jinja.list(${loop.expr}${loop.flatten ? `${locals || ", {}"}, true` : locals}))`);
+        if (loop.index === undefined && !loop.extended && loop.pause === 0) open(`for (const ${id} of ${loop.iter})`);
+        else {
+          // index_var, ansible_loop and pause need the items and each one's place.
+          const items = this.freshId("items");
+          const i = loop.index === undefined ? this.freshId("index") : this.identifierFor(loop.index);
+          this.lines.push(`${body}const ${items} = ${loop.iter};`);
+          open(`for (const [${i}, ${id}] of ${items}.entries())`);
+          if (loop.index !== undefined) this.locals.set(loop.index, i);
+          if (loop.extended) {
+            this.lines.push(`${body}const ansible_loop = h.jinja.loopInfo(${items}, ${i});`);
+            this.locals.set("ansible_loop", "ansible_loop");
+          }
+          // loop_control's pause: between items, not before the first.
+          if (loop.pause > 0) this.lines.push(`${body}if (${i} > 0) await h.sleep(${loop.pause});`);
+        }
         this.locals.set(loop.var, id);
       }
       const shadowed = this.taskVars(t.vars, body);
       if (runtime.length > 0) open(`if (${runtime.map((c) => this.condition(c)).join(" && ")})`);
       if (isBlock) this.block(map, t, body, inner);
       else {
-        const call = this.runOnce(t, this.call(t, moduleKeys, inner, body), loop !== undefined, this.at(map));
+        const made = this.call(t, moduleKeys, inner, body);
+        if (loop !== undefined && (once || throttle !== undefined) && !made.startsWith("await h.")) throw new Skip("run_once or throttle on a loop of this task not converted yet");
+        const call = loop !== undefined ? made : this.runOnce(once, this.throttled(made, throttle, at), at);
         if (call.startsWith("if (") && regId !== undefined) throw new Skip("register of an assert");
-        if (regId !== undefined && loop !== undefined) this.lines.push(`${body}${regId}.results.push(${call});`);
+        if (regId !== undefined && loop !== undefined) this.lines.push(`${body}${results}.push(${call});`);
         else if (regId !== undefined && conditional) this.lines.push(`${body}${regId} = ${call};`);
         else if (regId !== undefined) this.lines.push(`${body}const ${regId} = ${call};`);
         else this.lines.push(`${body}${call}${call.startsWith("if (") ? "" : ";"}`);
@@ -167,7 +217,7 @@ export class TaskConverter {
         if (before === undefined) this.locals.delete(k);
         else this.locals.set(k, before);
       }
-      if (loop !== undefined) this.locals.delete(loop.var);
+      if (loop !== undefined) for (const name of [loop.var, ...(loop.index === undefined ? [] : [loop.index]), ...(loop.extended ? ["ansible_loop"] : [])]) this.locals.delete(name);
       this.lines.push(...close);
       if (register !== undefined && regId !== undefined) {
         this.locals.set(register, regId);
@@ -214,6 +264,22 @@ export class TaskConverter {
   private literalText(value: unknown, what: string): string {
     if (typeof value !== "string" || isPossiblyTemplate(value)) throw new Skip(`${what} that is not a literal name`);
     return value;
+  }
+
+  /** A user or host name that is a template, as text evaluated for the host when the task runs. */
+  private userCode(name: { template: string }): string {
+    return `String(h.jinja.value(jinja(${str(name.template)})${this.localsArg(namesInValue(name.template))}))`;
+  }
+
+  /**
+   * `environment:` as h.jinja.env(...): a mapping when there is one, else the list merged in
+   * order; plain text values stay a literal object.
+   */
+  private environmentCode(parts: readonly unknown[]): string {
+    const one = parts.length === 1 ? parts[0] : undefined;
+    if (isPlainObject(one) && Object.values(one).every((x) => typeof x === "string" && !isPossiblyTemplate(x))) return literal(one, { templates: false });
+    const value = parts.length === 1 ? one : parts;
+    return `h.jinja.env(${literal(value, { templates: true })}${this.localsArg(namesInValue(value))})`;
   }
 
   private becomeOf(value: unknown): boolean {
@@ -264,16 +330,33 @@ export class TaskConverter {
    * run_once: the call made by the first host of the batch to get there; the others wait and get
    * its result (h.runOnce), as Ansible gives every host the one run's result.
    */
-  private runOnce(t: Record<string, unknown>, call: string, looped: boolean, at: string): string {
-    const v = t.run_once;
-    if (v === undefined || v === false || v === null) return call;
-    if (v !== true) throw new Skip("run_once that is not true or false");
-    if (looped) throw new Skip("run_once on a loop not converted yet");
+  private runOnce(once: boolean, call: string, at: string): string {
+    if (!once) return call;
     // set_fact with run_once: the first host computes the values, every host of the batch gets them.
     const fact = /^h\.setFact\((\{[\s\S]*\})\)$/.exec(call);
     if (fact !== null) return `h.setFact(await h.runOnce(${str(at)}, async () => (${fact[1]})))`;
     if (!call.startsWith("await h.")) throw new Skip("run_once on this task not converted yet");
     return `await h.runOnce(${str(at)}, () => ${call.slice("await ".length)})`;
+  }
+
+  private once(v: unknown): boolean {
+    if (v === undefined || v === false || v === null) return false;
+    if (v !== true) throw new Skip("run_once that is not true or false");
+    return true;
+  }
+
+  /** `throttle:`: a positive number, or undefined (0, Ansible's default, is no limit). */
+  private throttleOf(v: unknown): number | undefined {
+    if (v === undefined || v === null) return undefined;
+    const n = this.count(v, "throttle");
+    return n === 0 ? undefined : n;
+  }
+
+  /** A module call that at most `n` hosts run at once (h.throttle), as Ansible's throttle allows. */
+  private throttled(call: string, n: number | undefined, at: string): string {
+    if (n === undefined) return call;
+    if (!call.startsWith("await h.")) throw new Skip("throttle on this task not converted yet");
+    return `await h.throttle(${str(at)}, ${n}, () => ${call.slice("await ".length)})`;
   }
 
   /** retries/delay: a number, or text of one. */
@@ -290,15 +373,32 @@ export class TaskConverter {
     return list as string[];
   }
 
-  private loopOf(t: Record<string, unknown>): { var: string; expr: string; value: unknown; flatten: boolean } | undefined {
-    const key = "loop" in t ? "loop" : "with_items" in t ? "with_items" : "with_list" in t ? "with_list" : "with_dict" in t ? "with_dict" : "with_subelements" in t ? "with_subelements" : undefined;
+  /**
+   * A task's loop: its variable, the items as code (`iter`), and loop_control's index_var and
+   * extended (ansible_loop); label only changes Ansible's output.
+   */
+  private loopOf(t: Record<string, unknown>): { var: string; iter: string; value: unknown; index: string | undefined; extended: boolean; pause: number } | undefined {
+    const key = ["loop", "with_items", "with_list", "with_dict", "with_subelements", "with_fileglob", "with_nested", "with_together"].find((k) => k in t);
     if (key === undefined) return undefined;
     const control = isPlainObject(t.loop_control) ? t.loop_control : {};
-    const extra = Object.keys(control).filter((k) => k !== "loop_var" && k !== "label");
+    const extra = Object.keys(control).filter((k) => !["loop_var", "label", "index_var", "extended", "pause"].includes(k));
     if (extra.length > 0) throw new Skip(`loop_control ${extra.join(", ")} not converted yet`);
     const loopVar = typeof control.loop_var === "string" ? control.loop_var : "item";
+    if (control.index_var !== undefined && typeof control.index_var !== "string") throw new Skip("loop_control index_var that is not a name");
+    const extended = control.extended === undefined ? false : ansibleBoolean(control.extended);
+    if (extended === undefined) throw new Skip("loop_control extended that is not true or false");
     const value = key === "with_dict" ? dictItems(t[key]) : key === "with_subelements" ? subelements(t[key]) : t[key];
-    return { var: loopVar, expr: literal(value, { templates: true }), value, flatten: key === "with_items" };
+    const expr = literal(value, { templates: true });
+    const locals = this.localsArg(namesInValue(value));
+    const iter =
+      key === "with_fileglob"
+        ? `h.jinja.fileglob(${expr}${locals})`
+        : key === "with_nested" || key === "with_together"
+          ? `h.jinja.combine(${str(key.slice("with_".length))}, ${expr}${locals})`
+          : `h.jinja.list(${expr}${key === "with_items" ? `${locals || ", {}"}, true` : locals})`;
+    const pause = typeof control.pause === "number" && control.pause >= 0 ? control.pause : control.pause === undefined ? 0 : undefined;
+    if (pause === undefined) throw new Skip("loop_control pause that is not a literal number of seconds");
+    return { var: loopVar, iter, value, index: control.index_var as string | undefined, extended, pause };
   }
 
   /**
@@ -427,7 +527,8 @@ export class TaskConverter {
     const m: string[] = [];
     if (typeof t.name === "string") m.push(`name: ${str(t.name)}`);
     if (inherited.tags.length > 0) m.push(`tags: ${literal(inherited.tags, { templates: false })}`);
-    if (inherited.become !== undefined) m.push(`become: ${typeof inherited.become === "string" ? str(inherited.become) : String(inherited.become)}`);
+    if (inherited.become !== undefined) m.push(`become: ${typeof inherited.become === "object" ? this.userCode(inherited.become) : typeof inherited.become === "string" ? str(inherited.become) : String(inherited.become)}`);
+    if (inherited.environment.length > 0) m.push(`environment: ${this.environmentCode(inherited.environment)}`);
     if (t.notify !== undefined) {
       const list = Array.isArray(t.notify) ? t.notify : [t.notify];
       if (list.some((n) => typeof n !== "string" || isPossiblyTemplate(n))) throw new Skip("notify of a templated handler name");
@@ -450,7 +551,8 @@ export class TaskConverter {
       // Ansible's defaults when until is given without them: 3 retries, 5 seconds apart.
       m.push(`retries: ${this.count(t.retries ?? 3, "retries")}`, `delay: ${this.count(t.delay ?? 5, "delay")}`);
     }
-    if (t.delegate_to !== undefined) m.push(`delegateTo: ${str(this.literalText(t.delegate_to, "delegate_to"))}`);
+    const to = inherited.delegateTo;
+    if (to !== undefined) m.push(`delegateTo: ${typeof to === "string" ? str(to) : this.userCode(to)}`);
     return m.length === 0 ? "" : `, { ${m.join(", ")} }`;
   }
 
@@ -466,18 +568,19 @@ export class TaskConverter {
     const file = a.file ?? a._raw_params;
     if (typeof file !== "string") throw new Skip("include_vars without a file name");
     let names: string[] = [file];
+    const meta: string[] = [];
     if (t.with_first_found !== undefined) {
       if (file.replace(/\s+/g, "") !== "{{item}}") throw new Skip("with_first_found on include_vars of another name than {{ item }}");
-      const found = t.with_first_found;
-      const list = Array.isArray(found) ? found : isPlainObject(found) && Array.isArray(found.files) && found.paths === undefined ? found.files : undefined;
-      if (list === undefined || list.some((x) => typeof x !== "string")) throw new Skip("with_first_found that is not a list of file names");
-      names = list as string[];
+      const found = firstFoundTerms(t.with_first_found);
+      names = found.names;
+      if (found.skip) meta.push("skip: true");
     }
-    const meta: string[] = [];
     if (a.name !== undefined) meta.push(`name: ${str(this.literalText(a.name, "include_vars name"))}`);
     const tags = tagsMeta === "" ? "" : tagsMeta.replace(/^, \{ | \}$/g, "");
     if (tags !== "") meta.push(tags);
-    const arg = names.length === 1 ? fileName(names[0] ?? "") : `[${names.map(fileName).join(", ")}]`;
+    // As the vars subdirectory is where the lookup searches, a name that starts with it is found there (vars/x.yml is the role's vars/x.yml).
+    const ours = names.map((n) => n.replace(/^vars\//, ""));
+    const arg = t.with_first_found === undefined ? fileName(ours[0] ?? "") : `[${ours.map(fileName).join(", ")}]`;
     return `await h.includeVars(${arg}${meta.length > 0 ? `, { ${meta.join(", ")} }` : ""})`;
   }
 
@@ -521,12 +624,14 @@ export class TaskConverter {
         return this.includeVars(raw, t, tagsMeta);
       case "meta":
         if (raw === "flush_handlers") return "await h.flushHandlers()";
+        if (raw === "reset_connection") return "await h.resetConnection()";
         throw new Skip(`meta: ${String(raw)} not converted yet`);
       case "include":
       case "include_tasks":
       case "import_tasks": {
         const file = isPlainObject(raw) ? raw.file : raw;
         if (typeof file !== "string") throw new Skip(`${short} without a file name`);
+        if (inherited.environment.length > 0 || inherited.runOnce || inherited.throttle !== undefined || inherited.delegateTo !== undefined) throw new Skip(`environment, run_once, throttle or delegate_to on ${short} not converted yet`);
         const rel = file.replace(/\{\{\s*ansible_os_family\s*\}\}/g, "Debian");
         if (isPossiblyTemplate(rel)) throw new Skip(`${short} of a file named by a template (${file})`);
         const fn = this.role.include(`tasks/${rel}`, `${this.file.rel}`);
@@ -539,6 +644,20 @@ export class TaskConverter {
         return undefined;
     }
   }
+}
+
+/** A literal user (or host) name, or a template of one evaluated as the task runs. */
+function userName(value: unknown, what: string): string | { template: string } {
+  if (typeof value !== "string") throw new Skip(`${what} that is not a name`);
+  return isPossiblyTemplate(value) ? { template: value } : value;
+}
+
+/** A task's or block's `environment:` as a list of parts: mappings, or templates that give one. */
+function environmentOf(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  const parts = Array.isArray(value) ? value : [value];
+  for (const p of parts) if (!isPlainObject(p) && loneExpression(p) === undefined) throw new Skip("environment that is neither a mapping nor one {{ expression }}");
+  return parts;
 }
 
 /** A local as an object literal entry: `item`, or `name: id` where the identifier differs. */
@@ -571,6 +690,46 @@ function subelements(value: unknown): unknown {
   const skip = isPlainObject(flags) && flags.skip_missing === true ? ", skip_missing=True" : "";
   if (/['\\]/.test(subkey)) throw new Skip("with_subelements of a subkey with quotes or backslashes");
   return `{{ (${expr}) | subelements('${subkey}'${skip}) }}`;
+}
+
+/**
+ * with_first_found's terms as Ansible's first_found lookup reads them: names; mappings of `files`
+ * (split on , and ;) under each of `paths` (split on , : and ;), path by path; nested lists. A
+ * mapping without paths replaces the names gathered so far, and the last `skip` holds, as there.
+ */
+function firstFoundTerms(terms: unknown): { names: string[]; skip: boolean } {
+  const split = (v: unknown, seps: RegExp, what: string): string[] => {
+    const list = v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+    if (list.some((x) => typeof x !== "string")) throw new Skip(`with_first_found ${what} that are not names`);
+    return (list as string[]).flatMap((x) => x.split(seps)).filter((x) => x !== "");
+  };
+  let names: string[] = [];
+  let skip = false;
+  for (const term of Array.isArray(terms) ? terms : [terms]) {
+    if (typeof term === "string") names.push(term);
+    else if (Array.isArray(term)) {
+      const inner = firstFoundTerms(term);
+      names.push(...inner.names);
+      skip = inner.skip;
+    } else if (isPlainObject(term)) {
+      const extra = Object.keys(term).filter((k) => !["files", "paths", "skip"].includes(k));
+      if (extra.length > 0) throw new Skip(`with_first_found ${extra.join(", ")} not converted yet`);
+      const files = split(term.files, /[,;]/, "files");
+      const paths = split(term.paths, /[,:;]/, "paths");
+      const s = term.skip === undefined ? false : ansibleBoolean(term.skip);
+      if (s === undefined) throw new Skip("with_first_found skip that is not true or false");
+      skip = s;
+      if (paths.length > 0) names.push(...paths.flatMap((p) => files.map((f) => posixJoin(p, f))));
+      else names = files;
+    } else throw new Skip("with_first_found of something else than names and mappings of files and paths");
+  }
+  return { names, skip };
+}
+
+/** os.path.join for two parts, as first_found joins a path and a name (an absolute name wins). */
+function posixJoin(dir: string, name: string): string {
+  if (name.startsWith("/")) return name;
+  return dir === "" || dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
 }
 
 /** A file name as code: text, or jinja(...) when the name is a template (evaluated as the task runs). */

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { LineCounter, type Node, parseDocument } from "yaml";
+import { asPyYaml } from "../inventory/yaml-document.js";
 import { ImportError } from "./errors.js";
 
 /** A role's YAML file parsed as Ansible reads it (YAML 1.1: `yes` is true, `0644` octal), with line numbers. */
@@ -13,7 +14,8 @@ export interface YamlFile {
 
 export function readYamlFile(path: string, rel: string): YamlFile {
   const lines = new LineCounter();
-  const doc = parseDocument(readFileSync(path, "utf8"), { version: "1.1", lineCounter: lines, uniqueKeys: false });
+  // PyYAML's YAML 1.1, as Ansible reads a role: `y` and `n` stay text (`N: 1` is a key "N").
+  const doc = parseDocument(readFileSync(path, "utf8"), { version: "1.1", lineCounter: lines, uniqueKeys: false, customTags: (tags) => tags.map(asPyYaml) });
   const err = doc.errors[0];
   if (err) throw new ImportError(rel, `not valid YAML: ${err.message.split("\n")[0] ?? ""}`);
   return {

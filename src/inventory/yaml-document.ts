@@ -67,7 +67,7 @@ const PYYAML_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
 const PYYAML_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
 const PYYAML_EXP_FLOAT = /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*[eE][-+][0-9]+$/;
 
-function asPyYaml(tag: Tags[number]): Tags[number] {
+export function asPyYaml(tag: Tags[number]): Tags[number] {
   if (typeof tag !== "object" || tag.test === undefined) return tag;
   if (tag.tag === "tag:yaml.org,2002:bool") return { ...tag, test: tag.test.test("yes") ? PYYAML_TRUE : PYYAML_FALSE };
   if (tag.tag === "tag:yaml.org,2002:float" && tag.format === "EXP") return { ...tag, test: PYYAML_EXP_FLOAT };

@@ -96,8 +96,11 @@ const UserArgs = z.strictObject({
   uid: z.number().int().min(0).optional(),
   /** The primary group (name or gid); it must exist. Default on creation: a group named after the user. */
   group: GroupRef.optional(),
-  /** Supplementary groups; they must exist. With append: false (default) exactly these. */
-  groups: z.array(GroupRef).optional(),
+  /**
+   * Supplementary groups; they must exist. With append: false (default) exactly these. Text is
+   * read as Ansible's user module reads it: names separated by commas ("docker, adm"; "" none).
+   */
+  groups: z.union([z.array(GroupRef), z.string().transform((s) => s.split(",").map((g) => g.trim()).filter((g) => g !== "")).pipe(z.array(AccountName))]).optional(),
   append: z.boolean().default(false),
   shell: AbsPath.optional(),
   home: AbsPath.optional(),

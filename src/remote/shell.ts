@@ -54,6 +54,14 @@ function stdinScript(command: string, mark: string, stdin: Buffer, stream: boole
   );
 }
 
+/** Names a POSIX shell can export. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `export K='v' ...` for a command's environment; the caller has checked the names (ENV_NAME). */
+function envExports(env: Readonly<Record<string, string>>): string {
+  return `export ${Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(" ")}`;
+}
+
 /**
  * A long-lived `/bin/sh` on a host (one per host and become-user) that runs one framed command
  * at a time. Each command costs one round trip instead of a new channel, shell, and sudo:
@@ -75,6 +83,12 @@ export class RemoteShell {
   private trace: ((command: string, stdinBytes: number | undefined) => void) | undefined;
   /** False while a task that hides its details (noLog) holds the shell. */
   traced = true;
+  /**
+   * Variables exported for each command while a task with `environment` holds the shell: set in
+   * the command's own subshell, after the fixed prelude, so they reach every process the module
+   * runs (and can override PATH or LANG) and end with the task.
+   */
+  env: Readonly<Record<string, string>> | undefined = undefined;
 
   private constructor(
     readonly host: string,
@@ -160,8 +174,9 @@ export class RemoteShell {
     this.proc.stdin.write(`${PRELUDE}\n`);
   }
 
-  private async runNow(command: string, opts: RunOptions): Promise<CommandResult> {
+  private async runNow(given: string, opts: RunOptions): Promise<CommandResult> {
     if (this.dead) throw this.dead;
+    const command = this.env === undefined || Object.keys(this.env).length === 0 ? given : `${envExports(this.env)}\n${given}`;
     if (this.traced) this.trace?.(command, opts.stdin === undefined ? undefined : Buffer.byteLength(opts.stdin));
     const mark = `__DCV_${this.nonce}_${++this.seq}`;
     const body = opts.stdin === undefined ? `( eval ${shellQuote(command)} ) </dev/null\n` : stdinScript(command, mark, Buffer.from(opts.stdin), opts.streamStdin === true);

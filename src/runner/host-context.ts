@@ -1,10 +1,13 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Facts } from "../facts/gather.js";
 import { type ModuleName, modules } from "../modules/registry.js";
 import type { BlockOptions, Host, ModuleMethods, Vars } from "../site/host.js";
 import { type Jinja, type JinjaMethods, isJinja } from "../site/jinja.js";
 import type { TaskMeta } from "../site/task-meta.js";
 import { PlayAbortedError, TaskFailedError } from "./errors.js";
+import { fileglob } from "./fileglob.js";
 import { selectedByTags } from "./tags.js";
+import { pyStr } from "../template/values/repr.js";
 import { type TaskEnv, runTask } from "./task.js";
 
 /** What a host context needs from the play run beyond the task environment. */
@@ -16,6 +19,9 @@ export interface HostScope {
   hostvars(name: string): Vars & { facts?: Facts };
   flushHandlers(): Promise<void>;
   runOnce<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  throttle<T>(key: string, limit: number, fn: () => Promise<T>): Promise<T>;
+  /** Closes the host's connection and shells: the next task opens new ones. */
+  resetConnection(): Promise<void>;
   setFact(vars: Vars): void;
   /**
    * Loads the first of `files` (names as templates gave them) found in the role's then the site's
@@ -23,6 +29,8 @@ export interface HostScope {
    * says why (none found, a bad file).
    */
   includeVars(files: readonly string[], name: string | undefined): Promise<string>;
+  /** Whether includeVars would find one of `files`. */
+  hasVarsFile(files: readonly string[]): boolean;
   /** Templates a value as Ansible templates a task argument, in the host's variables with `locals` on top. */
   templateValue(raw: unknown, locals: Vars): unknown;
 }
@@ -56,6 +64,16 @@ export function createHost(scope: HostScope): Host {
     check: env.options.check,
     flushHandlers: () => scope.flushHandlers(),
     runOnce: (key, fn) => scope.runOnce(key, fn),
+    throttle: (key, limit, fn) => scope.throttle(key, limit, fn),
+    async sleep(seconds) {
+      env.checkAborted();
+      await sleep(seconds * 1000);
+    },
+    async resetConnection() {
+      env.checkAborted();
+      // As Ansible's meta tasks: no task line and nothing counted in the recap.
+      await scope.resetConnection();
+    },
     async block(fn: () => Promise<void>, opts: BlockOptions = {}) {
       try {
         await fn();
@@ -95,9 +113,16 @@ export function createHost(scope: HostScope): Host {
         env.onNotSelected?.();
         return;
       }
-      const candidates = (Array.isArray(file) ? file : [file]) as readonly (string | Jinja)[];
-      // The names are templates, evaluated as the task runs (an undefined name fails the task).
+      const firstFound = Array.isArray(file);
+      const candidates = (firstFound ? file : [file]) as readonly (string | Jinja)[];
+      // The names are templates, evaluated as the task runs: an undefined name fails the task (as
+      // it does Ansible's first_found too: an undefined name anywhere in its terms fails it, skip or not).
       const names = candidates.map((c) => (isJinja(c) ? String(jinja.value(c)) : c));
+      if (firstFound && meta.skip === true && !scope.hasVarsFile(names)) {
+        env.stats.skipped++;
+        env.emit({ type: "task-end", play: env.play, host: env.host, task: "include_vars", module: "include_vars", status: "skipped", msg: "no file found (first_found skip)", durationMs: 0 });
+        return;
+      }
       try {
         const loaded = await scope.includeVars(names, meta.name);
         env.stats.ok++;
@@ -149,6 +174,55 @@ function jinjaMethods(scope: HostScope, emitFailed: (task: string, status: "fail
       return evaluate("when", `{% if ${condition} %}True{% else %}False{% endif %}`, locals) === true;
     },
     value: (value, locals = {}) => walk(value, locals),
+    fileglob: (patterns, locals = {}) => fileglob([walk(patterns, locals)].flat().map(pyStr), scope.env.searchDirs),
+    combine(how, terms, locals = {}) {
+      // listify_lookup_plugin_terms: a term that is text (a template's result too) is a list of one.
+      const listify = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+      const lists = listify(walk(terms, locals)).map(listify);
+      // The lookups' _flatten: a list inside an item is spread into it.
+      const flat = (xs: readonly unknown[]) => xs.flatMap((x) => (Array.isArray(x) ? x : [x]));
+      if (lists.length === 0) {
+        const msg = `with_${how} requires at least one element in ${how === "nested" ? "the nested list" : "each list"}`;
+        scope.env.stats.failed++;
+        emitFailed("loop", "failed", msg);
+        throw new TaskFailedError(scope.env.host, "loop", msg);
+      }
+      if (how === "together") {
+        const n = Math.max(...lists.map((l) => l.length));
+        return Array.from({ length: n }, (_, i) => flat(lists.map((l) => (i < l.length ? l[i] : null))));
+      }
+      let result: unknown[] = lists[0] ?? [];
+      for (const next of lists.slice(1)) result = result.flatMap((x) => next.map((y) => flat([x, y])));
+      return result.map((x) => flat(Array.isArray(x) ? x : [x]));
+    },
+    loopInfo(items, index) {
+      const n = items.length;
+      return {
+        allitems: items,
+        index: index + 1,
+        index0: index,
+        revindex: n - index,
+        revindex0: n - index - 1,
+        first: index === 0,
+        last: index === n - 1,
+        length: n,
+        ...(index > 0 ? { previtem: items[index - 1] } : {}),
+        ...(index < n - 1 ? { nextitem: items[index + 1] } : {}),
+      };
+    },
+    env(value, locals = {}) {
+      const out: Record<string, string> = {};
+      for (const part of [walk(value, locals)].flat()) {
+        if (typeof part !== "object" || part === null || Array.isArray(part)) {
+          const msg = `environment must be a mapping, got ${JSON.stringify(part)}`;
+          scope.env.stats.failed++;
+          emitFailed("environment", "failed", msg);
+          throw new TaskFailedError(scope.env.host, "environment", msg);
+        }
+        for (const [k, v] of Object.entries(part)) out[k] = pyStr(v);
+      }
+      return out;
+    },
     list(value, locals = {}, flatten = false) {
       const out = walk(value, locals);
       if (!Array.isArray(out)) {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import pLimit from "p-limit";
+import pLimit, { type LimitFunction } from "p-limit";
 import { factsAsVars } from "../facts/as-vars.js";
 import { type Facts, gatherFacts } from "../facts/gather.js";
 import type { ConnectionSpec } from "../inventory/connection.js";
@@ -118,16 +118,16 @@ function candidates(dirs: readonly string[], name: string): string[] {
   return isAbsolute(name) ? [name] : dirs.map((d) => join(d, name));
 }
 
-/** The first of `names` that exists in `dirs` (an absolute name as it is), as include_vars with first_found looks. */
+/** The first of `names` that exists in `dirs` (an absolute name as it is), as include_vars with first_found looks; undefined when none. */
+function firstVarsFile(dirs: readonly string[], names: readonly string[]): string | undefined {
+  for (const name of names) for (const c of candidates(dirs, name)) if (existsSync(c) && statSync(c).isFile()) return c;
+  return undefined;
+}
+
 function findVarsFile(dirs: readonly string[], names: readonly string[]): string {
-  const tried: string[] = [];
-  for (const name of names) {
-    for (const c of candidates(dirs, name)) {
-      if (existsSync(c) && statSync(c).isFile()) return c;
-      tried.push(c);
-    }
-  }
-  throw new Error(`no vars file found: looked for ${tried.join(", ")}`);
+  const found = firstVarsFile(dirs, names);
+  if (found === undefined) throw new Error(`no vars file found: looked for ${names.flatMap((n) => candidates(dirs, n)).join(", ") || "(no names)"}`);
+  return found;
 }
 
 function readControlFile(dirs: readonly string[], src: string): Buffer {
@@ -168,6 +168,8 @@ export async function runPlay(state: RunState, p: PreparedPlay, o: { retrying?: 
   }
   for (const [name, fn] of Object.entries(play.handlers)) handlers.push({ name, role: undefined, run: fn });
 
+  // throttle's slots are the play's: a task's limit holds across its hosts (and serial batches).
+  const throttles = new Map<string, LimitFunction>();
   const batches = serialBatches(live, play.serial);
   let aborted = false;
   for (const [index, batch] of batches.entries()) {
@@ -175,7 +177,7 @@ export async function runPlay(state: RunState, p: PreparedPlay, o: { retrying?: 
     const runOnce = new Map<string, Promise<unknown>>();
     const abort = { fatal: false };
     const limit = pLimit(state.options.forks);
-    await Promise.all(batch.map((host) => limit(() => runHost(state, p, host, batch, handlers, runOnce, abort))));
+    await Promise.all(batch.map((host) => limit(() => runHost(state, p, host, batch, handlers, { runOnce, throttles }, abort))));
     // As Ansible: a batch whose every host failed, too many failures, or anyErrorsFatal ends the run.
     const verdict = () => {
       const failed = batch.filter((h) => state.hosts.get(h)?.dead).length;
@@ -205,10 +207,11 @@ async function runHost(
   host: string,
   batch: readonly string[],
   handlers: readonly HandlerEntry[],
-  runOnce: Map<string, Promise<unknown>>,
+  shared: { runOnce: Map<string, Promise<unknown>>; throttles: Map<string, LimitFunction> },
   abort: { fatal: boolean },
 ): Promise<void> {
   const { play } = p;
+  const { runOnce, throttles } = shared;
   const rec = state.hosts.get(host);
   if (!rec) return;
   const spec = p.specs.get(host);
@@ -317,6 +320,7 @@ async function runHost(
       },
       renderTemplate: (src, extra, options) => state.templates.render(dirs.map((d) => join(d, "templates")), src, templateVars(roleScope(parsed, role?.name ?? ""), extra), options),
       readControlFile: (src) => readControlFile(dirs.map((d) => join(d, "files")), src),
+      searchDirs: dirs,
       varsDirs: dirs.map((d) => join(d, "vars")),
       notify: async (names, task) => {
         for (const n of names) {
@@ -341,18 +345,31 @@ async function runHost(
       groups: p.groups,
       hostvars,
       flushHandlers: () => flush(),
+      // Keys name a task by file:line: two roles may each have a tasks/main.yml:8, so the role's name is part of it.
       runOnce: <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-        let r = runOnce.get(key);
+        const k = `${roleName}\0${key}`;
+        let r = runOnce.get(k);
         if (!r) {
           r = fn();
-          runOnce.set(key, r);
+          runOnce.set(k, r);
         }
         return r as Promise<T>;
       },
+      throttle: <T>(key: string, n: number, fn: () => Promise<T>): Promise<T> => {
+        const k = `${roleName}\0${key}`;
+        let limit = throttles.get(k);
+        if (!limit) {
+          limit = pLimit(n);
+          throttles.set(k, limit);
+        }
+        return limit(fn);
+      },
+      resetConnection: () => state.pool.forget(spec.name),
       setFact: (v) => {
         Object.assign(rec.setFacts, v);
         refresh();
       },
+      hasVarsFile: (files) => firstVarsFile(env.varsDirs, files) !== undefined,
       includeVars: async (files, name) => {
         const path = findVarsFile(env.varsDirs, files);
         const read = await readVarsFile(path, state.decrypt);

@@ -47,6 +47,8 @@ export function checkLimit(limit: string | undefined): void {
 export interface PrepareContext {
   /** Names the site's code gives at run time (setFact keys, template vars): a value using one is deferred, not undefined. */
   readonly codeNames?: ReadonlySet<string>;
+  /** Per play (by its place in the site), the variables of its varsFiles, read before (they may be encrypted). */
+  readonly varsFiles?: ReadonlyMap<number, TrackedVars>;
 }
 
 /**
@@ -54,7 +56,10 @@ export interface PrepareContext {
  * role's schema. Values that need the host's facts are left out (`deferred`) and validated once
  * the host has them; every other problem is thrown as the role's error.
  */
-export function parseRoleVars(role: Role, host: string, scope: VarScope): { vars: Vars; deferred: readonly string[]; problems: readonly string[] } {
+export function parseRoleVars(role: Role, host: string, playScope: VarScope): { vars: Vars; deferred: readonly string[]; problems: readonly string[] } {
+  // The role's parameters over the host's variables: templates among them evaluated as those are.
+  const params = Object.entries(role.params);
+  const scope = params.length === 0 ? playScope : playScope.extend(params.map(([k, raw]) => [k, { raw, provenance: { file: `role ${role.name} parameters` } }] as const));
   const input = roleInput(role.varsSchema, scope);
   if (input.problems.length > 0) return { vars: {}, deferred: input.deferred, problems: input.problems.map((p) => `role ${role.name}, host ${host}: ${p}`) };
   let parsed = role.parseVars(host, input.input, (k) => input.describe(k), input.deferred);
@@ -75,7 +80,18 @@ export function parseRoleVars(role: Role, host: string, scope: VarScope): { vars
     }
     parsed = role.parseVars(host, { ...input.input, ...defaults }, (k) => input.describe(k), deferred);
   }
-  return { vars: parsed, deferred, problems: [] };
+  // Parameters the schema does not declare are the role's variables all the same (its templates read them).
+  const problems: string[] = [];
+  for (const [k] of params) {
+    if (Object.hasOwn(role.varsSchema.shape, k)) continue;
+    try {
+      parsed = { ...parsed, [k]: scope.plainValue(k) };
+    } catch (e) {
+      if (findCause(e, VarDeferred) !== undefined) deferred.push(k);
+      else problems.push(`role ${role.name}, host ${host}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return { vars: parsed, deferred, problems };
 }
 
 /**
@@ -137,7 +153,8 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
     const selection = attempt(() => selectHosts(inv, play.hosts, options.limit === undefined ? {} : { limit: options.limit }));
     if (!selection) continue;
     warnings.push(...selection.warnings.map((w) => `play ${JSON.stringify(play.name)}: ${w}`));
-    const playVars = trackVars(play.vars, { file: `play ${JSON.stringify(play.name)} vars` });
+    // vars_files rank above the play's vars, as in Ansible.
+    const playVars = { ...trackVars(play.vars, { file: `play ${JSON.stringify(play.name)} vars` }), ...context.varsFiles?.get(index) };
     const vars = new Map<string, Vars>();
     const playScopes = new Map<string, VarScope>();
     const roleVars = new Map<string, Map<string, Vars>>();

@@ -12,6 +12,7 @@ import { UnreachableRetries } from "./retry.js";
 import { type HostStats, emptyStats } from "./stats.js";
 import { siteCode } from "./code-provided-vars.js";
 import { checkTemplateVars } from "./template-vars-check.js";
+import { readPlayVarsFiles } from "./play-vars-files.js";
 
 export interface RunResult {
   /** Per host, in first-seen order: the PLAY RECAP counters. */
@@ -29,7 +30,8 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
   // The masker learns the site's secret values here; masking itself is the sinks' job (the CLI's emit).
   // Names the site's code sets (setFact keys): a variable whose value uses one is evaluated at run time.
   const code = await siteCode(site, io.siteDir);
-  const prepared = prepareRun(site, inventory, options, io.secrets, { codeNames: code.names });
+  const varsFiles = await readPlayVarsFiles(site, io.siteDir, io.decrypt);
+  const prepared = prepareRun(site, inventory, options, io.secrets, { codeNames: code.names, varsFiles });
   for (const msg of prepared.warnings) io.emit({ type: "warning", msg });
   const vars = await checkTemplateVars(site, io.siteDir, prepared.plays);
   if (vars.skipped !== undefined) io.emit({ type: "warning", msg: `template variables were not checked: ${vars.skipped}` });

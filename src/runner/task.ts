@@ -4,6 +4,7 @@ import { type Change, type ModuleContext, ModuleError } from "../modules/contrac
 import { redactUrl } from "../modules/downloads.js";
 import { type AnyModule, type ModuleName, modules } from "../modules/registry.js";
 import { RemoteCommandError, RemoteShellError } from "../remote/errors.js";
+import { ENV_NAME } from "../remote/shell.js";
 import type { TaskMeta, TaskResult } from "../site/task-meta.js";
 import type { RenderOptions } from "../template/index.js";
 import type { ShellLease } from "./connections.js";
@@ -30,6 +31,8 @@ export interface TaskEnv {
   shellFor(host: string, becomeUser: string | undefined): Promise<ShellLease>;
   renderTemplate(src: string, extraVars?: Record<string, unknown>, options?: RenderOptions): string;
   readControlFile(src: string): Buffer;
+  /** The role's directory then the site's: where with_fileglob's patterns are searched. */
+  readonly searchDirs: readonly string[];
   /** Where h.includeVars() looks for a vars file: the role's `vars/`, then the site's. */
   readonly varsDirs: readonly string[];
   /** Notifies handlers; resolves once they are recorded as pending on the host. */
@@ -133,6 +136,12 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
     return e;
   };
 
+  const badEnv = Object.keys(meta.environment ?? {}).filter((k) => !ENV_NAME.test(k));
+  if (badEnv.length > 0) {
+    const msg = `environment: ${badEnv.map((k) => JSON.stringify(k)).join(", ")} ${badEnv.length > 1 ? "are not names" : "is not a name"} a shell can export`;
+    const e = end("failed", { msg });
+    throw new TaskFailedError(env.host, task, msg, e);
+  }
   const parsed = mod.args.safeParse(rawArgs);
   if (!parsed.success) {
     const msg = `invalid arguments: ${parsed.error.issues.map((i: z.core.$ZodIssue) => `${i.path.join(".") || "(args)"}: ${i.message}`).join("; ")}`;
@@ -147,6 +156,7 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
     const sh = lease.sh;
     // -vvv must not show the commands of a noLog task: they may carry what it hides.
     sh.traced = !meta.noLog;
+    sh.env = meta.environment;
     const ctx: ModuleContext = {
       host: target,
       check,
@@ -185,7 +195,10 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
     if (meta.ignoreErrors) return { changed: false, failed: true, skipped: false, msg } as TaskResult<R>;
     throw new TaskFailedError(env.host, task, msg, e);
   } finally {
-    if (lease) lease.sh.traced = true;
+    if (lease) {
+      lease.sh.traced = true;
+      lease.sh.env = undefined;
+    }
     lease?.release();
   }
 

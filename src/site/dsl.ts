@@ -15,6 +15,12 @@ export interface RoleDef<S extends Shape> {
   /** The role's directory (templates/, files/); default: roles/<name> beside the site file. */
   dir?: string;
   tags?: string[];
+  /**
+   * Roles that run before this one in every play that has it (Ansible's meta/main.yml
+   * `dependencies`), theirs first, each with its parameters (`{ role, vars }`); a role already
+   * run in the play with the same parameters is not run again.
+   */
+  dependencies?: (Role | { role: Role; vars: Vars })[];
 }
 
 /** A role as plays hold it: its vars type is checked inside, where role() was called. */
@@ -24,6 +30,13 @@ export interface Role {
   readonly dir: string | undefined;
   readonly tags: readonly string[];
   readonly handlerNames: readonly string[];
+  readonly dependencies: readonly Role[];
+  /**
+   * Parameters given where a play lists the role (`{ role, vars }`, Ansible's role params): they
+   * override the role's variables for this role only, and their templates are evaluated as the
+   * host's variables are.
+   */
+  readonly params: Readonly<Vars>;
   /** The role's vars schema: what `secrets generate` reads its secret() variables from. */
   readonly varsSchema: z.ZodObject;
   /**
@@ -44,6 +57,8 @@ export function role<S extends Shape = Record<never, never>>(def: RoleDef<S>): R
     dir: def.dir,
     tags: def.tags ?? [],
     handlerNames: Object.keys(def.handlers ?? {}),
+    dependencies: (def.dependencies ?? []).map((d) => ("kind" in d ? d : withParams(d.role, d.vars))),
+    params: {},
     varsSchema: schema,
     parseVars(host, vars, source, skip) {
       // Only the role's own keys are validated; every other variable passes through untouched.
@@ -83,7 +98,15 @@ const PlaySchema = z.strictObject({
   name: z.string().min(1),
   /** A host pattern: group names, `all`, globs, `a:b`, `a:&b`, `a:!b`, `group[0]`. */
   hosts: z.string().min(1),
-  roles: z.array(z.custom<Role>((r) => typeof r === "object" && r !== null && (r as Role).kind === "role", "a role()")).default([]),
+  /** Roles, or `{ role, vars }`: a role with parameters for this play. */
+  roles: z
+    .array(
+      z.union([
+        z.custom<Role>((r) => typeof r === "object" && r !== null && (r as Role).kind === "role", "a role()"),
+        z.strictObject({ role: z.custom<Role>((r) => typeof r === "object" && r !== null && (r as Role).kind === "role", "a role()"), vars: z.record(z.string(), z.unknown()) }),
+      ]),
+    )
+    .default([]),
   /** Before the roles, their notified handlers run right after (Ansible's pre_tasks). */
   preTasks: z.custom<(h: Host) => Promise<void>>((f) => typeof f === "function", "an async function (h) => ...").optional(),
   tasks: z.custom<(h: Host) => Promise<void>>((f) => typeof f === "function", "an async function (h) => ...").optional(),
@@ -91,6 +114,12 @@ const PlaySchema = z.strictObject({
   postTasks: z.custom<(h: Host) => Promise<void>>((f) => typeof f === "function", "an async function (h) => ...").optional(),
   handlers: z.record(z.string(), z.custom<Handler<Vars>>((f) => typeof f === "function", "an async function (h) => ...")).default({}),
   vars: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * YAML vars files (Ansible's play vars_files), relative to the site file, read before the run
+   * (ansible-vault and encrypted ones opened with the run's keys); their variables rank above the
+   * play's `vars`, a later file's above an earlier one's.
+   */
+  varsFiles: z.array(z.string().min(1)).default([]),
   serial: Serial.optional(),
   /** Abort the play when more than this percentage of a batch's hosts failed. */
   maxFailPercentage: z.number().min(0).max(100).optional(),
@@ -101,7 +130,7 @@ const PlaySchema = z.strictObject({
   tags: z.array(z.string()).default([]),
 });
 export type PlayDef = z.input<typeof PlaySchema>;
-export type Play = z.output<typeof PlaySchema> & { readonly kind: "play" };
+export type Play = Omit<z.output<typeof PlaySchema>, "roles"> & { readonly roles: Role[]; readonly kind: "play" };
 
 export function play(def: PlayDef): Play {
   const parsed = PlaySchema.safeParse(def);
@@ -109,7 +138,44 @@ export function play(def: PlayDef): Play {
     const i = parsed.error.issues[0];
     throw new SiteError(`play ${JSON.stringify(def.name ?? "?")}: ${i?.path.join(".") || "(play)"}: ${i?.message ?? "invalid"}`);
   }
-  return { ...parsed.data, kind: "play" };
+  const roles = withDependencies(parsed.data.roles.map((r) => ("kind" in r ? r : withParams(r.role, r.vars))), def.name);
+  // Records of a role's variables are kept by its name: one role with two sets of parameters in a play would mix them.
+  for (const r of roles) {
+    const other = roles.find((o) => o.name === r.name && JSON.stringify(o.params) !== JSON.stringify(r.params));
+    if (other) throw new SiteError(`play ${JSON.stringify(def.name)}: role ${r.name} is listed with different parameters (as a dependency too): give it one set per play`);
+  }
+  return { ...parsed.data, roles, kind: "play" };
+}
+
+/** A role with parameters: the same role, its variables given these values on top. */
+function withParams(role: Role, params: Vars): Role {
+  return { ...role, params };
+}
+
+/**
+ * A play's roles with their dependencies before them, depth first, as Ansible orders them. A
+ * dependency a role of that name has already run in the play is left out, and so is a listed role
+ * that already ran as a dependency (Ansible runs a role once per play); a dependency cycle is an error.
+ */
+function withDependencies(roles: readonly Role[], play: string): Role[] {
+  const out: Role[] = [];
+  const ran = new Set<string>();
+  const visit = (r: Role, path: readonly string[], dependency: boolean): void => {
+    if (path.includes(r.name)) throw new SiteError(`play ${JSON.stringify(play)}: role dependencies form a cycle: ${[...path, r.name].join(" -> ")}`);
+    for (const d of r.dependencies) visit(d, [...path, r.name], true);
+    const key = `${r.name}\0${JSON.stringify(r.params)}`;
+    if (dependency && ran.has(key)) return;
+    out.push(r);
+    ran.add(key);
+  };
+  const viaDependency = new Set<string>();
+  for (const r of roles) {
+    if (viaDependency.has(`${r.name}\0${JSON.stringify(r.params)}`)) continue;
+    const before = out.length;
+    visit(r, [], false);
+    for (const added of out.slice(before, -1)) viaDependency.add(`${added.name}\0${JSON.stringify(added.params)}`);
+  }
+  return out;
 }
 
 const SiteSchema = z.strictObject({

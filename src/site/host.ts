@@ -44,6 +44,18 @@ export interface Host<V extends Vars = Vars> extends ModuleMethods {
   flushHandlers(): Promise<void>;
   /** Runs fn on the first host that gets here; the others wait and get its result. */
   runOnce<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs fn with at most `limit` hosts of the play inside fn for the same `key` at once (Ansible's
+   * `throttle`); the others wait for a slot.
+   */
+  throttle<T>(key: string, limit: number, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Closes this host's connection (Ansible's `meta: reset_connection`): the next task connects
+   * again, so a login session sees what changed since (a user's new groups).
+   */
+  resetConnection(): Promise<void>;
+  /** Waits `seconds` (loop_control's pause between a loop's items). */
+  sleep(seconds: number): Promise<void>;
   /** block/rescue/always with failures reported as Ansible does (rescued, not failed). */
   block(fn: () => Promise<void>, opts?: BlockOptions): Promise<void>;
   /** Fails the host with a message (Ansible's `fail`); a task, so tags select it like any other. */
@@ -58,8 +70,9 @@ export interface Host<V extends Vars = Vars> extends ModuleMethods {
    * this host for the rest of the run: above inventory and play vars, below set facts and extra
    * vars. Names are templates (`"{{ ansible_facts.os_family }}.yml"`); values that are templates
    * are evaluated when used, as Ansible's are (docs/variables.md). `name` puts them under one key.
+   * `skip`: none of a list found skips the task instead of failing it (first_found's `skip: true`).
    */
-  includeVars(file: string | Jinja | readonly (string | Jinja)[], meta?: { name?: string; tags?: string[] }): Promise<void>;
+  includeVars(file: string | Jinja | readonly (string | Jinja)[], meta?: { name?: string; tags?: string[]; skip?: boolean }): Promise<void>;
   /** Ansible's templating at run time: what roles imported from Ansible use for `{{ }}` and `when`. */
   readonly jinja: JinjaMethods;
 }

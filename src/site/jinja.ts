@@ -41,6 +41,23 @@ export interface JinjaMethods {
   when(condition: string, locals?: Vars): boolean;
   /** Any value with its templates evaluated (a lone `{{ x }}` gives x's value, lists and dicts too). */
   value(value: unknown, locals?: Vars): unknown;
+  /**
+   * A task's `environment`: a mapping, or a list of them merged in order (a block's then the
+   * task's), its templates evaluated and each value made text as Python's str() makes it.
+   */
+  env(value: unknown, locals?: Vars): Record<string, string>;
+  /**
+   * with_fileglob's files: the patterns (a list, or one) found on the control node in the role's
+   * files/ and directory, then the site's, as absolute paths (Ansible's fileglob lookup).
+   */
+  fileglob(patterns: unknown, locals?: Vars): string[];
+  /**
+   * with_nested's items (every combination, in order) or with_together's (the lists side by side,
+   * padded with null): each item a list, as Ansible's nested and together lookups give them.
+   */
+  combine(how: "nested" | "together", terms: unknown, locals?: Vars): unknown[][];
+  /** `ansible_loop` of loop_control `extended`, for the item at `index` of `items`. */
+  loopInfo(items: readonly unknown[], index: number): Vars;
   /** What `loop:` or `with_items:` iterates: a list, or the task fails. */
   list(value: unknown, locals?: Vars, flatten?: boolean): unknown[];
 }

@@ -23,6 +23,11 @@ export interface TaskMeta<R> {
   checkMode?: boolean;
   /** Force --diff on or off for this task only. */
   diff?: boolean;
+  /**
+   * Environment variables of every command the module runs on the host (Ansible's `environment`):
+   * exported in the task's shell for this task only, over the fixed LC_ALL, LANG and PATH.
+   */
+  environment?: Record<string, string>;
   /** Hide arguments, results and diffs from all output. */
   noLog?: boolean;
 }
