@@ -9,7 +9,7 @@ import {
 import { findCycle } from "./graph.js";
 import { GROUP_NAME, GROUP_NAME_PROBLEM } from "./group-names.js";
 import { parseHostKey } from "./host-names.js";
-import { shlexSplit } from "./ini-shlex.js";
+import { shlexSplit } from "../python/shlex.js";
 import { NO_KNOWN_NAMES, type KnownNames } from "./known-names.js";
 import { ALL, UNGROUPED, type GroupDecl, type HostDecl, type InventoryFragment } from "./model.js";
 import { varsFromEntries, type Provenance, type TrackedValue } from "./provenance.js";
@@ -164,7 +164,7 @@ class IniParser {
   }
 
   private hostLine(line: string, group: string): void {
-    const split = shlexSplit(line);
+    const split = shlexSplit(line, { comments: true });
     if (!split.ok) this.fail(InventorySyntaxError, `Error parsing host definition '${line}': ${split.problem}`);
     const [pattern = "", ...assignments] = split.words;
     if (pattern.trim().endsWith(":")) {

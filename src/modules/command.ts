@@ -2,6 +2,7 @@ import { z } from "zod";
 import { probeFiles } from "../remote/files.js";
 import { shellJoin, shellQuote } from "../remote/quote.js";
 import { AbsPath } from "./args.js";
+import { commandLine, commandWords } from "./command-line.js";
 import { type Change, type ModuleContext, defineModule } from "./contract.js";
 
 export interface CommandResult {
@@ -60,16 +61,28 @@ function skippedRun(): CommandResult {
 
 const failure = (r: CommandResult) => (r.rc === 0 ? undefined : `non-zero return code ${r.rc}${r.stderr ? `: ${r.stderr.split("\n").slice(-3).join(" | ")}` : ""}`);
 
-/** command: argv run without a shell's expansions (each word quoted). */
+/** The words of a cmd the schema has accepted (it refuses one that does not split). */
+function wordsOf(cmd: string): string[] {
+  const split = commandWords(cmd);
+  return split.ok ? split.words : [cmd];
+}
+
+/**
+ * command: words run without a shell: `cmd` split as Ansible splits it, `$VAR` and a leading `~`
+ * expanded as Ansible's run_command expands them; no globs, pipes or `$(...)` (command-line.ts).
+ */
 export const command = defineModule({
   name: "command",
   args: z
     .strictObject({ argv: z.array(z.string()).min(1).optional(), cmd: z.string().min(1).optional(), ...Guards })
-    .refine((a) => (a.argv === undefined) !== (a.cmd === undefined), { message: "give exactly one of argv and cmd" }),
+    .refine((a) => (a.argv === undefined) !== (a.cmd === undefined), { message: "give exactly one of argv and cmd" })
+    .superRefine((a, ctx) => {
+      const split = a.cmd === undefined ? undefined : commandWords(a.cmd);
+      if (split && !split.ok) ctx.addIssue({ code: "custom", path: ["cmd"], message: `${split.problem} (cmd is split into words as Python's shlex.split splits it)` });
+    }),
   probe: (ctx, args) => probeGuards(ctx, args),
   diff: (args, st) => (st.satisfied ? undefined : run(args.argv ? shellJoin(args.argv) : (args.cmd ?? ""))),
-  // cmd is split on whitespace like Ansible's command module: no pipes, globs or variables.
-  apply: (ctx, args) => execute(ctx, args.argv ? shellJoin(args.argv) : shellJoin((args.cmd ?? "").trim().split(/\s+/)), args),
+  apply: (ctx, args) => execute(ctx, commandLine(args.argv ?? wordsOf(args.cmd ?? "")), args),
   unchanged: () => skippedRun(),
   failure,
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GroupCycleError, InvalidGroupNameError, InvalidHostNameError, InventoryShapeError, InventorySyntaxError } from "../../../src/inventory/index.js";
 import { parseIniInventory, type IniValueTyper } from "../../../src/inventory/ini-source.js";
-import { shlexSplit } from "../../../src/inventory/ini-shlex.js";
+import { shlexSplit } from "../../../src/python/shlex.js";
 import { thrown } from "./helpers.js";
 
 const F = "inventory/hosts";
@@ -153,11 +153,11 @@ describe("shlexSplit: Python's shlex.split(line, comments=True)", () => {
     ['h "" x=""', ["h", "", "x="]],
     ["h a=\"b\"c'd'", ["h", "a=bcd"]],
   ])("%s", (line, words) => {
-    expect(shlexSplit(line)).toEqual({ ok: true, words });
+    expect(shlexSplit(line, { comments: true })).toEqual({ ok: true, words });
   });
 
   it("reports what Python reports for an unfinished quote or escape", () => {
-    expect(shlexSplit("a 'b")).toEqual({ ok: false, problem: "No closing quotation" });
-    expect(shlexSplit("a b\\")).toEqual({ ok: false, problem: "No escaped character" });
+    expect(shlexSplit("a 'b", { comments: true })).toEqual({ ok: false, problem: "No closing quotation" });
+    expect(shlexSplit("a b\\", { comments: true })).toEqual({ ok: false, problem: "No escaped character" });
   });
 });

@@ -1,15 +1,16 @@
 /**
- * A host line of an INI inventory split into words as Ansible splits it: Python's
- * `shlex.split(line, comments=True)` (POSIX mode). Whitespace separates words; single quotes keep
+ * Python's `shlex.split(line, comments)` (POSIX mode), written out because Ansible's parity
+ * depends on its exact rules: an INI inventory's host lines are split with `comments=True`, the
+ * command module's `cmd` with `comments=False`. Whitespace separates words; single quotes keep
  * everything literally; double quotes keep everything but `\"` and `\\`; a backslash outside
  * quotes escapes the next character; quotes may open in the middle of a word (`a="b c"` is one
- * word `a=b c`); a `#` outside quotes ends the line, even in the middle of a word.
+ * word `a=b c`); with comments, a `#` outside quotes ends the line, even in the middle of a word.
  */
 export type ShlexResult = { ok: true; words: string[] } | { ok: false; problem: string };
 
 const WHITESPACE = " \t\r\n";
 
-export function shlexSplit(line: string): ShlexResult {
+export function shlexSplit(line: string, { comments }: { comments: boolean }): ShlexResult {
   const words: string[] = [];
   let word = "";
   // A word exists once a character or a pair of quotes has been seen (`""` is an empty word).
@@ -22,7 +23,7 @@ export function shlexSplit(line: string): ShlexResult {
       word = "";
       inWord = false;
       i++;
-    } else if (c === "#") {
+    } else if (comments && c === "#") {
       break;
     } else if (c === "\\") {
       if (i + 1 >= line.length) return { ok: false, problem: "No escaped character" };
