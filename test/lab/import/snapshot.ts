@@ -39,6 +39,7 @@ const VOLATILE_SYSCTL: readonly [RegExp, string][] = [
   [/^kernel\.random\./, "kernel.random.uuid is a new uuid at each read; the entropy figures move"],
   [/^fs\.(dentry-state|inode-nr|inode-state|file-nr)$/, "counters of the kernel's dentry and inode caches and of open files"],
   [/^kernel\.ns_last_pid$/, "the last process id handed out"],
+  [/^net\.netfilter\.nf_conntrack_count$/, "connections the firewall tracks now: each SSH login (and its TIME_WAIT) counts while it lasts"],
 ];
 
 function walk(roots: readonly string[], withContent: boolean): string {

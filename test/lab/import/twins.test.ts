@@ -78,6 +78,28 @@ const CASES: RoleCase[] = [
     vars: { nginx_worker_connections: "512", nginx_vhosts: [{ listen: "8082", server_name: "twins.test", root: "/var/www/twins", index: "index.html" }] },
     mustMove: ["package nginx", "sha256 /etc/nginx/nginx.conf", "unit nginx.service"],
   },
+  {
+    vendored: "geerlingguy.firewall",
+    name: "firewall",
+    // Port 22 stays open: the test's own SSH logins come in on it after the firewall is up.
+    vars: { firewall_allowed_tcp_ports: ["22", "8081", "8082"], firewall_allowed_udp_ports: ["161"], firewall_additional_rules: ["iptables -A INPUT -p tcp --dport 6380 -s 127.0.0.1 -j ACCEPT"], firewall_log_dropped_packets: false },
+    mustMove: ["package iptables", "sha256 /etc/firewall.bash", "sha256 /etc/systemd/system/firewall.service", "unit firewall.service"],
+  },
+  {
+    vendored: "geerlingguy.java",
+    name: "java",
+    // The headless JDK: the role's Debian 12 default (openjdk-17-jdk) pulls in a desktop's worth of X libraries.
+    vars: { java_packages: ["openjdk-17-jdk-headless"], java_home: "/usr/lib/jvm/java-17-openjdk-amd64" },
+    mustMove: ["package openjdk-17-jdk-headless:amd64", "sha256 /etc/profile.d/java_home.sh", "manual openjdk-17-jdk-headless"],
+  },
+  {
+    vendored: "geerlingguy.security",
+    name: "security",
+    // sshd keeps port 22 and key logins (the role's defaults turn passwords and root logins off, which the
+    // test does not use); the deploy user the test logs in as is the one user allowed in, and keeps its sudo.
+    vars: { security_ssh_allowed_users: [DEPLOY_USER], security_sudoers_passwordless: [DEPLOY_USER], security_autoupdate_blacklist: ["linux-image-amd64"] },
+    mustMove: ["package fail2ban", "sha256 /etc/fail2ban/jail.local", "unit fail2ban.service", "sha256 /etc/ssh/sshd_config", "sha256 /etc/sudoers", "package unattended-upgrades", "sha256 /etc/apt/apt.conf.d/50unattended-upgrades"],
+  },
 ];
 
 function siteFile(c: RoleCase): string {
