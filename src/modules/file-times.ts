@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { shellQuote } from "../remote/quote.js";
+import { TemplateValueError } from "../template/errors.js";
+import { type PyDateTime, strptime } from "../template/values/datetime.js";
 
 // file's modification_time and access_time, as Ansible's file module reads them: "preserve"
 // (leave the time alone), "now" (set it to the current time: always a change), or a time written
@@ -8,60 +10,21 @@ import { shellQuote } from "../remote/quote.js";
 /** Ansible's default modification_time_format and access_time_format. */
 export const DEFAULT_TIME_FORMAT = "%Y%m%d%H%M.%S";
 
-/** The strptime directives understood, each as a regular expression of what it reads. */
-const DIRECTIVES: Readonly<Record<string, { re: string; field: keyof TimeFields }>> = {
-  Y: { re: "(\\d{4})", field: "year" },
-  y: { re: "(\\d{1,2})", field: "year" },
-  m: { re: "(\\d{1,2})", field: "month" },
-  d: { re: "(\\d{1,2})", field: "day" },
-  H: { re: "(\\d{1,2})", field: "hour" },
-  M: { re: "(\\d{1,2})", field: "minute" },
-  S: { re: "(\\d{1,2})", field: "second" },
-};
-
-interface TimeFields {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
 export class TimeFormatError extends Error {}
 
 /**
  * A time written in a strptime format, as broken-down local time ("YYYY-MM-DD HH:MM:SS", what
- * `date -d` reads in the host's time zone). Only %Y %y %m %d %H %M %S and %% are understood;
- * fields left out default as in Python (1900-01-01 00:00:00).
+ * `date -d` reads in the host's time zone); fields left out default as in Python (1900-01-01
+ * 00:00:00). The templates' strptime reads it, which knows the directives configuration uses.
  */
 export function parseTime(text: string, format: string): string {
-  const fields: TimeFields = { year: 1900, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
-  const order: [keyof TimeFields, string][] = [];
-  let re = "";
-  for (let i = 0; i < format.length; i++) {
-    const c = format.charAt(i);
-    if (c !== "%") {
-      re += /\s/.test(c) ? "\\s+" : c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      continue;
-    }
-    const d = format.charAt(++i);
-    if (d === "%") {
-      re += "%";
-      continue;
-    }
-    const dir = DIRECTIVES[d];
-    if (!dir) throw new TimeFormatError(`format ${JSON.stringify(format)}: %${d} is not supported (only %Y %y %m %d %H %M %S)`);
-    re += dir.re;
-    order.push([dir.field, d]);
+  let fields: PyDateTime["f"];
+  try {
+    fields = strptime(text, format).f;
+  } catch (e) {
+    if (e instanceof TemplateValueError) throw new TimeFormatError(e.message.replace(/^to_datetime: /, ""));
+    throw e;
   }
-  const m = new RegExp(`^${re}$`).exec(text);
-  if (!m) throw new TimeFormatError(`time data ${JSON.stringify(text)} does not match format ${JSON.stringify(format)}`);
-  order.forEach(([field, d], i) => {
-    const v = Number(m[i + 1]);
-    // Python's %y: 69-99 are 1969-1999, 0-68 are 2000-2068.
-    fields[field] = d === "y" ? (v < 69 ? 2000 + v : 1900 + v) : v;
-  });
   const { year, month, day, hour, minute, second } = fields;
   const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 61) {

@@ -1,26 +1,14 @@
 import { describe, expect, it } from "vitest";
+import type { RemoteShell } from "../../../src/remote/shell.js";
+import { fakeShell } from "./fake-shell.js";
 import type { ModuleContext } from "../../../src/modules/contract.js";
 import { clientScript, loginOptionFile, runSql } from "../../../src/modules/mysql-client.js";
 import { parsePrivString } from "../../../src/modules/mysql-grants.js";
 import { authMethods, collectQueryResults, mysql_db, mysql_query, mysql_user, planUser, queryScript } from "../../../src/modules/mysql.js";
-import type { RemoteShell, RunOptions } from "../../../src/remote/shell.js";
 
 const SECRET = "s3cr'et pass\"word";
 const HASH = "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"; // of "password"
 const NONE = { kind: "NONE" } as const;
-
-/** A shell that records what it was sent and answers with canned output. */
-function fakeShell(answer: { stdout?: string; stderr?: string; rc?: number } = {}) {
-  const calls: { command: string; stdin: string }[] = [];
-  const sh = {
-    host: "h",
-    run(command: string, opts: RunOptions = {}) {
-      calls.push({ command, stdin: opts.stdin === undefined ? "" : opts.stdin.toString() });
-      return Promise.resolve({ stdout: answer.stdout ?? "", stderr: answer.stderr ?? "", rc: answer.rc ?? 0 });
-    },
-  };
-  return { sh: sh as unknown as RemoteShell, calls };
-}
 
 const ctxOf = (sh: RemoteShell): ModuleContext => ({
   host: "h",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { RemoteShell } from "../../../src/remote/shell.js";
+import { fakeShell } from "./fake-shell.js";
 import type { ModuleContext } from "../../../src/modules/contract.js";
-import type { RemoteShell, RunOptions } from "../../../src/remote/shell.js";
 import { connectionString, psqlScript } from "../../../src/modules/postgres-client.js";
 import {
   PgValueError,
@@ -250,19 +251,6 @@ describe("postgresql_privs", () => {
     expect(bad({ type: "database", privs: "CONNECT" })).toBe(true);
   });
 });
-
-/** A shell that records what it was sent and answers with canned output. */
-function fakeShell(answer: { stdout?: string; stderr?: string; rc?: number } = {}) {
-  const calls: { command: string; stdin: string }[] = [];
-  const sh = {
-    host: "h",
-    run(command: string, opts: RunOptions = {}) {
-      calls.push({ command, stdin: opts.stdin === undefined ? "" : opts.stdin.toString() });
-      return Promise.resolve({ stdout: answer.stdout ?? "", stderr: answer.stderr ?? "", rc: answer.rc ?? 0 });
-    },
-  };
-  return { sh: sh as unknown as RemoteShell, calls };
-}
 
 const ctxOf = (sh: RemoteShell): ModuleContext => ({ host: "h", check: false, wantDiff: true, sh, renderTemplate: () => "", readControlFile: () => Buffer.alloc(0) });
 
