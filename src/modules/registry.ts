@@ -21,6 +21,7 @@ import { get_url } from "./downloads.js";
 import { file } from "./file.js";
 import { copy, stat, template } from "./files.js";
 import { mysql_db, mysql_query, mysql_user } from "./mysql.js";
+import { mysql_replication } from "./mysql-replication.js";
 import { systemd } from "./systemd.js";
 import { uri } from "./uri.js";
 import { group, user } from "./users.js";
@@ -30,7 +31,7 @@ import { group, user } from "./users.js";
  * their argument and result types are derived from this object: adding a module here is all it
  * takes to expose it, typed.
  */
-export const modules = { file, copy, template, stat, command, shell, apt, apt_repository, apt_signing_key, systemd, mysql_db, mysql_user, mysql_query, group, user, authorized_key, get_url, unarchive, uri, lineinfile, blockinfile, ini_file, replace, sysctl, wait_for, debconf, find, getent, git, cron, timezone, locale_gen } as const;
+export const modules = { file, copy, template, stat, command, shell, apt, apt_repository, apt_signing_key, systemd, mysql_db, mysql_user, mysql_query, mysql_replication, group, user, authorized_key, get_url, unarchive, uri, lineinfile, blockinfile, ini_file, replace, sysctl, wait_for, debconf, find, getent, git, cron, timezone, locale_gen } as const;
 
 export type Modules = typeof modules;
 export type ModuleName = keyof Modules;
