@@ -101,6 +101,8 @@ const NOT_RESET_PRIMARY = "Primary already reset";
 const NOT_RESET_REPLICA = "Replica already reset";
 const UNCHANGED = new Set([NOT_STARTED, NOT_STOPPED, NOT_RESET_PRIMARY, NOT_RESET_REPLICA]);
 
+const NO_SUCH_CONNECTION = 1617;
+
 const connection = (a: ReplicationArgs) => (a.connection_name !== undefined ? ` ${a.connection_name}` : "");
 
 function statusResult(args: ReplicationArgs, row: Row | undefined): ReplicationResult {
@@ -140,8 +142,18 @@ export const mysql_replication = defineModule({
   async probe(ctx, args): Promise<ReplicationState> {
     const mode = modeOf(args.mode);
     const status = mode === "getprimary" ? "SHOW MASTER STATUS;" : `SHOW SLAVE${args.connection_name !== undefined ? ` ${sqlString(args.connection_name)}` : ""} STATUS;`;
-    const sql = `${SESSION_PRELUDE}\nSELECT VERSION() AS version;\n${status}\n`;
-    const sets = await probeUnlessUnavailable(ctx.check, () => runSql(ctx.sh, args, sql, { what: `${mode}${connection(args)}: reading the replication status` }));
+    const version = `${SESSION_PRELUDE}\nSELECT VERSION() AS version;\n`;
+    const what = `${mode}${connection(args)}: reading the replication status`;
+    const read = async () => {
+      try {
+        return await runSql(ctx.sh, args, `${version}${status}\n`, { what });
+      } catch (e) {
+        // A connection name the server does not know (ER_MASTER_CONNECTION_NOT_EXISTS) is a replica not configured.
+        if (!(e instanceof MysqlError) || e.client.code !== NO_SUCH_CONNECTION) throw e;
+        return runSql(ctx.sh, args, version, { what });
+      }
+    };
+    const sets = await probeUnlessUnavailable(ctx.check, read);
     if (!sets) return { unavailable: true, term: "REPLICA" };
     return { term: replicaTerm(sets[0]?.rows[0]?.version ?? ""), row: sets[1]?.rows[0] };
   },
@@ -163,7 +175,10 @@ export const mysql_replication = defineModule({
         if (!st.row) {
           // In check mode the replica may be what an earlier (unapplied) changeprimary configures.
           if (ctx.check) return { summary: `${mode}: not configured as a replica yet`, unpredictable: true };
-          if (args.fail_on_error) throw new ModuleError(`${mode === "startreplica" ? "START" : "STOP"} ${st.term}${connection(args)} failed: the server is not configured as a replica`);
+          if (args.fail_on_error) {
+            const which = args.connection_name !== undefined ? ` (it has no connection ${args.connection_name})` : "";
+            throw new ModuleError(`${mode === "startreplica" ? "START" : "STOP"} ${st.term}${connection(args)} failed: the server is not configured as a replica${which}`);
+          }
           return undefined;
         }
         if (alreadyDone(mode, st.row)) return undefined;

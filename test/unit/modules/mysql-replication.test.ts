@@ -131,6 +131,17 @@ describe("mysql_replication against canned server answers", () => {
     await expect(mysql_replication.apply(ctxOf(failing2.sh), strict, { term: "REPLICA", row: REPLICA_ROW }, { summary: "" })).rejects.toThrow("START REPLICA failed: ERROR 1200");
   });
 
+  it("a connection name the server does not know is a replica not configured", async () => {
+    const args = mysql_replication.args.parse({ mode: "getreplica", connection_name: "east" });
+    const { sh, calls } = fakeShell({ rc: 1, stderr: "ERROR 1617 (HY000) at line 3: There is no master connection 'east'\n" }, { stdout: xml(VERSION) });
+    const st = await mysql_replication.probe(ctxOf(sh), args);
+    expect(calls[0]?.stdin).toContain("SHOW SLAVE 'east' STATUS;");
+    expect(st).toEqual({ term: "REPLICA", row: undefined });
+    expect(mysql_replication.unchanged(args, st)).toEqual({ Is_Replica: false, msg: "Server is not configured as mysql replica", queries: [] });
+    const other = fakeShell({ rc: 1, stderr: "ERROR 1045 (28000): Access denied for user 'x'@'localhost'\n" });
+    await expect(mysql_replication.probe(ctxOf(other.sh), args)).rejects.toThrow(/getreplica east: reading the replication status: ERROR 1045/);
+  });
+
   it("stopreplica: unchanged when both threads are stopped", () => {
     const args = mysql_replication.args.parse({ mode: "stopreplica" });
     const ctx = ctxOf(fakeShell().sh);
