@@ -9,17 +9,18 @@ const skip = labSkipReason();
 const HOST = "spare1";
 
 // A primary and a replica on one host: the packaged server is the primary (binary log on), and a
-// second server from Debian's multi-instance unit mariadb@dcv-repl is the replica, with its own
+// second server from Debian's multi-instance unit mariadb@dcv_repl is the replica, with its own
 // datadir, port and socket, so that only spare1 is touched.
 const SOCK = "/run/dcv-repl/mysqld.sock";
 const DATADIR = "/var/lib/dcv-repl";
 const CNF = "/etc/mysql/mariadb.conf.d/90-dcv-repl.cnf";
-const INSTANCE = "mariadb@dcv-repl";
+// "_", not "-": systemd unescapes "-" in an instance name to "/" (%I would be "dcv/repl").
+const INSTANCE = "mariadb@dcv_repl";
 const CONFIG = `[mariadbd]
 server-id = 1
 log-bin = dcv-repl-primary-bin
 
-[mariadbd.dcv-repl]
+[mariadbd.dcv_repl]
 server-id = 2
 port = 3307
 socket = ${SOCK}
