@@ -11,7 +11,7 @@ import { type ClientError, type ResultSet, parseClientError, parseXmlResults, re
 // would show. A login password goes into a [client] option file in a private temporary
 // directory that the same remote script creates and removes; its content also comes on stdin.
 
-const NoNewline = z.string().regex(/^[^\n\0]*$/, "no newlines");
+export const NoNewline = z.string().regex(/^[^\n\0]*$/, "no newlines");
 
 /** Ansible's login options (community.mysql), shared by mysql_db, mysql_user and mysql_query. */
 export const MysqlLoginArgs = {

@@ -255,17 +255,35 @@ function desiredPrivileges(priv: z.output<typeof PrivArg>): PrivMap {
 
 const UserArgs = z
   .strictObject({
-    name: z.string().min(1).max(128),
+    /** "" is the anonymous account, as MariaDB names it (secure installations remove it). */
+    name: z.string().max(128),
     host: z.string().min(1).max(255).default("localhost"),
     /** Plain text (or, with encrypted, a mysql_native_password hash "*HEX"); never shown. */
     password: z.string().optional(),
     encrypted: z.boolean().default(false),
     update_password: z.enum(["always", "on_create"]).default("always"),
-    /** unix_socket: the account logs in as the system user of the same name, no password. */
-    plugin: z.enum(["mysql_native_password", "unix_socket"]).optional(),
+    /**
+     * The authentication plugin: unix_socket (the system user of the same name, no password),
+     * mysql_native_password, ed25519, pam... With neither password nor a plugin string, the
+     * account is identified by the plugin alone.
+     */
+    plugin: z.string().regex(/^[A-Za-z0-9_]+$/, "a plugin name").optional(),
+    /** The plugin's stored authentication string as is (IDENTIFIED VIA plugin USING '...'); never shown. */
+    plugin_hash_string: z.string().optional(),
+    /**
+     * What the plugin makes its authentication string from: a password for the hashing plugins
+     * (USING PASSWORD('...')), the service or principal name for pam and gssapi; never shown.
+     */
+    plugin_auth_string: z.string().optional(),
     /** "db.*:SELECT,INSERT/otherdb.table:ALL,GRANT" or { "db.*": "SELECT,INSERT" }; unset: privileges untouched. */
     priv: PrivArg.optional(),
     append_privs: z.boolean().default(false),
+    /**
+     * Whether column names in priv keep their case (community.mysql upper-cases them without it).
+     * MariaDB compares column names without regard to case, in grants too: both settings grant the
+     * same, and privileges compare equal either way.
+     */
+    column_case_sensitive: z.boolean().default(false),
     /**
      * { ssl: null } / { x509: null } / { subject, issuer, cipher }. As in Ansible, leaving it out
      * (or null, or {}) means no requirement: an existing REQUIRE is removed.
@@ -275,7 +293,16 @@ const UserArgs = z
     ...MysqlLoginArgs,
   })
   .superRefine((a, ctx) => {
-    if (a.plugin === "unix_socket" && a.password !== undefined) ctx.addIssue({ code: "custom", path: ["password"], message: "plugin unix_socket takes no password" });
+    if (a.plugin !== undefined && a.plugin !== "mysql_native_password" && a.password !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["password"], message: `plugin ${a.plugin} takes no password (its secret goes in plugin_auth_string)` });
+    }
+    for (const k of ["plugin_hash_string", "plugin_auth_string"] as const) {
+      if (a[k] !== undefined && a.plugin === undefined) ctx.addIssue({ code: "custom", path: [k], message: `${k} needs plugin` });
+      if (a[k] !== undefined && a.password !== undefined) ctx.addIssue({ code: "custom", path: [k], message: `${k} and password are two ways to set one secret: give one` });
+    }
+    if (a.plugin_hash_string !== undefined && a.plugin_auth_string !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["plugin_auth_string"], message: "plugin_hash_string and plugin_auth_string are two ways to set one secret: give one" });
+    }
     // The message never quotes the value: it is a secret.
     if (a.encrypted && a.password !== undefined && !/^(\*[0-9A-Fa-f]{40})?$/.test(a.password)) {
       ctx.addIssue({ code: "custom", path: ["password"], message: "with encrypted: true, password must be a mysql_native_password hash (\"*\" and 40 hex digits)" });
@@ -332,7 +359,40 @@ export function authMethods(privJson: string): AuthMethod[] {
 }
 
 function methodsText(methods: readonly AuthMethod[]): string {
-  return methods.map((m) => (m.plugin === "mysql_native_password" ? `${m.plugin} (${m.auth ? "password set" : "no password"})` : m.plugin)).join(" OR ");
+  const text = (m: AuthMethod) =>
+    m.plugin === "mysql_native_password" ? `${m.plugin} (${m.auth ? "password set" : "no password"})` : m.auth ? `${m.plugin} (authentication string set)` : m.plugin;
+  return methods.map(text).join(" OR ");
+}
+
+/** Plugins whose authentication string is a name (a PAM service, a Kerberos principal), not made from a password. */
+const NAMED_AUTH = new Set(["pam", "gssapi"]);
+
+/** The account identified by its plugin (and the plugin's string, when given). */
+function pluginClause(plugin: string, args: UserArgs): string {
+  if (args.plugin_hash_string !== undefined) return `IDENTIFIED VIA ${plugin} USING ${sqlString(args.plugin_hash_string)}`;
+  const auth = args.plugin_auth_string;
+  if (auth === undefined) return `IDENTIFIED VIA ${plugin}`;
+  return NAMED_AUTH.has(plugin) ? `IDENTIFIED VIA ${plugin} USING ${sqlString(auth)}` : `IDENTIFIED VIA ${plugin} USING PASSWORD(${sqlString(auth)})`;
+}
+
+/**
+ * The authentication string the account must hold: the hash string as given, the native hash of
+ * an auth string, a named plugin's string as is; undefined when only the plugin matters; null when
+ * it cannot be known here (ed25519 and other hashing plugins): then, as in community.mysql, the
+ * string is set again on every run.
+ */
+function wantedAuth(plugin: string, args: UserArgs): string | undefined | null {
+  if (args.plugin_hash_string !== undefined) return args.plugin_hash_string;
+  const auth = args.plugin_auth_string;
+  if (auth === undefined) return undefined;
+  if (plugin === "mysql_native_password") return nativePasswordHash(auth);
+  return NAMED_AUTH.has(plugin) ? auth : null;
+}
+
+/** Whether the account is identified by a plugin (with its string) rather than by password. */
+function byPlugin(args: UserArgs): args is UserArgs & { plugin: string } {
+  if (args.plugin === undefined) return false;
+  return args.plugin !== "mysql_native_password" || args.plugin_hash_string !== undefined || args.plugin_auth_string !== undefined;
 }
 
 /** What the account must become, decided from args and state alone: statements and texts. */
@@ -365,19 +425,24 @@ export function planUser(args: UserArgs, st: UserState): UserPlan {
   const native = (h: string) => `IDENTIFIED VIA mysql_native_password USING ${sqlString(h)}`;
   const tls = desiredTls(args.tls_requires);
   plan.tlsAfter = tls;
+  const pluginString = args.plugin_hash_string !== undefined || args.plugin_auth_string !== undefined;
   if (!st.exists) {
-    const auth = args.plugin === "unix_socket" ? " IDENTIFIED VIA unix_socket" : hash ? ` ${native(hash)}` : "";
+    const auth = byPlugin(args) ? ` ${pluginClause(args.plugin, args)}` : hash ? ` ${native(hash)}` : "";
     plan.statements.push(`CREATE USER ${account}${auth}${tls.kind === "NONE" ? "" : ` REQUIRE ${requireSql(tls)}`}`);
     plan.summary.push("create user");
-    plan.passwordChanged = hash !== undefined && hash !== "";
-    plan.authAfter = args.plugin === "unix_socket" ? "unix_socket" : methodsText([{ plugin: "mysql_native_password", auth: hash ?? "" }]);
+    plan.passwordChanged = (hash !== undefined && hash !== "") || (byPlugin(args) && pluginString);
+    plan.authAfter = byPlugin(args) ? `${args.plugin}${pluginString ? " (new authentication string)" : ""}` : methodsText([{ plugin: "mysql_native_password", auth: hash ?? "" }]);
   } else {
     const only = st.methods.length === 1 ? st.methods[0] : undefined;
-    if (args.plugin === "unix_socket") {
-      if (only?.plugin !== "unix_socket") {
-        plan.statements.push(`ALTER USER ${account} IDENTIFIED VIA unix_socket`);
-        plan.summary.push("authentication unix_socket");
-        plan.authAfter = "unix_socket";
+    if (byPlugin(args)) {
+      const want = wantedAuth(args.plugin, args);
+      const same = only?.plugin === args.plugin && (want === undefined || (want !== null && only.auth === want));
+      if (!same) {
+        plan.statements.push(`ALTER USER ${account} ${pluginClause(args.plugin, args)}`);
+        plan.summary.push(`authentication ${args.plugin}`);
+        // community.mysql counts any change of the authentication as a password change.
+        plan.passwordChanged = true;
+        plan.authAfter = `${args.plugin}${pluginString ? " (new authentication string)" : ""}`;
       }
     } else {
       const isNative = only?.plugin === "mysql_native_password";
@@ -459,7 +524,7 @@ export const mysql_user = defineModule({
   },
   async apply(ctx, args, st): Promise<UserResult> {
     const plan = planUser(args, st);
-    const secrets = [args.password, hashOf(args)].filter((s): s is string => s !== undefined && s !== "");
+    const secrets = [args.password, hashOf(args), args.plugin_hash_string, args.plugin_auth_string].filter((s): s is string => s !== undefined && s !== "");
     const sql = [SESSION_PRELUDE, ...plan.statements.map((s) => `${s};`)].join("\n");
     await runSql(ctx.sh, args, `${sql}\n`, { what: `user ${args.name}@${args.host}`, secrets });
     return userResult(args, plan.after, plan.passwordChanged);

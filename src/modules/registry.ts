@@ -24,6 +24,7 @@ import { mysql_db, mysql_query, mysql_user } from "./mysql.js";
 import { postgresql_db } from "./postgresql-db.js";
 import { postgresql_privs } from "./postgresql-privs.js";
 import { postgresql_user } from "./postgresql-user.js";
+import { mysql_replication } from "./mysql-replication.js";
 import { systemd } from "./systemd.js";
 import { uri } from "./uri.js";
 import { group, user } from "./users.js";
@@ -33,7 +34,7 @@ import { group, user } from "./users.js";
  * their argument and result types are derived from this object: adding a module here is all it
  * takes to expose it, typed.
  */
-export const modules = { file, copy, template, stat, command, shell, apt, apt_repository, apt_signing_key, systemd, mysql_db, mysql_user, mysql_query, postgresql_db, postgresql_user, postgresql_privs, group, user, authorized_key, get_url, unarchive, uri, lineinfile, blockinfile, ini_file, replace, sysctl, wait_for, debconf, find, getent, git, cron, timezone, locale_gen } as const;
+export const modules = { file, copy, template, stat, command, shell, apt, apt_repository, apt_signing_key, systemd, mysql_db, mysql_user, mysql_query, mysql_replication, postgresql_db, postgresql_user, postgresql_privs, group, user, authorized_key, get_url, unarchive, uri, lineinfile, blockinfile, ini_file, replace, sysctl, wait_for, debconf, find, getent, git, cron, timezone, locale_gen } as const;
 
 export type Modules = typeof modules;
 export type ModuleName = keyof Modules;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { argName, argProblem, argsProblem } from "../../../src/import/module-map.js";
+import { argName, argProblem, argSchema, argsProblem, ourModule } from "../../../src/import/module-map.js";
 
 // The module arguments Ansible roles use, under Ansible's names and aliases, as the importer maps them.
 
@@ -21,5 +21,18 @@ describe("module-map: arguments under Ansible's names", () => {
     expect(argsProblem("apt", { deb: "https://example.com/python-ppq_0.1-1_all.deb" })).toBeUndefined();
     expect(argsProblem("apt", { deb: "/tmp/mypackage.deb", state: "latest" })).toBe("deb: deb only supports state=present");
     expect(argsProblem("unarchive", { src: "/tmp/foo.zip", dest: "/usr/local/bin", remote_src: true, extra_opts: ["--transform", "s/^xxx/yyy/"] })).toBeUndefined();
+  });
+
+  it("mysql_replication: the FQCN, the master_* aliases; mysql_user: plugin strings, column_case_sensitive, the anonymous user", () => {
+    expect(ourModule("community.mysql.mysql_replication")).toBe("mysql_replication");
+    for (const old of ["master_host", "master_user", "master_password", "master_port", "master_log_file", "master_log_pos", "master_use_gtid", "master_delay"]) {
+      const ours = argName("mysql_replication", old);
+      expect(ours, old).toBe(old.replace("master_", "primary_"));
+      expect(argSchema("mysql_replication", ours), ours).toBeDefined();
+    }
+    expect(argsProblem("mysql_replication", { mode: "changemaster", primary_host: "db1", primary_log_file: "mysql-bin.000002", primary_log_pos: 328 })).toBeUndefined();
+    expect(argsProblem("mysql_replication", { mode: "getslave" })).toBeUndefined();
+    expect(argsProblem("mysql_user", { name: "", host: "db1", state: "absent" })).toBeUndefined();
+    expect(argsProblem("mysql_user", { name: "sst", plugin: "ed25519", plugin_auth_string: "pw", column_case_sensitive: true })).toBeUndefined();
   });
 });
