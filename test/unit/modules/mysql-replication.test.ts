@@ -1,24 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { fakeShell } from "./fake-shell.js";
 import type { ModuleContext } from "../../../src/modules/contract.js";
 import { mysql_replication } from "../../../src/modules/mysql-replication.js";
 import { changePrimarySql, modeOf, replicaStatement, replicaTerm, settingsDiff, statusValues, threadsRunning } from "../../../src/modules/mysql-replication-sql.js";
-import type { RemoteShell, RunOptions } from "../../../src/remote/shell.js";
+import type { RemoteShell } from "../../../src/remote/shell.js";
 
 const SECRET = "r'pl \"pw\" \\ x";
-
-/** A shell answering each run with the next canned answer, recording what it was sent. */
-function fakeShell(...answers: { stdout?: string; stderr?: string; rc?: number }[]) {
-  const calls: { command: string; stdin: string }[] = [];
-  const sh = {
-    host: "h",
-    run(command: string, opts: RunOptions = {}) {
-      calls.push({ command, stdin: opts.stdin === undefined ? "" : opts.stdin.toString() });
-      const a = answers.shift() ?? {};
-      return Promise.resolve({ stdout: a.stdout ?? "", stderr: a.stderr ?? "", rc: a.rc ?? 0 });
-    },
-  };
-  return { sh: sh as unknown as RemoteShell, calls };
-}
 
 const ctxOf = (sh: RemoteShell, check = false): ModuleContext => ({ host: "h", check, wantDiff: true, sh, renderTemplate: () => "", readControlFile: () => Buffer.alloc(0) });
 
