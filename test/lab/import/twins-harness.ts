@@ -10,7 +10,7 @@ import type { Report } from "../engine/harness.js";
 import type { Lab } from "../lab.js";
 import { runCli } from "../reference-site.js";
 import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
-import { SNAPSHOT_SCRIPT, type Snapshot, compareRuns, parseSnapshot } from "./snapshot.js";
+import { type Snapshot, compareRuns, parseSnapshot, snapshotScript } from "./snapshot.js";
 
 // What the twins tests share (twins.test.ts for the public roles, seed-twins.test.ts for the
 // seed's roles): root shells on the lab hosts, the two tools' runs, the snapshot comparison, and
@@ -39,8 +39,9 @@ export class TwinShells {
     return r.stdout;
   }
 
-  async snapshot(host: string): Promise<Snapshot> {
-    return parseSnapshot(await this.asRoot(host, SNAPSHOT_SCRIPT));
+  /** `extraContentRoots`: see snapshotScript. */
+  async snapshot(host: string, extraContentRoots: readonly string[] = []): Promise<Snapshot> {
+    return parseSnapshot(await this.asRoot(host, snapshotScript(extraContentRoots)));
   }
 
   close(): void {
