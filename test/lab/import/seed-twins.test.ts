@@ -68,6 +68,11 @@ interface SeedCase {
   /** Trees beyond the snapshot's usual roots that the role writes. */
   extraRoots: string[];
   mustMove: string[];
+  /**
+   * Hosts whose facts the role reads (hostvars), gathered by a play before the role's, as the
+   * site's playbook gathers every host's facts first.
+   */
+  factsOf?: Record<Side, string>;
   /** Tasks the role changes on every run, by its design, under either tool: name → why. */
   everyRun?: Readonly<Record<string, string>>;
 }
@@ -113,6 +118,15 @@ const CASES: SeedCase[] = [
     ],
     everyRun: { "galera configuration file": GCOMM_SEESAW, "adjusting gcomm address on galera_bootstrap node": GCOMM_SEESAW, "restart mysql": `notified by "galera configuration file": ${GCOMM_SEESAW}` },
   },
+  {
+    dir: "digitalocean.ansible-galera-lb",
+    name: "ansibleGaleraLb",
+    hosts: { a: "seedlb-a", b: "seedlb-b" },
+    extraRoots: [],
+    // HAProxy's configuration names the side's Galera node by its facts.
+    factsOf: { a: "seeddb-a", b: "seeddb-b" },
+    mustMove: ["package haproxy", "package heartbeat", "sha256 /etc/haproxy/haproxy.cfg", "sha256 /etc/ha.d/ha.cf", "sha256 /etc/ha.d/authkeys", "sha256 /etc/init.d/floatip", "sha256 /usr/local/bin/assign-ip"],
+  },
 ];
 
 /** A stand-in host of the inventory's ha_db_fip group, as DigitalOcean's inventory gives the floating IP; never logged in to. */
@@ -146,10 +160,17 @@ describe.skipIf(skip !== undefined)("the seed's roles: ansible-playbook on host 
           ansible_ssh_private_key_file: lab.keyFile,
           ...VAULT,
           wp_download_url: `${base}/latest.tar.gz`,
+          // The balancer pair heartbeat joins, the same on both sides: by default the role reads
+          // each balancer's ansible_default_ipv4 (a droplet's public address), which a lab host,
+          // with no default route, has not; the public addresses are given instead, with the names.
+          primary_name: "seedlb-a",
+          primary_address: lab.host("seedlb-a").publicIpv4,
+          secondary_name: "seedlb-b",
+          secondary_address: lab.host("seedlb-b").publicIpv4,
           wp_plugin_list: PLUGINS.map((p) => `${base}/${p}.zip`),
         },
-        // ipv4_address_private: what DigitalOcean's inventory gives every droplet.
-        hosts: Object.fromEntries(lab.topology.hosts.map((h) => [h.name, { ansible_host: h.privateIpv4, ipv4_address_private: h.privateIpv4 }])),
+        // name, ipv4_address_private: what DigitalOcean's inventory gives every droplet.
+        hosts: Object.fromEntries(lab.topology.hosts.map((h) => [h.name, { ansible_host: h.privateIpv4, name: h.name, ipv4_address_private: h.privateIpv4 }])),
         children: {
           wp_node: { hosts: own(byDir("digitalocean.ansible-welp")) },
           // A one-node cluster per side, bootstrapped on its own node. The lab's hosts carry both
@@ -182,13 +203,17 @@ describe.skipIf(skip !== undefined)("the seed's roles: ansible-playbook on host 
       "",
       "export default site({",
       `  inventory: ["inventory.yml"],`,
-      `  plays: [play({ name: ${JSON.stringify(c.dir)}, hosts: ${JSON.stringify(c.hosts.b)}, become: true, gatherFacts: true, roles: [${c.name}] })],`,
+      "  plays: [",
+      ...(c.factsOf ? [`    play({ name: "facts", hosts: ${JSON.stringify(c.factsOf.b)}, become: true, gatherFacts: true }),`] : []),
+      `    play({ name: ${JSON.stringify(c.dir)}, hosts: ${JSON.stringify(c.hosts.b)}, become: true, gatherFacts: true, roles: [${c.name}] }),`,
+      "  ],",
       "});",
       "",
     ].join("\n");
   }
 
-  const playbook = (c: SeedCase) => stringify([{ hosts: c.hosts.a, become: true, gather_facts: true, roles: [{ role: c.dir }] }]);
+  const playbook = (c: SeedCase) =>
+    stringify([...(c.factsOf ? [{ hosts: c.factsOf.a, become: true, gather_facts: true }] : []), { hosts: c.hosts.a, become: true, gather_facts: true, roles: [{ role: c.dir }] }]);
 
   beforeAll(async () => {
     if (!existsSync(join(repo, "dist/index.js"))) throw new Error("no dist/: the imported roles import the built package (npm run build; npm test builds first)");
