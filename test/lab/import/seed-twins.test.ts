@@ -283,14 +283,15 @@ describe.skipIf(skip !== undefined)("the seed's roles: ansible-playbook on host 
           listed: SEED_DIFFERENCES[c.dir] ?? {},
           listFile: "seed-twins-differences.ts",
         });
-      });
+        // A first run installs a web or database stack through the lab's apt cache, on two hosts at once.
+      }, 1_200_000);
 
       it("second runs: do-converge changes nothing (both no-op times printed)", async () => {
         const ansible = await runAnsible(c);
         expect(ansible.code, ansible.stdout).toBe(0);
         const ours = await runOurs(c, 2);
         expectNoOp({ name: c.dir, ansibleHost: c.hosts.a, ansible, ours, ...(c.everyRun ? { everyRun: c.everyRun } : {}) });
-      });
+      }, 600_000);
     });
   }
 });
