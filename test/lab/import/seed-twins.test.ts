@@ -129,6 +129,9 @@ const CASES: SeedCase[] = [
   },
 ];
 
+/** The imported role's name, and its directory in the site: the vendored directory's name less its namespace. */
+const roleDir = (c: SeedCase): string => c.dir.replace(/^.*\./, "");
+
 /** A stand-in host of the inventory's ha_db_fip group, as DigitalOcean's inventory gives the floating IP; never logged in to. */
 const FIP_HOST = "seed-fip";
 
@@ -199,7 +202,7 @@ describe.skipIf(skip !== undefined)("the seed's roles: ansible-playbook on host 
   function siteFile(c: SeedCase): string {
     return [
       `import { play, site } from "do-converge";`,
-      `import { ${c.name} } from "./roles/${c.dir}/index.ts";`,
+      `import { ${c.name} } from "./roles/${roleDir(c)}/index.ts";`,
       "",
       "export default site({",
       `  inventory: ["inventory.yml"],`,
@@ -244,7 +247,9 @@ describe.skipIf(skip !== undefined)("the seed's roles: ansible-playbook on host 
     writeAnsibleCfg(join(work, "ansible.cfg"), { rolesPath: PORTED_DIR, knownHostsFile: lab.knownHostsFile });
     for (const c of CASES) {
       writeFileSync(join(siteOf(c), "inventory.yml"), inventory("b", base));
-      const imported = importRole(join(PORTED_DIR, c.dir), { out: join(siteOf(c), "roles", c.dir) });
+      // Into roles/<the role's name> (ansible-welp, as the importer names it from the directory):
+      // the engine finds a role's templates and files under the directory named after the role.
+      const imported = importRole(join(PORTED_DIR, c.dir), { out: join(siteOf(c), "roles", roleDir(c)) });
       if (imported.notConverted.length > 0) throw new Error(`${c.dir}: not converted: ${imported.notConverted.map((n) => `${n.at} ${n.what}: ${n.why}`).join("; ")}`);
       writeFileSync(join(siteOf(c), "site.ts"), siteFile(c));
       writeFileSync(join(work, `${c.dir}.yml`), playbook(c));
