@@ -69,9 +69,17 @@ export function parseRoleVars(role: Role, host: string, playScope: VarScope): { 
   const deferred = [...input.deferred];
   if (templated.length > 0) {
     const defaults: Vars = {};
+    const provenance = { file: `role ${role.name} defaults` };
+    // The role's defaults are variables beneath all others, as Ansible's role defaults are: one
+    // default may use another (`doc_root: "/var/www/{{ domain }}"` beside `domain: example.com`).
+    const withDefaults = scope.extend(
+      Object.keys(parsed)
+        .filter((k) => !Object.hasOwn(input.input, k) && !scope.has(k))
+        .map((k) => [k, { raw: parsed[k], provenance }] as const),
+    );
     for (const k of templated) {
       try {
-        defaults[k] = scope.templateValue(parsed[k], { name: k, provenance: { file: `role ${role.name} defaults` } });
+        defaults[k] = withDefaults.templateValue(parsed[k], { name: k, provenance });
       } catch (e) {
         // A default that needs facts (`"{{ ansible_processor_vcpus }}"`) is evaluated once the host has them.
         if (findCause(e, VarDeferred) === undefined) throw e;

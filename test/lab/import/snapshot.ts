@@ -52,21 +52,30 @@ function walk(roots: readonly string[], withContent: boolean): string {
   return `${meta}\nfind ${existing} -xdev \\( ${prunes} \\) -prune -o -type f -exec sha256sum {} + | sed 's/^\\([0-9a-f]*\\)  \\(.*\\)$/sha256\\t\\2\\t\\1/'`;
 }
 
-/** The shell script, run as root, that prints a snapshot: one `section<TAB>key<TAB>value` a line. */
-export const SNAPSHOT_SCRIPT = [
-  "set -e",
-  walk(CONTENT_ROOTS, true),
-  walk(STATE_ROOTS, false),
-  `dpkg-query -W -f='package\\t\${binary:Package}\\t\${Version} \${db:Status-Abbrev}\\n'`,
-  `apt-mark showmanual | sed 's/^/manual\\t/; s/$/\\tmanual/'`,
-  `systemctl list-unit-files --no-legend --no-pager --plain | awk '{print "unit-file\\t" $1 "\\t" $2}'`,
-  `systemctl list-units --all --no-legend --no-pager --plain | awk '{print "unit\\t" $1 "\\t" $2 " " $3 " " $4}'`,
-  `getent passwd | awk -F: '{print "passwd\\t" $1 "\\t" $0}'`,
-  `getent group | awk -F: '{print "group\\t" $1 "\\t" $0}'`,
-  // The third field is the day of the last password change: the same run a minute apart can straddle midnight.
-  `getent shadow | awk -F: 'BEGIN{OFS=":"} {n=$1; $3=""; print "shadow\\t" n "\\t" $0}'`,
-  `sysctl -a 2>/dev/null | sed 's/ = /\\t/; s/^/sysctl\\t/'`,
-].join("\n");
+/**
+ * The shell script, run as root, that prints a snapshot: one `section<TAB>key<TAB>value` a line.
+ * `extraContentRoots`: more trees (or single files) compared by content, for a role that manages
+ * files outside the usual roots (a web root under /var/www, a file in /root).
+ */
+export function snapshotScript(extraContentRoots: readonly string[] = []): string {
+  return [
+    "set -e",
+    walk([...CONTENT_ROOTS, ...extraContentRoots], true),
+    walk(STATE_ROOTS, false),
+    `dpkg-query -W -f='package\\t\${binary:Package}\\t\${Version} \${db:Status-Abbrev}\\n'`,
+    `apt-mark showmanual | sed 's/^/manual\\t/; s/$/\\tmanual/'`,
+    `systemctl list-unit-files --no-legend --no-pager --plain | awk '{print "unit-file\\t" $1 "\\t" $2}'`,
+    `systemctl list-units --all --no-legend --no-pager --plain | awk '{print "unit\\t" $1 "\\t" $2 " " $3 " " $4}'`,
+    `getent passwd | awk -F: '{print "passwd\\t" $1 "\\t" $0}'`,
+    `getent group | awk -F: '{print "group\\t" $1 "\\t" $0}'`,
+    // The third field is the day of the last password change: the same run a minute apart can straddle midnight.
+    `getent shadow | awk -F: 'BEGIN{OFS=":"} {n=$1; $3=""; print "shadow\\t" n "\\t" $0}'`,
+    `sysctl -a 2>/dev/null | sed 's/ = /\\t/; s/^/sysctl\\t/'`,
+  ].join("\n");
+}
+
+/** The snapshot script over the usual roots. */
+export const SNAPSHOT_SCRIPT = snapshotScript();
 
 export type Snapshot = ReadonlyMap<string, string>;
 

@@ -1,21 +1,14 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importRole } from "../../../src/import/role.js";
-import { shellQuote } from "../../../src/remote/quote.js";
-import { ansibleEnv } from "../../ansible-core/env.js";
 import { labSkipReason } from "../availability.js";
 import { DEPLOY_USER } from "../base.js";
-import type { Report } from "../engine/harness.js";
 import { type LabGuard, guardLab } from "../guard.js";
 import { Lab } from "../lab.js";
-import { runCli } from "../reference-site.js";
-import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
-import { SNAPSHOT_SCRIPT, type Snapshot, compareRuns, parseSnapshot } from "./snapshot.js";
+import { TwinShells, ansiblePlaybook as runAnsible, doConverge as runOurs, expectNoOp, expectTwinsAlike, writeAnsibleCfg } from "./twins-harness.js";
 import { KNOWN_DIFFERENCES } from "./twins-differences.js";
 
 // Proof that an imported role does what the Ansible role does: on two hosts that start alike,
@@ -29,7 +22,6 @@ import { KNOWN_DIFFERENCES } from "./twins-differences.js";
 // `import ... from "do-converge"` resolves to this package as an operator's would (its dist/:
 // `npm test` builds it first), and through the built CLI, as operators run it.
 
-const run = promisify(execFile);
 const skip = labSkipReason();
 const repo = new URL("../../..", import.meta.url).pathname;
 const TOPOLOGY = new URL("../fixtures/twins-topology.yml", import.meta.url).pathname;
@@ -119,40 +111,23 @@ function playbook(c: RoleCase): string {
   return stringify([{ hosts: ANSIBLE_HOST, become: true, gather_facts: true, roles: [{ role: c.vendored }] }]);
 }
 
-/** ansible-playbook's PLAY RECAP line for a host, as counts. */
-function ansibleRecap(stdout: string, host: string): Record<string, number> {
-  const line = stdout.split("\n").find((l) => l.startsWith(`${host} `) && l.includes("ok="));
-  if (line === undefined) throw new Error(`no PLAY RECAP line for ${host} in:\n${stdout}`);
-  return Object.fromEntries([...line.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1] ?? "", Number(m[2])]));
-}
-
 describe.skipIf(skip !== undefined)("imported roles: ansible-playbook on twin1 and do-converge on twin2 leave the hosts alike", () => {
   const lab = Lab.fromFile(TOPOLOGY);
   const work = mkdtempSync(join(tmpdir(), "dcv-twins-"));
   /** A site directory per role, each with only its own role: a run reads nothing of the other. */
   const sites = new Map(CASES.map((c) => [c.name, mkdtempSync(join(repo, `.scratch-dcv-twins-${c.name}-`))]));
   const siteOf = (c: RoleCase): string => sites.get(c.name) ?? "";
-  const sessions = new Map<string, LabSsh>();
+  let shells: TwinShells | undefined;
   let guard: LabGuard | undefined;
 
-  async function asRoot(host: string, script: string): Promise<string> {
-    const s = sessions.get(host);
-    if (!s) throw new Error(`no session to ${host}`);
-    const r = await s.exec(`sudo -n sh -c ${shellQuote(script)}`);
-    if (r.code !== 0) throw new Error(`${host}: exit ${r.code}: ${r.stderr}`);
-    return r.stdout;
-  }
-
-  const snapshot = async (host: string): Promise<Snapshot> => parseSnapshot(await asRoot(host, SNAPSHOT_SCRIPT));
+  const asRoot = (host: string, script: string): Promise<string> => (shells ? shells.asRoot(host, script) : Promise.reject(new Error(`no session to ${host}`)));
+  const snapshot = (host: string) => (shells ? shells.snapshot(host) : Promise.reject(new Error(`no session to ${host}`)));
 
   beforeAll(async () => {
     if (!existsSync(join(repo, "dist/index.js"))) throw new Error("no dist/: the imported roles import the built package (npm run build; npm test builds first)");
     guard = await guardLab(lab, "imported roles twins test");
     await lab.up();
-    for (const name of [ANSIBLE_HOST, OUR_HOST]) {
-      const h = lab.host(name);
-      sessions.set(name, await labSsh({ host: h.privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, name) }));
-    }
+    shells = await TwinShells.open(lab, [ANSIBLE_HOST, OUR_HOST]);
     await Promise.all([ANSIBLE_HOST, OUR_HOST].map((h) => asRoot(h, SETUP)));
 
     // One inventory for both tools: the same variables reach the role on either host.
@@ -164,19 +139,8 @@ describe.skipIf(skip !== undefined)("imported roles: ansible-playbook on twin1 a
       },
     });
     writeFileSync(join(work, "inventory.yml"), inventory);
-    writeFileSync(
-      join(work, "ansible.cfg"),
-      [
-        "[defaults]",
-        "host_key_checking = True",
-        "interpreter_python = /usr/bin/python3",
-        // The vendored role runs as it is, found by its directory's name.
-        `roles_path = ${ROLES_DIR}`,
-        "[ssh_connection]",
-        `ssh_args = -o ControlMaster=no -o UserKnownHostsFile=${lab.knownHostsFile} -o StrictHostKeyChecking=yes`,
-        "",
-      ].join("\n"),
-    );
+    // The vendored role runs as it is, found by its directory's name.
+    writeAnsibleCfg(join(work, "ansible.cfg"), { rolesPath: ROLES_DIR, knownHostsFile: lab.knownHostsFile });
     for (const c of CASES) {
       writeFileSync(join(siteOf(c), "inventory.yml"), inventory);
       const imported = importRole(join(ROLES_DIR, c.vendored), { out: join(siteOf(c), "roles", c.name) });
@@ -188,7 +152,7 @@ describe.skipIf(skip !== undefined)("imported roles: ansible-playbook on twin1 a
 
   afterAll(async () => {
     try {
-      for (const s of sessions.values()) s.close();
+      shells?.close();
       await lab.down();
     } finally {
       guard?.release();
@@ -197,30 +161,8 @@ describe.skipIf(skip !== undefined)("imported roles: ansible-playbook on twin1 a
     }
   }, 120_000);
 
-  async function ansiblePlaybook(c: RoleCase): Promise<{ code: number; stdout: string; ms: number }> {
-    const env = ansibleEnv(join(work, "env"), { config: join(work, "ansible.cfg") });
-    const started = performance.now();
-    const r = await run("ansible-playbook", ["-i", join(work, "inventory.yml"), join(work, `${c.name}.yml`)], { env, cwd: work, maxBuffer: 64 * 1024 * 1024 }).then(
-      (x) => ({ code: 0, stdout: x.stdout }),
-      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, stdout: `${e.stdout ?? ""}\n${e.stderr ?? ""}` }),
-    );
-    return { ...r, ms: performance.now() - started };
-  }
-
-  async function doConverge(c: RoleCase, n: number): Promise<{ code: number | null; out: string; report: Report; ms: number }> {
-    const json = join(siteOf(c), `report-${n}.json`);
-    const started = performance.now();
-    const r = await runCli(["site.ts", "--known-hosts", lab.knownHostsFile, "--json", json], { cwd: siteOf(c) });
-    const ms = performance.now() - started;
-    const out = `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-    let report: Report;
-    try {
-      report = JSON.parse(readFileSync(json, "utf8")) as Report;
-    } catch {
-      throw new Error(`no JSON report from do-converge:\n${out}`);
-    }
-    return { code: r.code, out, report, ms };
-  }
+  const ansiblePlaybook = (c: RoleCase) => runAnsible({ work, inventory: join(work, "inventory.yml"), playbook: join(work, `${c.name}.yml`) });
+  const doConverge = (c: RoleCase, n: number) => runOurs({ siteDir: siteOf(c), knownHostsFile: lab.knownHostsFile, n });
 
   for (const c of CASES) {
     describe(c.vendored, () => {
@@ -231,19 +173,14 @@ describe.skipIf(skip !== undefined)("imported roles: ansible-playbook on twin1 a
         expect(ours.code, ours.out).toBe(0);
         const [ansibleAfter, oursAfter] = await Promise.all([snapshot(ANSIBLE_HOST), snapshot(OUR_HOST)]);
 
-        const { moved, differences } = compareRuns({ before: ansibleBefore, after: ansibleAfter }, { before: oursBefore, after: oursAfter });
-        for (const key of c.mustMove) {
-          expect(ansibleAfter.get(key), `${key} on ${ANSIBLE_HOST}`).not.toBe(ansibleBefore.get(key));
-          expect(oursAfter.get(key), `${key} on ${OUR_HOST}`).not.toBe(oursBefore.get(key));
-        }
-        const listed = KNOWN_DIFFERENCES[c.name] ?? {};
-        const unexpected = differences.filter((d) => !(d.key in listed));
-        const stale = Object.keys(listed).filter((k) => !differences.some((d) => d.key === k));
-        console.log(
-          `twins ${c.name}: ${moved.length} things moved by the runs, ${moved.length - differences.length} alike; ${differences.length - unexpected.length} listed differences: ${Object.keys(listed).join(", ") || "none"}`,
-        );
-        expect(unexpected).toEqual([]);
-        expect(stale, "listed differences that no longer differ: delete them from twins-differences.ts").toEqual([]);
+        expectTwinsAlike({
+          name: c.name,
+          hosts: { ansible: ANSIBLE_HOST, ours: OUR_HOST },
+          snapshots: { ansibleBefore, ansibleAfter, oursBefore, oursAfter },
+          mustMove: c.mustMove,
+          listed: KNOWN_DIFFERENCES[c.name] ?? {},
+          listFile: "twins-differences.ts",
+        });
       });
 
       it("second runs: do-converge changes nothing (both no-op times printed)", async () => {
@@ -251,12 +188,7 @@ describe.skipIf(skip !== undefined)("imported roles: ansible-playbook on twin1 a
         expect(ansible.code, ansible.stdout).toBe(0);
         const ours = await doConverge(c, 2);
         expect(ours.code, ours.out).toBe(0);
-        const changed = ours.report.tasks.filter((t) => t.changed).map((t) => t.task);
-        expect(changed, ours.out).toEqual([]);
-        expect(Object.values(ours.report.recap).reduce((n, s) => n + s.changed, 0)).toBe(0);
-        console.log(
-          `twins ${c.name} no-op run: ansible-playbook ${(ansible.ms / 1000).toFixed(2)} s (changed=${ansibleRecap(ansible.stdout, ANSIBLE_HOST).changed}), do-converge ${(ours.ms / 1000).toFixed(2)} s (changed=0)`,
-        );
+        expectNoOp({ name: c.name, ansibleHost: ANSIBLE_HOST, ansible, ours });
       });
     });
   }

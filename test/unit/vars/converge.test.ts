@@ -18,11 +18,11 @@ writeFileSync(
   `import { play, role, site, z } from ${JSON.stringify(DSL)};
 const app = role({
   name: "app",
-  vars: z.object({ app_port: z.number().int(), app_url: z.string(), app_mem: z.string(), app_debug: z.boolean().default(false), app_home: z.string().default("/srv/{{ app_name }}"), app_cpus: z.string().default("{{ ansible_processor_vcpus | default(ansible_processor_count) }}") }),
+  vars: z.object({ app_port: z.number().int(), app_url: z.string(), app_mem: z.string(), app_debug: z.boolean().default(false), app_home: z.string().default("/srv/{{ app_name }}"), app_cpus: z.string().default("{{ ansible_processor_vcpus | default(ansible_processor_count) }}"), app_domain: z.string().default("shop.test"), app_root: z.string().default("/var/www/{{ app_domain }}"), app_logs: z.string().default("{{ app_root }}/logs") }),
   async tasks(h, v) {
     h.setFact({ node_fact: "set-" + v.app_port });
     await h.template({ src: "app.conf.j2", dest: ${JSON.stringify(join(out, "app.conf"))} });
-    await h.copy({ content: JSON.stringify({ port: v.app_port, url: v.app_url, debug: v.app_debug, home: v.app_home, cpus: v.app_cpus, mem: v.app_mem, viaVars: h.vars.app_url }) + "\\n", dest: ${JSON.stringify(join(out, "vars.json"))} });
+    await h.copy({ content: JSON.stringify({ port: v.app_port, url: v.app_url, debug: v.app_debug, home: v.app_home, cpus: v.app_cpus, mem: v.app_mem, root: v.app_root, logs: v.app_logs, viaVars: h.vars.app_url }) + "\\n", dest: ${JSON.stringify(join(out, "vars.json"))} });
   },
 });
 export default site({ plays: [play({ name: "p", hosts: "localhost", gatherFacts: true, roles: [app] })] });
@@ -51,6 +51,8 @@ describe("variables whose values are templates, in a converge", { timeout: 120_0
     expect(conf).toMatch(/^url=http:\/\/localhost:8080\/\nport\+1=8081\nmem=\d+M\npeer=192\.0\.2\.7:8000\nfact=set-8080\ngreet=shop!\ncpus=[1-9]\d*\n$/);
     expect(Number(/mem=(\d+)M/.exec(conf)?.[1])).toBeCloseTo(Math.floor(memMb * 0.25), -2);
     expect(JSON.parse(readFileSync(join(out, "vars.json"), "utf8"))).toMatchObject({ port: 8080, url: "http://localhost:8080/", debug: true, home: "/srv/shop", viaVars: "http://localhost:8080/" });
+    // A role default may use the role's other defaults, templated or not, as Ansible's may.
+    expect(JSON.parse(readFileSync(join(out, "vars.json"), "utf8"))).toMatchObject({ root: "/var/www/shop.test", logs: "/var/www/shop.test/logs" });
     // A role default that needs facts is evaluated once they are gathered, not refused before the run.
     expect(JSON.parse(readFileSync(join(out, "vars.json"), "utf8")).cpus).toMatch(/^[1-9]\d*$/);
   });
