@@ -57,6 +57,7 @@ const ARG_ALIASES: Readonly<Partial<Record<ModuleName, Readonly<Record<string, s
   uri: { user: "url_username", password: "url_password" },
   cron: { value: "job", dom: "day", dow: "weekday" },
   timezone: { rtc: "hwclock" },
+  slurp: { path: "src" },
 };
 
 /** Collections whose modules are the same as ansible.builtin's under their short names. */

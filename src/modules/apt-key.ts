@@ -183,7 +183,7 @@ async function readSource(ctx: ModuleContext, a: KeyArgs): Promise<Buffer | unde
 }
 
 /** The key downloaded by the host (as Ansible's apt_key does), through curl with its options on stdin. */
-async function download(sh: RemoteShell, url: string, validateCerts: boolean): Promise<Buffer> {
+export async function download(sh: RemoteShell, url: string, validateCerts: boolean): Promise<Buffer> {
   const script = [
     `command -v curl >/dev/null || { echo 'curl is not installed on the host' >&2; exit ${RC_NO_CURL}; }`,
     "tmp=$(mktemp) || exit 1",

@@ -12,6 +12,10 @@ import { ini_file } from "./ini-file.js";
 import { replace } from "./replace.js";
 import { find } from "./find.js";
 import { getent } from "./getent.js";
+import { service_facts } from "./service-facts.js";
+import { package_facts } from "./package-facts.js";
+import { slurp } from "./slurp.js";
+import { deb822_repository } from "./deb822-repository.js";
 import { git } from "./git.js";
 import { sysctl } from "./sysctl.js";
 import { timezone } from "./timezone.js";
@@ -34,7 +38,7 @@ import { group, user } from "./users.js";
  * their argument and result types are derived from this object: adding a module here is all it
  * takes to expose it, typed.
  */
-export const modules = { file, copy, template, stat, command, shell, apt, apt_repository, apt_signing_key, systemd, mysql_db, mysql_user, mysql_query, mysql_replication, postgresql_db, postgresql_user, postgresql_privs, group, user, authorized_key, get_url, unarchive, uri, lineinfile, blockinfile, ini_file, replace, sysctl, wait_for, debconf, find, getent, git, cron, timezone, locale_gen } as const;
+export const modules = { file, copy, template, stat, command, shell, apt, apt_repository, deb822_repository, apt_signing_key, systemd, mysql_db, mysql_user, mysql_query, mysql_replication, postgresql_db, postgresql_user, postgresql_privs, group, user, authorized_key, get_url, unarchive, uri, lineinfile, blockinfile, ini_file, replace, sysctl, wait_for, debconf, find, getent, service_facts, package_facts, slurp, git, cron, timezone, locale_gen } as const;
 
 export type Modules = typeof modules;
 export type ModuleName = keyof Modules;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
 import { factsAsVars } from "../facts/as-vars.js";
+import { withModuleFacts } from "../facts/module-facts.js";
 import { type Facts, gatherFacts } from "../facts/gather.js";
 import type { ConnectionSpec } from "../inventory/connection.js";
 import { RemoteShellError } from "../remote/errors.js";
@@ -36,6 +37,8 @@ export interface HostRecord {
   facts?: Facts;
   /** Variables set with h.setFact(), visible to later plays and through hostvars(). */
   setFacts: Vars;
+  /** Facts modules returned under ansible_facts (service_facts' services), with the gathered facts' rank. */
+  moduleFacts: Vars;
   /** Variables of the files h.includeVars() loaded (templates, evaluated when used), below set facts. */
   includedVars: TrackedVars;
   /** The host's variables as hostvars show them now (facts and set facts on top); dropped when those change. */
@@ -236,7 +239,8 @@ async function runHost(
   // The extra vars are in the base scope already: laid again only over the names these shadow
   // (a run may carry 200k of them, and this is redone whenever facts or set facts change).
   const factVars = (r: HostRecord): [string, ScopeVar][] => {
-    const above: [string, ScopeVar][] = [...(r.facts ? dataVars(factsAsVars(r.facts)) : []), ...scopeVars(r.includedVars), ...dataVars(r.setFacts)];
+    const facts = withModuleFacts(r.facts ? factsAsVars(r.facts) : {}, r.moduleFacts);
+    const above: [string, ScopeVar][] = [...dataVars(facts), ...scopeVars(r.includedVars), ...dataVars(r.setFacts)];
     const again: TrackedVars = {};
     for (const [k] of above) {
       const t = Object.hasOwn(state.extraVars, k) ? state.extraVars[k] : undefined;
@@ -322,6 +326,10 @@ async function runHost(
       readControlFile: (src) => readControlFile(dirs.map((d) => join(d, "files")), src),
       searchDirs: dirs,
       varsDirs: dirs.map((d) => join(d, "vars")),
+      addFacts: (facts) => {
+        Object.assign(rec.moduleFacts, facts);
+        refresh();
+      },
       notify: async (names, task) => {
         for (const n of names) {
           const h = handlers.find((x) => x.name === n);

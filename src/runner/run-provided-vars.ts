@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { factsAsVars } from "../facts/as-vars.js";
 import { Facts } from "../facts/gather.js";
+import { MODULE_FACT_NAMES } from "../facts/module-facts.js";
 import { RUN_MAGIC_NAMES } from "./magic-vars.js";
 
 // The names a run gives every template rendering on top of the host's variables (play.ts,
@@ -47,5 +48,5 @@ const INTERFACE_FACT =
 
 /** Whether the run gives `name` once a host runs a play: hostvars, a fact, or one of the run's own variables. */
 export function isRunProvided(name: string): boolean {
-  return name === "hostvars" || RUN_MAGIC_NAMES.has(name) || knownFactNames().has(name) || INTERFACE_FACT.test(name);
+  return name === "hostvars" || RUN_MAGIC_NAMES.has(name) || MODULE_FACT_NAMES.has(name) || knownFactNames().has(name) || INTERFACE_FACT.test(name);
 }

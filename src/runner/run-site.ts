@@ -37,7 +37,7 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
   if (vars.skipped !== undefined) io.emit({ type: "warning", msg: `template variables were not checked: ${vars.skipped}` });
   const hosts = new Map<string, HostRecord>();
   for (const p of prepared.plays) {
-    for (const h of p.hosts) if (!hosts.has(h)) hosts.set(h, { name: h, stats: emptyStats(), setFacts: {}, includedVars: {} });
+    for (const h of p.hosts) if (!hosts.has(h)) hosts.set(h, { name: h, stats: emptyStats(), setFacts: {}, moduleFacts: {}, includedVars: {} });
   }
   const pool = new ConnectionPool(options.ssh, options.becomePassword, io.emit);
   const tries = options.retryUnreachable ?? 0;

@@ -35,6 +35,8 @@ export interface TaskEnv {
   readonly searchDirs: readonly string[];
   /** Where h.includeVars() looks for a vars file: the role's `vars/`, then the site's. */
   readonly varsDirs: readonly string[];
+  /** Takes the facts a module returned under ansible_facts: the host's for the rest of the run, as Ansible's fact cache keeps them. */
+  addFacts(facts: Record<string, unknown>): void;
   /** Notifies handlers; resolves once they are recorded as pending on the host. */
   notify(handlers: readonly string[], task: string): Promise<void>;
   /** Told of each task that tags left out (a handler so cut short stays pending). */
@@ -214,6 +216,8 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
     ...(change?.diffs && changed && !meta.noLog ? { diffs: change.diffs } : {}),
     ...(meta.noLog ? {} : { result }),
   });
+  const facts = (result as { ansible_facts?: unknown } | undefined)?.ansible_facts;
+  if (failure === undefined && typeof facts === "object" && facts !== null && !Array.isArray(facts)) env.addFacts(facts as Record<string, unknown>);
   if (changed && meta.notify) await env.notify(typeof meta.notify === "string" ? [meta.notify] : meta.notify, task);
   const registered = { ...(result as object), changed, failed: failure !== undefined, skipped: status === "skipped", ...(msg ? { msg } : {}) };
   if (failure && !meta.ignoreErrors) throw new TaskFailedError(env.host, task, failure, e);
