@@ -1,4 +1,5 @@
-import { dirname } from "node:path";
+import { basename, dirname, resolve } from "node:path";
+import { ImportError } from "../import/errors.js";
 import { importPlaybook } from "../import/playbook.js";
 import { importRole } from "../import/role.js";
 
@@ -10,9 +11,16 @@ export interface ImportRoleCommandOptions {
 /**
  * `do-converge import role DIR`: writes the typed role and prints what was converted; every task
  * left as notConverted() is listed with its Ansible file:line, and the exit code is then 1.
+ * A site finds a role's templates, files and vars under roles/<name>, so the role is named after
+ * the folder it is written to: `--out` alone names it, and `--name` with another `--out` is refused.
  */
 export function importRoleCommand(dir: string, opts: ImportRoleCommandOptions, write: (line: string) => void): number {
-  const r = importRole(dir, { ...(opts.name ? { name: opts.name } : {}), ...(opts.out ? { out: opts.out } : {}) });
+  const folder = opts.out === undefined ? undefined : basename(resolve(opts.out));
+  if (opts.name !== undefined && folder !== undefined && folder !== opts.name) {
+    throw new ImportError(opts.out ?? "", `--out is a folder named ${folder}, but the role is named ${opts.name}: a site finds a role's templates, files and vars under roles/<name> (give --out .../${opts.name}, or leave out --name)`);
+  }
+  const name = opts.name ?? folder;
+  const r = importRole(dir, { ...(name ? { name } : {}), ...(opts.out ? { out: opts.out } : {}) });
   write(`role ${r.name} written to ${r.out}: ${r.converted}/${r.tasks - r.dropped} tasks converted (${r.dropped} dropped: only for other OS families)`);
   if (r.notConverted.length === 0) return 0;
   write(`${r.notConverted.length} place(s) not converted (the role fails the site's type-check until each is converted by hand):`);

@@ -132,7 +132,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .command("role")
     .description("write a typed role from an Ansible role directory (defaults, vars, tasks, handlers, templates, files)")
     .argument("<dir>", "the Ansible role's directory")
-    .option("--name <name>", "the role's name (default: the directory's name without its namespace.)")
+    .option("--name <name>", "the role's name (default: the --out folder's name, else the directory's name without its namespace.)")
     .option("--out <dir>", "where the typed role is written (default: roles/<name>)")
     .action((dir: string, opts: ImportRoleCommandOptions) => {
       setExit(importRoleCommand(dir, opts, (line) => process.stdout.write(`${line}\n`)));
