@@ -76,9 +76,10 @@ export interface CliRun {
 }
 
 /** Runs the do-converge CLI; output is passed through to `echo` as it comes when given. */
-export function runCli(args: readonly string[], opts: { cwd: string; env?: Record<string, string>; echo?: (chunk: string) => void }): Promise<CliRun> {
+export function runCli(args: readonly string[], opts: { cwd: string; env?: Record<string, string>; echo?: (chunk: string) => void; signal?: AbortSignal }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, NO_COLOR: "1", ...opts.env } });
+    // Aborted, the run gets SIGTERM: do-converge's own handler ends its sessions on the hosts.
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, NO_COLOR: "1", ...opts.env }, ...(opts.signal ? { signal: opts.signal } : {}) });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => {

@@ -18,6 +18,15 @@ import { type Snapshot, compareRuns, parseSnapshot, snapshotScript } from "./sna
 
 const run = promisify(execFile);
 
+// The tools' runs still going when a test file ends (a test that timed out leaves its run behind):
+// stopRuns() in its afterAll ends them before the hosts go down, so none outlives the test.
+const runs = new AbortController();
+
+/** Ends every ansible-playbook and do-converge run the harness started that is still going. */
+export function stopRuns(): void {
+  runs.abort();
+}
+
 /** Root shells on a lab's hosts, over the deploy user's SSH login and sudo, as the tools log in. */
 export class TwinShells {
   private readonly sessions = new Map<string, LabSsh>();
@@ -79,7 +88,7 @@ export interface AnsibleRun {
 export async function ansiblePlaybook(o: { work: string; inventory: string; playbook: string; extraEnv?: Readonly<Record<string, string>> }): Promise<AnsibleRun> {
   const env = ansibleEnv(join(o.work, "env"), { config: join(o.work, "ansible.cfg"), ...(o.extraEnv ? { extra: o.extraEnv } : {}) });
   const started = performance.now();
-  const r = await run("ansible-playbook", ["-i", o.inventory, o.playbook], { env, cwd: o.work, maxBuffer: 64 * 1024 * 1024 }).then(
+  const r = await run("ansible-playbook", ["-i", o.inventory, o.playbook], { env, cwd: o.work, maxBuffer: 64 * 1024 * 1024, signal: runs.signal }).then(
     (x) => ({ code: 0, stdout: x.stdout }),
     (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, stdout: `${e.stdout ?? ""}\n${e.stderr ?? ""}` }),
   );
@@ -97,7 +106,7 @@ export interface ConvergeRun {
 export async function doConverge(o: { siteDir: string; knownHostsFile: string; n: number }): Promise<ConvergeRun> {
   const json = join(o.siteDir, `report-${o.n}.json`);
   const started = performance.now();
-  const r = await runCli(["site.ts", "--known-hosts", o.knownHostsFile, "--json", json], { cwd: o.siteDir });
+  const r = await runCli(["site.ts", "--known-hosts", o.knownHostsFile, "--json", json], { cwd: o.siteDir, signal: runs.signal });
   const ms = performance.now() - started;
   const out = `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
   let report: Report;

@@ -8,7 +8,7 @@ import { labSkipReason } from "../availability.js";
 import { DEPLOY_USER } from "../base.js";
 import { type LabGuard, guardLab } from "../guard.js";
 import { Lab } from "../lab.js";
-import { TwinShells, ansiblePlaybook as runAnsible, doConverge as runOurs, expectNoOp, expectTwinsAlike, writeAnsibleCfg } from "./twins-harness.js";
+import { TwinShells, ansiblePlaybook as runAnsible, doConverge as runOurs, expectNoOp, expectTwinsAlike, stopRuns, writeAnsibleCfg } from "./twins-harness.js";
 import { KNOWN_DIFFERENCES } from "./twins-differences.js";
 
 // Proof that an imported role does what the Ansible role does: on two hosts that start alike,
@@ -152,6 +152,7 @@ describe.skipIf(skip !== undefined)("imported roles: ansible-playbook on twin1 a
 
   afterAll(async () => {
     try {
+      stopRuns();
       shells?.close();
       await lab.down();
     } finally {
