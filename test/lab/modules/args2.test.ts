@@ -172,6 +172,6 @@ describe.skipIf(skip !== undefined)("more module arguments Ansible roles use (fi
     site.write("badtime.ts", siteFile(`    await h.file({ path: DIR + "/stamp", state: "touch", modification_time: "yesterday" });`));
     const t = await site.converge([], { site: "badtime.ts" });
     expect(t.code).toBe(2);
-    expect(t.report?.tasks[0]?.msg).toBe('invalid arguments: modification_time: time data "yesterday" does not match format "%Y%m%d%H%M.%S"');
+    expect(t.report?.tasks[0]?.msg).toBe("invalid arguments: modification_time: time data 'yesterday' does not match format '%Y%m%d%H%M.%S'");
   });
 });
