@@ -40,6 +40,7 @@ const VOLATILE_SYSCTL: readonly [RegExp, string][] = [
   [/^fs\.(dentry-state|inode-nr|inode-state|file-nr)$/, "counters of the kernel's dentry and inode caches and of open files"],
   [/^kernel\.ns_last_pid$/, "the last process id handed out"],
   [/^net\.netfilter\.nf_conntrack_count$/, "connections the firewall tracks now: each SSH login (and its TIME_WAIT) counts while it lasts"],
+  [/^kernel\.pty\.nr$/, "pseudo-terminals open on the whole machine (the lab hosts share one kernel): any login anywhere moves it"],
 ];
 
 function walk(roots: readonly string[], withContent: boolean): string {
