@@ -114,7 +114,7 @@ describe("pre-flight: template variables every host must have", () => {
   it("a name passed in a template call's literal vars passes, wherever the call is", async () => {
     const run = await preflight({
       [`${T}/item.j2`]: "{{ item.name }}\n",
-      "site.ts": 'export const t = (h: any) => h.template({ src: "item.j2", dest: "/x", vars: { item: { name: "a" } } });\n',
+      "site.ts": 'import type { Host } from "do-converge"; export const t = (h: Host) => h.template({ src: "item.j2", dest: "/x", vars: { item: { name: "a" } } });\n',
     });
     expect(await run()).toEqual({});
   });
@@ -126,15 +126,15 @@ describe("pre-flight: template variables every host must have", () => {
   });
 
   it("a name set with setFact passes", async () => {
-    const run = await preflight({ [`${T}/app.conf.j2`]: "{{ release }}\n", "roles/demo/tasks.ts": "export async function t(h: any) { h.setFact({ release: '1.2' }); }\n" });
+    const run = await preflight({ [`${T}/app.conf.j2`]: "{{ release }}\n", "roles/demo/tasks.ts": "import type { Host } from \"do-converge\"; export async function t(h: Host) { h.setFact({ release: '1.2' }); }\n" });
     expect(await run()).toEqual({});
   });
 
   it("template vars or setFact the code builds: nothing is judged, and the reason is given", async () => {
     const files = { [`${T}/app.conf.j2`]: "{{ nosuch }}\n" };
-    const viaVars = await preflight({ ...files, "site.ts": 'const v = { a: 1 };\nexport const t = (h: any) => h.template({ src: "app.conf.j2", dest: "/x", vars: v });\n' });
+    const viaVars = await preflight({ ...files, "site.ts": 'import type { Host } from "do-converge"; const v = { a: 1 };\nexport const t = (h: Host) => h.template({ src: "app.conf.j2", dest: "/x", vars: v });\n' });
     expect(await viaVars()).toEqual({ skipped: "site.ts:2: template() vars is not an object written out" });
-    const viaSpread = await preflight({ ...files, "site.ts": "const v = {};\nexport const t = (h: any) => h.setFact({ ...v, a: 1 });\n" });
+    const viaSpread = await preflight({ ...files, "site.ts": "import type { Host } from \"do-converge\"; const v = {};\nexport const t = (h: Host) => h.setFact({ ...v, a: 1 });\n" });
     expect(await viaSpread()).toEqual({ skipped: "site.ts:2: setFact() is given an object that is not written out" });
   });
 
@@ -150,7 +150,7 @@ describe("pre-flight: template variables every host must have", () => {
     const run = await preflight({
       [`${T}/outer.j2`]: "{% include 'inner.j2' %}\n",
       [`${T}/inner.j2`]: "{{ nosuch }}\n",
-      "site.ts": 'export const t = (h: any) => h.template({ src: "inner.j2", dest: "/x" });\n',
+      "site.ts": 'import type { Host } from "do-converge"; export const t = (h: Host) => h.template({ src: "inner.j2", dest: "/x" });\n',
     });
     expect(await message(run)).toBe("undefined template variable (nothing was run):\n  roles/demo/templates/inner.j2:1:4: undefined variable 'nosuch' for hosts db1, web1 (role demo)");
   });
