@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
-import { type Converge, RootShells, type TestSite, explain, everything, total } from "../engine/harness.js";
+import { RootShells, type TestSite, explain, everything, total } from "../engine/harness.js";
 import { Lab } from "../lab.js";
-import { closeSite, openSite, playSite } from "./helpers.js";
+import { closeSite, openSite, playSite, statuses } from "./helpers.js";
 
 // Arguments of modules we already had, as Ansible roles use them, on one real host: uri's
 // credentials, file's recurse/follow, apt's deb (a file on the host, and a URL), unarchive's
@@ -32,8 +32,6 @@ function debTreeScript(dir: string, name: string, version: string): string {
     `echo ${version} > ${dir}/${name}/usr/share/${name}/version`,
   ].join(" && ");
 }
-
-const statuses = (r: Converge) => r.report?.tasks.map((t) => `${t.task}: ${t.status}`) ?? [];
 
 describe.skipIf(skip !== undefined)("module arguments Ansible roles use (uri, file, apt, unarchive) on a real host", () => {
   const lab = Lab.fromFile();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
-import { type Converge, RootShells, type TestSite, explain, total } from "../engine/harness.js";
+import { RootShells, type TestSite, explain, total } from "../engine/harness.js";
 import { Lab } from "../lab.js";
-import { closeSite, openSite, playSite } from "./helpers.js";
+import { closeSite, openSite, playSite, statuses } from "./helpers.js";
 
 // More arguments of modules we already had, as public roles use them, on one real host: file's
 // force, modification_time/access_time and setype (geerlingguy.apache, geerlingguy.mysql),
@@ -22,8 +22,6 @@ const STAMP = "202401021530.45";
 
 /** A command writing `text` to `path` on the host with `mode` (base64: nothing in it is shell). */
 const put = (path: string, text: string, mode: string) => `printf %s ${Buffer.from(text).toString("base64")} | base64 -d > ${path} && chmod ${mode} ${path}`;
-
-const statuses = (r: Converge) => r.report?.tasks.map((t) => `${t.task}: ${t.status}`) ?? [];
 
 describe.skipIf(skip !== undefined)("more module arguments Ansible roles use (file, template, unarchive, apt, service) on a real host", () => {
   const lab = Lab.fromFile();

@@ -1,4 +1,4 @@
-import { DSL, type RootShells, TestSite } from "../engine/harness.js";
+import { type Converge, DSL, type RootShells, TestSite } from "../engine/harness.js";
 import type { Lab } from "../lab.js";
 
 /**
@@ -37,3 +37,6 @@ ${tasks}
 });
 `;
 }
+
+/** A run's tasks as "name: status", in the order they ran: what a test expects of a converge at a glance. */
+export const statuses = (r: Converge): string[] => r.report?.tasks.map((t) => `${t.task}: ${t.status}`) ?? [];

@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSkipReason } from "../availability.js";
 import { Lab } from "../lab.js";
-import { type Converge, RootShells, TestSite, explain, total } from "../engine/harness.js";
-import { closeSite, playSite } from "./helpers.js";
+import { RootShells, TestSite, explain, total } from "../engine/harness.js";
+import { closeSite, playSite, statuses } from "./helpers.js";
 
 const skip = labSkipReason();
 const HOST = "web2";
@@ -35,8 +35,6 @@ describe.skipIf(skip !== undefined)("uri from the control node, in a site run ag
   let base = "";
   const seen: Seen[] = [];
   const calls = (method: string, path: string) => seen.filter((s) => s.method === method && s.path === path);
-
-  const statuses = (r: Converge) => r.report?.tasks.map((t) => `${t.task}: ${t.status}`) ?? [];
 
   const siteFile = (tasks: string) => playSite("uri", { BASE: base, DIR }, tasks);
 
