@@ -70,6 +70,22 @@ export function defineModule<S extends z.ZodType, State, R>(def: ModuleDef<S, St
   return def;
 }
 
+/**
+ * A module that only reads the host (find, getent, slurp, the facts modules, wait_for): its read
+ * is the probe, so it runs in check mode too; there is never anything to change; its result is
+ * what it read.
+ */
+export function defineReadModule<S extends z.ZodType, R>(def: { name: string; args: S; read(ctx: ModuleContext, args: z.output<S>): Promise<R> }): ModuleDef<S, R, R> {
+  return {
+    name: def.name,
+    args: def.args,
+    probe: (ctx, args) => def.read(ctx, args),
+    diff: () => undefined,
+    apply: () => Promise.reject(new Error(`${def.name} never changes anything`)),
+    unchanged: (_args, result) => result,
+  };
+}
+
 /** A task failed on the host: the message says why, in the operator's terms. */
 export class ModuleError extends Error {
   override name = "ModuleError";

@@ -3,7 +3,7 @@ import { fnmatcher } from "../python/fnmatch.js";
 import { PyRegexError, compilePyRegex, pySearch } from "../python/regex.js";
 import { shellQuote } from "../remote/quote.js";
 import type { RemoteShell } from "../remote/shell.js";
-import { ModuleError, defineModule } from "./contract.js";
+import { ModuleError, defineReadModule } from "./contract.js";
 import { ENTRY_FORMAT, type EntryFilter, type FoundFile, type Listing, ListingError, STAT_FORMAT, contentMatches, entryPath, keeps, nameFilter, parseListing, statInfo, walkOrder } from "./find-walk.js";
 
 // find: files by name, type, age, size and content, as ansible.builtin.find of ansible-core 2.14
@@ -230,11 +230,8 @@ async function search(sh: RemoteShell, args: FindArgs): Promise<FindResult> {
 }
 
 /** find: the files under some directories that match; changes nothing. */
-export const find = defineModule({
+export const find = defineReadModule({
   name: "find",
   args: FindArgs,
-  probe: (ctx, args) => search(ctx.sh, args),
-  diff: () => undefined,
-  apply: () => Promise.reject(new Error("find never changes anything")),
-  unchanged: (_args, result): FindResult => result,
+  read: (ctx, args) => search(ctx.sh, args),
 });

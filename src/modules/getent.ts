@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { shellJoin } from "../remote/quote.js";
-import { type ModuleContext, ModuleError, defineModule } from "./contract.js";
+import { type ModuleContext, ModuleError, defineReadModule } from "./contract.js";
 
 // getent: a name-service database read with getent(1), as ansible.builtin.getent. Ansible sets
 // the fact getent_<database>; here the result carries it under ansible_facts (the shape a
@@ -85,11 +85,8 @@ async function lookup(ctx: ModuleContext, args: GetentArgs): Promise<GetentResul
 }
 
 /** getent: entries of a name-service database (users, groups, hosts, ...); changes nothing. */
-export const getent = defineModule({
+export const getent = defineReadModule({
   name: "getent",
   args: GetentArgs,
-  probe: (ctx, args) => lookup(ctx, args),
-  diff: () => undefined,
-  apply: () => Promise.reject(new Error("getent never changes anything")),
-  unchanged: (_args, result): GetentResult => result,
+  read: (ctx, args) => lookup(ctx, args),
 });

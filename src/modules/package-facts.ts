@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type ModuleContext, ModuleError, defineModule } from "./contract.js";
+import { type ModuleContext, ModuleError, defineReadModule } from "./contract.js";
 
 // package_facts: the host's installed packages as the fact `packages`, as
 // ansible.builtin.package_facts gives them from apt on Debian and Ubuntu: name → the list of
@@ -60,11 +60,8 @@ async function gather(ctx: ModuleContext): Promise<PackageFactsResult> {
 }
 
 /** package_facts: the installed packages (apt/dpkg) as the fact `packages`; changes nothing. */
-export const package_facts = defineModule({
+export const package_facts = defineReadModule({
   name: "package_facts",
   args: PackageFactsArgs,
-  probe: (ctx) => gather(ctx),
-  diff: () => undefined,
-  apply: () => Promise.reject(new Error("package_facts never changes anything")),
-  unchanged: (_args, result): PackageFactsResult => result,
+  read: (ctx) => gather(ctx),
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { shellJoin } from "../remote/quote.js";
 import type { RemoteShell } from "../remote/shell.js";
-import { type ModuleContext, defineModule } from "./contract.js";
+import { type ModuleContext, defineReadModule } from "./contract.js";
 
 // service_facts: the host's services as the fact `services`, as ansible.builtin.service_facts
 // gathers them on Debian and Ubuntu: `service --status-all` (source sysv, keyed by the init
@@ -125,11 +125,8 @@ async function gather(ctx: ModuleContext): Promise<ServiceFactsResult> {
 }
 
 /** service_facts: the host's services (sysv scripts and systemd units) as the fact `services`; changes nothing. */
-export const service_facts = defineModule({
+export const service_facts = defineReadModule({
   name: "service_facts",
   args: ServiceFactsArgs,
-  probe: (ctx) => gather(ctx),
-  diff: () => undefined,
-  apply: () => Promise.reject(new Error("service_facts never changes anything")),
-  unchanged: (_args, result): ServiceFactsResult => result,
+  read: (ctx) => gather(ctx),
 });

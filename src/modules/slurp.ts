@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { shellQuote } from "../remote/quote.js";
 import { AbsPath } from "./args.js";
-import { ModuleError, defineModule } from "./contract.js";
+import { ModuleError, defineReadModule } from "./contract.js";
 
 // slurp: a file of the host read whole, base64-encoded, as ansible.builtin.slurp returns it
 // (`content | b64decode` in a role). It only reads, so check mode runs it too. With noLog the
@@ -24,10 +24,10 @@ const IS_DIR = 4;
 const NOT_READABLE = 5;
 
 /** slurp: a file's content as base64; changes nothing. */
-export const slurp = defineModule({
+export const slurp = defineReadModule({
   name: "slurp",
   args: SlurpArgs,
-  async probe(ctx, args): Promise<SlurpResult> {
+  async read(ctx, args): Promise<SlurpResult> {
     const p = shellQuote(args.src);
     const r = await ctx.sh.run(`if [ ! -e ${p} ]; then exit ${NOT_FOUND}; elif [ -d ${p} ]; then exit ${IS_DIR}; elif [ ! -r ${p} ]; then exit ${NOT_READABLE}; fi; base64 -w0 -- ${p}`);
     if (r.rc === NOT_FOUND) throw new ModuleError(`file not found: ${args.src}`);
@@ -36,7 +36,4 @@ export const slurp = defineModule({
     if (r.rc !== 0) throw new ModuleError(`unable to slurp file: ${args.src}: ${r.stderr.trim()}`, { rc: r.rc, stderr: r.stderr });
     return { content: r.stdout, encoding: "base64", source: args.src };
   },
-  diff: () => undefined,
-  apply: () => Promise.reject(new Error("slurp never changes anything")),
-  unchanged: (_args, result): SlurpResult => result,
 });

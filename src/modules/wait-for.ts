@@ -5,7 +5,7 @@ import { shellQuote } from "../remote/quote.js";
 import type { RemoteShell } from "../remote/shell.js";
 import { asFileText, decodeText } from "../remote/text-file.js";
 import { AbsPath, regexArg } from "./args.js";
-import { ModuleError, defineModule } from "./contract.js";
+import { ModuleError, defineReadModule } from "./contract.js";
 
 // wait_for: waits on the host for a TCP port to open or close, or a file to appear (with some
 // text in it) or go, as Ansible's. Read-only: it runs in check mode too and never changes
@@ -139,10 +139,10 @@ function timeoutMessage(a: WaitArgs): string {
 }
 
 /** wait_for: blocks until the condition holds on the host; fails after timeout seconds. Never changed. */
-export const wait_for = defineModule({
+export const wait_for = defineReadModule({
   name: "wait_for",
   args: WaitArgs,
-  async probe(ctx, a): Promise<WaitResult> {
+  async read(ctx, a): Promise<WaitResult> {
     const start = Date.now();
     const end = start + a.timeout * 1000;
     if (a.delay > 0) await sleep(a.delay * 1000);
@@ -171,7 +171,4 @@ export const wait_for = defineModule({
       await sleep(Math.min(a.sleep * 1000, left));
     }
   },
-  diff: () => undefined,
-  apply: () => Promise.reject(new Error("wait_for never changes anything")),
-  unchanged: (_a, r: WaitResult): WaitResult => r,
 });
