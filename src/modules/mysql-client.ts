@@ -2,7 +2,7 @@ import { z } from "zod";
 import { shellQuote } from "../remote/quote.js";
 import type { RemoteShell } from "../remote/shell.js";
 import { AbsPath } from "./args.js";
-import { ModuleError } from "./contract.js";
+import { DatabaseError } from "./database-error.js";
 import { type ClientError, type ResultSet, parseClientError, parseXmlResults, redact } from "./mysql-output.js";
 
 // How the mysql modules reach the server: the `mysql` client on the host, as the task's user
@@ -89,15 +89,14 @@ export function clientScript(login: MysqlLogin, database?: string): string {
 }
 
 /** A failed statement: the client's error, with secrets already redacted. */
-export class MysqlError extends ModuleError {
+export class MysqlError extends DatabaseError {
   override name = "MysqlError";
   constructor(
     message: string,
     readonly client: ClientError,
-    /** No client on the host, or no server answering: nothing could be read at all. */
-    readonly unavailable = false,
+    unavailable = false,
   ) {
-    super(message);
+    super(message, unavailable);
   }
 }
 
@@ -132,15 +131,3 @@ export function clientFailure(r: { rc: number; stderr: string }, login: MysqlLog
   return new MysqlError(`${opts.what}: ${client.message}${hint}`, client, err.code === 2002 || err.code === 2003);
 }
 
-/**
- * In check mode, a server that is not there yet (its install is an earlier, unapplied task) makes
- * the probe's answer unknown, not an error: undefined then, and the task is reported skipped.
- */
-export async function probeUnlessUnavailable<T>(check: boolean, read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (e) {
-    if (check && e instanceof MysqlError && e.unavailable) return undefined;
-    throw e;
-  }
-}

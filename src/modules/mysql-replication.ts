@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Change, type ModuleContext, ModuleError, defineModule } from "./contract.js";
-import { MysqlError, MysqlLoginArgs, NoNewline, probeUnlessUnavailable, runSql } from "./mysql-client.js";
+import { MysqlError, MysqlLoginArgs, NoNewline, runSql } from "./mysql-client.js";
+import { probeUnlessUnavailable } from "./database-error.js";
 import { type Row, SESSION_PRELUDE, sqlString } from "./mysql-output.js";
 import {
   MODES,

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { type Change, type ModuleContext, ModuleError, type TextDiff, defineModule } from "./contract.js";
 import { shellQuote } from "../remote/quote.js";
 import { AbsPath } from "./args.js";
-import { MysqlError, MysqlLoginArgs, clientFailure, loginStdin, probeUnlessUnavailable, runSql } from "./mysql-client.js";
+import { MysqlError, MysqlLoginArgs, clientFailure, loginStdin, runSql } from "./mysql-client.js";
+import { probeUnlessUnavailable } from "./database-error.js";
 import { type DumpOptions, type ImportOptions, RC_COMPRESS, RC_DECOMPRESS, RC_DUMP, RC_MISSING_TOOL, RC_NO_TARGET, RC_WRITE, dumpCommand, dumpScript, importCommand, importScript } from "./mysql-dump.js";
 import {
   PrivSyntaxError,

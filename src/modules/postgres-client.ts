@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { shellQuote } from "../remote/quote.js";
 import type { RemoteShell } from "../remote/shell.js";
-import { ModuleError } from "./contract.js";
+import { DatabaseError } from "./database-error.js";
 import { conninfo, parseJsonLines, parsePsqlError, pgIdent, redactPg } from "./postgres-sql.js";
 
 // How the postgresql modules reach the server: `psql` on the host, as the task's user (the
@@ -69,15 +69,8 @@ export function psqlScript(login: PgLogin, database: string | undefined): string
 }
 
 /** A failed psql run: the server's (or psql's) message, secrets redacted. */
-export class PgError extends ModuleError {
+export class PgError extends DatabaseError {
   override name = "PgError";
-  constructor(
-    message: string,
-    /** No psql on the host, or no server answering: nothing could be read at all. */
-    readonly unavailable = false,
-  ) {
-    super(message);
-  }
 }
 
 export interface PgRunOptions {
@@ -116,15 +109,3 @@ export async function queryJson(sh: RemoteShell, login: PgLogin, database: strin
   }
 }
 
-/**
- * In check mode, a server that is not there yet (its install is an earlier, unapplied task) makes
- * the probe's answer unknown, not an error: undefined then, and the task is reported skipped.
- */
-export async function probeUnlessUnavailable<T>(check: boolean, read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (e) {
-    if (check && e instanceof PgError && e.unavailable) return undefined;
-    throw e;
-  }
-}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Change, ModuleError, defineModule } from "./contract.js";
-import { PgError, PgLoginArgs, probeUnlessUnavailable, queryJson, runPsql } from "./postgres-client.js";
+import { PgError, PgLoginArgs, queryJson, runPsql } from "./postgres-client.js";
+import { probeUnlessUnavailable } from "./database-error.js";
 import { pgIdent, pgString } from "./postgres-sql.js";
 
 // postgresql_db (community.postgresql): a database's existence, owner, connection limit,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Change, ModuleError, defineModule } from "./contract.js";
-import { PgError, PgLoginArgs, probeUnlessUnavailable, queryJson, runPsql } from "./postgres-client.js";
+import { PgError, PgLoginArgs, queryJson, runPsql } from "./postgres-client.js";
+import { probeUnlessUnavailable } from "./database-error.js";
 import { pgString } from "./postgres-sql.js";
 import { type ObjAcl, type ObjType, type PrivsRequest, aclText, listArg, parsePrivs, planPrivs, textArray } from "./postgresql-privs-plan.js";
 

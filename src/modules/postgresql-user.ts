@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Change, defineModule } from "./contract.js";
-import { PgError, PgLoginArgs, probeUnlessUnavailable, queryJson, runPsql } from "./postgres-client.js";
+import { PgError, PgLoginArgs, queryJson, runPsql } from "./postgres-client.js";
+import { probeUnlessUnavailable } from "./database-error.js";
 import { passwordMatches, pgIdent, pgString, storedPassword } from "./postgres-sql.js";
 
 // postgresql_user (community.postgresql): a role (LOGIN by default), its password, attribute
