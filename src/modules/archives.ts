@@ -2,17 +2,22 @@ import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { z } from "zod";
 import { shellQuote } from "../remote/quote.js";
+import type { RemoteShell } from "../remote/shell.js";
+import { stateBaseLine } from "../remote/state-file.js";
 import { SEP, parseSections } from "./account-state.js";
 import { AbsPath, Mode, Owner } from "./args.js";
 import { type Change, type ModuleContext, ModuleError, defineModule } from "./contract.js";
 
 // unarchive, with idempotence by a marker file instead of Ansible's per-member comparison:
-// after unpacking, DEST/.do-converge-unarchive-<archive name> records the archive's sha256 on
-// its first line and, one per line, the paths the archive put into dest. The probe (one round
-// trip) compares the sha256 and checks that those paths still exist with the wanted owner,
-// group and mode. So: a new or changed archive is unpacked; an unchanged one is neither copied
-// nor unpacked; deleted members bring a re-unpack; wrong owner/group/mode are fixed in place.
-// Not detected: a member's content edited by hand (Ansible's tar --diff would see it).
+// after unpacking, a marker in do-converge's state directory on the host (one per dest and
+// archive name) records the archive's sha256 on its first line and, one per line, the paths the
+// archive put into dest. The probe (one round trip) compares the sha256 and checks that those
+// paths still exist with the wanted owner, group and mode. So: a new or changed archive is
+// unpacked; an unchanged one is neither copied nor unpacked; deleted members bring a re-unpack;
+// wrong owner/group/mode are fixed in place. Not detected: a member's content edited by hand
+// (Ansible's tar --diff would see it).
+// The marker stays out of dest: dest is the operator's tree (a web root serves whatever is in
+// it, a later copy or checksum of the tree would carry it), and Ansible leaves nothing there.
 
 export type ArchiveFormat = "tar" | "tar.gz" | "tar.xz" | "tar.bz2" | "zip";
 
@@ -111,7 +116,20 @@ export function markerId(args: Pick<Args, "extra_opts">, sha256: string): string
   return `${sha256} opts:${createHash("sha256").update(JSON.stringify(args.extra_opts)).digest("hex").slice(0, 16)}`;
 }
 
-const markerPath = (args: Pick<Args, "dest" | "src">) => `${args.dest.replace(/\/+$/, "")}/.do-converge-unarchive-${basename(args.src)}`;
+/**
+ * The marker's path below the state directory: one per dest and archive name, as the marker
+ * used to be one per archive name inside dest.
+ */
+export function markerRel(args: Pick<Args, "dest" | "src">): string {
+  const key = `${args.dest.replace(/(.)\/+$/, "$1")}\0${basename(args.src)}`;
+  return `unarchive/${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+}
+
+/** Where earlier versions kept the marker, inside dest: removed when a new marker is written. */
+const legacyMarker = (args: Pick<Args, "dest" | "src">) => `${args.dest.replace(/\/+$/, "")}/.do-converge-unarchive-${basename(args.src)}`;
+
+/** Shell lines setting `m` to the marker's path on the host. */
+const markerLines = (sh: RemoteShell, stateDir: string | undefined, args: Args) => [stateBaseLine(sh, stateDir), `m="$b"/${shellQuote(markerRel(args))}`];
 
 /** find -printf over the marker's members; awk counts them and those with wrong attributes. */
 function memberCheck(args: Args, list: string): string {
@@ -124,11 +142,12 @@ function memberCheck(args: Args, list: string): string {
   ].join(" ");
 }
 
-function probeScript(args: Args): string {
+function probeScript(args: Args, marker: readonly string[]): string {
   const S = SEP;
   return [
     ...(args.creates ? [`[ -e ${shellQuote(args.creates)} ] && { echo created; exit 0; }`] : []),
-    `d=${shellQuote(args.dest)}; m=${shellQuote(markerPath(args))}`,
+    `d=${shellQuote(args.dest)}`,
+    ...marker,
     `[ -d "$d" ] || echo nodest`,
     ...(args.remote_src
       ? [`s=${shellQuote(args.src)}`, `if [ -f "$s" ]; then printf 'src${S}%s\\n' "$(sha256sum < "$s" | cut -d' ' -f1)"; else echo nosrc; fi`]
@@ -203,18 +222,24 @@ function unpackScript(args: Args, format: ArchiveFormat, expectSha: string): str
  * skip or rename members (-x, -j), and a member the options never put there must not look
  * deleted on every run.
  */
-function finishScript(args: Args, newMarker: boolean, onlyExisting = false): string {
-  const m = shellQuote(markerPath(args));
+function finishScript(args: Args, marker: readonly string[], newMarker: boolean, onlyExisting = false): string {
   const members = (list: string) => `${list} | sed 's#^#./#' | tr '\\n' '\\0'`;
-  const list = newMarker ? `tail -n +2 "$t"` : `tail -n +2 ${m}`;
-  const lines = ["set -e", `cd ${shellQuote(args.dest)}`];
+  const list = newMarker ? `tail -n +2 "$t"` : `tail -n +2 "$m"`;
+  const lines = ["set -e", ...marker, `cd ${shellQuote(args.dest)}`];
   if (newMarker) {
     const keep = onlyExisting ? ` | { IFS= read -r id; printf '%s\\n' "$id"; while IFS= read -r p; do if [ -e "./$p" ] || [ -L "./$p" ]; then printf '%s\\n' "$p"; fi; done; }` : "";
-    lines.push(`t=$(mktemp ${m}.XXXXXXXX)`, `trap 'rm -f "$t"' EXIT`, `cat${keep} > "$t"`, `chmod 0644 "$t"`);
+    lines.push(
+      // As writeStateFile makes a state file's directory: the user's own.
+      `[ -d "\${m%/*}" ] || { mkdir -p -- "\${m%/*}" && chmod 0700 -- "\${m%/*}"; }`,
+      `t=$(mktemp "$m.XXXXXXXX")`,
+      `trap 'rm -f "$t"' EXIT`,
+      `cat${keep} > "$t"`,
+      `chmod 0600 "$t"`,
+    );
   }
   if (args.owner || args.group) lines.push(`${members(list)} | xargs -0 -r chown -h ${shellQuote(`${args.owner ?? ""}${args.group ? `:${args.group}` : ""}`)} --`);
   if (args.mode) lines.push(`${members(list)} | xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 -type f -exec chmod ${args.mode} {} +' sh`);
-  if (newMarker) lines.push(`mv -fT -- "$t" ${m}`, "trap - EXIT");
+  if (newMarker) lines.push(`mv -fT -- "$t" "$m"`, "trap - EXIT", `rm -f -- ${shellQuote(legacyMarker(args))}`);
   return lines.join("\n");
 }
 
@@ -223,7 +248,7 @@ export const unarchive = defineModule({
   args: Args,
   async probe(ctx: ModuleContext, args) {
     const content = args.remote_src ? undefined : ctx.readControlFile(args.src);
-    const r = await ctx.sh.run(probeScript(args));
+    const r = await ctx.sh.run(probeScript(args, markerLines(ctx.sh, ctx.stateDir, args)));
     if (r.rc !== 0) throw new ModuleError(`cannot inspect ${args.dest}: ${r.stderr.trim()}`, r);
     return parseProbe(r.stdout, args, content);
   },
@@ -246,7 +271,7 @@ export const unarchive = defineModule({
     const { what } = work(args, st);
     const base = { src: args.src, dest: args.dest, sha256: st.sha256 };
     if (what === "attrs") {
-      const r = await ctx.sh.run(finishScript(args, false));
+      const r = await ctx.sh.run(finishScript(args, markerLines(ctx.sh, ctx.stateDir, args), false));
       if (r.rc !== 0) throw new ModuleError(`${args.dest}: ${r.stderr.trim()}`, r);
       return { ...base, files: st.marker?.members ?? 0, msg: "attributes fixed" };
     }
@@ -258,7 +283,7 @@ export const unarchive = defineModule({
     const sha256 = parseSections(r.stdout.slice(0, cut)).get("sha")?.[0]?.[0] ?? st.sha256;
     const members = manifestFromListing(r.stdout.slice(cut + "--list--\n".length), args.strip_components);
     const onlyExisting = format === "zip" && args.extra_opts.length > 0;
-    const fin = await ctx.sh.run(finishScript(args, true, onlyExisting), { stdin: `${markerId(args, sha256)}\n${members.map((p) => `${p}\n`).join("")}` });
+    const fin = await ctx.sh.run(finishScript(args, markerLines(ctx.sh, ctx.stateDir, args), true, onlyExisting), { stdin: `${markerId(args, sha256)}\n${members.map((p) => `${p}\n`).join("")}` });
     if (fin.rc !== 0) throw new ModuleError(`${args.dest}: ${fin.stderr.trim()}`, fin);
     return { ...base, sha256, files: members.length, msg: `unpacked ${members.length} path(s)` };
   },

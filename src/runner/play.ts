@@ -318,6 +318,7 @@ async function runHost(
       renderTemplate: (src, extra, options) => state.templates.render(dirs.map((d) => join(d, "templates")), src, templateVars(roleScope(parsed, role?.name ?? ""), extra), options),
       readControlFile: (src) => readControlFile(dirs.map((d) => join(d, "files")), src),
       varsDirs: dirs.map((d) => join(d, "vars")),
+      stateDir: stateDirOf(vars),
       notify: async (names, task) => {
         for (const n of names) {
           const h = handlers.find((x) => x.name === n);
