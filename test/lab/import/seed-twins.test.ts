@@ -38,8 +38,17 @@ type Side = "a" | "b";
 // What ansible-core needs on its host, given to both hosts of a pair alike: python3, python3-apt
 // for Ansible's apt module (which would otherwise install it itself on the "-a" host only), and
 // unzip, which Ansible's unarchive needs for the web role's plugin zips (the DigitalOcean images
-// the role was written for had it; Debian's minimal image has not).
-const SETUP = ["set -e", "DEBIAN_FRONTEND=noninteractive apt-get -q update >/dev/null", "DEBIAN_FRONTEND=noninteractive apt-get -q install -y python3 python3-apt unzip >/dev/null"].join("\n");
+// the role was written for had it; Debian's minimal image has not). And a bound on apt's HTTP
+// waits, with retries: two hosts asking the lab's apt-cacher-ng for the same index in the same
+// second can get an answer that never ends ("Failure to move file ... File exists" in its log),
+// and apt would wait for it for ever, in this set-up or in either tool's run.
+const APT_CONF = 'Acquire::http::Timeout "30";\nAcquire::Retries "5";\n';
+const SETUP = [
+  "set -e",
+  `printf '${APT_CONF}' > /etc/apt/apt.conf.d/90seed-twins`,
+  "DEBIAN_FRONTEND=noninteractive apt-get -q update >/dev/null",
+  "DEBIAN_FRONTEND=noninteractive apt-get -q install -y python3 python3-apt unzip >/dev/null",
+].join("\n");
 
 // The vault_* values the site's vault gives the roles, and the rest of its inventory's values.
 const VAULT = {
@@ -235,12 +244,9 @@ describe.skipIf(skip !== undefined)("the seed's roles: ansible-playbook on host 
 
     const hosts = CASES.flatMap((c) => [c.hosts.a, c.hosts.b]);
     shells = await TwinShells.open(lab, hosts);
-    // One host first: six apt-get updates at once on the lab's new, empty apt cache make
-    // apt-cacher-ng trip over its own InRelease file ("Failure to move file ... File exists"),
-    // and the update it failed waits for ever. The others then read what the cache holds.
-    const [first, ...rest] = hosts;
-    if (first !== undefined) await shellsOf().asRoot(first, SETUP);
-    await Promise.all(rest.map((h) => shellsOf().asRoot(h, SETUP)));
+    // One host after the other: apt-get updates at once make apt-cacher-ng trip over its own
+    // InRelease file (see APT_CONF), even once one host has filled the cache.
+    for (const h of hosts) await shellsOf().asRoot(h, SETUP);
 
     writeFileSync(join(work, "inventory.yml"), inventory("a", base));
     // The ported role runs as it is, found by its directory's name.
