@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { markerId, markerRel, unarchive } from "../../../src/modules/archives.js";
@@ -88,6 +90,52 @@ await h.unarchive({ src: ${JSON.stringify(join(work, "app.tar.gz"))}, remote_src
     expect(readdirSync(join(work, "legacy")).sort()).toEqual(["README", "bin"]);
     expect(readFileSync(markerOf("app.tar.gz", "legacy"), "utf8").split("\n")[0]).toMatch(/^[0-9a-f]{64} opts:/);
     expect((await converge(body)).tasks.map((t) => t.status)).toEqual(["ok"]);
+  });
+
+  it("a URL as src with remote_src: the host downloads it; unchanged bytes are no change; new bytes at the URL unpack again", { timeout: 120_000 }, async () => {
+    let served = readFileSync(join(work, "app.tar.gz"));
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      if (req.url === "/dl/app.tar.gz") res.end(served);
+      else res.writeHead(404).end("not here\n");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dl`;
+      mkdirSync(join(work, "web"));
+      const body = (name: string) =>
+        `await h.unarchive({ src: ${JSON.stringify(`${base}/${name}`)}, remote_src: true, dest: ${JSON.stringify(join(work, "web"))}, extra_opts: ["--strip-components=1"] });`;
+      const first = await converge(body("app.tar.gz"));
+      expect(first.code, first.stdout + first.stderr).toBe(0);
+      expect(first.tasks.map((t) => t.status)).toEqual(["changed"]);
+      expect(readFileSync(join(work, "web", "bin", "run"), "utf8")).toBe("run\n");
+      expect(readdirSync(join(work, "web")).sort()).toEqual(["README", "bin"]);
+      // Downloaded for its sha256, then again to unpack: nothing left in the host's temp directory.
+      expect(requests).toBe(2);
+      expect(readdirSync("/tmp").filter((f) => f.startsWith(".dcv-unarchive"))).toEqual([]);
+      expect((await converge(body("app.tar.gz"))).tasks.map((t) => t.status)).toEqual(["ok"]);
+      expect(requests).toBe(3);
+
+      writeFileSync(join(src, "app-1.0", "README"), "readme 2\n");
+      execFileSync("tar", ["-C", src, "-czf", join(work, "app2.tar.gz"), "app-1.0"]);
+      served = readFileSync(join(work, "app2.tar.gz"));
+      const again = await converge(body("app.tar.gz"));
+      expect(again.tasks.map((t) => t.status)).toEqual(["changed"]);
+      expect(readFileSync(join(work, "web", "README"), "utf8")).toBe("readme 2\n");
+
+      const missing = await converge(body("gone.tar.gz"));
+      expect(missing.tasks[0]?.status).toBe("failed");
+      expect(missing.tasks[0]?.msg).toMatch(/cannot download http:\/\/127\.0\.0\.1:\d+\/dl\/gone\.tar\.gz/);
+      expect(missing.tasks[0]?.msg).toMatch(/404/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("a URL src needs remote_src", () => {
+    expect(unarchive.args.safeParse({ src: "https://example.com/a.tar.gz", dest: "/srv" }).error?.issues[0]?.message).toMatch(/needs remote_src: true/);
+    expect(unarchive.args.safeParse({ src: "https://example.com/a.tar.gz?x=1", dest: "/srv", remote_src: true }).success).toBe(true);
   });
 
   it("one marker per dest and archive name, whatever dest's trailing slashes", () => {
