@@ -90,6 +90,15 @@ interface SeedCase {
 // its later task rewrites that line to the cluster's addresses: each run undoes the other's line.
 const GCOMM_SEESAW = "galera_bootstrap: the template writes gcomm:// and 'adjusting gcomm address on galera_bootstrap node' rewrites the line on every run";
 
+// A shell task without changed_when or creates: Ansible reports it changed on every run, and so does do-converge.
+const SHELL_EVERY_RUN = "a shell task without changed_when or creates: changed on every run under either tool";
+// The web role removes wp-config-sample.php, which the WordPress tarball holds: each run finds a
+// member missing, unpacks the tarball again (Ansible's unarchive compares its members too) and
+// removes the file again; unpacking sets the tarball's directory modes back (0755), so the
+// setgid and group-write tasks after it set them again.
+const WP_REUNPACK = "the role removes wp-config-sample.php from the WordPress tarball it unpacks: each run unpacks it again (a member is missing) and removes it again";
+const WP_MODES = "unpacking WordPress again sets its directories back to the tarball's 0755: the setgid and group-write tasks set them again";
+
 const CASES: SeedCase[] = [
   {
     dir: "digitalocean.ansible-welp",
@@ -106,6 +115,16 @@ const CASES: SeedCase[] = [
       "meta /var/www/example.com/wp-content/plugins/shibboleth",
       "passwd wpadmin",
     ],
+    everyRun: {
+      "Wait for no more running dpkg or apt processes": SHELL_EVERY_RUN,
+      "Wait for lock files to be released": SHELL_EVERY_RUN,
+      "Get active sites": SHELL_EVERY_RUN,
+      "download wordpress": WP_REUNPACK,
+      "remove sample config file": WP_REUNPACK,
+      "setgid bit on all dirs in doc_root": WP_MODES,
+      "group write access to wp-content": WP_MODES,
+      "group write access to themes and plugins": WP_MODES,
+    },
   },
   {
     dir: "digitalocean.ansible-galera-cluster-node",
