@@ -469,6 +469,8 @@ export class TaskConverter {
     const lit = literal(args, { templates: true }, indent);
     const argsCode = templated ? `h.jinja.args(${str(mod)}, ${lit}${this.localsArg(namesInValue(args))})` : lit;
     if (mod === "getent") return `await h.getent(${argsCode}${meta})${this.getentFact(args.database)}`;
+    // Ansible registers stat's answer under the key stat (x.stat.exists); our stat returns the answer itself.
+    if (mod === "stat") return `await h.stat(${argsCode}${meta}).then((stat) => ({ stat }))`;
     return `await h.${mod}(${argsCode}${meta})`;
   }
 

@@ -2,17 +2,26 @@ import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { z } from "zod";
 import { shellQuote } from "../remote/quote.js";
+import type { RemoteShell } from "../remote/shell.js";
+import { stateBaseLine } from "../remote/state-file.js";
 import { SEP, parseSections } from "./account-state.js";
 import { AbsPath, Mode, Owner } from "./args.js";
 import { type Change, type ModuleContext, ModuleError, defineModule } from "./contract.js";
+import { curlConfig } from "./curl-config.js";
+import { redactUrl, urlFileName } from "./downloads.js";
 
 // unarchive, with idempotence by a marker file instead of Ansible's per-member comparison:
-// after unpacking, DEST/.do-converge-unarchive-<archive name> records the archive's sha256 on
-// its first line and, one per line, the paths the archive put into dest. The probe (one round
-// trip) compares the sha256 and checks that those paths still exist with the wanted owner,
-// group and mode. So: a new or changed archive is unpacked; an unchanged one is neither copied
-// nor unpacked; deleted members bring a re-unpack; wrong owner/group/mode are fixed in place.
-// Not detected: a member's content edited by hand (Ansible's tar --diff would see it).
+// after unpacking, a marker in do-converge's state directory on the host (one per dest and
+// archive name) records the archive's sha256 on its first line and, one per line, the paths the
+// archive put into dest. The probe (one round trip) compares the sha256 and checks that those
+// paths still exist with the wanted owner, group and mode. So: a new or changed archive is
+// unpacked; an unchanged one is neither copied nor unpacked; deleted members bring a re-unpack;
+// wrong owner/group/mode are fixed in place. Not detected: a member's content edited by hand
+// (Ansible's tar --diff would see it).
+// The marker stays out of dest: dest is the operator's tree (a web root serves whatever is in
+// it, a later copy or checksum of the tree would carry it), and Ansible leaves nothing there.
+// With remote_src, src may be a URL, as in Ansible: the host downloads it (curl) on every run,
+// for its sha256 (the probe) and again to unpack it (apply), the two checked to be the same bytes.
 
 export type ArchiveFormat = "tar" | "tar.gz" | "tar.xz" | "tar.bz2" | "zip";
 
@@ -26,6 +35,21 @@ export function archiveFormat(name: string): ArchiveFormat | undefined {
   if (n.endsWith(".zip")) return "zip";
   return undefined;
 }
+
+/** A src the host downloads (with remote_src), as get_url takes a URL. */
+const isUrl = (src: string) => /^(https?|ftp):\/\/\S+$/i.test(src);
+
+/** The archive's name: a path's last segment, or a URL's. */
+const srcName = (src: string) => (isUrl(src) ? urlFileName(src) : basename(src));
+
+/** curl's config (on stdin: a URL with credentials stays off the command line) for a URL src. */
+const curlStdin = (args: Pick<Args, "src">) => (isUrl(args.src) ? { stdin: curlConfig({ url: args.src, timeout: 10 }) } : {});
+
+/** Shell lines downloading the URL src into file "$1" of the script, failing with curl's message. */
+const downloadLines = (args: Pick<Args, "src">, file: string) => [
+  `command -v curl >/dev/null || { echo 'curl is not installed on the host: install the curl package first' >&2; exit 5; }`,
+  `curl --config - --output ${file} || { echo ${shellQuote(`cannot download ${redactUrl(args.src)}`)} >&2; exit 6; }`,
+];
 
 /** The host command each format needs beyond tar, and the Debian package that has it. */
 const TOOL: Partial<Record<ArchiveFormat, { cmd: string; pkg: string }>> = {
@@ -51,7 +75,7 @@ export function manifestFromListing(listing: string, strip: number): string[] {
 
 const Args = z
   .strictObject({
-    /** A file of the site or role (files/), or with remote_src a path on the host. */
+    /** A file of the site or role (files/), or with remote_src a path on the host or a URL the host downloads. */
     src: z.string().min(1),
     /** An existing directory. */
     dest: AbsPath,
@@ -77,11 +101,12 @@ const Args = z
   })
   .refine((a) => a.copy === undefined || a.remote_src === undefined, { message: "copy and remote_src are mutually exclusive (copy: false is remote_src: true)", path: ["copy"] })
   .transform(({ copy, ...a }) => ({ ...a, remote_src: a.remote_src ?? (copy === undefined ? false : !copy) }))
-  .refine((a) => archiveFormat(a.src) !== undefined, {
+  .refine((a) => archiveFormat(isUrl(a.src) ? urlFileName(a.src) : a.src) !== undefined, {
     message: "cannot tell the archive format from its name: expected .tar.gz, .tgz, .tar.xz, .txz, .tar.bz2, .tbz2, .tar or .zip",
     path: ["src"],
   })
-  .refine((a) => !a.remote_src || a.src.startsWith("/"), { message: "with remote_src, src must be an absolute path on the host", path: ["src"] });
+  .refine((a) => !a.remote_src || a.src.startsWith("/") || isUrl(a.src), { message: "with remote_src, src must be an absolute path on the host or an http://, https:// or ftp:// URL", path: ["src"] })
+  .refine((a) => a.remote_src || !isUrl(a.src), { message: "a URL as src needs remote_src: true (the host downloads it)", path: ["src"] });
 type Args = z.output<typeof Args>;
 
 export interface UnarchiveState {
@@ -115,7 +140,20 @@ export function markerId(args: Pick<Args, "extra_opts">, sha256: string): string
   return `${sha256} opts:${createHash("sha256").update(JSON.stringify(args.extra_opts)).digest("hex").slice(0, 16)}`;
 }
 
-const markerPath = (args: Pick<Args, "dest" | "src">) => `${args.dest.replace(/\/+$/, "")}/.do-converge-unarchive-${basename(args.src)}`;
+/**
+ * The marker's path below the state directory: one per dest and archive name, as the marker
+ * used to be one per archive name inside dest.
+ */
+export function markerRel(args: Pick<Args, "dest" | "src">): string {
+  const key = `${args.dest.replace(/(.)\/+$/, "$1")}\0${srcName(args.src)}`;
+  return `unarchive/${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+}
+
+/** Where earlier versions kept the marker, inside dest: removed when a new marker is written. */
+const legacyMarker = (args: Pick<Args, "dest" | "src">) => `${args.dest.replace(/\/+$/, "")}/.do-converge-unarchive-${srcName(args.src)}`;
+
+/** Shell lines setting `m` to the marker's path on the host. */
+const markerLines = (sh: RemoteShell, stateDir: string | undefined, args: Args) => [stateBaseLine(sh, stateDir), `m="$b"/${shellQuote(markerRel(args))}`];
 
 /** find -printf over the marker's members; awk counts them and those with wrong attributes. */
 function memberCheck(args: Args, list: string): string {
@@ -128,15 +166,23 @@ function memberCheck(args: Args, list: string): string {
   ].join(" ");
 }
 
-function probeScript(args: Args): string {
+function probeScript(args: Args, marker: readonly string[]): string {
   const S = SEP;
   return [
     ...(args.creates ? [`[ -e ${shellQuote(args.creates)} ] && { echo created; exit 0; }`] : []),
-    `d=${shellQuote(args.dest)}; m=${shellQuote(markerPath(args))}`,
+    `d=${shellQuote(args.dest)}`,
+    ...marker,
     `[ -d "$d" ] || echo nodest`,
-    ...(args.remote_src
-      ? [`s=${shellQuote(args.src)}`, `if [ -f "$s" ]; then printf 'src${S}%s\\n' "$(sha256sum < "$s" | cut -d' ' -f1)"; else echo nosrc; fi`]
-      : []),
+    ...(args.remote_src && isUrl(args.src)
+      ? [
+          `s=$(mktemp "\${TMPDIR:-/tmp}/.dcv-unarchive-url.XXXXXXXX")`,
+          `trap 'rm -f "$s"' EXIT`,
+          ...downloadLines(args, '"$s"'),
+          `printf 'src${S}%s\\n' "$(sha256sum < "$s" | cut -d' ' -f1)"`,
+        ]
+      : args.remote_src
+        ? [`s=${shellQuote(args.src)}`, `if [ -f "$s" ]; then printf 'src${S}%s\\n' "$(sha256sum < "$s" | cut -d' ' -f1)"; else echo nosrc; fi`]
+        : []),
     `[ -f "$m" ] || exit 0`,
     `cd "$d"`,
     `printf 'marker${S}%s${S}%s${S}%s\\n' "$(head -n 1 "$m")" "$(tail -n +2 "$m" | wc -l)" "$(${memberCheck(args, `tail -n +2 "$m"`)})"`,
@@ -179,9 +225,10 @@ function unpackScript(args: Args, format: ArchiveFormat, expectSha: string): str
     ...(tool ? [`command -v ${tool.cmd} >/dev/null || { echo '${tool.cmd} is not installed on the host: install the ${tool.pkg} package first' >&2; exit 5; }`] : []),
     `w=$(mktemp -d "\${TMPDIR:-/tmp}/.dcv-unarchive.XXXXXXXX")`,
     `trap 'rm -rf "$w"' EXIT`,
-    ...(args.remote_src ? [`a=${shellQuote(args.src)}`] : ['a="$w/archive"', 'cat > "$a"']),
+    ...(args.remote_src && isUrl(args.src) ? ['a="$w/archive"', ...downloadLines(args, '"$a"')] : args.remote_src ? [`a=${shellQuote(args.src)}`] : ['a="$w/archive"', 'cat > "$a"']),
     `sha=$(sha256sum < "$a" | cut -d' ' -f1)`,
-    ...(args.remote_src ? [] : [`[ "$sha" = ${expectSha} ] || { echo 'the archive was corrupted in transfer' >&2; exit 5; }`]),
+    ...(!args.remote_src ? [`[ "$sha" = ${expectSha} ] || { echo 'the archive was corrupted in transfer' >&2; exit 5; }`] : []),
+    ...(args.remote_src && isUrl(args.src) ? [`[ "$sha" = ${expectSha} ] || { echo ${shellQuote(`${redactUrl(args.src)} changed between the check and the download`)} >&2; exit 5; }`] : []),
   ];
   // As Ansible passes them: unzip's before the archive; tar's after --show-transformed-names, in
   // the listing too, so that --strip-components or --transform name what lands in dest.
@@ -207,18 +254,24 @@ function unpackScript(args: Args, format: ArchiveFormat, expectSha: string): str
  * skip or rename members (-x, -j), and a member the options never put there must not look
  * deleted on every run.
  */
-function finishScript(args: Args, newMarker: boolean, onlyExisting = false): string {
-  const m = shellQuote(markerPath(args));
+function finishScript(args: Args, marker: readonly string[], newMarker: boolean, onlyExisting = false): string {
   const members = (list: string) => `${list} | sed 's#^#./#' | tr '\\n' '\\0'`;
-  const list = newMarker ? `tail -n +2 "$t"` : `tail -n +2 ${m}`;
-  const lines = ["set -e", `cd ${shellQuote(args.dest)}`];
+  const list = newMarker ? `tail -n +2 "$t"` : `tail -n +2 "$m"`;
+  const lines = ["set -e", ...marker, `cd ${shellQuote(args.dest)}`];
   if (newMarker) {
     const keep = onlyExisting ? ` | { IFS= read -r id; printf '%s\\n' "$id"; while IFS= read -r p; do if [ -e "./$p" ] || [ -L "./$p" ]; then printf '%s\\n' "$p"; fi; done; }` : "";
-    lines.push(`t=$(mktemp ${m}.XXXXXXXX)`, `trap 'rm -f "$t"' EXIT`, `cat${keep} > "$t"`, `chmod 0644 "$t"`);
+    lines.push(
+      // As writeStateFile makes a state file's directory: the user's own.
+      `[ -d "\${m%/*}" ] || { mkdir -p -- "\${m%/*}" && chmod 0700 -- "\${m%/*}"; }`,
+      `t=$(mktemp "$m.XXXXXXXX")`,
+      `trap 'rm -f "$t"' EXIT`,
+      `cat${keep} > "$t"`,
+      `chmod 0600 "$t"`,
+    );
   }
   if (args.owner || args.group) lines.push(`${members(list)} | xargs -0 -r chown -h ${shellQuote(`${args.owner ?? ""}${args.group ? `:${args.group}` : ""}`)} --`);
   if (args.mode) lines.push(`${members(list)} | xargs -0 -r sh -c 'exec find "$@" -maxdepth 0 -type f -exec chmod ${args.mode} {} +' sh`);
-  if (newMarker) lines.push(`mv -fT -- "$t" ${m}`, "trap - EXIT");
+  if (newMarker) lines.push(`mv -fT -- "$t" "$m"`, "trap - EXIT", `rm -f -- ${shellQuote(legacyMarker(args))}`);
   return lines.join("\n");
 }
 
@@ -227,7 +280,7 @@ export const unarchive = defineModule({
   args: Args,
   async probe(ctx: ModuleContext, args) {
     const content = args.remote_src ? undefined : ctx.readControlFile(args.src);
-    const r = await ctx.sh.run(probeScript(args));
+    const r = await ctx.sh.run(probeScript(args, markerLines(ctx.sh, ctx.stateDir, args)), curlStdin(args));
     if (r.rc !== 0) throw new ModuleError(`cannot inspect ${args.dest}: ${r.stderr.trim()}`, r);
     return parseProbe(r.stdout, args, content);
   },
@@ -235,7 +288,7 @@ export const unarchive = defineModule({
     if (st.skip) return undefined;
     // In check mode dest or src may come from earlier tasks that did not run.
     if (st.destMissing) {
-      if (ctx.check) return { summary: `unpack ${basename(args.src)} (${args.dest} does not exist yet)` };
+      if (ctx.check) return { summary: `unpack ${srcName(args.src)} (${args.dest} does not exist yet)` };
       throw new ModuleError(`dest ${args.dest} is not a directory (create it first)`);
     }
     if (st.srcMissing) {
@@ -244,25 +297,25 @@ export const unarchive = defineModule({
     }
     const { what, why } = work(args, st);
     if (!what) return undefined;
-    return { summary: what === "unpack" ? `unpack ${basename(args.src)}: ${why}` : why };
+    return { summary: what === "unpack" ? `unpack ${srcName(args.src)}: ${why}` : why };
   },
   async apply(ctx, args, st): Promise<UnarchiveResult> {
     const { what } = work(args, st);
     const base = { src: args.src, dest: args.dest, sha256: st.sha256 };
     if (what === "attrs") {
-      const r = await ctx.sh.run(finishScript(args, false));
+      const r = await ctx.sh.run(finishScript(args, markerLines(ctx.sh, ctx.stateDir, args), false));
       if (r.rc !== 0) throw new ModuleError(`${args.dest}: ${r.stderr.trim()}`, r);
       return { ...base, files: st.marker?.members ?? 0, msg: "attributes fixed" };
     }
-    const format = archiveFormat(args.src) ?? "tar";
+    const format = archiveFormat(srcName(args.src)) ?? "tar";
     // The script checks the archive's sha256 before unpacking: it may take it as it streams in.
-    const r = await ctx.sh.run(unpackScript(args, format, st.sha256), st.content ? { stdin: st.content, streamStdin: true } : {});
+    const r = await ctx.sh.run(unpackScript(args, format, st.sha256), st.content ? { stdin: st.content, streamStdin: true } : curlStdin(args));
     if (r.rc !== 0) throw new ModuleError(`cannot unpack ${args.src} into ${args.dest}: ${r.stderr.trim()}`, r);
     const cut = r.stdout.indexOf("--list--\n");
     const sha256 = parseSections(r.stdout.slice(0, cut)).get("sha")?.[0]?.[0] ?? st.sha256;
     const members = manifestFromListing(r.stdout.slice(cut + "--list--\n".length), args.strip_components);
     const onlyExisting = format === "zip" && args.extra_opts.length > 0;
-    const fin = await ctx.sh.run(finishScript(args, true, onlyExisting), { stdin: `${markerId(args, sha256)}\n${members.map((p) => `${p}\n`).join("")}` });
+    const fin = await ctx.sh.run(finishScript(args, markerLines(ctx.sh, ctx.stateDir, args), true, onlyExisting), { stdin: `${markerId(args, sha256)}\n${members.map((p) => `${p}\n`).join("")}` });
     if (fin.rc !== 0) throw new ModuleError(`${args.dest}: ${fin.stderr.trim()}`, fin);
     return { ...base, sha256, files: members.length, msg: `unpacked ${members.length} path(s)` };
   },

@@ -34,6 +34,8 @@ export interface ModuleContext {
   renderTemplate(src: string, extraVars?: Record<string, unknown>, options?: RenderOptions): string;
   /** Reads a file of the site or role (copy's src) on the control node. */
   readControlFile(src: string): Buffer;
+  /** The host's do_converge_state_dir, when its inventory sets one (else the user's default: remote/state-file.ts). */
+  readonly stateDir?: string;
 }
 
 /**

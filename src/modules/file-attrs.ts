@@ -19,7 +19,11 @@ export function attrChanges(state: FileState, want: WantedAttrs): string[] {
 
 /** Shell commands that set the wanted attributes on path (nothing for unset ones). */
 export function attrCommands(path: string, want: WantedAttrs): string[] {
-  const p = shellQuote(path);
+  return attrCommandsOn(shellQuote(path), want);
+}
+
+/** attrCommands on a shell word already quoted (a variable: "$d"). */
+export function attrCommandsOn(p: string, want: WantedAttrs): string[] {
   const out: string[] = [];
   if (want.owner || want.group) out.push(`chown -h -- ${shellQuote(`${want.owner ?? ""}${want.group ? `:${want.group}` : ""}`)} ${p}`);
   if (want.mode) out.push(`chmod -- ${shellQuote(want.mode)} ${p}`);

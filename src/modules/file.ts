@@ -5,7 +5,7 @@ import { shellQuote } from "../remote/quote.js";
 import type { RemoteShell } from "../remote/shell.js";
 import { AbsPath, FileAttrs, FileMode } from "./args.js";
 import { type Change, ModuleError, type TextDiff, defineModule } from "./contract.js";
-import { type WantedAttrs, attrChanges, attrCommands, attrText, mergedAttrs } from "./file-attrs.js";
+import { type WantedAttrs, attrChanges, attrCommands, attrCommandsOn, attrText, mergedAttrs } from "./file-attrs.js";
 import { TimeArgs, TimeFormatError, type TimesNow, keepsTimes, parseTimesProbe, timeChanges, timeCommands, timesProbeScript, timeWant, wantedTimes } from "./file-times.js";
 import { type TreeEntry, type TreePlan, applyTree, planTree, probeTree, resolvedAttrs, treeDiff } from "./file-tree.js";
 
@@ -251,7 +251,14 @@ function applyScript(args: FileArgs, st: FileProbe, plan: Plan): string {
   const cmds = ["set -e"];
   if (plan.create) {
     if (args.state === "absent") cmds.push(`rm -rf -- ${shellQuote(args.path)}`);
-    if (args.state === "directory") cmds.push(`mkdir -p -- ${shellQuote(t.path)}`);
+    if (args.state === "directory") {
+      // As Ansible's file module: every directory it creates on the way gets the wanted owner,
+      // group and mode, not only the last (mkdir -p alone leaves the parents root's, 0755).
+      cmds.push(`p=${shellQuote(t.path)}; set --; while [ ! -e "$p" ] && [ ! -L "$p" ]; do set -- "$p" "$@"; p=$(dirname -- "$p"); done`);
+      cmds.push(`mkdir -p -- ${shellQuote(t.path)}`);
+      const each = plan.attrs ? attrCommandsOn('"$d"', plan.attrs) : [];
+      if (each.length > 0) cmds.push(`for d in "$@"; do ${each.join("; ")}; done`);
+    }
     if (args.state === "touch") cmds.push(`( umask 022; : >> ${shellQuote(t.path)} )`);
     if (args.state === "link" && st.named.type === "directory") cmds.push(`rmdir -- ${shellQuote(args.path)}`);
     if (args.state === "link") cmds.push(`ln -sfnT -- ${shellQuote(args.src ?? "")} ${shellQuote(args.path)}`);

@@ -20,7 +20,8 @@ export interface StateFile {
 // A shell's user does not change: its state directory is asked once (`id -u` costs a process).
 const bases = new WeakMap<RemoteShell, string>();
 
-function baseDir(sh: RemoteShell, override: string | undefined): string {
+/** A shell line setting `b` to the state directory of the shell's user (or `override`). */
+export function stateBaseLine(sh: RemoteShell, override: string | undefined): string {
   const known = override ?? bases.get(sh);
   if (known !== undefined) return `b=${shellQuote(known)}`;
   return 'if [ "$(id -u)" = 0 ]; then b=/var/lib/do-converge; else b="${XDG_STATE_HOME:-$HOME/.local/state}/do-converge"; fi';
@@ -33,7 +34,7 @@ function baseDir(sh: RemoteShell, override: string | undefined): string {
  */
 export async function readStateFile(sh: RemoteShell, rel: string, override?: string): Promise<StateFile> {
   const script = [
-    baseDir(sh, override),
+    stateBaseLine(sh, override),
     // The answer is line-based: a base holding a newline (an odd $HOME) is refused, not misread.
     `case "$b" in *'\n'*) echo 'the state directory path holds a newline' >&2; exit 1;; esac`,
     `f="$b"/${shellQuote(rel)}`,

@@ -330,6 +330,7 @@ async function runHost(
         Object.assign(rec.moduleFacts, facts);
         refresh();
       },
+      stateDir: stateDirOf(vars),
       notify: async (names, task) => {
         for (const n of names) {
           const h = handlers.find((x) => x.name === n);

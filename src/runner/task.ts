@@ -37,6 +37,8 @@ export interface TaskEnv {
   readonly varsDirs: readonly string[];
   /** Takes the facts a module returned under ansible_facts: the host's for the rest of the run, as Ansible's fact cache keeps them. */
   addFacts(facts: Record<string, unknown>): void;
+  /** The host's do_converge_state_dir, when its variables set one. */
+  readonly stateDir: string | undefined;
   /** Notifies handlers; resolves once they are recorded as pending on the host. */
   notify(handlers: readonly string[], task: string): Promise<void>;
   /** Told of each task that tags left out (a handler so cut short stays pending). */
@@ -166,6 +168,8 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
       sh,
       renderTemplate: (src, extra, options) => env.renderTemplate(src, extra, options),
       readControlFile: (src) => env.readControlFile(src),
+      // The host's own state directory; a delegate keeps its user's default.
+      ...(target === env.host && env.stateDir !== undefined ? { stateDir: env.stateDir } : {}),
     };
     const until = meta.until as ((r: unknown) => boolean) | undefined;
     const tries = 1 + (meta.retries ?? (until ? 3 : 0));

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { markerRel } from "../../../src/modules/archives.js";
 import { labSkipReason } from "../availability.js";
 import { Lab } from "../lab.js";
 import { type Converge, RootShells, TestSite, changedTasks, explain, total } from "../engine/harness.js";
@@ -14,6 +15,8 @@ import { closeSite, playSite } from "./helpers.js";
 const skip = labSkipReason();
 const HOST = "web2";
 const DIR = "/srv/dcv-dl";
+/** unarchive's marker for the archive unpacked into DIR/app, in root's state directory (the site's tasks become root). */
+const APP_MARKER = `/var/lib/do-converge/${markerRel({ src: "app-1.0.tar.gz", dest: `${DIR}/app` })}`;
 const HELLO = "hello from the lab bridge\n";
 const SECRET = "only with the right token\n";
 const TOKEN = "Bearer t0ken-\"quoted\" \\ and spaces";
@@ -126,9 +129,9 @@ describe.skipIf(skip !== undefined)("get_url and unarchive on a real host", () =
       `640 deploy hello.txt\n${HELLO}${SECRET}${sha256(archives.files["app-1.0.tar.gz"] ?? "")}\n`,
     );
     expect(await sh(`cd ${DIR}/app; find . | sort; stat -c '%a %U:%G %n' bin/run.sh README; cat conf/app.conf`)).toBe(
-      ".\n./.do-converge-unarchive-app-1.0.tar.gz\n./README\n./bin\n./bin/run.sh\n./conf\n./conf/app.conf\n755 deploy:deploy bin/run.sh\n644 deploy:deploy README\nport = 8080\n",
+      ".\n./README\n./bin\n./bin/run.sh\n./conf\n./conf/app.conf\n755 deploy:deploy bin/run.sh\n644 deploy:deploy README\nport = 8080\n",
     );
-    expect(await sh(`head -n 1 ${DIR}/app/.do-converge-unarchive-app-1.0.tar.gz; tail -n +2 ${DIR}/app/.do-converge-unarchive-app-1.0.tar.gz | sort`)).toBe(
+    expect(await sh(`head -n 1 ${APP_MARKER}; tail -n +2 ${APP_MARKER} | sort`)).toBe(
       `${sha256(archives.files["app-1.0.tar.gz"] ?? "")}\nREADME\nbin\nbin/run.sh\nconf\nconf/app.conf\n`,
     );
     expect(await sh(`cd ${DIR}/app-remote; stat -c '%a %n' app-1.0/bin/run.sh app-1.0/bin; ls -A ${DIR} | grep -c dcv- || true; ls -A /tmp | grep -c dcv-unarchive || true`)).toBe(
@@ -177,7 +180,7 @@ describe.skipIf(skip !== undefined)("get_url and unarchive on a real host", () =
     const r = await site.converge();
     expect(r.code, explain(r)).toBe(0);
     expect(changedTasks(r)).toEqual(["unpack from the control node"]);
-    expect(await sh(`cat ${DIR}/app/README; head -n 1 ${DIR}/app/.do-converge-unarchive-app-1.0.tar.gz`)).toBe(`app 1.0 patched\n${sha256(patched)}\n`);
+    expect(await sh(`cat ${DIR}/app/README; head -n 1 ${APP_MARKER}`)).toBe(`app 1.0 patched\n${sha256(patched)}\n`);
     const again = await site.converge();
     expect(total(again, "changed"), explain(again)).toBe(0);
   });
@@ -235,8 +238,8 @@ ${zipTask}    await h.unarchive({ src: "app-1.0.tar.xz", dest: DIR + "/xz" });
     }
     const r = await site.converge([], { site: "formats.ts" });
     expect(r.code, explain(r)).toBe(0);
-    const zipped = archives.zip ? ["zip/.do-converge-unarchive-app-1.0.zip", "zip/README", "zip/bin", "zip/bin/run.sh", "zip/conf", "zip/conf/app.conf"] : [];
-    const xzed = ["xz/.do-converge-unarchive-app-1.0.tar.xz", "xz/app-1.0", "xz/app-1.0/README", "xz/app-1.0/bin", "xz/app-1.0/bin/run.sh", "xz/app-1.0/conf", "xz/app-1.0/conf/app.conf"];
+    const zipped = archives.zip ? ["zip/README", "zip/bin", "zip/bin/run.sh", "zip/conf", "zip/conf/app.conf"] : [];
+    const xzed = ["xz/app-1.0", "xz/app-1.0/README", "xz/app-1.0/bin", "xz/app-1.0/bin/run.sh", "xz/app-1.0/conf", "xz/app-1.0/conf/app.conf"];
     expect(await sh(`cd ${DIR}; find xz zip | LC_ALL=C sort`)).toBe(`${["xz", ...xzed, "zip", ...zipped].join("\n")}\n`);
     if (archives.zip) expect(await sh(`stat -c '%a %U' ${DIR}/zip/README ${DIR}/zip/bin/run.sh`)).toBe("644 deploy\n755 deploy\n");
     const again = await site.converge([], { site: "formats.ts" });

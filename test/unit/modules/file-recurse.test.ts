@@ -152,4 +152,22 @@ await h.file({ path: ${JSON.stringify(link)}, mode: "0604", follow: false });`);
     expect(modeOf(join(tree, "a.txt"))).toBe("604");
     expect(r.tasks[2]?.msg).toBe(`${link} is a symlink and follow is false: state=file cannot set its attributes (state=link can)`);
   });
+
+  it("state=directory gives every directory it creates on the way the owner, group and mode, as Ansible does; existing parents are left alone", { timeout: 120_000 }, async () => {
+    writeFileSync(join(work, "inventory.yml"), LOCAL_INVENTORY);
+    const top = join(work, "made");
+    const leaf = join(top, "www", "example.com");
+    const body = `await h.file({ path: ${JSON.stringify(leaf)}, state: "directory", owner: "nobody", group: "nogroup", mode: "0750" });`;
+    const before = modeOf(work);
+    const first = await converge(body);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.tasks.map((t) => t.status)).toEqual(["changed"]);
+    for (const p of [top, join(top, "www"), leaf]) {
+      expect(modeOf(p), p).toBe("750");
+      expect(statSync(p).uid, p).toBe(65534);
+    }
+    expect(modeOf(work)).toBe(before);
+    expect(statSync(work).uid).toBe(0);
+    expect((await converge(body)).tasks.map((t) => t.status)).toEqual(["ok"]);
+  });
 });
