@@ -110,7 +110,7 @@ export function parseDebProbe(stdout: string): { debs: DebInfo[]; sim?: string }
 
 /** The files to install and what that does; a downgrade without allow_downgrade is refused. Pure. */
 export function planDebs(debs: readonly DebInfo[], allowDowngrade: boolean): Plan {
-  const plan: Plan = { install: [], remove: [], actions: [] };
+  const plan: Plan = { install: [], remove: [], actions: [], markManual: [] };
   for (const d of debs) {
     if (d.missing) {
       plan.install.push(d.source);

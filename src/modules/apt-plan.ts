@@ -105,6 +105,12 @@ export interface Plan {
   /** Arguments for one `apt-get remove` (or `purge`). */
   remove: string[];
   actions: PkgAction[];
+  /**
+   * Named packages already installed, but only as another package's dependency: marked manually
+   * installed (apt-mark manual), as Ansible's apt marks every package it is given, so that apt's
+   * autoremove never takes a package a role asked for.
+   */
+  markManual: string[];
 }
 
 export interface PlanInput {
@@ -116,6 +122,8 @@ export interface PlanInput {
   provided: ReadonlySet<string>;
   /** For state=latest. */
   policy?: ReadonlyMap<string, Policy>;
+  /** Installed packages apt marks automatically installed (/var/lib/apt/extended_states). */
+  auto?: ReadonlySet<string>;
 }
 
 /** dpkg knows files of the package on disk: anything but not-installed and config-files. */
@@ -129,14 +137,20 @@ function matching(dpkg: PkgStatus[], s: PkgSpec): PkgStatus[] {
 
 /** The transaction that brings the packages to the wanted state; empty when nothing is to do. */
 export function planPackages(input: PlanInput): Plan {
-  const plan: Plan = { install: [], remove: [], actions: [] };
+  const plan: Plan = { install: [], remove: [], actions: [], markManual: [] };
+  const keep = (s: PkgSpec) => {
+    if (input.auto?.has(s.name) && !plan.markManual.includes(s.name)) plan.markManual.push(s.name);
+  };
   for (const s of input.specs) {
     const known = matching(input.dpkg, s);
     const installed = known.find((p) => p.status === "installed");
     const present = known.find(onDisk);
     switch (input.state) {
       case "present": {
-        if (installed && (s.version === undefined || installed.version === s.version)) break;
+        if (installed && (s.version === undefined || installed.version === s.version)) {
+          keep(s);
+          break;
+        }
         if (!present && s.version === undefined && input.provided.has(s.name)) break;
         plan.install.push(s.raw);
         const from = present?.version;
@@ -148,10 +162,16 @@ export function planPackages(input: PlanInput): Plan {
         const pol = input.policy?.get(s.arch ? `${s.name}:${s.arch}` : s.name) ?? input.policy?.get(s.name);
         if (!present && input.provided.has(s.name)) break;
         if (!pol?.candidate) {
-          if (installed) break; // installed from a source that is gone: it is the latest there is
+          if (installed) {
+            keep(s); // installed from a source that is gone: it is the latest there is
+            break;
+          }
           throw new ModuleError(`package ${s.raw} has no installation candidate (unknown, or only virtual; is the apt cache current?)`);
         }
-        if (installed && installed.version === pol.candidate) break;
+        if (installed && installed.version === pol.candidate) {
+          keep(s);
+          break;
+        }
         plan.install.push(s.raw);
         const from = present?.version;
         plan.actions.push({ name: s.name, action: present ? "upgrade" : "install", ...(from ? { from } : {}), to: pol.candidate });

@@ -114,6 +114,8 @@ export interface AptResult {
   cache_update_time?: number;
   /** What was done (or, in check mode, would be done), per named package. */
   actions: PkgAction[];
+  /** Named packages that were installed as dependencies and are now marked manually installed. */
+  marked_manual?: string[];
   /** Installed version of each named package afterwards; null when not installed. */
   packages: Record<string, string | null>;
   stdout?: string;
@@ -148,8 +150,15 @@ dpkg-query -W -f='${DPKG_FORMAT}' ${shellJoin(names)} 2>/dev/null
 echo '${SECTION}provides'
 dpkg-query -W -f='\${db:Status-Abbrev}\\t\${Package}\\t\${Provides}\\n' 2>/dev/null | awk -F'\\t' -v want=${shellQuote(bare)} '
 BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) W[w[i]] = 1 }
-$1 ~ /^[ih]i/ && $3 != "" { m = split($3, p, /, */); for (i = 1; i <= m; i++) { sub(/ .*/, "", p[i]); sub(/:.*/, "", p[i]); if (p[i] in W) print p[i] } }'`;
+$1 ~ /^[ih]i/ && $3 != "" { m = split($3, p, /, */); for (i = 1; i <= m; i++) { sub(/ .*/, "", p[i]); sub(/:.*/, "", p[i]); if (p[i] in W) print p[i] } }'
+echo '${SECTION}auto'
+${AUTO_SCRIPT(bare)}`;
 }
+
+/** Which of the named packages apt marks automatically installed: its extended_states, read without apt-mark's cache load. */
+const AUTO_SCRIPT = (bare: string) => `awk -v want=${shellQuote(bare)} '
+BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) W[w[i]] = 1 }
+/^Package:/ { p = $2 } /^Auto-Installed: *1/ && (p in W) { print p }' /var/lib/apt/extended_states 2>/dev/null || true`;
 
 function releaseOpt(a: AptArgs): string {
   return a.default_release ? ` -o APT::Default-Release=${shellQuote(a.default_release)}` : "";
@@ -203,7 +212,8 @@ async function probeOnce(ctx: ModuleContext, a: AptArgs, specs: PkgSpec[], withC
   const dpkg = parseDpkgQuery(s.get("dpkg") ?? "");
   const provided = new Set((s.get("provides") ?? "").split("\n").filter(Boolean));
   const policy = a.state === "latest" ? parsePolicy(s.get("policy") ?? "") : undefined;
-  const plan = planPackages({ specs, state: a.state, purge: a.purge, dpkg, provided, ...(policy ? { policy } : {}) });
+  const auto = new Set((s.get("auto") ?? "").split("\n").filter(Boolean));
+  const plan = planPackages({ specs, state: a.state, purge: a.purge, dpkg, provided, auto, ...(policy ? { policy } : {}) });
   return { dpkg, provided, plan, ...(withCache ? { cache: parseCacheLine(s.get("cache") ?? "") } : {}) };
 }
 
@@ -269,6 +279,7 @@ export const apt = defineModule({
     const parts: string[] = [];
     if (st.stale) parts.push(`update cache (${st.stale})`);
     if (hasWork(st.plan)) parts.push(summarize(st.plan.actions, st.sim));
+    if (st.plan.markManual.length) parts.push(`mark ${st.plan.markManual.join(", ")} manually installed (installed as dependencies)`);
     if (!parts.length) return undefined;
     const diffs = hasWork(st.plan) ? [{ label: "packages", ...packagesDiff(st.plan.actions, st.sim) }] : [];
     return { summary: parts.join("; "), diffs };
@@ -287,6 +298,11 @@ export const apt = defineModule({
       actions: plan.actions,
       packages: installedVersions(st.specs, st.dpkg),
     };
+    if (plan.markManual.length) {
+      const m = await ctx.sh.run(`apt-mark manual ${shellJoin(plan.markManual)}`);
+      if (m.rc !== 0) throw new ModuleError(`apt-mark manual ${plan.markManual.join(" ")} failed: ${m.stderr.trim()}`, m);
+      result.marked_manual = plan.markManual;
+    }
     if (!hasWork(plan)) return result;
     const names = [...new Set(st.specs.map((s) => (s.arch ? `${s.name}:${s.arch}` : s.name)))];
     const after = `echo '${SECTION}after'\ndpkg-query -W -f='${DPKG_FORMAT}' ${shellJoin(names)} 2>/dev/null\nexit $rc`;

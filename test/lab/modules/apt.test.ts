@@ -188,6 +188,24 @@ describe.skipIf(skip !== undefined)("apt modules on a real host", () => {
     expect(total(again, "changed"), explain(again)).toBe(0);
   });
 
+  it("a named package installed as another's dependency is marked manually installed (as Ansible's apt), once", async () => {
+    const manual = () => sh("apt-mark showmanual libjq1 libonig5; true");
+    const deps = await apt({ name: "jq" });
+    expect(deps.code, explain(deps)).toBe(0);
+    expect(await manual()).toBe("");
+
+    const check = await apt({ name: ["jq", "libonig5"] }, ["--check"]);
+    expect(changedTasks(check), explain(check)).toEqual(["apt"]);
+    expect(check.stdout).toContain("changed: [lb1] apt (mark libonig5 manually installed (installed as dependencies))");
+    expect(await manual()).toBe("");
+
+    const mark = await apt({ name: ["jq", "libonig5"] });
+    expect(changedTasks(mark), explain(mark)).toEqual(["apt"]);
+    expect(await manual()).toBe("libonig5\n");
+    expect(total(await apt({ name: ["jq", "libonig5"] }), "changed")).toBe(0);
+    await sh("dpkg --purge jq libjq1 libonig5 >/dev/null 2>&1; true");
+  });
+
   it("--check reports a package removed by hand and installs nothing; the next converge reinstalls it", async () => {
     await sh("DEBIAN_FRONTEND=noninteractive apt-get remove -y -q tree >/dev/null 2>&1");
     const check = await apt({ name: ["tree", "libpopt0"] }, ["--check", "--diff"]);

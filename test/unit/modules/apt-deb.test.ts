@@ -35,7 +35,7 @@ describe("apt deb", () => {
     const { debs } = parseDebProbe(PROBE);
     const [same, older, newer, fresh] = debs;
     if (!same || !older || !newer || !fresh) throw new Error("probe sample");
-    expect(planDebs([same], false)).toEqual({ install: [], remove: [], actions: [] });
+    expect(planDebs([same], false)).toEqual({ install: [], remove: [], actions: [], markManual: [] });
     expect(planDebs([newer, fresh], false)).toEqual({
       install: ["/tmp/bash_99.0.deb", "/tmp/hello_1.0.deb"],
       remove: [],
@@ -43,6 +43,7 @@ describe("apt deb", () => {
         { name: "bash", action: "upgrade", from: "5.2.15-2+b8", to: "99.0" },
         { name: "dcv-args-hello", action: "install", to: "1.0-1" },
       ],
+      markManual: [],
     });
     expect(() => planDebs([older], false)).toThrow("/tmp/bash_1.0.deb: a later version of bash is installed (5.2.15-2+b8); allow_downgrade: true installs 1.0");
     expect(planDebs([older], true).actions).toEqual([{ name: "bash", action: "change-version", from: "5.2.15-2+b8", to: "1.0" }]);
@@ -54,7 +55,7 @@ describe("apt deb", () => {
     const probe = debProbeScript("https://u:secretpw@h.example/x.deb", undefined);
     expect(probe).not.toContain("secretpw");
     expect(probe).toContain("src='https://***@h.example/x.deb'");
-    const install = debInstallScript("https://u:secretpw@h.example/x.deb", [{ source: "x", missing: false, name: "x", version: "1", arch: "all", sha256: "abc" }], "apt-get -q -y install", { install: ["x"], remove: [], actions: [] });
+    const install = debInstallScript("https://u:secretpw@h.example/x.deb", [{ source: "x", missing: false, name: "x", version: "1", arch: "all", sha256: "abc" }], "apt-get -q -y install", { install: ["x"], remove: [], actions: [], markManual: [] });
     expect(install.script).not.toContain("secretpw");
     expect(install.stdin).toContain('url = "https://u:secretpw@h.example/x.deb"');
     expect(install.script).toContain(`apt-get -q -y install "$w/download.deb"`);

@@ -34,8 +34,8 @@ Purg nano [7.2-1]
 `;
 
 const dpkg = parseDpkgQuery(DPKG);
-const plan = (names: string[], state: "present" | "absent" | "latest", extra: { purge?: boolean; provided?: string[] } = {}) =>
-  planPackages({ specs: names.map(parseSpec), state, purge: extra.purge ?? false, dpkg, provided: new Set(extra.provided ?? []), policy: parsePolicy(POLICY) });
+const plan = (names: string[], state: "present" | "absent" | "latest", extra: { purge?: boolean; provided?: string[]; auto?: string[] } = {}) =>
+  planPackages({ specs: names.map(parseSpec), state, purge: extra.purge ?? false, dpkg, provided: new Set(extra.provided ?? []), policy: parsePolicy(POLICY), auto: new Set(extra.auto ?? []) });
 
 describe("apt: package specs and host output", () => {
   it("parses names, arch qualifiers and version pins; refuses wildcards and shell words", () => {
@@ -76,6 +76,19 @@ describe("apt: the plan", () => {
       { name: "jq", action: "change-version", from: "1.6-2.1+deb12u2", to: "1.6-2.1+deb12u3" },
     ]);
     expect(plan(["libc6", "jq=1.6-2.1+deb12u2"], "present").actions).toEqual([]);
+  });
+
+  it("a named package installed only as a dependency is marked manually installed, as Ansible's apt marks what it is given", () => {
+    // libc6 and jq auto-installed; tree is to be installed (apt-get install marks it itself); nano is not installed.
+    const p = plan(["libc6", "tree", "nano", "libc6"], "present", { auto: ["libc6", "jq", "nano"] });
+    expect(p.markManual).toEqual(["libc6"]);
+    expect(p.install).toEqual(["tree", "nano"]);
+    // An installed package at its candidate (libc6) is kept and marked; one to upgrade goes through apt-get install.
+    expect(plan(["libc6", "jq"], "latest", { auto: ["libc6", "jq"] }).markManual).toEqual(["libc6"]);
+    // A pin to another version is a transaction, not a mark; absent never marks.
+    expect(plan(["jq=1.6-2.1+deb12u3"], "present", { auto: ["jq"] }).markManual).toEqual([]);
+    expect(plan(["jq"], "absent", { auto: ["jq"] }).markManual).toEqual([]);
+    expect(plan(["libc6", "jq"], "present").markManual).toEqual([]);
   });
 
   it("present is satisfied by an installed provider of a virtual package; a config-files leftover is not installed", () => {
