@@ -18,6 +18,7 @@ import {
   summarize,
 } from "./apt-plan.js";
 import { type DebInfo, debInstallScript, debProbeScript, debProbeStdin, parseDebProbe, planDebs } from "./apt-deb.js";
+import { markedSections } from "./marked-sections.js";
 import { type Change, type ModuleContext, ModuleError, defineModule } from "./contract.js";
 import { redactUrl } from "./downloads.js";
 import { withPolicyRcD } from "./policy-rc-d.js";
@@ -124,20 +125,7 @@ export interface AptResult {
 
 const SECTION = "@@dcv-apt ";
 
-function sections(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  let name = "";
-  let buf: string[] = [];
-  for (const line of text.split("\n")) {
-    if (line.startsWith(SECTION)) {
-      out.set(name, buf.join("\n"));
-      name = line.slice(SECTION.length).trim();
-      buf = [];
-    } else buf.push(line);
-  }
-  out.set(name, buf.join("\n"));
-  return out;
-}
+const sections = (text: string) => markedSections(text, SECTION);
 
 const wantsUpdate = (a: AptArgs) => a.update_cache ?? a.cache_valid_time !== undefined;
 

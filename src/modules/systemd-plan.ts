@@ -3,7 +3,7 @@ import { ModuleError } from "./contract.js";
 // Pure parts of the systemd module: `systemctl show` output and the ordered list of systemctl
 // steps that bring a unit to the wanted state (Ansible's systemd_service semantics).
 
-export const SHOW_PROPS = ["Id", "LoadState", "ActiveState", "SubState", "UnitFileState", "NeedDaemonReload", "FragmentPath", "CanReload"] as const;
+export const SHOW_PROPS = ["Id", "LoadState", "ActiveState", "SubState", "UnitFileState", "NeedDaemonReload", "FragmentPath", "SourcePath", "CanReload"] as const;
 
 export type UnitProps = Record<string, string>;
 
@@ -41,12 +41,26 @@ export interface UnitWant {
 }
 
 /**
+ * A unit systemd made from a SysV init script (/etc/init.d/NAME, by systemd-sysv-generator): its
+ * UnitFileState is "generated", and whether it is enabled is the script's rc.d links, which
+ * `systemctl enable/disable` make and remove (through systemd-sysv-install), as Ansible's
+ * systemd module reads them (`systemctl is-enabled`).
+ */
+export const isSysv = (p: UnitProps) => (p.SourcePath ?? "").startsWith("/etc/init.d/");
+
+/** What the probe read beyond `systemctl show`. */
+export interface UnitExtra {
+  /** For a SysV unit: whether its rc.d links enable it (systemctl is-enabled). */
+  sysvEnabled?: boolean;
+}
+
+/**
  * The steps, in Ansible's order: daemon-reexec, daemon-reload, (un)mask, enable/disable, then the
  * run state. A unit whose file changed on disk (NeedDaemonReload) gets daemon-reload first, asked
  * or not: acting on the old definition would be wrong. restarted/reloaded always act;
  * started/stopped only when the unit is not already so.
  */
-export function planUnit(unit: string | undefined, p: UnitProps | undefined, want: UnitWant, othersNeedReload: boolean): Step[] {
+export function planUnit(unit: string | undefined, p: UnitProps | undefined, want: UnitWant, othersNeedReload: boolean, extra: UnitExtra = {}): Step[] {
   const steps: Step[] = [];
   if (want.daemon_reexec) steps.push("daemon-reexec");
   if (p?.NeedDaemonReload === "yes" || (want.daemon_reload && othersNeedReload)) steps.push("daemon-reload");
@@ -62,14 +76,15 @@ export function planUnit(unit: string | undefined, p: UnitProps | undefined, wan
 
   if (want.enabled !== undefined) {
     const fileState = p.UnitFileState ?? "";
-    const enabled = ENABLED.includes(fileState) || FIXED.includes(fileState);
-    if (FIXED.includes(fileState) && !want.enabled) {
+    const sysv = isSysv(p) && extra.sysvEnabled !== undefined;
+    const enabled = sysv ? extra.sysvEnabled === true : ENABLED.includes(fileState) || FIXED.includes(fileState);
+    if (!sysv && FIXED.includes(fileState) && !want.enabled) {
       throw new ModuleError(`unit ${unit} is ${fileState}: it cannot be disabled (it has no [Install] section); mask it instead`);
     }
     if (fileState === "bad") throw new ModuleError(`unit ${unit} has a bad unit file: systemd cannot enable or disable it`);
     // A masked unit about to be unmasked is judged by what unmasking reveals: enable regardless.
     if (want.enabled && (!enabled || masked)) steps.push("enable");
-    if (!want.enabled && ENABLED.includes(fileState)) steps.push("disable");
+    if (!want.enabled && (sysv ? enabled : ENABLED.includes(fileState))) steps.push("disable");
   }
 
   switch (want.state) {

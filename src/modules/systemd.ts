@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { shellQuote } from "../remote/quote.js";
+import type { RemoteShell } from "../remote/shell.js";
+import { markedSections } from "./marked-sections.js";
 import { type Change, ModuleError, defineModule } from "./contract.js";
 import { SHOW_PROPS, type Step, type UnitProps, parseShow, planUnit, predictText, unitName, unitText } from "./systemd-plan.js";
 
@@ -49,6 +51,8 @@ export interface SystemdState {
   unit?: string;
   props?: UnitProps;
   steps: Step[];
+  /** The unit is known only after the daemon-reload: what follows it is planned again then. */
+  reloadFirst?: boolean;
 }
 
 export interface SystemdResult {
@@ -90,20 +94,79 @@ export function stepsScript(steps: readonly Step[], unit: string | undefined, no
   );
 }
 
+interface UnitRead {
+  props?: UnitProps;
+  othersNeedReload: boolean;
+  /** A SysV unit's rc.d links: enabled or not (systemctl is-enabled, which reads them). */
+  sysvEnabled?: boolean;
+  /** For a unit systemd does not know, with daemon_reload: its file (or init script) on disk. */
+  onDisk?: string;
+}
+
+/**
+ * One round trip: the unit's properties; whether other loaded units need a reload (with
+ * daemon_reload); a SysV unit's enablement; and, for a unit systemd does not know yet, whether
+ * a unit file in systemd's search path (or an init script) would make it known to a daemon-reload.
+ */
+async function readUnit(sh: RemoteShell, a: SystemdArgs, unit: string | undefined): Promise<UnitRead> {
+  const parts: string[] = [];
+  if (unit) {
+    const u = shellQuote(unit);
+    const base = shellQuote(unit.replace(/\.service$/, ""));
+    parts.push(
+      `s=$(systemctl show ${PROPS} -- ${u}); printf '%s\\n' "$s"`,
+      `echo '${MARK}sysv'`,
+      `case "$s" in *"SourcePath=/etc/init.d/"*) systemctl is-enabled -- ${u} >/dev/null 2>&1 && echo enabled || echo disabled;; esac`,
+    );
+    if (a.daemon_reload) {
+      parts.push(
+        `echo '${MARK}ondisk'`,
+        `case "$s" in *"LoadState=not-found"*)`,
+        `  for d in $(systemd-analyze unit-paths 2>/dev/null); do [ -e "$d"/${u} ] && { echo "$d"/${u}; break; }; done`,
+        ...(unit.endsWith(".service")
+          ? [`  [ -x /etc/init.d/${base} ] && { echo /etc/init.d/${base}; /lib/systemd/systemd-sysv-install is-enabled ${base} >/dev/null 2>&1 && echo enabled || echo disabled; };;`]
+          : ["  ;;"]),
+        "esac",
+      );
+    }
+  }
+  // Any loaded unit whose file changed: what an explicit daemon_reload is for.
+  if (a.daemon_reload) parts.push(`echo '${MARK}others'`, `systemctl show -p NeedDaemonReload --value '*' 2>/dev/null | grep -c '^yes$'`);
+  const r = await sh.run(parts.join("\n"));
+  const sec = sections(r.stdout);
+  const props = unit ? parseShow(sec.get("") ?? "") : undefined;
+  if (unit && !props?.LoadState) throw new ModuleError(`cannot read unit ${unit} from systemd: ${r.stderr.trim() || r.stdout.trim()}`);
+  const sysv = (sec.get("sysv") ?? "").trim();
+  const [onDisk, onDiskSysv] = (sec.get("ondisk") ?? "").split("\n").filter(Boolean);
+  const sysvEnabled = sysv !== "" ? sysv === "enabled" : onDiskSysv !== undefined ? onDiskSysv === "enabled" : undefined;
+  return {
+    ...(props ? { props } : {}),
+    othersNeedReload: Number((sec.get("others") ?? "").trim() || "0") > 0,
+    ...(sysvEnabled !== undefined ? { sysvEnabled } : {}),
+    ...(onDisk !== undefined ? { onDisk } : {}),
+  };
+}
+
+const sections = (text: string) => markedSections(text, MARK);
+
 export const systemd = defineModule({
   name: "systemd",
   args: SystemdArgs,
   async probe(ctx, a: SystemdArgs): Promise<SystemdState> {
     const unit = a.name !== undefined ? unitName(a.name) : undefined;
-    const parts: string[] = [];
-    if (unit) parts.push(`systemctl show ${PROPS} -- ${shellQuote(unit)}`);
-    // Any loaded unit whose file changed: what an explicit daemon_reload is for.
-    if (a.daemon_reload) parts.push(`echo '${MARK}others'`, `systemctl show -p NeedDaemonReload --value '*' 2>/dev/null | grep -c '^yes$'`);
-    const r = await ctx.sh.run(parts.join("\n"));
-    const [mine = "", others = ""] = r.stdout.split(`${MARK}others\n`);
-    const props = unit ? parseShow(mine) : undefined;
-    if (unit && !props?.LoadState) throw new ModuleError(`cannot read unit ${unit} from systemd: ${r.stderr.trim() || r.stdout.trim()}`);
-    const steps = planUnit(unit, props, a, Number(others.trim() || "0") > 0);
+    const read = await readUnit(ctx.sh, a, unit);
+    const { props } = read;
+    if (unit && props && props.LoadState === "not-found" && a.daemon_reload && read.onDisk !== undefined) {
+      // A unit file (or init script) written since systemd last loaded its configuration: the
+      // daemon-reload asked for makes it known, as Ansible's systemd reloads before it looks. The
+      // steps after it are planned as for the unit freshly loaded, and planned again, from what
+      // systemd then says, once the reload has run (apply).
+      const sysv = read.onDisk.startsWith("/etc/init.d/");
+      const loaded: UnitProps = { ...props, LoadState: "loaded", ActiveState: "inactive", SubState: "dead", UnitFileState: sysv ? "generated" : "disabled", ...(sysv ? { SourcePath: read.onDisk } : {}) };
+      const rest = planUnit(unit, loaded, { ...a, daemon_reexec: false, daemon_reload: false }, false, sysv ? { sysvEnabled: read.sysvEnabled ?? false } : {});
+      return { unit, props, steps: [...(a.daemon_reexec ? (["daemon-reexec"] as const) : []), "daemon-reload", ...rest], reloadFirst: true };
+    }
+    const steps = planUnit(unit, props, a, read.othersNeedReload, read.sysvEnabled !== undefined ? { sysvEnabled: read.sysvEnabled } : {});
     return { ...(unit ? { unit } : {}), ...(props ? { props } : {}), steps };
   },
   diff(_a, st): Change | undefined {
@@ -112,13 +175,22 @@ export const systemd = defineModule({
     return st.props ? { summary, diffs: [{ label: `${st.unit} (state)`, before: unitText(st.props), after: predictText(st.props, st.steps) }] } : { summary };
   },
   async apply(ctx, a, st): Promise<SystemdResult> {
-    const script = [...stepsScript(st.steps, st.unit, a.no_block, a.sleep), ...(st.unit ? [`systemctl show ${PROPS} -- ${shellQuote(st.unit)}`] : [])];
+    let steps = st.steps;
+    if (st.reloadFirst) {
+      const first = steps.filter((s) => s === "daemon-reexec" || s === "daemon-reload");
+      const r = await ctx.sh.run(stepsScript(first, undefined, false, undefined).join("\n"));
+      if (r.rc !== 0) throw new ModuleError(`systemd: ${r.stderr.trim()}`, r);
+      const read = await readUnit(ctx.sh, a, st.unit);
+      steps = [...first, ...planUnit(st.unit, read.props, { ...a, daemon_reexec: false, daemon_reload: false }, false, read.sysvEnabled !== undefined ? { sysvEnabled: read.sysvEnabled } : {})];
+    }
+    const rest = st.reloadFirst ? steps.filter((s) => s !== "daemon-reexec" && s !== "daemon-reload") : steps;
+    const script = [...stepsScript(rest, st.unit, a.no_block, a.sleep), ...(st.unit ? [`systemctl show ${PROPS} -- ${shellQuote(st.unit)}`] : [])];
     const r = await ctx.sh.run(script.join("\n"));
     if (r.rc !== 0) {
       const status = st.unit ? await ctx.sh.run(`systemctl status --no-pager -n 10 -- ${shellQuote(st.unit)}`) : undefined;
       throw new ModuleError(`${st.unit ?? "systemd"}: ${r.stderr.trim()}`, { rc: r.rc, stdout: status?.stdout ?? r.stdout, stderr: r.stderr });
     }
-    return result(st.unit, st.unit ? parseShow(r.stdout) : undefined, st.steps);
+    return result(st.unit, st.unit ? parseShow(r.stdout) : undefined, steps);
   },
   unchanged(_a, st): SystemdResult {
     return result(st.unit, st.props, st.steps);

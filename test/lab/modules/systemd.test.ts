@@ -36,6 +36,34 @@ export default site({
 });
 `;
 
+// A SysV init script (the seed's database balancer role installs one, floatip), started and
+// enabled through the unit systemd-sysv-generator makes of it after a daemon-reload.
+const SYSV = "dcv-sysv";
+const SYSV_SCRIPT = `#!/bin/sh
+### BEGIN INIT INFO
+# Provides:          ${SYSV}
+# Required-Start:    $local_fs
+# Required-Stop:     $local_fs
+# Default-Start:     2 3 4 5
+# Default-Stop:      0 1 6
+# Short-Description: do-converge test script
+### END INIT INFO
+case "$1" in
+  start) touch /run/${SYSV}.started ;;
+  stop) rm -f /run/${SYSV}.started ;;
+  status) [ -e /run/${SYSV}.started ] ;;
+  *) echo "no such command $1"; exit 1 ;;
+esac
+`;
+const SYSV_SITE = `import { site, play } from "$DSL";
+export default site({
+  inventory: ["inventory.yml"],
+  plays: [play({ name: "sysv", hosts: "${HOST}", become: true, gatherFacts: false, tasks: async (h) => {
+    await h.copy({ dest: "/etc/init.d/${SYSV}", content: ${JSON.stringify(SYSV_SCRIPT)}, mode: "0755" });
+    await h.systemd({ name: "${SYSV}.service", state: "started", enabled: h.vars.enable !== false, daemon_reload: true }, { name: "sysv" });
+  } })],
+});
+`;
 
 describe.skipIf(skip !== undefined)("systemd module on a real host", () => {
   const lab = Lab.fromFile();
@@ -50,10 +78,14 @@ describe.skipIf(skip !== undefined)("systemd module on a real host", () => {
     return props.map((p) => lines.find((l) => l.startsWith(`${p}=`))?.slice(p.length + 1) ?? "?").join(" ");
   };
   const cleanup = () =>
-    sh(`systemctl unmask ${UNIT} >/dev/null 2>&1; systemctl disable --now ${UNIT} >/dev/null 2>&1; rm -f ${UNIT_DIR}/${UNIT} ${RELOADS}; systemctl daemon-reload; systemctl reset-failed ${UNIT} 2>/dev/null; true`);
+    sh(
+      `systemctl unmask ${UNIT} >/dev/null 2>&1; systemctl disable --now ${UNIT} >/dev/null 2>&1; rm -f ${UNIT_DIR}/${UNIT} ${RELOADS}; ` +
+        `systemctl stop ${SYSV} >/dev/null 2>&1; update-rc.d -f ${SYSV} remove >/dev/null 2>&1; rm -f /etc/init.d/${SYSV} /run/${SYSV}.started; ` +
+        `systemctl daemon-reload; systemctl reset-failed ${UNIT} ${SYSV}.service 2>/dev/null; true`,
+    );
 
   beforeAll(async () => {
-    site = await openSite(lab, HOST, { "site.ts": SITE }, cleanup);
+    site = await openSite(lab, HOST, { "site.ts": SITE, "sysv.ts": SYSV_SITE }, cleanup);
   });
   afterAll(() => closeSite(root, site, cleanup));
 
@@ -143,5 +175,30 @@ describe.skipIf(skip !== undefined)("systemd module on a real host", () => {
     const missing = await converge({ name: "dcv-no-such-unit", state: "started" }, { env: "2" });
     expect(missing.code).toBe(2);
     expect(missing.stdout).toContain("fatal: [lb2] sleeper => unit dcv-no-such-unit.service not found");
+  });
+
+  it("an init script written in the same run: daemon_reload makes its unit, enabled means its rc.d links (as Ansible's systemd)", async () => {
+    const sysv = (extra: string[] = [], enable = true) => site.converge(["-e", JSON.stringify({ enable }), ...extra], { site: "sysv.ts" });
+    const links = () => sh(`ls /etc/rc2.d | grep -c '^S..${SYSV}$'; true`);
+    // In --check the copy writes nothing, and a unit that is nowhere fails, under Ansible too: the script is there beforehand.
+    await sh(`cat > /etc/init.d/${SYSV} <<'EOF'\n${SYSV_SCRIPT}EOF\nchmod 0755 /etc/init.d/${SYSV}`);
+    const check = await sysv(["--check"]);
+    expect(check.code, explain(check)).toBe(0);
+    expect(check.stdout).toContain("changed: [lb2] sysv (daemon-reload, enable, start)");
+    expect(await sh(`systemctl show -p LoadState --value ${SYSV}.service; ls /run/${SYSV}.started 2>&1 | grep -c 'No such'`)).toBe("not-found\n1\n");
+
+    const first = await sysv();
+    expect(first.code, explain(first)).toBe(0);
+    expect(first.stdout).toContain("changed: [lb2] sysv (daemon-reload, enable, start)");
+    expect(await links()).toBe("1\n");
+    expect(await sh(`systemctl is-enabled ${SYSV}.service 2>/dev/null; systemctl is-active ${SYSV}.service; ls /run/${SYSV}.started`)).toBe(`enabled\nactive\n/run/${SYSV}.started\n`);
+    const again = await sysv();
+    expect(total(again, "changed"), explain(again)).toBe(0);
+
+    const off = await sysv([], false);
+    expect(changedTasks(off), explain(off)).toEqual(["sysv"]);
+    expect(off.stdout).toContain("changed: [lb2] sysv (disable)");
+    expect(await links()).toBe("0\n");
+    expect(total(await sysv([], false), "changed")).toBe(0);
   });
 });

@@ -52,6 +52,16 @@ describe("systemd: the plan", () => {
     expect(() => plan({ enabled: false }, { UnitFileState: "static" })).toThrow(/cannot be disabled/);
   });
 
+  it("a unit made from a SysV init script is enabled by its rc.d links (systemctl is-enabled), not by its generated state", () => {
+    const sysv = { UnitFileState: "generated", SourcePath: "/etc/init.d/dcv", FragmentPath: "/run/systemd/generator.late/dcv.service" };
+    expect(planUnit("dcv.service", props(sysv), want({ enabled: true }), false, { sysvEnabled: false })).toEqual(["enable"]);
+    expect(planUnit("dcv.service", props(sysv), want({ enabled: true }), false, { sysvEnabled: true })).toEqual([]);
+    expect(planUnit("dcv.service", props(sysv), want({ enabled: false }), false, { sysvEnabled: true })).toEqual(["disable"]);
+    expect(planUnit("dcv.service", props(sysv), want({ enabled: false }), false, { sysvEnabled: false })).toEqual([]);
+    // A generated unit that is not a SysV script's (a fstab mount) stays as it is.
+    expect(() => planUnit("dcv.service", props({ UnitFileState: "generated" }), want({ enabled: false }), false)).toThrow(/cannot be disabled/);
+  });
+
   it("masks and unmasks first, in Ansible's order; a missing unit can only be masked", () => {
     expect(plan({ masked: true, state: "stopped" })).toEqual(["mask", "stop"]);
     expect(plan({ masked: false, enabled: true, state: "started" }, { LoadState: "masked", UnitFileState: "masked", ActiveState: "inactive" })).toEqual(["unmask", "enable", "start"]);
