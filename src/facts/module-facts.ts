@@ -1,3 +1,8 @@
+/** A fact's name in `ansible_facts`: an `ansible_` prefix dropped (but for ansible_local), as namespace_facts does. */
+function namespaced(name: string): string {
+  return name.startsWith("ansible_") && name !== "ansible_local" ? name.slice("ansible_".length) : name;
+}
+
 /**
  * Facts a module returned under `ansible_facts` (service_facts' `services`, package_facts'
  * `packages`, getent's `getent_<database>`), laid over the gathered facts as Ansible's fact cache
@@ -9,9 +14,18 @@ export function withModuleFacts(gathered: Record<string, unknown>, moduleFacts: 
   const names = Object.keys(moduleFacts);
   if (names.length === 0) return gathered;
   const base = gathered.ansible_facts;
-  const namespaced: Record<string, unknown> = { ...(typeof base === "object" && base !== null ? (base as Record<string, unknown>) : {}) };
-  for (const name of names) namespaced[name.startsWith("ansible_") && name !== "ansible_local" ? name.slice("ansible_".length) : name] = moduleFacts[name];
-  return { ...gathered, ...moduleFacts, ansible_facts: namespaced };
+  const ns: Record<string, unknown> = { ...(typeof base === "object" && base !== null ? (base as Record<string, unknown>) : {}) };
+  for (const name of names) ns[namespaced(name)] = moduleFacts[name];
+  return { ...gathered, ...moduleFacts, ansible_facts: ns };
+}
+
+/**
+ * Drops the module facts that facts gathered since replace: in Ansible's fact cache the later
+ * write of a name wins, so a fresh gather is not hidden under what a module said before it.
+ * `gathered`: the names of the new facts in `ansible_facts`.
+ */
+export function dropSuperseded(moduleFacts: Record<string, unknown>, gathered: ReadonlySet<string>): void {
+  for (const name of Object.keys(moduleFacts)) if (gathered.has(namespaced(name))) delete moduleFacts[name];
 }
 
 /** Names the fact-setting modules give: known to the pre-run check of template variables, though set only as the run goes. */

@@ -282,6 +282,11 @@ export class TaskConverter {
     return `h.jinja.env(${literal(value, { templates: true })}${this.localsArg(namesInValue(value))})`;
   }
 
+  /** A task's become as TaskMeta's `become`: true/false, a user's name, or code that templates one. */
+  private becomeCode(become: NonNullable<Inherited["become"]>): string {
+    return typeof become === "object" ? this.userCode(become) : typeof become === "string" ? str(become) : String(become);
+  }
+
   private becomeOf(value: unknown): boolean {
     if (typeof value !== "boolean") throw new Skip("become that is not true or false");
     return value;
@@ -529,7 +534,7 @@ export class TaskConverter {
     const m: string[] = [];
     if (typeof t.name === "string") m.push(`name: ${str(t.name)}`);
     if (inherited.tags.length > 0) m.push(`tags: ${literal(inherited.tags, { templates: false })}`);
-    if (inherited.become !== undefined) m.push(`become: ${typeof inherited.become === "object" ? this.userCode(inherited.become) : typeof inherited.become === "string" ? str(inherited.become) : String(inherited.become)}`);
+    if (inherited.become !== undefined) m.push(`become: ${this.becomeCode(inherited.become)}`);
     if (inherited.environment.length > 0) m.push(`environment: ${this.environmentCode(inherited.environment)}`);
     if (t.notify !== undefined) {
       const list = Array.isArray(t.notify) ? t.notify : [t.notify];
@@ -586,6 +591,30 @@ export class TaskConverter {
     return `await h.includeVars(${arg}${meta.length > 0 ? `, { ${meta.join(", ")} }` : ""})`;
   }
 
+  /**
+   * setup (and the gather_facts module) → h.gatherFacts(): the host's facts gathered again,
+   * replacing those gathered before for the rest of the run. do-converge gathers every fact in one
+   * round trip, so gather_subset (a part of them), gather_timeout (Ansible's bound on slow
+   * collectors) and parallel change nothing; filter and fact_path would, and are not converted.
+   */
+  private setup(short: string, raw: unknown, t: Record<string, unknown>, inherited: Inherited): string {
+    const given = typeof raw === "string" ? parseFreeForm(raw) : undefined;
+    if (given?.rest !== undefined) throw new Skip(`${short} of free-form text that is not k=v: ${JSON.stringify(given.rest)}`);
+    const args = { ...(given?.args ?? (isPlainObject(raw) ? raw : {})), ...(isPlainObject(t.args) ? t.args : {}) };
+    if (raw !== null && raw !== undefined && given === undefined && !isPlainObject(raw)) throw new Skip(`${short} arguments that are neither a mapping nor k=v text`);
+    const unknown = Object.keys(args).filter((k) => !["gather_subset", "gather_timeout", "parallel"].includes(k));
+    if (unknown.length > 0) throw new Skip(`${short} ${unknown.join(", ")} not converted yet`);
+    const keywords = ["notify", "changed_when", "failed_when", "ignore_errors", "no_log", "check_mode", "until"].filter((k) => t[k] !== undefined);
+    if (inherited.delegateTo !== undefined) keywords.push("delegate_to");
+    if (inherited.environment.length > 0) keywords.push("environment");
+    if (keywords.length > 0) throw new Skip(`${keywords.join(", ")} on ${short} not converted yet`);
+    const m: string[] = [];
+    if (typeof t.name === "string") m.push(`name: ${str(t.name)}`);
+    if (inherited.tags.length > 0) m.push(`tags: ${literal(inherited.tags, { templates: false })}`);
+    if (inherited.become !== undefined) m.push(`become: ${this.becomeCode(inherited.become)}`);
+    return `await h.gatherFacts(${m.length > 0 ? `{ ${m.join(", ")} }` : ""})`;
+  }
+
   /** debug, fail, assert, set_fact, meta, include_tasks/import_tasks: the host context's own calls. */
   private builtin(short: string, raw: unknown, t: Record<string, unknown>, inherited: Inherited, indent: string): string | undefined {
     const tagsMeta = inherited.tags.length > 0 ? `, { tags: ${literal(inherited.tags, { templates: false })} }` : "";
@@ -624,6 +653,9 @@ export class TaskConverter {
       }
       case "include_vars":
         return this.includeVars(raw, t, tagsMeta);
+      case "setup":
+      case "gather_facts":
+        return this.setup(short, raw, t, inherited);
       case "meta":
         if (raw === "flush_handlers") return "await h.flushHandlers()";
         if (raw === "reset_connection") return "await h.resetConnection()";

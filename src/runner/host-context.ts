@@ -1,20 +1,25 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { factsAsVars } from "../facts/as-vars.js";
 import type { Facts } from "../facts/gather.js";
 import { type ModuleName, modules } from "../modules/registry.js";
 import type { BlockOptions, Host, ModuleMethods, Vars } from "../site/host.js";
 import { type Jinja, type JinjaMethods, isJinja } from "../site/jinja.js";
 import type { TaskMeta } from "../site/task-meta.js";
+import { RemoteCommandError } from "../remote/errors.js";
 import { PlayAbortedError, TaskFailedError } from "./errors.js";
 import { fileglob } from "./fileglob.js";
 import { selectedByTags } from "./tags.js";
 import { pyStr } from "../template/values/repr.js";
-import { type TaskEnv, runTask } from "./task.js";
+import { type TaskEnv, becomeUser, runTask } from "./task.js";
 
 /** What a host context needs from the play run beyond the task environment. */
 export interface HostScope {
   readonly env: TaskEnv;
   readonly vars: Vars;
+  /** The host's facts as they are now (undefined: not gathered yet in this run). */
   readonly facts: Facts | undefined;
+  /** Gathers the host's facts as `user`: they replace the earlier ones for the rest of the run. */
+  gatherFacts(user: string | undefined): Promise<Facts>;
   readonly groups: Readonly<Record<string, readonly string[]>>;
   hostvars(name: string): Vars & { facts?: Facts };
   flushHandlers(): Promise<void>;
@@ -56,8 +61,9 @@ export function createHost(scope: HostScope): Host {
     name: env.host,
     vars: scope.vars,
     get facts(): Facts {
-      if (!scope.facts) throw new TaskFailedError(env.host, "facts", "facts were not gathered (the play has gatherFacts: false)");
-      return scope.facts;
+      const facts = scope.facts;
+      if (!facts) throw new TaskFailedError(env.host, "facts", "facts were not gathered: no play so far has gatherFacts for this host, and no h.gatherFacts() ran");
+      return facts;
     },
     groups: scope.groups,
     hostvars: (name) => scope.hostvars(name),
@@ -105,6 +111,30 @@ export function createHost(scope: HostScope): Host {
       }
       env.stats.ok++;
       env.emit({ type: "debug", host: env.host, msg: typeof msg === "string" ? msg : JSON.stringify(msg, null, 2) });
+    },
+    async gatherFacts(meta = {}) {
+      env.checkAborted();
+      if (!selectedByTags([...env.tags, ...(meta.tags ?? [])], env.options.tags, env.options.skipTags)) {
+        env.onNotSelected?.();
+        return { changed: false, failed: false, skipped: true, msg: "not selected by tags" };
+      }
+      const task = meta.name ?? "setup";
+      const started = Date.now();
+      let facts: Facts;
+      try {
+        facts = await scope.gatherFacts(becomeUser(meta.become, env.become));
+      } catch (err) {
+        // A lost host is the play's to report (unreachable); a probe that failed fails the task.
+        if (!(err instanceof RemoteCommandError)) throw err;
+        env.stats.failed++;
+        env.emit({ type: "task-end", play: env.play, host: env.host, task, module: "facts", status: "failed", msg: err.message, durationMs: Date.now() - started });
+        throw new TaskFailedError(env.host, task, err.message);
+      }
+      env.stats.ok++;
+      env.emit({ type: "task-end", play: env.play, host: env.host, task, module: "facts", status: "ok", durationMs: Date.now() - started });
+      // Registered, the facts are as the setup module returns them: `ansible_hostname`, `module_setup`, ...
+      const { ansible_facts: _namespaced, ...returned } = factsAsVars(facts);
+      return { changed: false, failed: false, skipped: false, ansible_facts: returned };
     },
     setFact: (vars) => scope.setFact(vars),
     async includeVars(file, meta = {}) {

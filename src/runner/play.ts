@@ -3,7 +3,7 @@ import { isAbsolute, join } from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
 import { factsAsVars } from "../facts/as-vars.js";
 import { withModuleFacts } from "../facts/module-facts.js";
-import { type Facts, gatherFacts } from "../facts/gather.js";
+import type { Facts } from "../facts/gather.js";
 import type { ConnectionSpec } from "../inventory/connection.js";
 import { RemoteShellError } from "../remote/errors.js";
 import type { Play, Role } from "../site/dsl.js";
@@ -12,6 +12,7 @@ import type { ConnectionPool } from "./connections.js";
 import { HostUnreachableError, PlayAbortedError, TaskFailedError } from "./errors.js";
 import type { Emit } from "./events.js";
 import { createHost } from "./host-context.js";
+import { factsHold, gatherInto } from "./host-facts.js";
 import type { RunOptions, TemplateRenderer } from "./options.js";
 import { serialBatches } from "./serial.js";
 import type { HandlerCatalogue } from "./handler-record.js";
@@ -34,7 +35,10 @@ import { runMagicVars } from "./magic-vars.js";
 export interface HostRecord {
   readonly name: string;
   readonly stats: HostStats;
+  /** Gathered once in the run and kept for later plays (host-facts.ts says when they are gathered again). */
   facts?: Facts;
+  /** Whom `facts` were gathered as (the become user; undefined: the login user) while they stand; unset: a play that gathers facts gathers them again. */
+  gatheredAs?: { user: string | undefined };
   /** Variables set with h.setFact(), visible to later plays and through hostvars(). */
   setFacts: Vars;
   /** Facts modules returned under ansible_facts (service_facts' services), with the gathered facts' rank. */
@@ -346,11 +350,28 @@ async function runHost(
     };
   };
 
+  /** Gathers the host's facts as `user` (the play's become user for the play's own gather, as Ansible's setup task runs). */
+  const gather = async (user: string | undefined): Promise<Facts> => {
+    const lease = await state.pool.get(spec).acquire(user);
+    let facts: Facts;
+    try {
+      facts = await gatherInto(rec, lease.sh, user);
+    } finally {
+      lease.release();
+    }
+    refresh();
+    return facts;
+  };
+
   const scope = (env: TaskEnv, scopeVars: Vars, parsed: Vars | undefined, roleName: string) =>
     createHost({
       env,
       vars: scopeVars,
-      facts: rec.facts,
+      // Read when used: a setup task (h.gatherFacts()) replaces them while the play runs.
+      get facts() {
+        return rec.facts;
+      },
+      gatherFacts: gather,
       groups: p.groups,
       hostvars,
       flushHandlers: () => flush(),
@@ -451,17 +472,13 @@ async function runHost(
   };
 
   try {
-    if (play.gatherFacts) {
+    // Facts an earlier play gathered as the same user are taken as they are: no task, nothing
+    // counted, as Ansible's smart gathering skips its setup task for a host it has facts of.
+    if (play.gatherFacts && !factsHold(rec, inheritedBecome)) {
       const started = Date.now();
       // As Ansible's setup task, facts are gathered with the play's become: user, env, chroot and
       // capability facts then describe the user the tasks run as.
-      const lease = await state.pool.get(spec).acquire(inheritedBecome);
-      try {
-        rec.facts = await gatherFacts(lease.sh);
-      } finally {
-        lease.release();
-      }
-      refresh();
+      await gather(inheritedBecome);
       count(rec.stats, "ok");
       state.emit({ type: "task-end", play: play.name, host, task: "Gathering Facts", module: "facts", status: "ok", durationMs: Date.now() - started });
     }

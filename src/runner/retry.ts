@@ -1,5 +1,6 @@
 import type { PreparedPlay, RunState } from "./play.js";
 import { runPlay } from "./play.js";
+import { factsStale } from "./host-facts.js";
 
 /**
  * `--retry-unreachable N`: a host that became unreachable gets up to N more tries. Each try is a
@@ -53,6 +54,8 @@ export class UnreachableRetries {
       state.emit({ type: "host-retry", host: name, attempt, of: this.max, from: this.plays[rec.lostIn]?.play.name ?? "?" });
       rec.dead = undefined;
       rec.stats.unreachable = 0;
+      // Whatever made it go away (a reboot, a network change) may have changed its facts.
+      factsStale(rec);
       // A connection that failed is remembered as failed: forget it so that this try connects again.
       await state.pool.forget(name);
     }

@@ -47,7 +47,8 @@ export interface TaskEnv {
   checkAborted(): void;
 }
 
-function becomeUser(meta: boolean | string | undefined, inherited: string | undefined): string | undefined {
+/** The user a task runs as: its own `become` (true: root, false: the login user) or the one it inherits. */
+export function becomeUser(meta: boolean | string | undefined, inherited: string | undefined): string | undefined {
   if (meta === undefined) return inherited;
   if (meta === false) return undefined;
   return meta === true ? "root" : meta;

@@ -32,7 +32,10 @@ export interface Host<V extends Vars = Vars> extends ModuleMethods {
   readonly name: string;
   /** The host's variables (inventory, play, extra vars) with the role's parsed vars on top. */
   readonly vars: V & Vars;
-  /** Gathered at the start of the play unless the play says gatherFacts: false. */
+  /**
+   * The host's facts: gathered once in the run, by the first play with gatherFacts (later plays
+   * take them as they are) or by gatherFacts(). Throws when none has gathered them yet.
+   */
   readonly facts: Facts;
   /** Group name → host names, as the inventory has them (`all` included). */
   readonly groups: Readonly<Record<string, readonly string[]>>;
@@ -62,6 +65,14 @@ export interface Host<V extends Vars = Vars> extends ModuleMethods {
   fail(msg: string, meta?: { tags?: string[] }): Promise<void>;
   /** Prints a message for this host (Ansible's `debug`). */
   debug(msg: unknown, meta?: { tags?: string[] }): Promise<void>;
+  /**
+   * Gathers the host's facts again (Ansible's `setup` task): they replace the earlier ones for the
+   * rest of the run, in h.facts, templates and hostvars — after a task that changed what they
+   * report (the hostname, an address, a local fact in /etc/ansible/facts.d). A task: tags select
+   * it; it gathers as the play's become user unless `become` says otherwise; it only reads, so it
+   * gathers in check mode too. The result holds the facts as the setup module returns them (`ansible_facts.ansible_hostname`; none when skipped).
+   */
+  gatherFacts(meta?: Pick<TaskMeta<unknown>, "name" | "tags" | "become">): Promise<TaskResult<{ ansible_facts?: Record<string, unknown> }>>;
   /** Sets variables for this host for the rest of the run, visible through hostvars(). */
   setFact(vars: Vars): void;
   /**
