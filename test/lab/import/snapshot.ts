@@ -43,26 +43,70 @@ const VOLATILE_SYSCTL: readonly [RegExp, string][] = [
   [/^kernel\.pty\.nr$/, "pseudo-terminals open on the whole machine (the lab hosts share one kernel): any login anywhere moves it"],
 ];
 
-function walk(roots: readonly string[], withContent: boolean): string {
-  const prunes = Object.keys(EXCLUDED_TREES)
-    .map((p) => `-path ${shellQuote(p)}`)
-    .join(" -o ");
+/**
+ * Hosts a role names in the files it writes, each twin its own: the host itself (a Galera node's
+ * wsrep_node_name and wsrep_node_address) and the hosts of its side it is told of (a balancer's
+ * own Galera node). A file that names them is compared twice over: as it is, and with each one's
+ * name and addresses replaced by its placeholder; alike either way is alike. A file naming both
+ * twins (a heartbeat pair's ha.cf) is alike as it is; one naming each side's own is alike with
+ * the placeholders.
+ */
+export interface NamedHost {
+  placeholder: string;
+  name: string;
+  addresses: readonly string[];
+}
+
+/** What a snapshot looks at beyond the usual. */
+export interface SnapshotOptions {
+  /** More trees (or single files) compared by content: a web root under /var/www, a file in /root. */
+  extraContentRoots?: readonly string[];
+  /** See NamedHost. */
+  named?: readonly NamedHost[];
+  /**
+   * Trees left out for this role, each with why: the running state of daemons the role starts
+   * (a cluster's own bookkeeping), written as they talk to each other, not by the role.
+   */
+  volatileTrees?: Readonly<Record<string, string>>;
+}
+
+/** sed's expression replacing each host's name and addresses (not a longer address they begin). */
+function namedSed(named: readonly NamedHost[]): string {
+  const re = (s: string) => s.replace(/[.[\]*^$\\/]/g, "\\$&");
+  return named
+    .flatMap((h) => [...h.addresses.map((a) => `s/${re(a)}\\([^0-9]\\|$\\)/<${h.placeholder}-address>\\1/g`), `s/${re(h.name)}/<${h.placeholder}>/g`])
+    .join("; ");
+}
+
+/** The value's separator between a file's sha256 as it is and with the named hosts' placeholders. */
+const NAMED_SEP = " named:";
+
+function walk(roots: readonly string[], withContent: boolean, o: SnapshotOptions): string {
+  const prunes = [...Object.keys(EXCLUDED_TREES), ...Object.keys(o.volatileTrees ?? {})].map((p) => `-path ${shellQuote(p)}`).join(" -o ");
   const existing = `$(for d in ${roots.join(" ")}; do [ -e "$d" ] && echo "$d"; done)`;
   const meta = `find ${existing} -xdev \\( ${prunes} \\) -prune -o -printf 'meta\\t%p\\t%y %m %u:%g %l\\n'`;
   if (!withContent) return meta;
-  return `${meta}\nfind ${existing} -xdev \\( ${prunes} \\) -prune -o -type f -exec sha256sum {} + | sed 's/^\\([0-9a-f]*\\)  \\(.*\\)$/sha256\\t\\2\\t\\1/'`;
+  const lines = [meta, `find ${existing} -xdev \\( ${prunes} \\) -prune -o -type f -exec sha256sum {} + | sed 's/^\\([0-9a-f]*\\)  \\(.*\\)$/sha256\\t\\2\\t\\1/'`];
+  const named = o.named ?? [];
+  if (named.length > 0) {
+    // Text files naming one of them: printed again after the plain line (parseSnapshot keeps the
+    // last), their sha256 as it is and with the placeholders.
+    const patterns = named.flatMap((h) => [h.name, ...h.addresses]).map((p) => `-e ${shellQuote(p)}`).join(" ");
+    lines.push(
+      `find ${existing} -xdev \\( ${prunes} \\) -prune -o -type f -exec grep -lIF ${patterns} {} + | while IFS= read -r f; do printf 'sha256\\t%s\\t%s${NAMED_SEP}%s\\n' "$f" "$(sha256sum < "$f" | cut -d' ' -f1)" "$(sed ${shellQuote(namedSed(named))} "$f" | sha256sum | cut -d' ' -f1)"; done`,
+    );
+  }
+  return lines.join("\n");
 }
 
 /**
  * The shell script, run as root, that prints a snapshot: one `section<TAB>key<TAB>value` a line.
- * `extraContentRoots`: more trees (or single files) compared by content, for a role that manages
- * files outside the usual roots (a web root under /var/www, a file in /root).
  */
-export function snapshotScript(extraContentRoots: readonly string[] = []): string {
+export function snapshotScript(o: SnapshotOptions = {}): string {
   return [
     "set -e",
-    walk([...CONTENT_ROOTS, ...extraContentRoots], true),
-    walk(STATE_ROOTS, false),
+    walk([...CONTENT_ROOTS, ...(o.extraContentRoots ?? [])], true, o),
+    walk(STATE_ROOTS, false, o),
     `dpkg-query -W -f='package\\t\${binary:Package}\\t\${Version} \${db:Status-Abbrev}\\n'`,
     `apt-mark showmanual | sed 's/^/manual\\t/; s/$/\\tmanual/'`,
     `systemctl list-unit-files --no-legend --no-pager --plain | awk '{print "unit-file\\t" $1 "\\t" $2}'`,
@@ -77,6 +121,17 @@ export function snapshotScript(extraContentRoots: readonly string[] = []): strin
 
 /** The snapshot script over the usual roots. */
 export const SNAPSHOT_SCRIPT = snapshotScript();
+
+/**
+ * Two hosts' values of a key alike: equal, or, for a file naming hosts (NamedHost), equal as it
+ * is or equal with the placeholders.
+ */
+export function alike(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [rawA, namedA] = a.split(NAMED_SEP);
+  const [rawB, namedB] = b.split(NAMED_SEP);
+  return rawA === rawB || (namedA !== undefined && namedA === namedB);
+}
 
 export type Snapshot = ReadonlyMap<string, string>;
 
@@ -122,6 +177,6 @@ export function compareRuns(ansible: { before: Snapshot; after: Snapshot }, ours
   const moved = [...new Set([...changedKeys(ansible.before, ansible.after), ...changedKeys(ours.before, ours.after)])].sort();
   const differences = moved
     .map((key) => ({ key, ansible: ansible.after.get(key) ?? ABSENT, ours: ours.after.get(key) ?? ABSENT }))
-    .filter((d) => d.ansible !== d.ours);
+    .filter((d) => !alike(d.ansible, d.ours));
   return { moved, differences };
 }

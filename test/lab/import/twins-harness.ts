@@ -10,7 +10,7 @@ import type { Report } from "../engine/harness.js";
 import type { Lab } from "../lab.js";
 import { runCli } from "../reference-site.js";
 import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
-import { type Snapshot, compareRuns, parseSnapshot, snapshotScript } from "./snapshot.js";
+import { type NamedHost, type Snapshot, type SnapshotOptions, compareRuns, parseSnapshot, snapshotScript } from "./snapshot.js";
 
 // What the twins tests share (twins.test.ts for the public roles, seed-twins.test.ts for the
 // seed's roles): root shells on the lab hosts, the two tools' runs, the snapshot comparison, and
@@ -30,9 +30,11 @@ export function stopRuns(): void {
 /** Root shells on a lab's hosts, over the deploy user's SSH login and sudo, as the tools log in. */
 export class TwinShells {
   private readonly sessions = new Map<string, LabSsh>();
+  private readonly addresses = new Map<string, readonly string[]>();
 
   static async open(lab: Lab, hosts: readonly string[]): Promise<TwinShells> {
     const shells = new TwinShells();
+    for (const h of lab.topology.hosts) shells.addresses.set(h.name, [h.privateIpv4, h.publicIpv4]);
     for (const name of hosts) {
       const h = lab.host(name);
       shells.sessions.set(name, await labSsh({ host: h.privateIpv4, user: DEPLOY_USER, keyFile: lab.keyFile, acceptKeys: knownKeys(lab.knownHostsFile, name) }));
@@ -48,9 +50,14 @@ export class TwinShells {
     return r.stdout;
   }
 
-  /** `extraContentRoots`: see snapshotScript. */
-  async snapshot(host: string, extraContentRoots: readonly string[] = []): Promise<Snapshot> {
-    return parseSnapshot(await this.asRoot(host, snapshotScript(extraContentRoots)));
+  /**
+   * The host's snapshot (snapshot.ts). The files that name the host itself, or `peers` (placeholder
+   * → host: the hosts of its side the role is told of), are compared with placeholders too.
+   */
+  async snapshot(host: string, o: Omit<SnapshotOptions, "named"> & { peers?: Readonly<Record<string, string>> } = {}): Promise<Snapshot> {
+    const named: NamedHost[] = Object.entries({ host, ...o.peers }).map(([placeholder, name]) => ({ placeholder, name, addresses: this.addresses.get(name) ?? [] }));
+    const { peers: _peers, ...rest } = o;
+    return parseSnapshot(await this.asRoot(host, snapshotScript({ ...rest, named })));
   }
 
   close(): void {
