@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { isMap } from "yaml";
 import { decodeText } from "../inventory/read-text.js";
-import { mappingEntries, parseYamlFile, toTracked, type YamlFile } from "../inventory/yaml-document.js";
+import { deref, mappingKey, parseYamlFile, toTracked, type YamlFile } from "../inventory/yaml-document.js";
 import { ConfigError } from "../runner/errors.js";
 import { parseKeyValues } from "./parse-kv.js";
 import { PASSWORD_FILE_ENV } from "../secrets/keyring.js";
@@ -38,19 +38,14 @@ export async function readExtraVarsTracked(items: readonly string[], decrypt?: D
 
 /** parseExtraVars, keeping beside each value read from YAML its Python form when that differs. */
 export async function readExtraVars(items: readonly string[], decrypt?: Decrypt): Promise<ExtraVars> {
-  const out: ExtraVars = { values: {}, exact: {} };
+  // The first -e is taken as read, not copied: it may be a file of 200k variables.
+  let out: ExtraVars | undefined;
   for (const item of items) {
     const text = item.trim();
     let parsed: ExtraVars;
     if (text.startsWith("@")) {
       const file = text.slice(1);
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(file);
-      } catch (err) {
-        throw new ConfigError(`--extra-vars ${text}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-      let content = decodeText(bytes, file);
+      let content = fileText(file, `--extra-vars ${text}`);
       const secret = isEncrypted(content);
       if (secret) {
         if (decrypt === undefined) throw new ConfigError(`--extra-vars ${text}: an encrypted secrets file: give --password-file FILE or set ${PASSWORD_FILE_ENV}`);
@@ -71,19 +66,38 @@ export async function readExtraVars(items: readonly string[], decrypt?: Decrypt)
       const values = parseKeyValues(item);
       parsed = { values, exact: {} };
     }
-    for (const [k, v] of Object.entries(parsed.values)) {
-      put(out.values, k, v);
+    if (out === undefined) {
+      out = parsed;
+      continue;
+    }
+    for (const k of Object.keys(parsed.values)) {
+      put(out.values, k, parsed.values[k]);
       // A later -e replaces the whole variable, its exact form included.
       if (Object.hasOwn(parsed.exact, k)) put(out.exact, k, parsed.exact[k]);
       else delete out.exact[k];
     }
   }
-  return out;
+  return out ?? { values: {}, exact: {} };
+}
+
+/**
+ * The text of an `-e @file`. In a function of its own so that the file's bytes are unreachable
+ * once decoded: as a local of readExtraVars they would stay while the text is parsed, 20 MB more
+ * at the peak for a 20 MB file.
+ */
+function fileText(file: string, label: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new ConfigError(`${label}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return decodeText(bytes, file);
 }
 
 /** The variables with their inline `!vault` values decrypted (see decryptVaultValues). */
 async function openVaultValues(parsed: ExtraVars, decrypt: Decrypt | undefined): Promise<ExtraVars> {
-  if (!containsVaultText([...Object.values(parsed.values), ...Object.values(parsed.exact)])) return parsed;
+  if (!containsVaultText(Object.values(parsed.values)) && !containsVaultText(Object.values(parsed.exact))) return parsed;
   const tracked = varsFromEntries(
     Object.entries(parsed.values).map(([k, value]) => {
       const provenance = { file: "--extra-vars" };
@@ -125,11 +139,16 @@ function mappingOf(text: string, source: string, dialect: "yaml" | "json", label
   }
   const root = y.doc.contents;
   if (!isMap(root)) throw new ConfigError(`${label}: must be a mapping of variables`);
+  // Pair by pair, not through mappingEntries: an -e variable is said to be set "in --extra-vars",
+  // so the position each entry would hold (200k of them for a big file) is never used. Every key
+  // is checked before any value is read, as there.
+  for (const pair of root.items) mappingKey(y, pair, "(top level)");
   const out: ExtraVars = { values: {}, exact: {} };
-  for (const e of mappingEntries(y, root, "(top level)")) {
-    const t = toTracked(y, e.value);
-    put(out.values, e.key, t.value);
-    if (t.exact !== undefined) put(out.exact, e.key, t.exact);
+  for (const pair of root.items) {
+    const key = mappingKey(y, pair, "(top level)");
+    const t = toTracked(y, deref(y, pair.value));
+    put(out.values, key, t.value);
+    if (t.exact !== undefined) put(out.exact, key, t.exact);
   }
   return out;
 }

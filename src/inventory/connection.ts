@@ -52,6 +52,22 @@ const becomeMethod = z.literal("sudo", {
   error: (i) => `only sudo is supported as become method, found ${JSON.stringify(i.input)}`,
 });
 
+/** The variables each setting reads, the canonical one first, then Ansible's older aliases. */
+const SETTING_VARS = {
+  host: ["ansible_host", "ansible_ssh_host"],
+  port: ["ansible_port", "ansible_ssh_port"],
+  user: ["ansible_user", "ansible_ssh_user"],
+  privateKeyFile: ["ansible_ssh_private_key_file", "ansible_private_key_file"],
+  connection: ["ansible_connection"],
+  become: ["ansible_become"],
+  becomeUser: ["ansible_become_user"],
+  becomeMethod: ["ansible_become_method"],
+  becomePassword: ["ansible_become_password", "ansible_become_pass"],
+} as const;
+
+/** Every variable connectionSpec reads: a caller need only give these (a host may have 200k others). */
+export const CONNECTION_VARIABLES: readonly string[] = Object.values(SETTING_VARS).flat();
+
 /**
  * Builds a host's ConnectionSpec from its resolved variables. Each setting reads the canonical
  * variable first, then Ansible's older alias (ansible_ssh_host, ansible_ssh_port, ...). A value
@@ -76,20 +92,20 @@ export function connectionSpec(name: string, resolved: ResolvedVars, render?: Re
     return parsed.data;
   };
 
-  const user = read(["ansible_user", "ansible_ssh_user"], text);
-  const privateKeyFile = read(["ansible_ssh_private_key_file", "ansible_private_key_file"], text);
-  const becomePassword = read(["ansible_become_password", "ansible_become_pass"], text);
+  const user = read(SETTING_VARS.user, text);
+  const privateKeyFile = read(SETTING_VARS.privateKeyFile, text);
+  const becomePassword = read(SETTING_VARS.becomePassword, text);
   // Parsed once more so the result is guaranteed to fit the schema the transport relies on.
   return ConnectionSpecSchema.parse({
     name,
-    host: read(["ansible_host", "ansible_ssh_host"], text) ?? name,
-    port: read(["ansible_port", "ansible_ssh_port"], port) ?? 22,
+    host: read(SETTING_VARS.host, text) ?? name,
+    port: read(SETTING_VARS.port, port) ?? 22,
     ...(user === undefined ? {} : { user }),
     ...(privateKeyFile === undefined ? {} : { privateKeyFile }),
-    connection: read(["ansible_connection"], connection) ?? "ssh",
-    become: read(["ansible_become"], bool) ?? false,
-    becomeUser: read(["ansible_become_user"], text) ?? "root",
-    becomeMethod: read(["ansible_become_method"], becomeMethod) ?? "sudo",
+    connection: read(SETTING_VARS.connection, connection) ?? "ssh",
+    become: read(SETTING_VARS.become, bool) ?? false,
+    becomeUser: read(SETTING_VARS.becomeUser, text) ?? "root",
+    becomeMethod: read(SETTING_VARS.becomeMethod, becomeMethod) ?? "sudo",
     ...(becomePassword === undefined ? {} : { becomePassword }),
   });
 }

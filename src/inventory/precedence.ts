@@ -75,8 +75,8 @@ export function sortGroups(groups: readonly Group[]): Group[] {
   );
 }
 
-/** The winning value of each variable through every layer of the table above, with where it was set and by which layer. */
-function winningVars(inv: Inventory, host: string, run: RunVars): Map<string, { layer: VarLayer; tracked: TrackedValue }> {
+/** The layers of the table above for one host, lowest first. */
+function layersOf(inv: Inventory, host: string, run: RunVars): Array<[VarLayer, TrackedVars | undefined]> {
   const index = indexInventory(inv);
   const decl = index.hosts.get(host);
   if (decl === undefined) throw new UnknownHostError(host);
@@ -87,7 +87,7 @@ function winningVars(inv: Inventory, host: string, run: RunVars): Map<string, { 
       .filter((g): g is Group => g !== undefined),
   );
 
-  const stack: Array<[VarLayer, TrackedVars | undefined]> = [
+  return [
     ["role defaults", run.roleDefaults],
     ["inventory all", index.groups.get(ALL)?.vars],
     ...groups.map((g): [VarLayer, TrackedVars] => ["inventory groups", g.vars]),
@@ -98,15 +98,28 @@ function winningVars(inv: Inventory, host: string, run: RunVars): Map<string, { 
     ["play vars", run.playVars],
     ["extra vars", run.extraVars],
   ];
+}
 
-  const winners = new Map<string, { layer: VarLayer; tracked: TrackedValue }>();
-  for (const [layer, vars] of stack) {
+/**
+ * Calls `each` for every variable of every layer, lowest layer first. By key rather than by
+ * Object.entries: a layer may hold 200k variables (a big vars file), and an array of them all as
+ * pairs, made for every host and every play, is that much garbage.
+ */
+function eachLayerVar(inv: Inventory, host: string, run: RunVars, each: (key: string, tracked: TrackedValue, layer: VarLayer) => void): void {
+  for (const [layer, vars] of layersOf(inv, host, run)) {
     if (vars === undefined) continue;
-    for (const [key, tracked] of Object.entries(vars)) {
-      // Map.set keeps a key's first position, as Python's dict.update does in Ansible.
-      winners.set(key, { layer, tracked });
+    for (const key of Object.keys(vars)) {
+      const tracked = vars[key];
+      if (tracked !== undefined) each(key, tracked, layer);
     }
   }
+}
+
+/** The winning value of each variable through every layer of the table above, with where it was set and by which layer. */
+function winningVars(inv: Inventory, host: string, run: RunVars): Map<string, { layer: VarLayer; tracked: TrackedValue }> {
+  const winners = new Map<string, { layer: VarLayer; tracked: TrackedValue }>();
+  // Map.set keeps a key's first position, as Python's dict.update does in Ansible.
+  eachLayerVar(inv, host, run, (key, tracked, layer) => winners.set(key, { layer, tracked }));
   return winners;
 }
 
@@ -115,7 +128,9 @@ function winningVars(inv: Inventory, host: string, run: RunVars): Map<string, { 
  * its provenance and Python form; what a vars scope (src/vars) evaluates from.
  */
 export function resolveHostVarsTracked(inv: Inventory, host: string, run: RunVars = {}): TrackedVars {
-  return Object.fromEntries([...winningVars(inv, host, run)].map(([k, w]) => [k, w.tracked]));
+  const winners = new Map<string, TrackedValue>();
+  eachLayerVar(inv, host, run, (key, tracked) => winners.set(key, tracked));
+  return Object.fromEntries(winners);
 }
 
 /** Resolves one host's variables through every layer of the table above. */

@@ -63,8 +63,12 @@ async function loadKind(
     const entry = byName.get(first);
     const folder = entry !== undefined && (await isDirectory(base, entry));
     const files = folder ? await filesIn(join(base, first), warnings) : [join(base, first)];
+    // The first file's variables are taken as read, not copied: one file may hold 200k of them.
     let vars: TrackedVars = {};
-    for (const file of files) vars = overlayVars(vars, await readVarsFile(file, decrypt));
+    for (const [i, file] of files.entries()) {
+      const read = await readVarsFile(file, decrypt);
+      vars = i === 0 ? read : overlayVars(vars, read);
+    }
     if (kind === "group_vars" && "ansible_group_priority" in vars) {
       warnings.push({
         message: "ansible_group_priority is only honoured in the inventory, not in group_vars files; here it is an ordinary variable",

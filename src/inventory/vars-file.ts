@@ -7,7 +7,7 @@ import { VarsFileError } from "./errors.js";
 import { readInventoryText } from "./read-text.js";
 import { varsFromEntries, type TrackedVars } from "./provenance.js";
 import { type Decrypt, decryptVaultValues } from "./vault-values.js";
-import { describe, isNull, locate, mappingEntries, parseYamlFile, toTracked } from "./yaml-document.js";
+import { describe, isNull, locate, mappingEntries, parseYamlFile, toTrackedValue } from "./yaml-document.js";
 
 export type { Decrypt } from "./vault-values.js";
 
@@ -59,7 +59,7 @@ export function parseVarsText(text: string, file: string): TrackedVars {
   return varsFromEntries(
     mappingEntries(y, root, "(top level)").map((e) => {
       const provenance = e.at.line === undefined ? { file } : { file, line: e.at.line };
-      return [e.key, { ...toTracked(y, e.value), provenance }];
+      return [e.key, toTrackedValue(y, e.value, provenance)];
     }),
   );
 }

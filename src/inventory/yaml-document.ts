@@ -1,7 +1,7 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Tags, type YAMLMap, type YAMLSeq } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Scalar, type Tags, type YAMLMap, type YAMLSeq } from "yaml";
 import { markUnsafe } from "../template/values/unsafe.js";
 import { InventoryShapeError, InventorySyntaxError, VarsFileError } from "./errors.js";
-import type { Provenance } from "./provenance.js";
+import type { Provenance, TrackedValue } from "./provenance.js";
 import { firstForbiddenControl } from "./read-text.js";
 import { VaultText } from "./vault-values.js";
 import { nodeToJS } from "./yaml-aliases.js";
@@ -217,13 +217,26 @@ export function describe(node: Node | null): string {
 export function mappingEntries(y: YamlFile, node: Node, keyPath: string): MappingEntry[] {
   if (!isMap(node)) throw new InventoryShapeError(locate(y, node), `expected a mapping, found ${describe(node)}`, keyPath);
   return node.items.map((pair) => {
-    const keyNode = deref(y, pair.key);
-    if (!isScalar(keyNode) || keyNode.value === null || keyNode.range === undefined || keyNode.range === null) {
-      throw new InventoryShapeError(locate(y, keyNode), "keys must be plain names", keyPath);
-    }
-    const key = typeof keyNode.value === "string" ? keyNode.value : y.text.slice(keyNode.range[0], keyNode.range[1]);
-    return { key, at: locate(y, keyNode), value: deref(y, pair.value) };
+    const key = checkedKey(y, pair, keyPath);
+    return { key: key.text, at: locate(y, key.node), value: deref(y, pair.value) };
   });
+}
+
+/**
+ * A mapping pair's key as mappingEntries gives it, without where it is: for a reader that never
+ * says where (-e @file), whose 200k keys would each hold a position for nothing.
+ */
+export function mappingKey(y: YamlFile, pair: MapPair, keyPath: string): string {
+  return checkedKey(y, pair, keyPath).text;
+}
+
+/** A pair's key node, refused unless a plain name, and the text the author wrote for it. */
+function checkedKey(y: YamlFile, pair: MapPair, keyPath: string): { node: Scalar; text: string } {
+  const keyNode = deref(y, pair.key);
+  if (!isScalar(keyNode) || keyNode.value === null || keyNode.range === undefined || keyNode.range === null) {
+    throw new InventoryShapeError(locate(y, keyNode), "keys must be plain names", keyPath);
+  }
+  return { node: keyNode, text: typeof keyNode.value === "string" ? keyNode.value : y.text.slice(keyNode.range[0], keyNode.range[1]) };
 }
 
 /** The plain JavaScript value of a node (anchors and merge keys applied). */
@@ -237,6 +250,16 @@ export function toTracked(y: YamlFile, node: Node | null): { value: unknown; exa
   if ((isMap(node) || isSeq(node)) && node.tag === UNSAFE_TAG) return unsafeCollection(y, node);
   const exact = exactValue(y, node);
   return exact === undefined ? { value: toValue(y, node) } : { value: toValue(y, node), exact };
+}
+
+/**
+ * toTracked with where the variable was set: a TrackedValue, its keys in that order. Written out,
+ * not as `{ ...toTracked(), provenance }`: V8 gives an object made by spreading about three times
+ * the memory of a literal one, and a big vars file holds 200k of them.
+ */
+export function toTrackedValue(y: YamlFile, node: Node | null, provenance: Provenance): TrackedValue {
+  const t = toTracked(y, node);
+  return t.exact === undefined ? { value: t.value, provenance } : { value: t.value, exact: t.exact, provenance };
 }
 
 type MapPair = YAMLMap["items"][number];

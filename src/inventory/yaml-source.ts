@@ -14,7 +14,7 @@ import { ALL, type GroupDecl, type HostDecl, type InventoryFragment, type Invent
 import type { Provenance, TrackedValue } from "./provenance.js";
 import { varsFromEntries } from "./provenance.js";
 import { NO_KNOWN_NAMES, type KnownNames } from "./known-names.js";
-import { describe, isNull, locate, mappingEntries, parseYamlFile, toTracked, type MappingEntry, type YamlFile } from "./yaml-document.js";
+import { describe, isNull, locate, mappingEntries, parseYamlFile, toTrackedValue, type MappingEntry, type YamlFile } from "./yaml-document.js";
 
 /** The static YAML inventory (Ansible's `yaml` inventory plugin format) read from one file. */
 export class YamlInventorySource implements InventorySource {
@@ -202,7 +202,7 @@ class YamlInventoryParser {
   }
 
   private trackedEntries(body: Node, path: string): Array<[string, TrackedValue]> {
-    return this.sectionEntries(body, path).map((e) => [e.key, { ...toTracked(this.y, e.value), provenance: lineOnly(e.at) }]);
+    return this.sectionEntries(body, path).map((e) => [e.key, toTrackedValue(this.y, e.value, lineOnly(e.at))]);
   }
 
   /** Points at the `children` key that closes the loop, since that is the line to change. */

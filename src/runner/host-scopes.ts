@@ -3,8 +3,8 @@ import type { Inventory } from "../inventory/model.js";
 import { resolveHostVarsTracked } from "../inventory/precedence.js";
 import type { TrackedVars } from "../inventory/provenance.js";
 import { createTemplateEngine } from "../template/index.js";
-import { dataVars, hostvarsMapping, scopeVars } from "../vars/build.js";
-import { EvaluationStack, type ValueTemplater, VarScope } from "../vars/scope.js";
+import { dataVars, hostvarsMapping, scopeVar } from "../vars/build.js";
+import { EvaluationStack, type ScopeVar, type ValueTemplater, VarScope } from "../vars/scope.js";
 
 /**
  * The variable scopes of a run before any host is touched: per host its inventory and extra
@@ -47,6 +47,15 @@ export class RunScopes {
 
   private scope(host: string, playVars: TrackedVars): VarScope {
     const tracked = resolveHostVarsTracked(this.inv, host, { playVars, extraVars: this.extraVars });
-    return new VarScope(new Map([...scopeVars(tracked), ...dataVars({ ...magicVars(this.inv, host), hostvars: this.hostvars })]), { templater: this.templater, pending: this.pending }, this.stack);
+    // Entry by entry, not through arrays of pairs: a host may have 200k variables (a big vars
+    // file), and a scope is made per host and per play. A later entry replaces an earlier one in
+    // place, as in a Map made from the entries.
+    const vars = new Map<string, ScopeVar>();
+    for (const name of Object.keys(tracked)) {
+      const t = tracked[name];
+      if (t !== undefined) vars.set(name, scopeVar(t));
+    }
+    for (const [name, v] of dataVars({ ...magicVars(this.inv, host), hostvars: this.hostvars })) vars.set(name, v);
+    return new VarScope(vars, { templater: this.templater, pending: this.pending }, this.stack);
   }
 }

@@ -1,10 +1,10 @@
 import { VarDeferred, findCause } from "../vars/errors.js";
-import { type ConnectionSpec, connectionSpec } from "../inventory/connection.js";
+import { CONNECTION_VARIABLES, type ConnectionSpec, connectionSpec } from "../inventory/connection.js";
 import { hostsOfGroup } from "../inventory/graph.js";
 import type { Inventory } from "../inventory/model.js";
 import { splitHostPattern } from "../inventory/pattern-syntax.js";
 import { selectHosts } from "../inventory/patterns.js";
-import { formatProvenance, trackVars, type Provenance, type TrackedVars } from "../inventory/provenance.js";
+import { formatProvenance, trackVars, type Provenance, type TrackedValue, type TrackedVars } from "../inventory/provenance.js";
 import type { Role, Site } from "../site/dsl.js";
 import type { Vars } from "../site/host.js";
 import { codeVars } from "../vars/code-view.js";
@@ -103,6 +103,23 @@ export function parseRoleVars(role: Role, host: string, playScope: VarScope): { 
 }
 
 /**
+ * `--extra-vars` as a layer of variables, each with its Python form where that differs. Made in
+ * one pass: a `-e @file` may hold 200k variables, and every copy of them counts.
+ */
+function trackExtraVars(options: RunOptions): TrackedVars {
+  const provenance = { file: "--extra-vars" };
+  const exact = options.extraVarsExact ?? {};
+  const out: TrackedVars = {};
+  for (const key of Object.keys(options.extraVars)) {
+    const value = options.extraVars[key];
+    const tracked: TrackedValue = Object.hasOwn(exact, key) ? { value, provenance, exact: exact[key] } : { value, provenance };
+    // An own property, so a variable named `__proto__` stays a variable.
+    Object.defineProperty(out, key, { value: tracked, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/**
  * Everything that can be decided without touching a host: which hosts each play selects, each
  * host's variables through every layer (values that are templates evaluated as far as they can
  * be without facts), its connection settings, and each role's variables validated against the
@@ -125,22 +142,20 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
       return undefined;
     }
   };
-  const extraVars = trackVars(options.extraVars, { file: "--extra-vars" });
-  for (const [k, exact] of Object.entries(options.extraVarsExact ?? {})) {
-    const tracked = extraVars[k];
-    if (tracked !== undefined) extraVars[k] = { ...tracked, exact };
-  }
+  const extraVars = trackExtraVars(options);
   const codeNames = context.codeNames ?? new Set<string>();
   const scopes = new RunScopes(inv, extraVars, (name) => isRunProvided(name) || codeNames.has(name));
-  const specOf = (host: string, scope: VarScope): ConnectionSpec | undefined =>
+  // `values` is the scope's codeVars, already made by the caller: one more view of every variable
+  // (200k of them, from a big vars file) for the few connection variables would be waste.
+  const specOf = (host: string, scope: VarScope, values: Vars): ConnectionSpec | undefined =>
     attempt(() => {
       const provenance: Record<string, Provenance> = {};
-      for (const name of scope.names()) {
+      for (const name of CONNECTION_VARIABLES) {
         const p = scope.raw(name)?.provenance;
         if (p !== undefined) provenance[name] = p;
       }
       // The values are evaluated already: text still holding `{{` is an !unsafe value, used as it is.
-      return connectionSpec(host, { values: codeVars(scope), provenance, layers: {} }, (text) => text);
+      return connectionSpec(host, { values, provenance, layers: {} }, (text) => text);
     });
   const allSpecs = new Map<string, ConnectionSpec>();
   const allVars = new Map<string, Vars>();
@@ -149,8 +164,9 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
     const scope = attempt(() => scopes.baseScope(h.name));
     if (!scope) continue;
     allScopes.set(h.name, scope);
-    allVars.set(h.name, codeVars(scope));
-    const spec = specOf(h.name, scope);
+    const values = codeVars(scope);
+    allVars.set(h.name, values);
+    const spec = specOf(h.name, scope, values);
     if (spec) allSpecs.set(h.name, spec);
   }
 
@@ -175,7 +191,7 @@ export function prepareRun(site: Site, inv: Inventory, options: RunOptions, secr
       playScopes.set(host, scope);
       const hostVars = codeVars(scope);
       vars.set(host, hostVars);
-      const spec = specOf(host, scope);
+      const spec = specOf(host, scope, hostVars);
       if (spec) specs.set(host, spec);
       const stateDir = scope.raw(STATE_DIR_VAR)?.provenance;
       const badStateDir = attempt(() => checkStateDir(host, hostVars, stateDir ? formatProvenance(stateDir) : undefined));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseExtraVars } from "../../../src/cli/extra-vars.js";
+import { parseExtraVars, readExtraVars } from "../../../src/cli/extra-vars.js";
 import { ConfigError } from "../../../src/runner/errors.js";
 import { SecretsError } from "../../../src/secrets/errors.js";
 import { SecretsKeyring } from "../../../src/secrets/keyring.js";
@@ -159,6 +159,35 @@ describe("parseExtraVars (ansible-playbook -e)", async () => {
     expect(wrong).toBeInstanceOf(SecretsError);
     expect(wrong.message).toContain(file);
     expect(wrong.message).not.toContain("s3cr3t");
+  });
+
+  it("refuses a key that is not a plain name at its file:line, before any value of the file is read", async () => {
+    // Three levels of eleven aliases: the value of `c` passes the alias bound when it is read.
+    const eleven = (alias: string) => `[${Array(11).fill(alias).join(", ")}]`;
+    const values = `a: &a ${eleven("x")}\nb: &b ${eleven("*a")}\nc: ${eleven("*b")}\n`;
+    const bomb = join(dir, "alias-values.yml");
+    writeFileSync(bomb, values);
+    const badKey = join(dir, "alias-values-bad-key.yml");
+    writeFileSync(badKey, `${values}d: 1\n[e]: 2\n`);
+    // The value alone is an error at its own line...
+    expect((await thrown(() => parseExtraVars([`@${bomb}`]))).message).toMatch(new RegExp(`^${bomb}:3:\\d+: invalid YAML: aliases expand too far`));
+    // ...but every key is checked first, as for a vars file: the bad key is the error, at line 5.
+    expect((await thrown(() => parseExtraVars([`@${badKey}`]))).message).toBe(`${badKey}:5:1: (top level): keys must be plain names`);
+  });
+
+  it("keeps the Python form of the first -e as read, and a later -e that replaces a variable drops it", async () => {
+    const file = join(dir, "floats.yml");
+    writeFileSync(file, "ratio: 3.0\nkeep: 1.0\nname: x\n");
+    const alone = await readExtraVars([`@${file}`]);
+    expect(alone.values).toEqual({ ratio: 3, keep: 1, name: "x" });
+    expect(Object.keys(alone.exact)).toEqual(["ratio", "keep"]);
+    const replaced = await readExtraVars([`@${file}`, "ratio=4"]);
+    expect(replaced.values).toEqual({ ratio: "4", keep: 1, name: "x" });
+    expect(Object.keys(replaced.exact)).toEqual(["keep"]);
+    // A later file's Python forms replace the earlier ones.
+    const again = await readExtraVars(["name=y", `@${file}`]);
+    expect(again.values).toEqual({ name: "x", ratio: 3, keep: 1 });
+    expect(Object.keys(again.exact)).toEqual(["ratio", "keep"]);
   });
 
   it("ignores one space before key=value and spaces after it, skips an empty item; two spaces before are refused, as parse_kv fails on them", async () => {

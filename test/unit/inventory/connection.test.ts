@@ -7,6 +7,7 @@ import {
   resolveHostVars,
   type ResolvedVars,
 } from "../../../src/inventory/index.js";
+import { CONNECTION_VARIABLES } from "../../../src/inventory/connection.js";
 import { thrown } from "./helpers.js";
 
 const F = "inventory/hosts.yml";
@@ -71,6 +72,25 @@ describe("connectionSpec", () => {
     ["'n'", false],
   ])("reads ansible_become: %s as Ansible's boolean %s", (raw, expected) => {
     expect(connectionSpec("h", varsOf(`ansible_become: ${raw}`)).become).toBe(expected);
+  });
+
+  it("reads only the variables of CONNECTION_VARIABLES, which a caller may give alone", () => {
+    const asked = new Set<string>();
+    const values = new Proxy<Record<string, unknown>>(
+      {},
+      {
+        has(_target, key) {
+          if (typeof key === "string") asked.add(key);
+          return false;
+        },
+        get(_target, key) {
+          if (typeof key === "string") asked.add(key);
+          return undefined;
+        },
+      },
+    );
+    connectionSpec("h", { values, provenance: {}, layers: {} });
+    expect([...asked].sort()).toEqual([...CONNECTION_VARIABLES].sort());
   });
 
   it("accepts Ansible's older aliases, the canonical name winning", () => {
