@@ -58,6 +58,7 @@ const ARG_ALIASES: Readonly<Partial<Record<ModuleName, Readonly<Record<string, s
   cron: { value: "job", dom: "day", dow: "weekday" },
   timezone: { rtc: "hwclock" },
   slurp: { path: "src" },
+  mount: { name: "path" },
 };
 
 /** Collections whose modules are the same as ansible.builtin's under their short names. */

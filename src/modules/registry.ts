@@ -8,6 +8,7 @@ import { cron } from "./cron.js";
 import { debconf } from "./debconf.js";
 import { blockinfile, lineinfile } from "./lines.js";
 import { locale_gen } from "./locale-gen.js";
+import { mount } from "./mount.js";
 import { ini_file } from "./ini-file.js";
 import { replace } from "./replace.js";
 import { find } from "./find.js";
@@ -38,7 +39,7 @@ import { group, user } from "./users.js";
  * their argument and result types are derived from this object: adding a module here is all it
  * takes to expose it, typed.
  */
-export const modules = { file, copy, template, stat, command, shell, apt, apt_repository, deb822_repository, apt_signing_key, systemd, mysql_db, mysql_user, mysql_query, mysql_replication, postgresql_db, postgresql_user, postgresql_privs, group, user, authorized_key, get_url, unarchive, uri, lineinfile, blockinfile, ini_file, replace, sysctl, wait_for, debconf, find, getent, service_facts, package_facts, slurp, git, cron, timezone, locale_gen } as const;
+export const modules = { file, copy, template, stat, command, shell, apt, apt_repository, deb822_repository, apt_signing_key, systemd, mysql_db, mysql_user, mysql_query, mysql_replication, postgresql_db, postgresql_user, postgresql_privs, group, user, authorized_key, get_url, unarchive, uri, lineinfile, blockinfile, ini_file, replace, sysctl, wait_for, debconf, find, getent, service_facts, package_facts, slurp, git, cron, timezone, locale_gen, mount } as const;
 
 export type Modules = typeof modules;
 export type ModuleName = keyof Modules;

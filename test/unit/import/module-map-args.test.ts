@@ -1,5 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { argName, argProblem, argSchema, argsProblem, ourModule } from "../../../src/import/module-map.js";
+import { importRole } from "../../../src/import/role.js";
+import { tempTree } from "../inventory/helpers.js";
 
 // The module arguments Ansible roles use, under Ansible's names and aliases, as the importer maps them.
 
@@ -34,5 +38,42 @@ describe("module-map: arguments under Ansible's names", () => {
     expect(argsProblem("mysql_replication", { mode: "getslave" })).toBeUndefined();
     expect(argsProblem("mysql_user", { name: "", host: "db1", state: "absent" })).toBeUndefined();
     expect(argsProblem("mysql_user", { name: "sst", plugin: "ed25519", plugin_auth_string: "pw", column_case_sensitive: true })).toBeUndefined();
+  });
+
+  it("mount and ansible.posix.mount: name is path; a task converts to h.mount()", async () => {
+    expect(ourModule("mount")).toBe("mount");
+    expect(ourModule("ansible.posix.mount")).toBe("mount");
+    expect(argName("mount", "name")).toBe("path");
+    expect(argsProblem("mount", { path: "/srv/data", src: "tmpfs", fstype: "tmpfs", opts: "size=64m", state: "mounted", dump: 0, passno: 0 })).toBeUndefined();
+    expect(argsProblem("mount", { path: "/srv/data", fstype: "tmpfs", state: "mounted" })).toBe("src: src is required with state=mounted");
+    const dir = await tempTree({
+      "tasks/main.yml": [
+        "- name: data on tmpfs",
+        "  ansible.posix.mount:",
+        "    name: /srv/data",
+        "    src: tmpfs",
+        "    fstype: tmpfs",
+        '    opts: "size={{ data_size }}"',
+        "    state: mounted",
+        "- mount: path=/mnt/dvd state=unmounted",
+        "",
+      ].join("\n"),
+      "defaults/main.yml": "data_size: 64m\n",
+    });
+    const r = importRole(dir, { name: "demo", out: join(dir, "out") });
+    expect(r.notConverted).toEqual([]);
+    const code = readFileSync(join(dir, "out/index.ts"), "utf8");
+    expect(code).toContain(
+      [
+        '    await h.mount(h.jinja.args("mount", {',
+        '      path: "/srv/data",',
+        '      src: "tmpfs",',
+        '      fstype: "tmpfs",',
+        '      opts: jinja("size={{ data_size }}"),',
+        '      state: "mounted",',
+        '    }), { name: "data on tmpfs" });',
+      ].join("\n"),
+    );
+    expect(code).toContain('await h.mount({ path: "/mnt/dvd", state: "unmounted" });');
   });
 });

@@ -23,6 +23,8 @@ export interface OracleRun {
   /** The file before; null: none. */
   content: string | null;
   args: Record<string, unknown>;
+  /** The argument that names the file ("path" when omitted; mount's is "fstab"). */
+  file_arg?: string;
 }
 
 const Outcome = z.object({ failed: z.boolean(), changed: z.boolean(), msg: z.string(), content: z.string().nullable() });

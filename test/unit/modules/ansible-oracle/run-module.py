@@ -1,7 +1,8 @@
 """Runs a real Ansible module on scratch files, one case per input line, for differential tests.
 
 Input (stdin), one JSON object a line: {"module": "ansible.modules.replace" (run with -m), "path":
-a directory to add to PYTHONPATH or null, "content": base64 or null (no file), "args": {...}}. The module edits DIR/file (given to it as `path`) in its own scratch
+a directory to add to PYTHONPATH or null, "content": base64 or null (no file), "args": {...},
+"file_arg": the argument that names the file, "path" when absent}. The module edits DIR/file (given to it as that argument) in its own scratch
 directory, as ansible-playbook would run it on a host: not in check mode, with diff on.
 Output (stdout): a JSON list, one {"failed", "changed", "msg", "content": base64 or null} per case.
 Needs the Python that has ansible-core (Debian: /usr/bin/python3 with the ansible-core package).
@@ -23,8 +24,9 @@ for line in sys.stdin:
         if case["content"] is not None:
             with open(path, "wb") as f:
                 f.write(base64.b64decode(case["content"]))
-        args = dict(case["args"], path=path, _ansible_diff=True, _ansible_check_mode=False,
+        args = dict(case["args"], _ansible_diff=True, _ansible_check_mode=False,
                     _ansible_remote_tmp=os.path.join(d, "tmp"), _ansible_keep_remote_files=False)
+        args[case.get("file_arg") or "path"] = path
         args_file = os.path.join(d, "args.json")
         with open(args_file, "w") as f:
             json.dump({"ANSIBLE_MODULE_ARGS": args}, f)
