@@ -149,23 +149,21 @@ async function toFirstByte(listener: FirstByte, t: Target, cache: string, node: 
 async function main(): Promise<void> {
   const listener = new FirstByte();
   const port = await listener.listen();
-  const targets = checkouts.map((c) => scratchSite(c, port));
+  const targets: (Target & Record<"floor" | "version" | "help" | "warm" | "cold", number[]>)[] = [];
   const warmCache = (t: Target) => join(t.dir, "cache-warm");
-  const times = targets.map(() => ({ floor: [] as number[], version: [] as number[], help: [] as number[], warm: [] as number[], cold: [] as number[] }));
   try {
+    for (const c of checkouts) targets.push({ ...scratchSite(c, port), floor: [], version: [], help: [], warm: [], cold: [] });
     // The first run of each fills its warm cache (the site type-checks), untimed.
     for (const t of targets) await toFirstByte(listener, t, warmCache(t));
     for (let i = 0; i < runs; i++) {
-      for (const [n, t] of targets.entries()) {
-        const m = times[n];
-        if (!m) continue;
-        m.floor.push(await wholeRun(["-e", ""]));
-        m.version.push(await wholeRun([t.bin, "--version"]));
-        m.help.push(await wholeRun([t.bin, "--help"]));
-        m.warm.push(await toFirstByte(listener, t, warmCache(t)));
+      for (const t of targets) {
+        t.floor.push(await wholeRun(["-e", ""]));
+        t.version.push(await wholeRun([t.bin, "--version"]));
+        t.help.push(await wholeRun([t.bin, "--help"]));
+        t.warm.push(await toFirstByte(listener, t, warmCache(t)));
       }
     }
-    for (let i = 0; i < coldRuns; i++) for (const [n, t] of targets.entries()) times[n]?.cold.push(await toFirstByte(listener, t, join(t.dir, `cache-cold-${i}`)));
+    for (let i = 0; i < coldRuns; i++) for (const t of targets) t.cold.push(await toFirstByte(listener, t, join(t.dir, `cache-cold-${i}`)));
     if (args.profile) {
       for (const [n, t] of targets.entries()) {
         const dir = join(args.profile, String(n));
@@ -177,10 +175,8 @@ async function main(): Promise<void> {
     const f = (xs: number[]) => `${median(xs).toFixed(0)} ms`;
     const [l1, l5] = loadavg();
     console.log(`${new Date().toISOString()}, Node.js ${process.version}, load average ${l1?.toFixed(2)} ${l5?.toFixed(2)} (at the end), medians of ${runs} runs (cold: ${coldRuns})`);
-    for (const [n, t] of targets.entries()) {
-      const m = times[n];
-      if (!m) continue;
-      console.log(t.checkout);
+    for (const m of targets) {
+      console.log(m.checkout);
       console.log(`  node -e '':            ${f(m.floor)} (spawn to exit)`);
       console.log(`  do-converge --version: ${f(m.version)}`);
       console.log(`  do-converge --help:    ${f(m.help)}`);
