@@ -3,7 +3,8 @@ import type { SecretMasker } from "../secrets/masker.js";
 import { isVaultText } from "../secrets/vault/format.js";
 import { cliKeyring } from "./keyring.js";
 import { secretsOfDecrypted } from "./run-secrets-input.js";
-import { type VaultCliOptions, cliVaultKeyring } from "./vault-options.js";
+import type { VaultCliOptions } from "./vault-options.js";
+import { cliVaultKeyring } from "./vault-keyring.js";
 
 /**
  * How a command turns encrypted variables into plain ones: do-converge's own secrets files with

@@ -1,10 +1,8 @@
 import type { Command } from "commander";
 import { HookError } from "../hook/errors.js";
 import { HOOK_EVENTS, HookEvent } from "../hook/events.js";
-import { type InstallOptions, hookStatus, installHooks, removeHooks } from "../hook/install.js";
-import { jobFromEnv, runJob } from "../hook/job.js";
+import type { InstallOptions } from "../hook/install.js";
 import { parsePaths } from "../hook/paths.js";
-import { hookRun } from "../hook/run.js";
 
 /** install's flags as commander gives them: InstallOptions with the lists still comma-separated. */
 type InstallFlags = Omit<InstallOptions, "site" | "on" | "paths" | "args"> & { on?: string; paths?: string };
@@ -33,7 +31,10 @@ function readStdin(): Promise<string> {
 
 const print = (lines: string[]) => process.stdout.write(`${lines.join("\n")}\n`);
 
-/** `do-converge hook install|remove|status|run`: converge (or check) when git brings changes to the site. */
+/**
+ * `do-converge hook install|remove|status|run`: converge (or check) when git brings changes to the
+ * site. What each command does is imported when it runs, so other commands do not load it.
+ */
 export function addHookCommands(program: Command, setExit: (code: number) => void): void {
   const hook = program.command("hook").description("a git hook that converges (or checks) the site when a merge, checkout or push changes its files");
   hook
@@ -53,7 +54,7 @@ export function addHookCommands(program: Command, setExit: (code: number) => voi
     .option("--password-file <file>", "the password file of encrypted secrets (a path, never the password; else DO_CONVERGE_PASSWORD_FILE from git's environment)")
     .option("--lock-file <file>", "the run lock (default: .do-converge.lock beside the site)")
     .option("--chain", "keep a hook that is already there: do-converge's runs it first")
-    .action((site: string, convergeArgs: string[], f: InstallFlags) => {
+    .action(async (site: string, convergeArgs: string[], f: InstallFlags) => {
       const on = events(f.on);
       const o: InstallOptions = {
         site,
@@ -72,6 +73,7 @@ export function addHookCommands(program: Command, setExit: (code: number) => voi
         ...(f.lockFile ? { lockFile: f.lockFile } : {}),
       };
       if (o.ignoreFailure && !o.wait) throw new HookError("--ignore-failure goes with --wait (in the background, a failure never fails the git command)");
+      const { installHooks } = await import("../hook/install.js");
       print(installHooks(o, process.cwd()));
     });
   hook
@@ -79,15 +81,17 @@ export function addHookCommands(program: Command, setExit: (code: number) => voi
     .description("remove do-converge's hooks (a hook it ran first is put back) and its settings; the log stays")
     .option("--repo <dir>", "the repository (default: the one of the current directory)")
     .option("--on <events>", "only these hooks (default: all of do-converge's)")
-    .action((f: { repo?: string; on?: string }) => {
+    .action(async (f: { repo?: string; on?: string }) => {
       const on = events(f.on);
+      const { removeHooks } = await import("../hook/install.js");
       print(removeHooks({ ...(f.repo ? { repo: f.repo } : {}), ...(on ? { on } : {}) }, process.cwd()));
     });
   hook
     .command("status")
     .description("which hooks are installed, what they run, and the log's last line")
     .option("--repo <dir>", "the repository (default: the one of the current directory)")
-    .action((f: { repo?: string }) => {
+    .action(async (f: { repo?: string }) => {
+      const { hookStatus } = await import("../hook/install.js");
       print(hookStatus(f.repo ? { repo: f.repo } : {}, process.cwd()));
     });
   hook
@@ -98,10 +102,14 @@ export function addHookCommands(program: Command, setExit: (code: number) => voi
     .action(async (event: string, args: string[]) => {
       const e = HookEvent.safeParse(event);
       if (!e.success) throw new HookError(`hook run ${event}: not one of ${HOOK_EVENTS.join(", ")}`);
+      const { hookRun } = await import("../hook/run.js");
       setExit(await hookRun(e.data, args, { readStdin, stderr: (t) => process.stderr.write(t), env: process.env, cwd: process.cwd() }));
     });
   hook
     .command("worker", { hidden: true })
     .description("the detached converge of a hook run (started by the hook, its job in the environment)")
-    .action(async () => setExit(await runJob(jobFromEnv(process.env))));
+    .action(async () => {
+      const { jobFromEnv, runJob } = await import("../hook/job.js");
+      setExit(await runJob(jobFromEnv(process.env)));
+    });
 }

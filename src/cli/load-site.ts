@@ -1,9 +1,38 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { tsImport } from "tsx/esm/api";
 import type { Site } from "../site/dsl.js";
 import { SiteError } from "../site/errors.js";
+
+// Whether the next site load may share this process's modules (see shareEngineWithSite).
+let shareNext = false;
+
+/**
+ * For the CLI, which loads one site per process: that load registers tsx for the whole process
+ * and imports the site plainly, so the site's `import "do-converge"` reuses the modules the engine
+ * has already loaded. Without it (the default, and for every later load) a site gets a graph of its
+ * own through tsx's tsImport: every module it imports, the engine's hundreds of modules and zod
+ * included, is loaded again, through tsx's hooks, which costs about as much as starting the CLI.
+ * The private graph is what a process that loads sites more than once needs: a site changed on disk
+ * since its last load is read again (an imported module is never reloaded), roles included.
+ */
+export function shareEngineWithSite(): void {
+  shareNext = true;
+}
+
+async function importSite(url: string): Promise<unknown> {
+  if (shareNext) {
+    shareNext = false;
+    // The CommonJS hooks too: a site outside an ESM package is compiled to CommonJS, and its own
+    // imports are then require()s of TypeScript files.
+    const [{ register }, { register: registerCjs }] = await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]);
+    registerCjs();
+    register();
+    return import(url);
+  }
+  const { tsImport } = await import("tsx/esm/api");
+  return tsImport(url, import.meta.url);
+}
 
 /**
  * Loads a site file (TypeScript or JavaScript) through tsx, so operators need no build step.
@@ -14,7 +43,7 @@ export async function loadSite(file: string): Promise<Site> {
   if (!existsSync(path)) throw new SiteError(`${file}: no such site file`);
   let mod: { default?: unknown };
   try {
-    mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
+    mod = (await importSite(pathToFileURL(path).href)) as { default?: unknown };
   } catch (err) {
     if (err instanceof SiteError) throw new SiteError(`${file}: ${err.message}`);
     throw new SiteError(`${file}: cannot load: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,43 +1,41 @@
 import { Command, CommanderError, Option } from "commander";
 import { InventoryError } from "../inventory/errors.js";
 import { ConfigError } from "../runner/errors.js";
-import type { TemplateRenderer } from "../runner/options.js";
 import { SiteError, VarsValidationError } from "../site/errors.js";
 import { TemplateError } from "../template/errors.js";
-import { type InventoryCommandOptions, inventoryCommand } from "./inventory-command.js";
+import type { InventoryCommandOptions } from "./inventory-command.js";
 import { packageInfo } from "./package-info.js";
 import { nonNegativeInteger, positiveInteger } from "./positive-integer.js";
-import { type RunCommandOptions, runCommand } from "./run-command.js";
-import { cliKeyring } from "./keyring.js";
+import type { RunCommandOptions } from "./run-command.js";
 import { addVaultOptions } from "./vault-options.js";
-import {
-  type SecretsGenerateOptions,
-  secretsDecryptCommand,
-  secretsEditCommand,
-  secretsEncryptCommand,
-  secretsGenerateCommand,
-  secretsRekeyCommand,
-} from "./secrets-command.js";
+import type { SecretsGenerateOptions } from "./secrets-command.js";
 import { SecretsError } from "../secrets/errors.js";
 import { RunLockBusy, RunLockError } from "../control-node/run-lock.js";
 import { WriteFileError } from "../control-node/write-file.js";
 import { InitError } from "../init/errors.js";
-import { type InitCommandOptions, initCommand, terminalIo } from "./init-command.js";
-import { type TemplateRenderOptions, renderTemplateCommand } from "./template-command.js";
+import type { InitCommandOptions } from "./init-command.js";
+import type { TemplateRenderOptions } from "./template-command.js";
 import { addHookCommands } from "./hook-command.js";
 import { HookError } from "../hook/errors.js";
-import { registerScheduleCommand } from "./schedule-command.js";
+import { registerScheduleCommand } from "./schedule-program.js";
 import { ScheduleError } from "../schedule/errors.js";
 import { ImportError } from "../import/errors.js";
-import { type ImportPlaybookCommandOptions, type ImportRoleCommandOptions, importPlaybookCommand, importRoleCommand } from "./import-command.js";
+import type { ImportPlaybookCommandOptions, ImportRoleCommandOptions } from "./import-command.js";
+import type { TemplateRenderer } from "../runner/options.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const count = (_: string, previous = 0) => previous + 1;
 
 export interface CliDeps {
-  templates: TemplateRenderer;
+  /** The template renderer of a converge, asked for by the commands that converge only. */
+  templates(): Promise<TemplateRenderer>;
 }
 
+/**
+ * The CLI's commands and options. Each command's implementation is imported when that command
+ * runs: `--help`, `--version` and one command do not load every other command's modules (the
+ * converge's alone are hundreds).
+ */
 export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
   const info = packageInfo();
   const program = new Command()
@@ -82,7 +80,8 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
       setExit(1);
       return;
     }
-    setExit(await runCommand(site, opts, deps.templates));
+    const { runCommand } = await import("./run-command.js");
+    setExit(await runCommand(site, opts, await deps.templates()));
   });
 
   const render = program
@@ -98,6 +97,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("--facts-cache <dir>", "facts as if gathered: an Ansible jsonfile fact cache (a file per host, named by the host)")
     .option("--password-file <file>", "the password of encrypted secrets files (else DO_CONVERGE_PASSWORD_FILE, else asked)");
   addVaultOptions(render).action(async (template: string, opts: TemplateRenderOptions) => {
+    const { renderTemplateCommand } = await import("./template-command.js");
     process.stdout.write(await renderTemplateCommand(template, opts));
   });
 
@@ -114,6 +114,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("--password-file <file>", "the password of encrypted secrets files (else DO_CONVERGE_PASSWORD_FILE, else asked)");
   addVaultOptions(inventory).action(async (site: string | undefined, opts: InventoryCommandOptions) => {
     const notice = (line: string) => process.stderr.write(`${line}\n`);
+    const { inventoryCommand } = await import("./inventory-command.js");
     const result = await inventoryCommand(site, opts, { onNotice: notice });
     for (const w of result.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
     process.stdout.write(result.output);
@@ -125,7 +126,8 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .description("write site.ts from an Ansible playbook (plays, hosts, serial, vars, pre/post tasks, handlers), importing the roles it uses")
     .argument("<file>", "the playbook")
     .option("--out <dir>", "the site's directory (default: the playbook's)")
-    .action((file: string, opts: ImportPlaybookCommandOptions) => {
+    .action(async (file: string, opts: ImportPlaybookCommandOptions) => {
+      const { importPlaybookCommand } = await import("./import-command.js");
       setExit(importPlaybookCommand(file, opts, (line) => process.stdout.write(`${line}\n`)));
     });
   importCmd
@@ -134,7 +136,8 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .argument("<dir>", "the Ansible role's directory")
     .option("--name <name>", "the role's name (default: the --out folder's name, else the directory's name without its namespace.)")
     .option("--out <dir>", "where the typed role is written (default: roles/<name>)")
-    .action((dir: string, opts: ImportRoleCommandOptions) => {
+    .action(async (dir: string, opts: ImportRoleCommandOptions) => {
+      const { importRoleCommand } = await import("./import-command.js");
       setExit(importRoleCommand(dir, opts, (line) => process.stdout.write(`${line}\n`)));
     });
   const secrets = program.command("secrets").description("the site's secrets (passwords, salts, tokens): generated, encrypted with AES-256-GCM");
@@ -142,6 +145,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
   const out = (text: string): void => {
     process.stdout.write(text);
   };
+  const secretsCommands = async () => ({ ...(await import("./secrets-command.js")), ...(await import("./keyring.js")) });
   secrets
     .command("generate")
     .description("add a random value for every secret the site's roles declare and the secrets file lacks")
@@ -149,6 +153,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("--file <path>", "the secrets file (default: inventory/group_vars/all/secrets.yml beside the site)")
     .option("--password-file <file>", `encrypt a new file, or keep an encrypted one so: ${passwordHelp}`)
     .action(async (site: string, opts: SecretsGenerateOptions & { passwordFile?: string }) => {
+      const { secretsGenerateCommand, cliKeyring } = await secretsCommands();
       out(await secretsGenerateCommand(site, opts, cliKeyring(opts.passwordFile)));
     });
   secrets
@@ -156,28 +161,38 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .description("encrypt a YAML secrets file in place (mode 0600)")
     .argument("<file>")
     .option("--password-file <file>", passwordHelp)
-    .action(async (file: string, opts: { passwordFile?: string }) => out(await secretsEncryptCommand(file, cliKeyring(opts.passwordFile))));
+    .action(async (file: string, opts: { passwordFile?: string }) => {
+      const { secretsEncryptCommand, cliKeyring } = await secretsCommands();
+      out(await secretsEncryptCommand(file, cliKeyring(opts.passwordFile)));
+    });
   secrets
     .command("decrypt")
     .description("decrypt a secrets file in place (mode 0600)")
     .argument("<file>")
     .option("--password-file <file>", passwordHelp)
-    .action(async (file: string, opts: { passwordFile?: string }) => out(await secretsDecryptCommand(file, cliKeyring(opts.passwordFile))));
+    .action(async (file: string, opts: { passwordFile?: string }) => {
+      const { secretsDecryptCommand, cliKeyring } = await secretsCommands();
+      out(await secretsDecryptCommand(file, cliKeyring(opts.passwordFile)));
+    });
   secrets
     .command("edit")
     .description("edit an encrypted secrets file with $VISUAL/$EDITOR (a new file is created encrypted)")
     .argument("<file>")
     .option("--password-file <file>", passwordHelp)
-    .action(async (file: string, opts: { passwordFile?: string }) => out(await secretsEditCommand(file, cliKeyring(opts.passwordFile))));
+    .action(async (file: string, opts: { passwordFile?: string }) => {
+      const { secretsEditCommand, cliKeyring } = await secretsCommands();
+      out(await secretsEditCommand(file, cliKeyring(opts.passwordFile)));
+    });
   secrets
     .command("rekey")
     .description("encrypt a secrets file with a new password")
     .argument("<file>")
     .option("--password-file <file>", `the current password: ${passwordHelp}`)
     .requiredOption("--new-password-file <file>", "the new password's file")
-    .action(async (file: string, opts: { passwordFile?: string; newPasswordFile: string }) =>
-      out(await secretsRekeyCommand(file, cliKeyring(opts.passwordFile), cliKeyring(opts.newPasswordFile))),
-    );
+    .action(async (file: string, opts: { passwordFile?: string; newPasswordFile: string }) => {
+      const { secretsRekeyCommand, cliKeyring } = await secretsCommands();
+      out(await secretsRekeyCommand(file, cliKeyring(opts.passwordFile), cliKeyring(opts.newPasswordFile)));
+    });
   addHookCommands(program, setExit);
   program
     .command("init")
@@ -194,7 +209,10 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("--site <file>", "the site whose roles' secrets are generated (default: site.ts in dir, when there is one)")
     .option("-y, --yes", "ask nothing: take the defaults, and fail naming the flag for what has none")
     .option("--force", "replace existing files")
-    .action(async (dir: string, opts: InitCommandOptions) => out(await initCommand(dir, opts, terminalIo(opts.yes === true))));
+    .action(async (dir: string, opts: InitCommandOptions) => {
+      const { initCommand, terminalIo } = await import("./init-command.js");
+      out(await initCommand(dir, opts, terminalIo(opts.yes === true)));
+    });
   return program;
 }
 

@@ -1,7 +1,4 @@
 import { type Command, Option } from "commander";
-import { vaultConfig } from "../secrets/vault/identities.js";
-import { VaultKeyring } from "../secrets/vault/keyring.js";
-import { promptSecret } from "./prompt.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -22,15 +19,4 @@ export function addVaultOptions(command: Command): Command {
     .option("--vault-id <id@source>", "an ansible-vault id and its password file, script or 'prompt' (repeatable)", collect)
     .option("--ask-vault-pass", "ask for the ansible-vault password (no echo)")
     .addOption(new Option("--ask-vault-password", "same as --ask-vault-pass").hideHelp());
-}
-
-/** The command's ansible-vault keyring: its options and ANSIBLE_VAULT_* variables, in ansible-core's order. */
-export function cliVaultKeyring(o: VaultCliOptions, env: NodeJS.ProcessEnv = process.env): VaultKeyring {
-  const config = vaultConfig({
-    vaultIds: o.vaultId,
-    passwordFiles: [...(o.vaultPasswordFile ?? []), ...(o.vaultPassFile ?? [])],
-    askVaultPass: o.askVaultPass === true || o.askVaultPassword === true,
-    env,
-  });
-  return new VaultKeyring(config, (question) => promptSecret(question, "give --vault-password-file FILE"));
 }

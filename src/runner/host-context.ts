@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { factsAsVars } from "../facts/as-vars.js";
 import type { Facts } from "../facts/gather.js";
-import { type ModuleName, modules } from "../modules/registry.js";
+import { moduleNames } from "../modules/loaders.js";
 import type { BlockOptions, Host, ModuleMethods, Vars } from "../site/host.js";
 import { type Jinja, type JinjaMethods, isJinja } from "../site/jinja.js";
 import type { TaskMeta } from "../site/task-meta.js";
@@ -45,7 +45,7 @@ export function createHost(scope: HostScope): Host {
   const env = scope.env;
   // One method per registered module; the mapped type ModuleMethods gives each its own types.
   const methods = Object.fromEntries(
-    (Object.keys(modules) as ModuleName[]).map((name) => [
+    moduleNames.map((name) => [
       name,
       (args: unknown, meta?: TaskMeta<unknown>) => runTask(env, name, args, meta),
     ]),

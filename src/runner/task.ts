@@ -2,7 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
 import { type Change, type ModuleContext, ModuleError } from "../modules/contract.js";
 import { redactUrl } from "../modules/downloads.js";
-import { type AnyModule, type ModuleName, modules } from "../modules/registry.js";
+import { loadModule } from "../modules/loaders.js";
+import type { AnyModule, ModuleName } from "../modules/registry.js";
 import { RemoteCommandError, RemoteShellError } from "../remote/errors.js";
 import { ENV_NAME } from "../remote/shell.js";
 import type { TaskMeta, TaskResult } from "../site/task-meta.js";
@@ -106,8 +107,10 @@ async function attempt(mod: AnyModule, ctx: ModuleContext, args: unknown, failed
  * stops) unless ignored; a lost connection throws HostUnreachableError.
  */
 export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknown, meta: TaskMeta<R> = {}): Promise<TaskResult<R>> {
+  // Loaded before the abort check: a first use waits for the import, and a play aborted meanwhile
+  // must not start the task.
+  const mod: AnyModule = await loadModule(name);
   env.checkAborted();
-  const mod: AnyModule = modules[name];
   const argsRecord = (typeof rawArgs === "object" && rawArgs !== null ? rawArgs : {}) as Record<string, unknown>;
   const task = meta.name ?? (meta.noLog ? name : defaultName(name, argsRecord, (t) => env.mask(t)));
   const tags = [...env.tags, ...(meta.tags ?? [])];

@@ -6,8 +6,6 @@ import { crontabBlock, renderCronFile, withCrontabBlock, withoutCrontabBlock } f
 import { ScheduleError } from "./errors.js";
 import { type ScheduleSpec, readSpecLine, unitBase } from "./spec.js";
 
-export const SYSTEM_CRON_DIR = "/etc/cron.d";
-
 /**
  * Where a cron schedule lives: a file in /etc/cron.d (root; cron reads the directory by itself)
  * or a marked block in the invoking user's crontab (edited through crontab(1)).

@@ -6,8 +6,6 @@ import { type ScheduleSpec, readSpecLine, unitBase } from "./spec.js";
 import { systemctl, timerTimes, unitProperties } from "./systemctl.js";
 import { renderUnits } from "./systemd-units.js";
 
-export const SYSTEM_UNIT_DIR = "/etc/systemd/system";
-
 export interface SystemdPlace {
   unitDir: string;
   /** False: write or delete the files only (a unit directory that systemd does not read: tests). */

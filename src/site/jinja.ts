@@ -13,8 +13,9 @@ export class Jinja {
 }
 
 /**
- * Whether a value is a Jinja marker. By shape, not `instanceof`: a site is loaded through its own
- * module graph (tsx's tsImport), so its `jinja()` builds instances of another copy of the class.
+ * Whether a value is a Jinja marker. By shape, not `instanceof`: a site may run another copy of
+ * do-converge than the engine's (its own install, a site compiled to CommonJS, a site loaded again
+ * in one process), whose `jinja()` builds instances of another copy of the class.
  */
 export function isJinja(value: unknown): value is Jinja {
   return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "jinja" && typeof (value as { source?: unknown }).source === "string";
