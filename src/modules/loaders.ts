@@ -47,6 +47,7 @@ const loaders: { readonly [N in ModuleName]: () => Promise<Modules[N]> } = {
   cron: async () => (await import("./cron.js")).cron,
   timezone: async () => (await import("./timezone.js")).timezone,
   locale_gen: async () => (await import("./locale-gen.js")).locale_gen,
+  mount: async () => (await import("./mount.js")).mount,
 };
 
 /** Every module's name, as `h.<name>()` offers it. */
