@@ -7,7 +7,7 @@ import { AbsPath, Str } from "./args.js";
 import { type Change, type ModuleContext, ModuleError, type TextDiff, defineModule } from "./contract.js";
 import { bootOptions, removeFstabEntry, setFstabEntry } from "./fstab-edit.js";
 import { type MountEntry, describeMount, mountAt, mountPoint, mountedAs, parseMountinfo, sameSource } from "./mountinfo.js";
-import { MASKED } from "./mysql-replication-sql.js";
+import { REDACTED } from "../secrets/redact.js";
 import { type EditPlan, applyEdit, fileText, planEdit } from "./text-edit.js";
 
 // mount: a mount point in fstab and/or mounted, as ansible.posix.mount 1.5.4 does it on Linux.
@@ -153,7 +153,7 @@ function change(args: MountArgs, st: MountState): Change | undefined {
  * lines and the mount alike. The file still gets it; Ansible's examples put one in opts.
  */
 export function maskOptions(text: string): string {
-  return text.replace(/(^|[,\s])(password|pass)=[^,\s]*/g, `$1$2=${MASKED}`);
+  return text.replace(/(^|[,\s])(password|pass)=[^,\s]*/g, `$1$2=${REDACTED}`);
 }
 
 const MARK = "\n--mount-- ";

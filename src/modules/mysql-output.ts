@@ -1,3 +1,4 @@
+import { REDACTED } from "../secrets/redact.js";
 import { createHash } from "node:crypto";
 
 // Pure parts of talking to MariaDB through the `mysql` client: SQL literals, the client's XML
@@ -102,7 +103,7 @@ export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
     if (s.length === 0) continue;
-    for (const form of new Set([s, sqlString(s).slice(1, -1)])) out = out.split(form).join("********");
+    for (const form of new Set([s, sqlString(s).slice(1, -1)])) out = out.split(form).join(REDACTED);
   }
   return out;
 }

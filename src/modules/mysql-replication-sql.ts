@@ -1,3 +1,4 @@
+import { REDACTED } from "../secrets/redact.js";
 import { type Row, sqlString } from "./mysql-output.js";
 
 // Pure parts of mysql_replication (after community.mysql): the modes and their old names, the
@@ -90,9 +91,6 @@ const SETTINGS: readonly { key: Setting; option: string; kind: "string" | "numbe
 
 export const SETTING_KEYS: readonly Setting[] = SETTINGS.map((s) => s.key);
 
-/** What stands for the password wherever a statement is shown. */
-export const MASKED = "********";
-
 function gtidValue(v: string, term: ReplicaTerm): string {
   if (v === "disabled") return "no";
   // Servers from before the REPLICA terminology only know slave_pos.
@@ -105,7 +103,7 @@ export function changePrimarySql(s: PrimarySettings, term: ReplicaTerm, connecti
   for (const { key, option, kind } of SETTINGS) {
     const v = s[key];
     if (v === undefined) continue;
-    if (key === "primary_password" && mask) parts.push(`${option}='${MASKED}'`);
+    if (key === "primary_password" && mask) parts.push(`${option}='${REDACTED}'`);
     else if (kind === "bool") parts.push(`${option}=${v ? 1 : 0}`);
     else if (kind === "number") parts.push(`${option}=${Number(v)}`);
     else if (kind === "gtid") parts.push(`${option}=${gtidValue(String(v), term)}`);

@@ -1,3 +1,4 @@
+import { REDACTED } from "../secrets/redact.js";
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 
 // Pure parts of talking to PostgreSQL through `psql`: identifiers, literals and connection
@@ -72,7 +73,7 @@ export function redactPg(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
     if (s.length === 0) continue;
-    for (const form of new Set([s, pgString(s).slice(2, -1), s.replace(/'/g, "''")])) out = out.split(form).join("********");
+    for (const form of new Set([s, pgString(s).slice(2, -1), s.replace(/'/g, "''")])) out = out.split(form).join(REDACTED);
   }
   return out;
 }
