@@ -11,7 +11,7 @@ import { DEPLOY_USER } from "../base.js";
 import { type LabGuard, guardLab } from "../guard.js";
 import { Lab } from "../lab.js";
 import { SEED_DIFFERENCES } from "./seed-twins-differences.js";
-import { TwinShells, ansiblePlaybook, doConverge, expectNoOp, expectTwinsAlike, writeAnsibleCfg } from "./twins-harness.js";
+import { TwinShells, ansiblePlaybook, doConverge, expectNoOp, expectTwinsAlike, stopRuns, writeAnsibleCfg } from "./twins-harness.js";
 import { PLUGINS, buildWordpressArchives } from "./wordpress-archives.js";
 
 // The twins proof (see twins.test.ts) for the seed's own three roles, the Navigator's Guide
@@ -294,6 +294,8 @@ describe.skipIf(skip !== undefined)("the seed's roles: ansible-playbook on host 
 
   afterAll(async () => {
     try {
+      // A run a timed-out case left going ends before its hosts go down.
+      stopRuns();
       server?.close();
       shells?.close();
       await lab.down();
