@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { bootOptions, removeFstabEntry, setFstabEntry } from "../../../src/modules/fstab-edit.js";
 import { MOUNT_CASES, type MountCase } from "./mount-fstab.cases.js";
-import { runAnsibleModule } from "./ansible-oracle/oracle.js";
-import { MOUNT_MODULE, VENDORED_COLLECTIONS } from "./ansible-oracle/record-mount.js";
+import { VENDORED_COLLECTIONS, runAnsibleModule } from "./ansible-oracle/oracle.js";
+import { MOUNT_MODULE } from "./ansible-oracle/record-mount.js";
 
 // The fstab editor against ansible.posix.mount 1.5.4 itself: its outcomes for every case are
 // recorded in mount-fstab.expected.json (by ansible-oracle/record-mount.ts, running the real

@@ -8,10 +8,14 @@ import { z } from "zod";
 /** Debian's Python, the one the ansible-core package installs its modules for. */
 export const ANSIBLE_PYTHON = "/usr/bin/python3";
 
-/** Where Debian's `ansible` package (7.7.0: community.general 6.6.2) puts the collections. */
-export const DEBIAN_COLLECTIONS = "/usr/lib/python3/dist-packages";
+/**
+ * The collections root of the modules vendored for these tests (test/fixtures/collections,
+ * VENDORED.md there): community.general 6.6.2's ini_file and ansible.posix 1.5.4's mount, the
+ * releases in Debian 12's `ansible` package.
+ */
+export const VENDORED_COLLECTIONS = new URL("../../../fixtures/collections", import.meta.url).pathname;
 
-export function hasCommunityGeneral(root = DEBIAN_COLLECTIONS): boolean {
+export function hasCommunityGeneral(root = VENDORED_COLLECTIONS): boolean {
   return existsSync(`${root}/ansible_collections/community/general/plugins/modules/ini_file.py`);
 }
 

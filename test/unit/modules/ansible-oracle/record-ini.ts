@@ -1,11 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { INI_CASES, type IniCase } from "../ini-edit.cases.js";
-import { DEBIAN_COLLECTIONS, hasCommunityGeneral, runAnsibleModule } from "./oracle.js";
+import { VENDORED_COLLECTIONS, hasCommunityGeneral, runAnsibleModule } from "./oracle.js";
 
 // Records what community.general.ini_file makes of each case into ../ini-edit.expected.json.
 // Usage: npx tsx test/unit/modules/ansible-oracle/record-ini.ts [COLLECTIONS_ROOT]
-// COLLECTIONS_ROOT holds ansible_collections/ (default: Debian's, from the `ansible` package;
-// `apt-get download ansible && dpkg-deb -x ansible_*.deb x` gives x/usr/lib/python3/dist-packages).
+// COLLECTIONS_ROOT holds ansible_collections/ (default: the copy vendored in the test fixtures,
+// test/fixtures/collections/VENDORED.md).
 
 /** ini_file's arguments for a case (its path is the oracle's). */
 export function iniArgs(c: IniCase): Record<string, unknown> {
@@ -22,7 +22,7 @@ export function iniArgs(c: IniCase): Record<string, unknown> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const root = process.argv[2] ?? DEBIAN_COLLECTIONS;
+  const root = process.argv[2] ?? VENDORED_COLLECTIONS;
   if (!hasCommunityGeneral(root)) throw new Error(`no community.general under ${root}`);
   const out = runAnsibleModule(INI_CASES.map((c) => ({ module: "ansible_collections.community.general.plugins.modules.ini_file", path: root, content: c.content, args: iniArgs(c) })));
   const recorded = Object.fromEntries(INI_CASES.map((c, i) => [c.name, out[i]]));

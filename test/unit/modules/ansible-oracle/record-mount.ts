@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { MOUNT_CASES } from "../mount-fstab.cases.js";
-import { runAnsibleModule } from "./oracle.js";
+import { VENDORED_COLLECTIONS, runAnsibleModule } from "./oracle.js";
 
 // Records what ansible.posix.mount (1.5.4, the release in Debian 12's `ansible` package) makes of
 // each fstab case into ../mount-fstab.expected.json. Only states that edit the file alone are
@@ -8,8 +8,6 @@ import { runAnsibleModule } from "./oracle.js";
 // COLLECTIONS_ROOT holds ansible_collections/ (default: the copy vendored in the test fixtures,
 // test/fixtures/collections/VENDORED.md).
 
-/** The collections root where ansible.posix 1.5.4's mount module is vendored. */
-export const VENDORED_COLLECTIONS = new URL("../../../fixtures/collections", import.meta.url).pathname;
 
 export const MOUNT_MODULE = "ansible_collections.ansible.posix.plugins.modules.mount";
 
