@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import { DEPLOY_USER } from "../base.js";
 import { type LabGuard, guardLab } from "../guard.js";
 import { Lab } from "../lab.js";
 import { SEED_DIFFERENCES } from "./seed-twins-differences.js";
-import { TwinShells, ansiblePlaybook, doConverge, expectNoOp, expectTwinsAlike, stopRuns, writeAnsibleCfg } from "./twins-harness.js";
+import { TwinShells, ansiblePlaybook, doConverge, endTwins, expectNoOp, expectTwinsAlike, writeAnsibleCfg } from "./twins-harness.js";
 import { PLUGINS, buildWordpressArchives } from "./wordpress-archives.js";
 
 // The twins proof (see twins.test.ts) for the seed's own three roles, the Navigator's Guide
@@ -293,17 +293,8 @@ describe.skipIf(skip !== undefined)("the seed's roles: ansible-playbook on host 
   }, 1_200_000);
 
   afterAll(async () => {
-    try {
-      // A run a timed-out case left going ends before its hosts go down.
-      stopRuns();
-      server?.close();
-      shells?.close();
-      await lab.down();
-    } finally {
-      guard?.release();
-      rmSync(work, { recursive: true, force: true });
-      for (const dir of sites.values()) rmSync(dir, { recursive: true, force: true });
-    }
+    server?.close();
+    await endTwins({ lab, shells, guard, dirs: [work, ...sites.values()] });
   }, 120_000);
 
   const runAnsible = (c: SeedCase) =>

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect } from "vitest";
@@ -7,6 +7,7 @@ import { shellQuote } from "../../../src/remote/quote.js";
 import { ansibleEnv } from "../../ansible-core/env.js";
 import { DEPLOY_USER } from "../base.js";
 import type { Report } from "../engine/harness.js";
+import type { LabGuard } from "../guard.js";
 import type { Lab } from "../lab.js";
 import { runCli } from "../reference-site.js";
 import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
@@ -25,6 +26,22 @@ const runs = new AbortController();
 /** Ends every ansible-playbook and do-converge run the harness started that is still going. */
 export function stopRuns(): void {
   runs.abort();
+}
+
+/**
+ * A twins test file's end: the tools' runs still going stopped (before their hosts go), the
+ * sessions closed, the lab down; then, whatever happened, the lab's guard released and the
+ * scratch directories removed.
+ */
+export async function endTwins(o: { lab: Lab; shells: TwinShells | undefined; guard: LabGuard | undefined; dirs: readonly string[] }): Promise<void> {
+  try {
+    stopRuns();
+    o.shells?.close();
+    await o.lab.down();
+  } finally {
+    o.guard?.release();
+    for (const dir of o.dirs) rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Root shells on a lab's hosts, over the deploy user's SSH login and sudo, as the tools log in. */

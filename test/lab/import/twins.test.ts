@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -8,7 +8,7 @@ import { labSkipReason } from "../availability.js";
 import { DEPLOY_USER } from "../base.js";
 import { type LabGuard, guardLab } from "../guard.js";
 import { Lab } from "../lab.js";
-import { TwinShells, ansiblePlaybook as runAnsible, doConverge as runOurs, expectNoOp, expectTwinsAlike, stopRuns, writeAnsibleCfg } from "./twins-harness.js";
+import { TwinShells, ansiblePlaybook as runAnsible, doConverge as runOurs, endTwins, expectNoOp, expectTwinsAlike, writeAnsibleCfg } from "./twins-harness.js";
 import { KNOWN_DIFFERENCES } from "./twins-differences.js";
 
 // Proof that an imported role does what the Ansible role does: on two hosts that start alike,
@@ -150,17 +150,7 @@ describe.skipIf(skip !== undefined)("imported roles: ansible-playbook on twin1 a
     }
   }, 900_000);
 
-  afterAll(async () => {
-    try {
-      stopRuns();
-      shells?.close();
-      await lab.down();
-    } finally {
-      guard?.release();
-      rmSync(work, { recursive: true, force: true });
-      for (const dir of sites.values()) rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
+  afterAll(() => endTwins({ lab, shells, guard, dirs: [work, ...sites.values()] }), 120_000);
 
   const ansiblePlaybook = (c: RoleCase) => runAnsible({ work, inventory: join(work, "inventory.yml"), playbook: join(work, `${c.name}.yml`) });
   const doConverge = (c: RoleCase, n: number) => runOurs({ siteDir: siteOf(c), knownHostsFile: lab.knownHostsFile, n });
