@@ -5,6 +5,7 @@ import type { RemoteShell } from "../remote/shell.js";
 import { AbsPath, Mode } from "./args.js";
 import { type Change, type ModuleContext, ModuleError, defineModule } from "./contract.js";
 import { curlConfig } from "./curl-config.js";
+import { DOWNLOAD_URL } from "./downloads.js";
 import { OpenPgpError, type PublicKey, armor, dearmor, idMatches, isArmored, keyMatches, normalizeKeyId, readKeys } from "./openpgp.js";
 import { type SmallFile, fileChange, readSmallFile, sha, writeOwned } from "./owned-file.js";
 
@@ -40,7 +41,7 @@ const KeyArgs = z
     /** Where the host downloads the key from. */
     url: z
       .string()
-      .regex(/^(https?|ftp):\/\/\S+$/i, "an http://, https:// or ftp:// URL")
+      .regex(DOWNLOAD_URL, "an http://, https:// or ftp:// URL")
       .optional(),
     validate_certs: z.boolean().default(true),
     /** The key's id or fingerprint: present in the keyring, nothing is downloaded; given a source, the key must be this one. */

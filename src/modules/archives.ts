@@ -8,7 +8,7 @@ import { SEP, parseSections } from "./account-state.js";
 import { AbsPath, Mode, Owner } from "./args.js";
 import { type Change, type ModuleContext, ModuleError, defineModule } from "./contract.js";
 import { curlConfig } from "./curl-config.js";
-import { redactUrl, urlFileName } from "./downloads.js";
+import { DOWNLOAD_URL, redactUrl, urlFileName } from "./downloads.js";
 
 // unarchive, with idempotence by a marker file instead of Ansible's per-member comparison:
 // after unpacking, a marker in do-converge's state directory on the host (one per dest and
@@ -37,7 +37,7 @@ export function archiveFormat(name: string): ArchiveFormat | undefined {
 }
 
 /** A src the host downloads (with remote_src), as get_url takes a URL. */
-const isUrl = (src: string) => /^(https?|ftp):\/\/\S+$/i.test(src);
+const isUrl = (src: string) => DOWNLOAD_URL.test(src);
 
 /** The archive's name: a path's last segment, or a URL's. */
 const srcName = (src: string) => (isUrl(src) ? urlFileName(src) : basename(src));
@@ -101,7 +101,7 @@ const Args = z
   })
   .refine((a) => a.copy === undefined || a.remote_src === undefined, { message: "copy and remote_src are mutually exclusive (copy: false is remote_src: true)", path: ["copy"] })
   .transform(({ copy, ...a }) => ({ ...a, remote_src: a.remote_src ?? (copy === undefined ? false : !copy) }))
-  .refine((a) => archiveFormat(isUrl(a.src) ? urlFileName(a.src) : a.src) !== undefined, {
+  .refine((a) => archiveFormat(srcName(a.src)) !== undefined, {
     message: "cannot tell the archive format from its name: expected .tar.gz, .tgz, .tar.xz, .txz, .tar.bz2, .tbz2, .tar or .zip",
     path: ["src"],
   })

@@ -26,8 +26,11 @@ export const Checksum = z
 
 const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "an HTTP header name");
 
+/** A URL curl downloads on the host: get_url's url, unarchive's src with remote_src, apt_key's url. */
+export const DOWNLOAD_URL = /^(https?|ftp):\/\/\S+$/i;
+
 const Args = z.strictObject({
-  url: z.string().regex(/^(https?|ftp):\/\/[^\s]+$/i, "an http://, https:// or ftp:// URL"),
+  url: z.string().regex(DOWNLOAD_URL, "an http://, https:// or ftp:// URL"),
   /** A file path, or an existing directory: then the file is named after the URL's last path segment. */
   dest: AbsPath,
   checksum: Checksum.optional(),

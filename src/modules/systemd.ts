@@ -3,7 +3,7 @@ import { shellQuote } from "../remote/quote.js";
 import type { RemoteShell } from "../remote/shell.js";
 import { markedSections } from "./marked-sections.js";
 import { type Change, ModuleError, defineModule } from "./contract.js";
-import { SHOW_PROPS, type Step, type UnitProps, parseShow, planUnit, predictText, unitName, unitText } from "./systemd-plan.js";
+import { SHOW_PROPS, type Step, type UnitExtra, type UnitProps, parseShow, planUnit, predictText, unitName, unitText } from "./systemd-plan.js";
 
 // systemd: a unit's run state, enablement and mask (Ansible's systemd_service), system scope.
 //
@@ -94,11 +94,10 @@ export function stepsScript(steps: readonly Step[], unit: string | undefined, no
   );
 }
 
-interface UnitRead {
+/** What readUnit read: planUnit's extra (a SysV unit's rc.d links) among it. */
+interface UnitRead extends UnitExtra {
   props?: UnitProps;
   othersNeedReload: boolean;
-  /** A SysV unit's rc.d links: enabled or not (systemctl is-enabled, which reads them). */
-  sysvEnabled?: boolean;
   /** For a unit systemd does not know, with daemon_reload: its file (or init script) on disk. */
   onDisk?: string;
 }
@@ -166,7 +165,7 @@ export const systemd = defineModule({
       const rest = planUnit(unit, loaded, { ...a, daemon_reexec: false, daemon_reload: false }, false, sysv ? { sysvEnabled: read.sysvEnabled ?? false } : {});
       return { unit, props, steps: [...(a.daemon_reexec ? (["daemon-reexec"] as const) : []), "daemon-reload", ...rest], reloadFirst: true };
     }
-    const steps = planUnit(unit, props, a, read.othersNeedReload, read.sysvEnabled !== undefined ? { sysvEnabled: read.sysvEnabled } : {});
+    const steps = planUnit(unit, props, a, read.othersNeedReload, read);
     return { ...(unit ? { unit } : {}), ...(props ? { props } : {}), steps };
   },
   diff(_a, st): Change | undefined {
@@ -175,22 +174,23 @@ export const systemd = defineModule({
     return st.props ? { summary, diffs: [{ label: `${st.unit} (state)`, before: unitText(st.props), after: predictText(st.props, st.steps) }] } : { summary };
   },
   async apply(ctx, a, st): Promise<SystemdResult> {
-    let steps = st.steps;
+    // With reloadFirst, the reload runs on its own and what follows it is planned from what systemd then says.
+    let first: Step[] = [];
+    let rest = st.steps;
     if (st.reloadFirst) {
-      const first = steps.filter((s) => s === "daemon-reexec" || s === "daemon-reload");
+      first = st.steps.filter((s) => s === "daemon-reexec" || s === "daemon-reload");
       const r = await ctx.sh.run(stepsScript(first, undefined, false, undefined).join("\n"));
       if (r.rc !== 0) throw new ModuleError(`systemd: ${r.stderr.trim()}`, r);
       const read = await readUnit(ctx.sh, a, st.unit);
-      steps = [...first, ...planUnit(st.unit, read.props, { ...a, daemon_reexec: false, daemon_reload: false }, false, read.sysvEnabled !== undefined ? { sysvEnabled: read.sysvEnabled } : {})];
+      rest = planUnit(st.unit, read.props, { ...a, daemon_reexec: false, daemon_reload: false }, false, read);
     }
-    const rest = st.reloadFirst ? steps.filter((s) => s !== "daemon-reexec" && s !== "daemon-reload") : steps;
     const script = [...stepsScript(rest, st.unit, a.no_block, a.sleep), ...(st.unit ? [`systemctl show ${PROPS} -- ${shellQuote(st.unit)}`] : [])];
     const r = await ctx.sh.run(script.join("\n"));
     if (r.rc !== 0) {
       const status = st.unit ? await ctx.sh.run(`systemctl status --no-pager -n 10 -- ${shellQuote(st.unit)}`) : undefined;
       throw new ModuleError(`${st.unit ?? "systemd"}: ${r.stderr.trim()}`, { rc: r.rc, stdout: status?.stdout ?? r.stdout, stderr: r.stderr });
     }
-    return result(st.unit, st.unit ? parseShow(r.stdout) : undefined, steps);
+    return result(st.unit, st.unit ? parseShow(r.stdout) : undefined, [...first, ...rest]);
   },
   unchanged(_a, st): SystemdResult {
     return result(st.unit, st.props, st.steps);
