@@ -65,7 +65,7 @@ const KeyArgs = z
     const issue = (message: string, path: string) => ctx.addIssue({ code: "custom", message, path: [path] });
     if (a.keyserver !== undefined && a.state === "present") {
       if (a.id === undefined) issue("keyserver needs id: the key's fingerprint (or its 16-hex long id)", "id");
-      else if (normalizeKeyId(a.id).length < 16) issue("with keyserver, id must be the key's full fingerprint or its 16-hex long id: a short id names any of many keys, so the key fetched cannot be verified", "id");
+      else if (normalizeKeyId(a.id).length < 16) issue("with keyserver, id must be the key's full fingerprint or its 16-hex long id: a short id can name many different keys, so the key fetched cannot be verified", "id");
     }
     const sources = (["content", "src", "file", "url", "keyserver"] as const).filter((k) => a[k] !== undefined);
     if (sources.length > 1) issue(`give only one of data (content), src, file, url and keyserver, not ${sources.join(" and ")}`, sources[1] ?? "content");

@@ -50,7 +50,7 @@ export function mountPoint(path: string): string {
   return posix.normalize(path).replace(/(.)\/+$/, "$1");
 }
 
-/** The mount on top at a path, if any (the last listed: a later mount hides an earlier one). */
+/** The mount on top at a path, or undefined when none (the last listed: a later mount hides an earlier one). */
 export function mountAt(mounts: readonly MountEntry[], path: string): MountEntry | undefined {
   const p = mountPoint(path);
   return mounts.findLast((m) => m.dst === p);
