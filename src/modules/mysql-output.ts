@@ -113,6 +113,8 @@ export function redact(text: string, secrets: readonly string[]): string {
  * may run in check mode and report no change. Leading comments and parentheses are skipped.
  */
 export function isReadOnlyQuery(q: string): boolean {
+  // The client runs every statement of the text: "SELECT 1; DELETE FROM t" must not pass as a read.
+  if (statementCount(q) > 1) return false;
   const { word, body } = leadingKeyword(q);
   if (word === "SHOW" || word === "DESCRIBE" || word === "DESC" || word === "EXPLAIN") return true;
   return word === "SELECT" && !/\bINTO\b/i.test(body);
@@ -122,6 +124,32 @@ export function isReadOnlyQuery(q: string): boolean {
 export function isDdlQuery(q: string): boolean {
   const { word } = leadingKeyword(q);
   return word !== undefined && ["CREATE", "DROP", "ALTER", "RENAME", "TRUNCATE"].includes(word);
+}
+
+/**
+ * How many statements the mysql client would send for `q`: semicolons outside quotes, backticks
+ * and comments end one, and a last one counts only when it holds more than blanks and comments.
+ */
+export function statementCount(q: string): number {
+  let count = 0;
+  let content = false;
+  for (let i = 0; i < q.length; i++) {
+    const c = q[i] as string;
+    if (c === "'" || c === '"' || c === "`") {
+      content = true;
+      for (i++; i < q.length && q[i] !== c; i++) if (q[i] === "\\" && c !== "`") i++;
+    } else if ((c === "-" && q.startsWith("-- ", i)) || c === "#") {
+      const nl = q.indexOf("\n", i);
+      i = nl < 0 ? q.length : nl;
+    } else if (c === "/" && q.startsWith("/*", i) && !q.startsWith("/*!", i)) {
+      const end = q.indexOf("*/", i + 2);
+      i = end < 0 ? q.length : end + 1;
+    } else if (c === ";") {
+      if (content) count++;
+      content = false;
+    } else if (!/\s/.test(c)) content = true;
+  }
+  return content ? count + 1 : count;
 }
 
 /** The first keyword of a statement, after leading comments and parentheses. */

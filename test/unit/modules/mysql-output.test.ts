@@ -104,6 +104,13 @@ describe("read-only queries", () => {
     ["/*!40101 SET NAMES utf8 */", false],
     ["WITH x AS (SELECT 1) SELECT * FROM x", false],
     ["CREATE TABLE t (a INT)", false],
+    // The client runs every statement of the text: a read followed by a write is not a read.
+    ["SELECT 1; DELETE FROM t", false],
+    ["SELECT 1;DELETE FROM t;", false],
+    ["SELECT 1 /* ; */; -- trailing\n", true],
+    ["SELECT 1;", true],
+    ["SELECT ';' AS a, `x;y` FROM t WHERE b = 'it\\'s; fine'", true],
+    ["SELECT 1 # ; DELETE\n", true],
   ])("%s -> %s", (q, ro) => {
     expect(isReadOnlyQuery(q)).toBe(ro);
   });
