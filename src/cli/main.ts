@@ -68,6 +68,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("--known-hosts <file>", "an extra known_hosts file, consulted first (repeatable)", collect)
     .option("-K, --ask-become-pass", "ask for the sudo password used by become")
     .option("--no-typecheck", "skip type-checking the site before running it")
+    .option("--no-fast-path", "read every probe from the host, none from the play's snapshot of the last run's reads")
     .option("--refresh-inventory", "ignore cached DigitalOcean answers and ask the API again")
     .option("--password-file <file>", "the password of encrypted secrets files (else DO_CONVERGE_PASSWORD_FILE, else asked)")
     .option("--lock-file <file>", "runs holding this lock never overlap (default: .do-converge.lock beside the site)")

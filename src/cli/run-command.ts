@@ -49,6 +49,8 @@ export interface RunCommandOptions extends VaultCliOptions {
   askBecomePass?: boolean;
   /** commander's --no-typecheck sets this false. */
   typecheck: boolean;
+  /** commander's --no-fast-path sets this false (true or unset: on). */
+  fastPath?: boolean;
   refreshInventory?: boolean;
   passwordFile?: string;
   lockFile?: string;
@@ -142,6 +144,7 @@ async function converge(
       ...(o.knownHosts?.length ? { knownHostsFiles: [...o.knownHosts, ...ssh.knownHostsFiles] } : {}),
     },
     ...(becomePassword !== undefined ? { becomePassword } : {}),
+    ...(o.fastPath === false ? { noFastPath: true } : {}),
   };
   const terminal = new TerminalReporter({
     // Masked as written: the diffs it renders from raw texts (see maskEvent) included.
@@ -168,7 +171,7 @@ async function converge(
   const result = await runSite(site, inventory, options, { siteDir, emit, templates, secrets, decrypt });
   progress?.clear();
   terminal.recap(result.recap);
-  if (o.profile) terminal.profile(profile.entries(), o.profileTop);
+  if (o.profile) terminal.profile(profile.entries(), o.profileTop, result.fastPath);
   const drifted = [...result.recap.values()].some((s) => s.changed > 0);
   // The report tells the exit code the process ends with: monitoring reads either.
   const exitCode = result.exitCode === 0 && o.detectDrift && drifted ? EXIT_DRIFT : result.exitCode;
@@ -187,7 +190,7 @@ async function converge(
     const file = o.json;
     const keep = o.keepReports;
     // No copy of a report that was not written: the history would hold the previous run's twice.
-    if (report(() => json.write(file, result.recap, { check: options.check, exitCode })) && keep) report(() => keepReport(file, keep));
+    if (report(() => json.write(file, result.recap, { check: options.check, exitCode, ...(result.fastPath ? { fastPath: result.fastPath } : {}) })) && keep) report(() => keepReport(file, keep));
   }
   if (o.junit !== undefined) {
     const file = o.junit;

@@ -313,6 +313,8 @@ function keyResult(st: KeyState): KeyResult {
 export const apt_signing_key = defineModule({
   name: "apt_signing_key",
   args: KeyArgs,
+  // A key fetched from a URL or a keyserver is downloaded by the probe itself, every time.
+  probeScope: (a) => (a.url !== undefined || a.keyserver !== undefined ? "live" : "host"),
   probe: (ctx, a): Promise<KeyState> => (a.state === "present" ? probePresent(ctx, a) : probeAbsent(ctx, a)),
   diff(a, st): Change | undefined {
     if (st.unavailable) return { summary: st.unavailable, unpredictable: true };

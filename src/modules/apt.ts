@@ -248,6 +248,8 @@ const hasWork = (p: Plan) => p.install.length > 0 || p.remove.length > 0;
 export const apt = defineModule({
   name: "apt",
   args: AptArgs,
+  // A .deb is unpacked to a temporary directory (and a URL downloaded) to be read.
+  probeScope: (a) => (a.deb !== undefined ? "live" : "host"),
   async probe(ctx, a): Promise<AptState> {
     if (a.deb !== undefined) return probeDebs(ctx, { ...a, deb: a.deb });
     const specs = (a.name ?? []).map(parseSpec);

@@ -278,6 +278,8 @@ function finishScript(args: Args, marker: readonly string[], newMarker: boolean,
 export const unarchive = defineModule({
   name: "unarchive",
   args: Args,
+  // A URL is downloaded by the probe itself, every time.
+  probeScope: (a) => (a.remote_src && isUrl(a.src) ? "live" : "host"),
   async probe(ctx: ModuleContext, args) {
     const content = args.remote_src ? undefined : ctx.readControlFile(args.src);
     const r = await ctx.sh.run(probeScript(args, markerLines(ctx.sh, ctx.stateDir, args)), curlStdin(args));

@@ -39,6 +39,15 @@ export interface ModuleContext {
 }
 
 /**
+ * What a module's probe reads, for the fast path (docs/fast-path.md): "host", only the host's own
+ * state, so a snapshot's answer holds until something is applied on that host; "shared", state
+ * that tasks on other hosts change too (a replicated database, a git remote), so an answer holds
+ * until anything is applied anywhere in the run; "live", never answered from a snapshot (the
+ * probe waits for something, or its read is itself an action).
+ */
+export type ProbeScope = "host" | "shared" | "live";
+
+/**
  * The module contract (docs/architecture.md, module contract): `probe` reads the host (cheap, read-only, batched), `diff`
  * decides from args and state alone whether anything must change, `apply` changes the host and
  * runs only when diff found a change and not in check mode. A second converge therefore reports
@@ -47,6 +56,8 @@ export interface ModuleContext {
 export interface ModuleDef<S extends z.ZodType, State, R> {
   readonly name: string;
   readonly args: S;
+  /** What the probe reads (default "host"), or how that depends on the arguments: a probe must only read, never change anything. */
+  readonly probeScope?: ProbeScope | ((args: z.output<S>) => ProbeScope);
   probe(ctx: ModuleContext, args: z.output<S>): Promise<State>;
   diff(args: z.output<S>, state: State, ctx: ModuleContext): Change | undefined;
   apply(ctx: ModuleContext, args: z.output<S>, state: State, change: Change): Promise<R>;
@@ -67,6 +78,12 @@ export interface ModuleDef<S extends z.ZodType, State, R> {
   changed?(result: R): boolean;
 }
 
+/** What a module's probe reads with these arguments. */
+export function probeScopeOf<S extends z.ZodType>(mod: Pick<ModuleDef<S, unknown, unknown>, "probeScope">, args: z.output<S>): ProbeScope {
+  const s = mod.probeScope;
+  return s === undefined ? "host" : typeof s === "function" ? s(args) : s;
+}
+
 /** Declares a module with its types inferred from the schema. */
 export function defineModule<S extends z.ZodType, State, R>(def: ModuleDef<S, State, R>): ModuleDef<S, State, R> {
   return def;
@@ -77,10 +94,11 @@ export function defineModule<S extends z.ZodType, State, R>(def: ModuleDef<S, St
  * is the probe, so it runs in check mode too; there is never anything to change; its result is
  * what it read.
  */
-export function defineReadModule<S extends z.ZodType, R>(def: { name: string; args: S; read(ctx: ModuleContext, args: z.output<S>): Promise<R> }): ModuleDef<S, R, R> {
+export function defineReadModule<S extends z.ZodType, R>(def: { name: string; args: S; probeScope?: ProbeScope | ((args: z.output<S>) => ProbeScope); read(ctx: ModuleContext, args: z.output<S>): Promise<R> }): ModuleDef<S, R, R> {
   return {
     name: def.name,
     args: def.args,
+    ...(def.probeScope === undefined ? {} : { probeScope: def.probeScope }),
     probe: (ctx, args) => def.read(ctx, args),
     diff: () => undefined,
     apply: () => Promise.reject(new Error(`${def.name} never changes anything`)),

@@ -152,6 +152,8 @@ function result(st: RepoState): Deb822Result {
 export const deb822_repository = defineModule({
   name: "deb822_repository",
   args: Deb822Args,
+  // A signed_by URL is downloaded by the probe itself, every time.
+  probeScope: (a) => (a.signed_by !== undefined && isUrl(a.signed_by) ? "live" : "host"),
   probe,
   diff(a, st): Change | undefined {
     const cs = changes(a, st);

@@ -87,6 +87,8 @@ async function lookup(ctx: ModuleContext, args: GetentArgs): Promise<GetentResul
 /** getent: entries of a name-service database (users, groups, hosts, ...); changes nothing. */
 export const getent = defineReadModule({
   name: "getent",
+  // Name services (DNS, LDAP) answer with what other hosts' tasks may change.
+  probeScope: "shared",
   args: GetentArgs,
   read: (ctx, args) => lookup(ctx, args),
 });

@@ -192,6 +192,8 @@ async function apply(ctx: ModuleContext, args: GitArgs, st: GitState): Promise<G
 /** git: a checkout of a repository at a branch, tag or commit. */
 export const git = defineModule({
   name: "git",
+  // ls-remote asks the remote, and `git status` may rewrite the index.
+  probeScope: "live",
   args: GitArgs,
   probe: (ctx, args) => probe(ctx, args),
   diff: (args, st) => plan(args, st),

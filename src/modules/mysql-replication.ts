@@ -139,6 +139,8 @@ async function runControl(ctx: ModuleContext, args: ReplicationArgs, sql: string
 
 export const mysql_replication = defineModule({
   name: "mysql_replication",
+  // Replication state moves with other hosts' writes, and on its own.
+  probeScope: "live",
   args: ReplicationArgs,
   async probe(ctx, args): Promise<ReplicationState> {
     const mode = modeOf(args.mode);

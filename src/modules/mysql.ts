@@ -177,6 +177,8 @@ const dbResult = (args: DbArgs, executed: string[]): DbResult => {
 
 export const mysql_db = defineModule({
   name: "mysql_db",
+  // The database is the cluster's: other hosts' tasks change it (Galera, replication, login_host).
+  probeScope: "shared",
   args: DbArgs,
   async probe(ctx, args): Promise<DbState> {
     const names = dbNames(args.name);
@@ -483,6 +485,8 @@ function userText(exists: boolean, auth: string, privileges: PrivMap, tls: strin
 
 export const mysql_user = defineModule({
   name: "mysql_user",
+  // The database is the cluster's: other hosts' tasks change it (Galera, replication, login_host).
+  probeScope: "shared",
   args: UserArgs,
   async probe(ctx, args): Promise<UserState> {
     const where = `BINARY User = ${sqlString(args.name)} AND BINARY Host = ${sqlString(args.host)}`;
@@ -617,6 +621,8 @@ async function runQueries(ctx: ModuleContext, args: z.output<typeof QueryArgs>):
 
 export const mysql_query = defineModule({
   name: "mysql_query",
+  // The probe runs the query itself.
+  probeScope: "live",
   args: QueryArgs,
   async probe(ctx, args): Promise<QueryState> {
     if (!queriesOf(args.query).every(isReadOnlyQuery)) return {};

@@ -150,6 +150,8 @@ function summary(args: DbArgs, info: DbInfo | null, stmts: readonly string[]): s
 
 export const postgresql_db = defineModule({
   name: "postgresql_db",
+  // The server may be another host's (login_host) or a replica of one: other hosts' tasks change it.
+  probeScope: "shared",
   args: DbArgs,
   async probe(ctx, args): Promise<DbState> {
     const what = `database ${args.name}: reading its state`;

@@ -142,6 +142,8 @@ function missingError(a: PrivsArgs, st: PrivsState): string | undefined {
 
 export const postgresql_privs = defineModule({
   name: "postgresql_privs",
+  // The server may be another host's (login_host) or a replica of one: other hosts' tasks change it.
+  probeScope: "shared",
   args: PrivsArgs,
   async probe(ctx, args): Promise<PrivsState> {
     const what = `privileges on ${args.type} ${objNames(args).join(", ")}: reading them`;

@@ -209,6 +209,8 @@ function passwordText(st: UserState): string {
 
 export const postgresql_user = defineModule({
   name: "postgresql_user",
+  // The server may be another host's (login_host) or a replica of one: other hosts' tasks change it.
+  probeScope: "shared",
   args: UserArgs,
   async probe(ctx, args): Promise<UserState> {
     const what = `user ${args.name}: reading the role`;

@@ -167,6 +167,8 @@ const notSent = (args: Args): UriResult => ({ url: redactUrl(args.url), status: 
 
 export const uri = defineModule({
   name: "uri",
+  // The request is the probe.
+  probeScope: "live",
   args: Args,
   probe: async (_ctx, args): Promise<{ response?: UriResult }> => (SAFE.has(args.method) ? { response: await request(args) } : {}),
   diff: (args): Change | undefined => (SAFE.has(args.method) ? undefined : { summary: `${args.method} ${redactUrl(args.url)}`, unpredictable: true }),

@@ -141,6 +141,8 @@ function timeoutMessage(a: WaitArgs): string {
 /** wait_for: blocks until the condition holds on the host; fails after timeout seconds. Never changed. */
 export const wait_for = defineReadModule({
   name: "wait_for",
+  // It waits for the host to change.
+  probeScope: "live",
   args: WaitArgs,
   async read(ctx, a): Promise<WaitResult> {
     const start = Date.now();

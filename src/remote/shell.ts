@@ -62,6 +62,32 @@ function envExports(env: Readonly<Record<string, string>>): string {
   return `export ${Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(" ")}`;
 }
 
+/** The command as its subshell evaluates it: the task's environment exported first, when it has one. */
+export function withEnv(command: string, env: Readonly<Record<string, string>> | undefined): string {
+  return env === undefined || Object.keys(env).length === 0 ? command : `${envExports(env)}\n${command}`;
+}
+
+/** What a command without stdin is, as the shell runs it: in a subshell of its own, reading nothing. */
+export function subshellLine(command: string, env: Readonly<Record<string, string>> | undefined): string {
+  return `( eval ${shellQuote(withEnv(command, env))} ) </dev/null`;
+}
+
+/** A command the fast path may answer: its text, who runs it, and in what environment. */
+export interface ReadCommand {
+  readonly user: string | undefined;
+  readonly env: Readonly<Record<string, string>> | undefined;
+  readonly command: string;
+}
+
+/**
+ * Set on a shell while a task's probe reads the host (docs/fast-path.md): a read may be answered
+ * from the play's snapshot instead of the host, and each is learnt for the next run's snapshot.
+ */
+export interface ShellReads {
+  answer(read: ReadCommand): CommandResult | undefined;
+  seen(read: ReadCommand): void;
+}
+
 /**
  * A long-lived `/bin/sh` on a host (one per host and become-user) that runs one framed command
  * at a time. Each command costs one round trip instead of a new channel, shell, and sudo:
@@ -89,6 +115,8 @@ export class RemoteShell {
    * runs (and can override PATH or LANG) and end with the task.
    */
   env: Readonly<Record<string, string>> | undefined = undefined;
+  /** While a task's probe runs (and only then): where its reads may be answered. Commands with stdin always run. */
+  reads: ShellReads | undefined = undefined;
 
   private constructor(
     readonly host: string,
@@ -139,6 +167,12 @@ export class RemoteShell {
 
   /** Runs one command; commands on the same shell run in order, one at a time. */
   run(command: string, opts: RunOptions = {}): Promise<CommandResult> {
+    if (this.reads !== undefined && opts.stdin === undefined) {
+      const read: ReadCommand = { user: this.user, env: this.env, command };
+      this.reads.seen(read);
+      const known = this.reads.answer(read);
+      if (known !== undefined) return Promise.resolve({ ...known });
+    }
     const next = this.queue.then(() => this.runNow(command, opts));
     this.queue = next.catch(() => undefined);
     return next;
@@ -176,10 +210,10 @@ export class RemoteShell {
 
   private async runNow(given: string, opts: RunOptions): Promise<CommandResult> {
     if (this.dead) throw this.dead;
-    const command = this.env === undefined || Object.keys(this.env).length === 0 ? given : `${envExports(this.env)}\n${given}`;
+    const command = withEnv(given, this.env);
     if (this.traced) this.trace?.(command, opts.stdin === undefined ? undefined : Buffer.byteLength(opts.stdin));
     const mark = `__DCV_${this.nonce}_${++this.seq}`;
-    const body = opts.stdin === undefined ? `( eval ${shellQuote(command)} ) </dev/null\n` : stdinScript(command, mark, Buffer.from(opts.stdin), opts.streamStdin === true);
+    const body = opts.stdin === undefined ? `${subshellLine(given, this.env)}\n` : stdinScript(command, mark, Buffer.from(opts.stdin), opts.streamStdin === true);
     this.proc.stdin.write(`${body}printf '\\n%s:%d\\n' '${mark}' "$?"; printf '\\n%s\\n' '${mark}' >&2\n`);
 
     const outEnd = Buffer.from(`\n${mark}:`);

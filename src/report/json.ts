@@ -2,6 +2,7 @@ import { writeFileAtomic } from "../control-node/write-file.js";
 import type { RunEvent } from "../runner/events.js";
 import type { HostStats } from "../runner/stats.js";
 import { TaskProfile } from "./profile.js";
+import type { FastPathCounts } from "../fast-path/host-play.js";
 
 export interface JsonTask {
   play: string;
@@ -53,7 +54,7 @@ export class JsonReporter {
     });
   };
 
-  report(recap: ReadonlyMap<string, HostStats>, extra: { check: boolean; exitCode: number }) {
+  report(recap: ReadonlyMap<string, HostStats>, extra: { check: boolean; exitCode: number; fastPath?: FastPathCounts }) {
     return {
       started: this.started.toISOString(),
       duration_ms: Date.now() - this.started.getTime(),
@@ -72,11 +73,13 @@ export class JsonReporter {
       profile: this.profile.entries(),
       /** --retry-unreachable's tries: the recap and exit_code are each host's state after its last. */
       retries: this.retries,
+      /** How the probes read the hosts (docs/fast-path.md); absent with --no-fast-path. */
+      ...(extra.fastPath ? { fast_path: { answered: extra.fastPath.answered, live: extra.fastPath.live, snapshots: extra.fastPath.snapshots } } : {}),
     };
   }
 
   /** Written atomically: a reader (monitoring, a timer's next run) never sees half a report. */
-  write(file: string, recap: ReadonlyMap<string, HostStats>, extra: { check: boolean; exitCode: number }): void {
+  write(file: string, recap: ReadonlyMap<string, HostStats>, extra: { check: boolean; exitCode: number; fastPath?: FastPathCounts }): void {
     writeFileAtomic(file, this.mask(`${JSON.stringify(this.report(recap, extra), null, 2)}\n`));
   }
 }

@@ -1,6 +1,7 @@
 import type { RunEvent, TaskEnd, TaskStatus } from "../runner/events.js";
 import type { HostStats } from "../runner/stats.js";
 import type { ProfileEntry } from "./profile.js";
+import type { FastPathCounts } from "../fast-path/host-play.js";
 import { unifiedDiff } from "./unified-diff.js";
 
 const COLORS: Record<TaskStatus | "warning" | "header", string> = {
@@ -111,7 +112,7 @@ export class TerminalReporter {
   }
 
   /** `--profile`, after the recap: the slowest tasks, as Ansible's profile_tasks lists them. */
-  profile(entries: readonly ProfileEntry[], top: number): void {
+  profile(entries: readonly ProfileEntry[], top: number, fastPath?: FastPathCounts): void {
     const w = this.o.write;
     const shown = entries.slice(0, Math.max(0, top));
     w(`\n${this.paint("header", this.banner(`TASK PROFILE (slowest ${shown.length} of ${entries.length})`))}\n`);
@@ -119,6 +120,10 @@ export class TerminalReporter {
     for (const p of shown) {
       const hosts = `${p.hosts} ${p.hosts === 1 ? "host" : "hosts"}`.padEnd(9);
       w(`${secs(p.total_ms)} total ${secs(p.max_ms)} max  ${hosts} ${p.play} : ${p.handler ? "handler: " : ""}${p.task}\n`);
+    }
+    if (fastPath) {
+      const { answered, live, snapshots } = fastPath;
+      w(`fast path: ${answered} probe reads answered from ${snapshots} ${snapshots === 1 ? "snapshot" : "snapshots"}, ${live} read live\n`);
     }
   }
 }

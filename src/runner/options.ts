@@ -21,6 +21,8 @@ export interface RunOptions {
   retryUnreachable?: number;
   /** sudo password for become (prompted, from the environment, or a secret). */
   becomePassword?: string;
+  /** `--no-fast-path`: every probe reads the host, nothing is learnt (docs/fast-path.md). */
+  noFastPath?: boolean;
 }
 
 /** Renders a template file found on one of the search paths (role first, then the site). */

@@ -22,8 +22,10 @@ export function pendingHandlersPath(site: string, host: string): string {
 }
 
 export interface PendingHandlersIo {
-  /** A shell of the play's user (its become user, else the login user): the record is that user's. */
+  /** A shell of the play's user (its become user, else the login user): the record is that user's. For writes. */
   shell(): Promise<ShellLease>;
+  /** The same user's shell for reading the record (the fast path may answer it). */
+  readShell(): Promise<ShellLease>;
   warn(msg: string): void;
 }
 
@@ -48,7 +50,7 @@ export class PendingHandlers {
 
   /** Reads the host's record; drops (with a warning) what names a handler the site no longer has. */
   async load(): Promise<void> {
-    const file = await this.io.shell().then(async (lease) => {
+    const file = await this.io.readShell().then(async (lease) => {
       try {
         return await readStateFile(lease.sh, pendingHandlersPath(this.o.site, this.o.host), this.o.stateDir);
       } catch (err) {

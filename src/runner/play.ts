@@ -30,6 +30,8 @@ import { codeVars } from "../vars/code-view.js";
 import type { ScopeVar, VarScope } from "../vars/scope.js";
 import { parseRoleVars } from "./prepare.js";
 import { runMagicVars } from "./magic-vars.js";
+import type { FastPath } from "../fast-path/host-play.js";
+import type { ShellLease } from "./connections.js";
 
 /** What the run keeps about a host across plays. */
 export interface HostRecord {
@@ -98,6 +100,8 @@ export interface RunState {
   readonly siteName: string;
   /** Every play's handlers, to tell which recorded pending handlers still exist. */
   readonly catalogue: HandlerCatalogue;
+  /** The run's fast path (docs/fast-path.md); undefined with --no-fast-path. */
+  readonly fastPath?: FastPath;
   /**
    * With --retry-unreachable: retries the unreachable hosts lost in plays up to `upTo`, before a
    * batch that only lost hosts (none failed) would end the run. False: a retried host failed.
@@ -227,12 +231,34 @@ async function runHost(
   const vars = p.vars.get(host) ?? {};
   const playBecome = play.become === false ? undefined : play.become === true ? spec.becomeUser : play.become;
   const inheritedBecome = playBecome ?? (spec.become ? spec.becomeUser : undefined);
+  const fastPath = state.fastPath?.hostPlay(p.key, host, (user) => state.pool.get(spec).acquire(user));
+  /** A shell for reads the runner itself makes (facts, the pending-handlers record): answered from the play's snapshot like a probe's. */
+  const readingShell = async (user: string | undefined): Promise<ShellLease> => {
+    await fastPath?.ready();
+    const lease = await state.pool.get(spec).acquire(user);
+    lease.sh.reads = fastPath?.forProbe("host", true);
+    return {
+      sh: lease.sh,
+      release: () => {
+        lease.sh.reads = undefined;
+        lease.release();
+      },
+    };
+  };
   // Only a play with handlers reads the record: a play without any costs nothing.
   const pending =
     handlers.length === 0
       ? undefined
       : new PendingHandlers(
-          { shell: () => state.pool.get(spec).acquire(inheritedBecome), warn: (msg) => state.emit({ type: "warning", msg }) },
+          {
+            shell: () => {
+              // Only the record's writes take this shell: a change to the host like any other.
+              fastPath?.applying(host);
+              return state.pool.get(spec).acquire(inheritedBecome);
+            },
+            readShell: () => readingShell(inheritedBecome),
+            warn: (msg) => state.emit({ type: "warning", msg }),
+          },
           { site: state.siteName, host, play: p.key, check: state.options.check, stateDir: stateDirOf(vars), catalogue: state.catalogue },
         );
 
@@ -344,6 +370,7 @@ async function runHost(
         }
       },
       ...(onNotSelected ? { onNotSelected } : {}),
+      ...(fastPath ? { fastPath } : {}),
       checkAborted: () => {
         if (abort.fatal) throw new PlayAbortedError(`${host}: stopped: another host failed and the play has anyErrorsFatal`);
       },
@@ -352,7 +379,7 @@ async function runHost(
 
   /** Gathers the host's facts as `user` (the play's become user for the play's own gather, as Ansible's setup task runs). */
   const gather = async (user: string | undefined): Promise<Facts> => {
-    const lease = await state.pool.get(spec).acquire(user);
+    const lease = await readingShell(user);
     let facts: Facts;
     try {
       facts = await gatherInto(rec, lease.sh, user);
@@ -503,6 +530,7 @@ async function runHost(
       await flush();
     }
   } catch (err) {
+    fastPath?.unfinished();
     if (err instanceof PlayAbortedError) {
       state.emit({ type: "host-failed", play: play.name, host, msg: err.message });
       rec.dead = "failed";

@@ -13,12 +13,25 @@ import { type HostStats, emptyStats } from "./stats.js";
 import { siteCode } from "./code-provided-vars.js";
 import { checkTemplateVars } from "./template-vars-check.js";
 import { readPlayVarsFiles } from "./play-vars-files.js";
+import { FastPath, type FastPathCounts } from "../fast-path/host-play.js";
+import { readRecording, recordingFile, writeRecording } from "../fast-path/recording.js";
+
+/** What the run's probes read, for the next run's snapshots; a cache that cannot be written is only a slower next run. */
+function saveRecording(file: string, fastPath: FastPath, emit: Emit): void {
+  try {
+    writeRecording(file, fastPath.last, fastPath.learnt);
+  } catch (err) {
+    emit({ type: "warning", msg: `the fast path's record of probes was not saved (the next run reads every probe live): ${err instanceof Error ? err.message : String(err)}` });
+  }
+}
 
 export interface RunResult {
   /** Per host, in first-seen order: the PLAY RECAP counters. */
   recap: Map<string, HostStats>;
   /** 0 success, 2 a task failed, 4 a host was unreachable (failures take precedence); after retries, each host's last state. */
   exitCode: 0 | 2 | 4;
+  /** How the probes read the hosts; undefined with --no-fast-path. */
+  fastPath?: FastPathCounts;
 }
 
 /**
@@ -26,7 +39,7 @@ export interface RunResult {
  * input, undefined template variables included), then runs the plays in order over one
  * connection per host, closed at the end.
  */
-export async function runSite(site: Site, inventory: Inventory, options: RunOptions, io: { siteDir: string; emit: Emit; templates: TemplateRenderer; secrets?: SecretMasker; decrypt?: Decrypt }): Promise<RunResult> {
+export async function runSite(site: Site, inventory: Inventory, options: RunOptions, io: { siteDir: string; emit: Emit; templates: TemplateRenderer; secrets?: SecretMasker; decrypt?: Decrypt; probesFile?: string }): Promise<RunResult> {
   // The masker learns the site's secret values here; masking itself is the sinks' job (the CLI's emit).
   // Names the site's code sets (setFact keys): a variable whose value uses one is evaluated at run time.
   const code = await siteCode(site, io.siteDir);
@@ -40,6 +53,9 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
     for (const h of p.hosts) if (!hosts.has(h)) hosts.set(h, { name: h, stats: emptyStats(), setFacts: {}, moduleFacts: {}, includedVars: {} });
   }
   const pool = new ConnectionPool(options.ssh, options.becomePassword, io.emit);
+  const mask = (text: string): string => io.secrets?.mask(text) ?? text;
+  const probes = options.noFastPath ? undefined : (io.probesFile ?? recordingFile(io.siteDir, site.name));
+  const fastPath = probes === undefined ? undefined : new FastPath(readRecording(probes), mask);
   const tries = options.retryUnreachable ?? 0;
   let retries: UnreachableRetries | undefined;
   const state: RunState = {
@@ -54,7 +70,8 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
     allScopes: prepared.allScopes,
     extraVars: prepared.extraVars,
     ...(io.decrypt === undefined ? {} : { decrypt: io.decrypt }),
-    mask: (text) => io.secrets?.mask(text) ?? text,
+    mask,
+    ...(fastPath ? { fastPath } : {}),
     siteName: site.name,
     catalogue: handlerCatalogue(prepared.plays.map((p) => ({ key: p.key, handlers: playHandlers(p.play) }))),
     ...(tries > 0 ? { retryBeforeAbort: (upTo: number) => retries?.run(upTo) ?? Promise.resolve(false) } : {}),
@@ -74,9 +91,10 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
     if (left.length > 0) io.emit({ type: "warning", msg: `not retried, the run having stopped: ${left.join(", ")}` });
   } finally {
     await pool.closeAll();
+    if (probes !== undefined && fastPath !== undefined) saveRecording(probes, fastPath, io.emit);
   }
   const recap = new Map([...hosts].map(([name, rec]) => [name, rec.stats]));
   const stats = [...recap.values()];
   const exitCode = stats.some((s) => s.failed > 0) ? 2 : stats.some((s) => s.unreachable > 0) ? 4 : 0;
-  return { recap, exitCode };
+  return { recap, exitCode, ...(fastPath ? { fastPath: fastPath.counts } : {}) };
 }

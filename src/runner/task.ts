@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
-import { type Change, type ModuleContext, ModuleError } from "../modules/contract.js";
+import { type Change, type ModuleContext, ModuleError, type ProbeScope, probeScopeOf } from "../modules/contract.js";
 import { redactUrl } from "../modules/downloads.js";
 import { loadModule } from "../modules/loaders.js";
 import type { AnyModule, ModuleName } from "../modules/registry.js";
 import { RemoteCommandError, RemoteShellError } from "../remote/errors.js";
-import { ENV_NAME } from "../remote/shell.js";
+import { ENV_NAME, type ShellReads } from "../remote/shell.js";
 import type { TaskMeta, TaskResult } from "../site/task-meta.js";
 import type { RenderOptions } from "../template/index.js";
 import type { ShellLease } from "./connections.js";
@@ -46,6 +46,15 @@ export interface TaskEnv {
   onNotSelected?(): void;
   /** Throws when another host's failure ended the play. */
   checkAborted(): void;
+  /** The host's play on the fast path (docs/fast-path.md); undefined with --no-fast-path. */
+  readonly fastPath?: TaskFastPath;
+}
+
+/** What a task needs of the fast path: the play's snapshot, a probe's reads, and word of a change. */
+export interface TaskFastPath {
+  ready(): Promise<void>;
+  forProbe(scope: ProbeScope, learn: boolean): ShellReads | undefined;
+  applying(host: string): void;
 }
 
 /** The user a task runs as: its own `become` (true: root, false: the login user) or the one it inherits. */
@@ -88,10 +97,25 @@ interface Attempt {
   failure: string | undefined;
 }
 
-async function attempt(mod: AnyModule, ctx: ModuleContext, args: unknown, failedWhen: TaskMeta<unknown>["failedWhen"]): Promise<Attempt> {
-  const state = await mod.probe(ctx, args);
+/** How an attempt meets the fast path: where its probe's reads go, and whom to tell of a change. */
+interface AttemptReads {
+  reads: ShellReads | undefined;
+  applying(): void;
+}
+
+async function attempt(mod: AnyModule, ctx: ModuleContext, args: unknown, failedWhen: TaskMeta<unknown>["failedWhen"], fast: AttemptReads | undefined): Promise<Attempt> {
+  // Only the probe's reads: what apply runs always reaches the host.
+  ctx.sh.reads = fast?.reads;
+  let state: unknown;
+  try {
+    state = await mod.probe(ctx, args);
+  } finally {
+    ctx.sh.reads = undefined;
+  }
   const change = mod.diff(args, state, ctx);
   const applied = change !== undefined && !ctx.check;
+  // Before apply starts: one that fails half-way has changed the host all the same.
+  if (applied) fast?.applying();
   const result = applied ? await mod.apply(ctx, args, state, change) : mod.unchanged(args, state);
   const ruled = judge(failedWhen, result);
   // Judged on unapplied results too: a probe can fail on its own (uri's GET answering 500).
@@ -119,7 +143,8 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
     return { changed: false, failed: false, skipped: true, msg: "not selected by tags" } as TaskResult<R>;
   }
   const started = Date.now();
-  const check = meta.checkMode ?? env.options.check;
+  // A task that only reads runs in check mode too, as `checkMode: false` would have it.
+  const check = meta.checkMode ?? (meta.readsOnly ? false : env.options.check);
   const target = meta.delegateTo ?? env.host;
   const end = (status: TaskStatus, extra: Partial<TaskEnd>): TaskEnd => {
     const e: TaskEnd = {
@@ -160,6 +185,10 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
   let outcome: Attempt;
   let lease: ShellLease | undefined;
   try {
+    const fastPath = env.fastPath;
+    // A task delegated elsewhere reads another host, whose snapshot this play does not hold.
+    const ownReads = fastPath !== undefined && target === env.host;
+    if (ownReads) await fastPath.ready();
     lease = await env.shellFor(target, becomeUser(meta.become, env.become));
     const sh = lease.sh;
     // -vvv must not show the commands of a noLog task: they may carry what it hides.
@@ -177,9 +206,20 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
     };
     const until = meta.until as ((r: unknown) => boolean) | undefined;
     const tries = 1 + (meta.retries ?? (until ? 3 : 0));
+    const scope = probeScopeOf(mod, parsed.data);
     for (let n = 1; ; n++) {
       try {
-        outcome = await attempt(mod, ctx, parsed.data, meta.failedWhen as TaskMeta<unknown>["failedWhen"]);
+        // A live probe (a wait, a request) and a retry let time pass, or look at what is moving:
+        // what the snapshot says of the host no longer holds for the tasks after them either.
+        if (fastPath && (scope === "live" || n > 1)) fastPath.applying(target);
+        const fast = fastPath && {
+          reads: ownReads && n === 1 ? fastPath.forProbe(scope, !meta.noLog) : undefined,
+          // A command its task says only reads (readsOnly) leaves the snapshot as it was.
+          applying: () => {
+            if (!meta.readsOnly) fastPath.applying(target);
+          },
+        };
+        outcome = await attempt(mod, ctx, parsed.data, meta.failedWhen as TaskMeta<unknown>["failedWhen"], fast);
       } catch (err) {
         // A module that failed outright (a download refused, a lock held) is retried like a
         // failed result; a lost host is not.
@@ -214,7 +254,7 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
 
   const { result, change, failure } = outcome;
   const unpredictable = check && change?.unpredictable === true;
-  const changedRule = judge(meta.changedWhen as TaskMeta<unknown>["changedWhen"], result);
+  const changedRule = judge((meta.changedWhen ?? (meta.readsOnly ? false : undefined)) as TaskMeta<unknown>["changedWhen"], result);
   const changed = !unpredictable && (changedRule ?? change !== undefined);
   const status: TaskStatus = failure ? (meta.ignoreErrors ? "ignored" : "failed") : unpredictable ? "skipped" : changed ? "changed" : "ok";
   const msg = failure ?? (unpredictable ? "skipped in check mode: the command's effect cannot be predicted" : undefined);

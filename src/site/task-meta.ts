@@ -30,6 +30,13 @@ export interface TaskMeta<R> {
   environment?: Record<string, string>;
   /** Hide arguments, results and diffs from all output. */
   noLog?: boolean;
+  /**
+   * The task only reads (a command that reports state): it runs in check mode too and is never
+   * changed (unless checkMode or changedWhen say otherwise), and running it does not make the
+   * play's snapshot of the host stale (docs/fast-path.md). Promise it only of a command that
+   * writes nothing on any host: a later task would then be answered from what it wrote over.
+   */
+  readsOnly?: boolean;
 }
 
 /** What a task call returns: the module's result plus its status, as Ansible's `register`. */
