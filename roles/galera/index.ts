@@ -44,7 +44,7 @@ function dataNodes(h: Host, group: string): Member[] {
 
 /** A member's report (read-only: runs in check mode too). */
 async function probe(h: Host, node: string): Promise<MemberState> {
-  const r = await h.shell({ cmd: PROBE_SCRIPT }, { name: `galera state of ${node}`, ...on(h, node), changedWhen: false, checkMode: false });
+  const r = await h.shell({ cmd: PROBE_SCRIPT }, { name: `galera state of ${node}`, ...on(h, node), readsOnly: true });
   return parseProbe(node, r.stdout);
 }
 

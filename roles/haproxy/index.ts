@@ -75,7 +75,7 @@ export const haproxy = role({
       // Read-only, so it runs in check mode too: the rendered file must be the same as in a real run.
       const probe = await h.command(
         { argv: ["curl", "-s", "--max-time", "5", "-w", "\n%{http_code}", `${v.do_metadata_url.replace(/\/+$/, "")}/metadata/v1/interfaces/public/0/anchor_ipv4/address`] },
-        { name: "anchor address from the metadata service", changedWhen: false, checkMode: false },
+        { name: "anchor address from the metadata service", readsOnly: true },
       );
       anchorIp = parseAnchorProbe(probe.stdout);
     }

@@ -152,7 +152,7 @@ export const wordpress = role({
       const sha1Url = publishedChecksumUrl(v.wordpress_tarball_url) ?? "";
       const r = await h.command(
         { argv: ["curl", "-fsSL", "--max-time", "30", sha1Url] },
-        { name: `published checksum ${sha1Url}`, changedWhen: false, checkMode: false },
+        { name: `published checksum ${sha1Url}`, readsOnly: true },
       );
       checksum = parsePublishedSha1(r.stdout);
       if (checksum === undefined) return h.fail(`${sha1Url} did not give a SHA-1 digest`);
