@@ -172,13 +172,19 @@ export const wordpress = role({
     }
 
     // Code belongs to root; wp-content to www-data (uploads, updates of plugins and themes).
-    // The script lists and fixes what differs, so a second run finds nothing.
+    // The script counts what differs (a read), and fixes it only when something does: a converged
+    // tree costs one read, which leaves the play's snapshot of the host standing (docs/fast-path.md).
     await h.file({ path: LIB, state: "directory", owner: "root", group: "root", mode: "0755" });
     await h.copy({ src: "wordpress-ownership.sh", dest: `${LIB}/wordpress-ownership.sh`, owner: "root", group: "root", mode: "0755" });
-    await h.command(
-      { argv: [`${LIB}/wordpress-ownership.sh`, root] },
-      { name: "ownership: code root, wp-content www-data", changedWhen: (r) => r.stdout.trim() !== "0 0" },
+    // In check mode on a new host there is no tree to count yet (the unpack did not run): the fix
+    // is then what check mode reports, and a real run's fix says what is wrong if anything is.
+    const ownership = await h.command(
+      { argv: [`${LIB}/wordpress-ownership.sh`, "--list", root] },
+      { name: "ownership: paths to give to root, to www-data", readsOnly: true, failedWhen: false },
     );
+    if (ownership.rc !== 0 || ownership.stdout.trim() !== "0 0") {
+      await h.command({ argv: [`${LIB}/wordpress-ownership.sh`, root] }, { name: "ownership: code root, wp-content www-data" });
+    }
 
     const host = dbHost(v) ?? "";
     await h.template(
