@@ -170,6 +170,28 @@ describe("the fast path", { timeout: 120_000 }, () => {
     expect(existsSync(t.probesFile)).toBe(true);
   });
 
+  it("a command that only reads (readsOnly) leaves the snapshot standing; any other command ends it", async () => {
+    const t = await setup();
+    const withCommand = (readsOnly: boolean): Tasks => async (h, dir) => {
+      await h.file({ path: dir, state: "directory" });
+      const r = await h.command({ argv: ["cat", `${dir}/x.conf`] }, readsOnly ? { readsOnly: true, failedWhen: false } : { changedWhen: false, failedWhen: false });
+      await h.debug(r.stdout);
+      await h.copy({ content: "a\n", dest: `${dir}/x.conf` });
+      await h.lineinfile({ path: `${dir}/y.ini`, line: "k=v", create: true });
+    };
+    await t.converge(withCommand(true));
+    const reads = await t.converge(withCommand(true));
+    expect(reads.changed).toEqual([]);
+    expect(reads.counts?.live).toBe(0);
+    // readsOnly runs in check mode too, and is never changed.
+    const checked = await t.converge(withCommand(true), { check: true });
+    expect(checked.lines.filter((l) => l.includes(" command ")).every((l) => l.endsWith(" ok"))).toBe(true);
+    const other = await t.converge(withCommand(false));
+    expect(other.changed).toEqual([]);
+    // After the command, each host's copy and lineinfile read the host: 2 reads of each on 2 hosts at least.
+    expect(other.counts?.live).toBeGreaterThanOrEqual(4);
+  });
+
   it("a recording that is not ours is ignored: every read is made live", async () => {
     const t = await setup();
     await t.converge(files);
