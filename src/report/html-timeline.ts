@@ -23,7 +23,8 @@ export const taskLabel = (t: HtmlTask): string => `${t.handler ? "handler: " : "
  * glance. Hosts run in parallel, a host's tasks one after another.
  */
 export function timelineSection(html: Html, hosts: readonly string[], tasks: readonly HtmlTask[]): Markup {
-  const span = Math.max(1, ...tasks.map((t) => t.at + t.durationMs));
+  // A loop, not Math.max(...): a large site's run has more tasks than a call takes arguments.
+  const span = tasks.reduce((n, t) => Math.max(n, t.at + t.durationMs), 1);
   const sections = hosts.map((host) => {
     const own = tasks.filter((t) => t.host === host).sort((a, b) => a.at - b.at);
     const total = own.reduce((n, t) => n + t.durationMs, 0);
