@@ -62,6 +62,7 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .option("-v, --verbose", "more output: -v results, -vvv the commands run on hosts", count, 0)
     .option("--json <file>", "write a machine-readable report")
     .option("--junit <file>", "write a JUnit XML report: a test case per host and task")
+    .option("--html <file>", "write a run report to look at: one self-contained page (recap, timeline per host, changes with diffs, failures, drift over kept reports)")
     .option("--profile", "after the recap, print the slowest tasks (summed and max time over hosts)")
     .addOption(new Option("--profile-top <n>", "how many tasks --profile prints").default(20).argParser(positiveInteger))
     .option("--accept-new-host-keys", "record unknown SSH host keys (trust on first use); changed keys still fail")

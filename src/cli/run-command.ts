@@ -19,7 +19,8 @@ import { loadSite } from "./load-site.js";
 import { packageInfo } from "./package-info.js";
 import { checkRunOptions } from "./run-preflight.js";
 import { RunLockBusy, acquireRunLock } from "../control-node/run-lock.js";
-import { keepReport } from "../report/history.js";
+import { historyDir, keepReport, readHistory } from "../report/history.js";
+import { HtmlReporter } from "../report/html.js";
 import { type RunOutcome, emitSummary } from "../report/summary-line.js";
 import { cliDecrypt } from "./decrypt.js";
 import type { VaultCliOptions } from "./vault-options.js";
@@ -42,6 +43,8 @@ export interface RunCommandOptions extends VaultCliOptions {
   verbose: number;
   json?: string;
   junit?: string;
+  /** A run report to look at: one self-contained HTML page. */
+  html?: string;
   profile?: boolean;
   profileTop: number;
   acceptNewHostKeys?: boolean;
@@ -156,6 +159,7 @@ async function converge(
   const mask = (text: string) => secrets.mask(text);
   const json = new JsonReporter(mask);
   const junit = new JunitReporter(Date.now, mask);
+  const html = o.html === undefined ? undefined : new HtmlReporter({ mask, diff: options.diff });
   const profile = new TaskProfile();
   const progress = process.stderr.isTTY ? new ProgressLine((s) => process.stderr.write(secrets.mask(s))) : undefined;
   const emit = (raw: RunEvent) => {
@@ -164,6 +168,7 @@ async function converge(
     terminal.handle(e);
     json.handle(e);
     junit.handle(e);
+    html?.handle(e);
     profile.handle(e);
     progress?.handle(e);
   };
@@ -186,15 +191,27 @@ async function converge(
       return false;
     }
   };
+  let kept: string | undefined;
   if (o.json !== undefined) {
     const file = o.json;
     const keep = o.keepReports;
     // No copy of a report that was not written: the history would hold the previous run's twice.
-    if (report(() => json.write(file, result.recap, { check: options.check, exitCode, ...(result.fastPath ? { fastPath: result.fastPath } : {}) })) && keep) report(() => keepReport(file, keep));
+    if (report(() => json.write(file, result.recap, { check: options.check, exitCode, ...(result.fastPath ? { fastPath: result.fastPath } : {}) })) && keep) {
+      report(() => {
+        kept = keepReport(file, keep);
+      });
+    }
   }
   if (o.junit !== undefined) {
     const file = o.junit;
     report(() => junit.write(file));
+  }
+  if (html !== undefined && o.html !== undefined) {
+    const file = o.html;
+    // The runs kept beside the JSON report, this one's copy aside: the page has it from the run.
+    const read = o.json ? readHistory(historyDir(o.json), kept) : undefined;
+    const history = read && (kept !== undefined || read.runs.length > 0 || read.unreadable.length > 0) ? read : undefined;
+    report(() => html.write(file, result.recap, { site: siteFile, check: options.check, exitCode, ...(history ? { history } : {}) }));
   }
   return { exitCode, recap: result.recap };
 }

@@ -9,7 +9,7 @@ import type { RunCommandOptions } from "./run-command.js";
  * runs: an empty --limit, and report destinations that could not be written. A report written
  * only after the converge would otherwise fail once the hosts were already changed.
  */
-export function checkRunOptions(o: Pick<RunCommandOptions, "limit" | "json" | "junit" | "keepReports">): void {
+export function checkRunOptions(o: Pick<RunCommandOptions, "limit" | "json" | "junit" | "html" | "keepReports">): void {
   checkLimit(o.limit);
   const problems: string[] = [];
   const destination = (flag: string, file: string | undefined) => {
@@ -19,6 +19,7 @@ export function checkRunOptions(o: Pick<RunCommandOptions, "limit" | "json" | "j
   };
   destination("--json", o.json);
   destination("--junit", o.junit);
+  destination("--html", o.html);
   if (o.keepReports !== undefined) {
     if (o.json === undefined) problems.push(`--keep-reports ${o.keepReports}: needs --json FILE (the copies are kept in history/ beside it)`);
     else if (o.json !== "") {

@@ -3,9 +3,10 @@ import type { SecretMasker } from "../secrets/masker.js";
 
 /**
  * An event as every sink may see it: each string masked (task names, messages, -v results,
- * -vvv commands, warnings). A task's diffs stay raw, for the terminal alone (no report carries
- * diffs): it diffs the raw texts and masks the diff it prints, so a rotated secret still shows as
- * a changed line (`-pass ********` / `+pass ********`) instead of vanishing from the diff.
+ * -vvv commands, warnings). A task's diffs stay raw, for the terminal and the HTML report (the
+ * other reports carry no diffs): each diffs the raw texts and masks the diff it shows, so a
+ * rotated secret still shows as a changed line (`-pass ********` / `+pass ********`) instead of
+ * vanishing from the diff.
  */
 export function maskEvent(e: RunEvent, masker: SecretMasker): RunEvent {
   if (masker.size === 0) return e;

@@ -14,6 +14,8 @@ export interface TaskEnd {
   /** Why it failed or was skipped. */
   msg?: string;
   diffs?: TextDiff[];
+  /** When the task started, in ms since the epoch (Date.now()): where the HTML report's timeline puts its bar. */
+  startedAt: number;
   durationMs: number;
   delegatedTo?: string;
   handler?: boolean;

@@ -52,7 +52,7 @@ export function createHost(scope: HostScope): Host {
   ) as unknown as ModuleMethods;
 
   const emitSimple = (task: string, status: "ok" | "failed", msg: string) => {
-    env.emit({ type: "task-end", play: env.play, host: env.host, task, module: task, status, msg, durationMs: 0 });
+    env.emit({ type: "task-end", play: env.play, host: env.host, task, module: task, status, msg, startedAt: Date.now(), durationMs: 0 });
   };
 
   const jinja = jinjaMethods(scope, emitSimple);
@@ -127,11 +127,11 @@ export function createHost(scope: HostScope): Host {
         // A lost host is the play's to report (unreachable); a probe that failed fails the task.
         if (!(err instanceof RemoteCommandError)) throw err;
         env.stats.failed++;
-        env.emit({ type: "task-end", play: env.play, host: env.host, task, module: "facts", status: "failed", msg: err.message, durationMs: Date.now() - started });
+        env.emit({ type: "task-end", play: env.play, host: env.host, task, module: "facts", status: "failed", msg: err.message, startedAt: started, durationMs: Date.now() - started });
         throw new TaskFailedError(env.host, task, err.message);
       }
       env.stats.ok++;
-      env.emit({ type: "task-end", play: env.play, host: env.host, task, module: "facts", status: "ok", durationMs: Date.now() - started });
+      env.emit({ type: "task-end", play: env.play, host: env.host, task, module: "facts", status: "ok", startedAt: started, durationMs: Date.now() - started });
       // Registered, the facts are as the setup module returns them: `ansible_hostname`, `module_setup`, ...
       const { ansible_facts: _namespaced, ...returned } = factsAsVars(facts);
       return { changed: false, failed: false, skipped: false, ansible_facts: returned };
@@ -150,7 +150,7 @@ export function createHost(scope: HostScope): Host {
       const names = candidates.map((c) => (isJinja(c) ? String(jinja.value(c)) : c));
       if (firstFound && meta.skip === true && !scope.hasVarsFile(names)) {
         env.stats.skipped++;
-        env.emit({ type: "task-end", play: env.play, host: env.host, task: "include_vars", module: "include_vars", status: "skipped", msg: "no file found (first_found skip)", durationMs: 0 });
+        env.emit({ type: "task-end", play: env.play, host: env.host, task: "include_vars", module: "include_vars", status: "skipped", msg: "no file found (first_found skip)", startedAt: Date.now(), durationMs: 0 });
         return;
       }
       try {

@@ -141,6 +141,7 @@ export function pendingNotice(p: PendingHandler, at: { play: string; host: strin
     module: "handlers",
     status: "ok",
     msg: `notified ${p.since} by a run that ended before it ran; ${at.check ? "would run" : "runs"} with this play's handlers`,
+    startedAt: Date.now(),
     durationMs: 0,
   };
 }

@@ -467,7 +467,7 @@ async function runHost(
     if (problems.length > 0) {
       const msg = `variables of role ${role.name} (evaluated with the host's facts): ${problems.join("; ")}`;
       count(rec.stats, "failed");
-      state.emit({ type: "task-end", play: play.name, host, task: `role ${role.name} variables`, module: "vars", status: "failed", msg, durationMs: 0 });
+      state.emit({ type: "task-end", play: play.name, host, task: `role ${role.name} variables`, module: "vars", status: "failed", msg, startedAt: Date.now(), durationMs: 0 });
       throw new TaskFailedError(host, `role ${role.name} variables`, msg);
     }
     validated.set(role.name, result.vars);
@@ -507,7 +507,7 @@ async function runHost(
       // capability facts then describe the user the tasks run as.
       await gather(inheritedBecome);
       count(rec.stats, "ok");
-      state.emit({ type: "task-end", play: play.name, host, task: "Gathering Facts", module: "facts", status: "ok", durationMs: Date.now() - started });
+      state.emit({ type: "task-end", play: play.name, host, task: "Gathering Facts", module: "facts", status: "ok", startedAt: started, durationMs: Date.now() - started });
     }
     await pending?.load();
     notifyEarlier(null);
@@ -539,7 +539,7 @@ async function runHost(
     if (err instanceof HostUnreachableError || (err instanceof RemoteShellError && err.name === "RemoteShellError")) {
       if (rec.stats.unreachable === 0) {
         count(rec.stats, "unreachable");
-        state.emit({ type: "task-end", play: play.name, host, task: "connect", module: "connection", status: "unreachable", msg: err.message, durationMs: 0 });
+        state.emit({ type: "task-end", play: play.name, host, task: "connect", module: "connection", status: "unreachable", msg: err.message, startedAt: Date.now(), durationMs: 0 });
       }
       rec.dead = "unreachable";
       rec.lostIn = p.index;
@@ -548,7 +548,7 @@ async function runHost(
       if (!(err instanceof TaskFailedError)) {
         // An exception from the site's own code (a bug, a thrown Error): the host fails with it.
         count(rec.stats, "failed");
-        state.emit({ type: "task-end", play: play.name, host, task: "(site code)", module: "code", status: "failed", msg: err instanceof Error ? err.message : String(err), durationMs: 0 });
+        state.emit({ type: "task-end", play: play.name, host, task: "(site code)", module: "code", status: "failed", msg: err instanceof Error ? err.message : String(err), startedAt: Date.now(), durationMs: 0 });
       }
       rec.dead = "failed";
       state.emit({ type: "host-failed", play: play.name, host, msg: err instanceof Error ? err.message : String(err) });

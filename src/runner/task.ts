@@ -154,6 +154,7 @@ export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknow
       task,
       module: name,
       status,
+      startedAt: started,
       durationMs: Date.now() - started,
       ...(meta.delegateTo ? { delegatedTo: meta.delegateTo } : {}),
       ...(env.handler ? { handler: true } : {}),

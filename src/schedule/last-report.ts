@@ -1,15 +1,5 @@
 import { readFileSync } from "node:fs";
-import { z } from "zod";
-
-// The fields of the JSON report (src/report/json.ts) that status reads; the rest is ignored.
-const reportSchema = z.object({
-  started: z.string(),
-  duration_ms: z.number(),
-  check: z.boolean(),
-  drift: z.object({ detected: z.boolean(), tasks: z.array(z.object({ host: z.string(), task: z.string() })) }),
-  exit_code: z.number(),
-  recap: z.record(z.string(), z.object({ ok: z.number(), changed: z.number(), failed: z.number(), unreachable: z.number() })),
-});
+import { reportFileSchema as reportSchema } from "../report/report-file.js";
 
 const SHOWN_TASKS = 5;
 

@@ -69,7 +69,7 @@ program
   .description(
     "check what the lab needs (Debian packages, overlayfs, a bridge, systemd-nspawn, inotify limits for the topology) and, as root, install what is missing",
   )
-  .option("--ansible", "what the test suites and the benchmark run beside the lab too: ansible-core, curl, unzip, procps", false)
+  .option("--ansible", "what the test suites and the benchmark run beside the lab too: ansible-core, curl, unzip, procps, chromium", false)
   .option("--check", "install and change nothing: exit 1 naming what is missing", false)
   .action(async (opts: { ansible: boolean; check: boolean }) => {
     await prerequisites(lab(program.opts()), { ansible: opts.ansible, install: !opts.check });

@@ -116,7 +116,7 @@ describe("SecretMasker.maskDeep and maskEvent", () => {
 
   it("masks a task-end's name, message and result, and keeps its diffs raw for the terminal", () => {
     const e: TaskEnd = {
-      type: "task-end", play: "p", host: "h", task: `shell echo ${s}`, module: "shell", status: "changed", durationMs: 1,
+      type: "task-end", play: "p", host: "h", task: `shell echo ${s}`, module: "shell", status: "changed", startedAt: 0, durationMs: 1,
       msg: `failed: ${s}`, summary: s, result: { stdout: s }, diffs: [{ label: "/etc/x", before: "a\n", after: `pass ${s}\n` }],
     };
     const out = maskEvent(e, m) as TaskEnd;
@@ -129,7 +129,7 @@ describe("SecretMasker.maskDeep and maskEvent", () => {
     const t = new TerminalReporter({ write: (x) => (printed += m.mask(x)), color: false, verbosity: 3, diff: true });
     const events: RunEvent[] = [
       { type: "command", host: "h", user: "root", command: `printf '%s' '${s}' | chpasswd`, stdin: stdinSize(s.length) },
-      { type: "task-end", play: "p", host: "h", task: "x", module: "template", status: "changed", durationMs: 1, result: { content: s },
+      { type: "task-end", play: "p", host: "h", task: "x", module: "template", status: "changed", startedAt: 0, durationMs: 1, result: { content: s },
         diffs: [{ label: "/etc/x", before: `pass old-${s}\n`, after: `pass ${s}\n` }] },
     ];
     const json = new JsonReporter((x) => m.mask(x));

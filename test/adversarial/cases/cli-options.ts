@@ -43,6 +43,7 @@ export const cliCases: AdversarialCase[] = [
   option("two-site-files", ["other.ts"], /other\.ts|too many arguments/),
   option("json-to-a-directory", ["--json", "adir"], /(--json|JSON report).*adir|adir.*(--json|JSON report)/),
   option("junit-to-a-directory", ["--junit", "adir"], /(--junit|JUnit report).*adir|adir.*(--junit|JUnit report)/),
+  option("html-to-a-directory", ["--html", "adir"], /(--html|HTML report).*adir|adir.*(--html|HTML report)/),
   option("json-to-proc", ["--json", "/proc/version"], /(--json|JSON report).*\/proc\/version|\/proc\/version.*(--json|JSON report)/),
   option("lock-file-is-a-directory", ["--lock-file", "adir"], /adir/),
   option("lock-file-under-proc", ["--lock-file", "/proc/self/adversarial.lock"], /\/proc\/self\/adversarial\.lock/, { hostile: true }),

@@ -22,13 +22,14 @@ export const LAB_PACKAGES: readonly LabPackage[] = [
  * What `npm test`'s suites and the benchmark run on the control node beside the lab (`--ansible`):
  * Ansible itself, the yardstick of the template parity test and the benchmark, and the tools the
  * adversarial suite's cases call (get_url and unarchive run on the control node there; sysctl in
- * --check reads live values).
+ * --check reads live values), and the browser the HTML report is opened in.
  */
 export const SUITE_PACKAGES: readonly LabPackage[] = [
   { name: "ansible-core", why: "ansible-playbook for the template parity test and the benchmark", commands: ["ansible-playbook"] },
   { name: "curl", why: "get_url's downloads in the adversarial suite's local runs", commands: ["curl"] },
   { name: "unzip", why: "unarchive of zip files in the adversarial suite's local runs", commands: ["unzip"] },
   { name: "procps", why: "sysctl in the adversarial suite's local runs", commands: ["sysctl"] },
+  { name: "chromium", why: "a headless browser that opens the --html report in its unit test", commands: ["chromium"] },
 ];
 
 /**

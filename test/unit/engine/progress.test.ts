@@ -6,7 +6,7 @@ describe("the progress line", () => {
     let out = "";
     const p = new ProgressLine((s) => (out += s));
     p.handle({ type: "play-start", play: "web", hosts: ["a", "b"], check: false });
-    p.handle({ type: "task-end", play: "web", host: "a", task: "t", module: "file", status: "ok", durationMs: 1 });
+    p.handle({ type: "task-end", play: "web", host: "a", task: "t", module: "file", status: "ok", startedAt: 0, durationMs: 1 });
     p.handle({ type: "host-end", play: "web", host: "a" });
     expect(out).toBe("\r\x1b[K[web] 0/2 hosts done, 0 tasks\r\x1b[K[web] 0/2 hosts done, 1 tasks\r\x1b[K[web] 1/2 hosts done, 1 tasks");
     out = "";

@@ -6,6 +6,7 @@ export const taskEnd = (o: Partial<TaskEnd> & Pick<TaskEnd, "host" | "task">): T
   play: "web",
   module: "file",
   status: "ok",
+  startedAt: 0,
   durationMs: 10,
   ...o,
 });

@@ -69,6 +69,8 @@ describe("report destinations", { timeout: 60_000 }, () => {
     await refused(["--json", join(reports, "a-dir")], `ERROR: --json ${join(reports, "a-dir")}: is a directory: nothing was run\n`);
     await refused(["--json", join(reports, "a-file/r.json")], `ERROR: --json ${join(reports, "a-file/r.json")}: ${join(reports, "a-file")} is not a directory: nothing was run\n`);
     await refused(["--junit", "/dev/null"], "ERROR: --junit /dev/null: is not a regular file (the write replaces the file it names): nothing was run\n");
+    await refused(["--html", join(reports, "a-file/r.html")], `ERROR: --html ${join(reports, "a-file/r.html")}: ${join(reports, "a-file")} is not a directory: nothing was run\n`);
+    await refused(["--html", ""], "ERROR: --html : no file named: nothing was run\n");
     await refused(["--json", join(reports, "h/r.json"), "--keep-reports", "3"], `ERROR: --keep-reports 3: ${join(reports, "h/history")} is not a directory: nothing was run\n`);
     await refused(["--keep-reports", "3"], "ERROR: --keep-reports 3: needs --json FILE (the copies are kept in history/ beside it): nothing was run\n");
     expect(readdirSync(reports, { recursive: true }).sort()).toEqual(before);
