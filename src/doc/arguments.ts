@@ -60,10 +60,19 @@ const join = (types: string[]): string => [...new Set(types)].join(" | ");
 export function typeText(schema: z.ZodType, depth = 0): string {
   if (depth > 16) return "unknown";
   const s = written(schema, depth);
-  const def = defOf(s);
-  const outer = defOf(schema);
-  const nullable = outer.type === "nullable" ? " | null" : "";
-  return plainType(s, def, depth) + nullable;
+  return plainType(s, defOf(s), depth) + (acceptsNull(schema) ? " | null" : "");
+}
+
+/** Whether a wrapper on the way to what a site writes is nullable(). */
+function acceptsNull(schema: z.ZodType): boolean {
+  let s = schema;
+  for (let depth = 0; depth < 32; depth++) {
+    const def = defOf(s);
+    if (def.type === "nullable") return true;
+    if (!WRAPPERS.has(def.type)) return false;
+    s = def["innerType"] as z.ZodType;
+  }
+  return false;
 }
 
 function plainType(s: z.ZodType, def: Def, depth: number): string {

@@ -13,15 +13,20 @@ function distance(a: string, b: string): number {
 
 /**
  * The names close to what was typed, closest first: a few edits away (a typo), or containing it
- * or contained in it (`mysql` finds mysql_db, mysql_user, ...; `ansible.builtin.copy` finds copy).
+ * or contained in it (`mysql` finds mysql_db, mysql_user, ...). A collection-qualified name
+ * (`ansible.builtin.cpy`) is judged by its last part.
  */
 export function closeMatches(typed: string, names: readonly string[], max = 5): string[] {
-  const t = typed.toLowerCase();
+  const lower = typed.toLowerCase();
+  // Ansible's collection-qualified name (ansible.builtin.copy) is that module, and no other.
+  const short = lower.slice(lower.lastIndexOf(".") + 1);
+  const exact = names.find((n) => n.toLowerCase() === short);
+  if (exact !== undefined) return [exact];
   const scored = names
     .map((name) => {
       const n = name.toLowerCase();
-      const edits = distance(t, n);
-      const contains = (t.length >= 3 && n.includes(t)) || (n.length >= 3 && t.includes(n));
+      const edits = distance(short, n);
+      const contains = (short.length >= 3 && n.includes(short)) || (n.length >= 3 && short.includes(n));
       return { name, edits, close: edits <= Math.max(2, Math.floor(n.length / 3)) || contains };
     })
     .filter((s) => s.close);
