@@ -49,7 +49,7 @@ export type ProbeScope = "host" | "shared" | "live";
 
 /**
  * What `do-converge doc` and docs/modules/ say of a module beyond its arguments (each argument's
- * text is its schema's `.describe()`). Written once, here, beside the code it describes.
+ * text is its schema's `.describe()`). Written once, in the module's definition, beside its code.
  */
 export interface ModuleDoc {
   /** What the module does, in one or two sentences, for the list of modules. */

@@ -105,7 +105,7 @@ const UserArgs = z.strictObject({
     .describe('Supplementary groups (a list, or comma-separated as Ansible reads it: "docker, adm"; "" none); they must exist. Without append: exactly these.'),
   append: z.boolean().default(false).describe("Add groups to the user's groups instead of making them exactly groups."),
   shell: AbsPath.optional().describe("The login shell."),
-  home: AbsPath.optional().describe("The home directory (usermod moves nothing: only the entry changes)."),
+  home: AbsPath.optional().describe("The home directory. A changed home is not moved: the account's entry changes, and with create_home a missing directory is created."),
   create_home: z.boolean().default(true).describe("Create the home directory (from /etc/skel) when the user is created or it is missing."),
   system: z.boolean().default(false).describe("Create it as a system account (a uid below 1000); not changed on an existing user."),
   comment: PasswdField.optional().describe("The GECOS field (the full name)."),
