@@ -251,6 +251,7 @@ export const apt = defineModule({
   doc: {
     summary: "Debian packages installed, upgraded or removed in one apt-get transaction per task; the package lists updated first when asked (or when older than cache_valid_time).",
     example: 'await h.apt({ name: ["nginx", "php8.2-fpm"], state: "present", cache_valid_time: 3600 });',
+    check: "Supported: reports what would change, dependencies included (apt-get's simulation). A .deb file on the host that is not there yet (an earlier task would put it there) is not an error in check mode.",
     diff: "The packages with their versions before and after, dependencies pulled in or removed included (from apt-get's simulation).",
     liveWhen: "deb is given (the .deb is unpacked, or downloaded, to be read)",
   },

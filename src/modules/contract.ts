@@ -60,7 +60,7 @@ export interface ModuleDoc {
   readonly check?: string;
   /** What --diff shows of a change; absent: no diff, only the change's one-line summary. */
   readonly diff?: string;
-  /** For a probeScope that depends on the arguments: which arguments make the probe live. */
+  /** For a probeScope that depends on the arguments ("live" for some, "host" for the rest): which arguments make the probe live. */
   readonly liveWhen?: string;
 }
 

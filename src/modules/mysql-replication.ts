@@ -143,7 +143,7 @@ export const mysql_replication = defineModule({
   name: "mysql_replication",
   doc: {
     summary:
-      "MariaDB replication, as community.mysql's mysql_replication: the primary's or the replica's status read, CHANGE MASTER TO, and the replica's threads started, stopped or reset. changeprimary and the resets run, and report a change, every time; start and stop only when the threads are not so already.",
+      "MariaDB replication, as community.mysql's mysql_replication: the primary's or the replica's status read, CHANGE MASTER TO, and the replica's threads started, stopped or reset. changeprimary and the resets run every time; start and stop only when the threads are not so already.",
     example: 'await h.mysql_replication({ mode: "changeprimary", primary_host: "10.0.0.11", primary_user: "repl", primary_password: v.repl_password, primary_use_gtid: "replica_pos" });',
     check: `Supported: getprimary and getreplica read in check mode too; the others report what they would do. ${NO_SERVER_CHECK} startreplica/stopreplica on a server not configured as a replica yet (an earlier changeprimary would) is reported skipped in check mode.`,
     diff: "changeprimary: the replication settings before and after; startreplica/stopreplica: the IO and SQL threads' state before and after. The other modes show none.",
