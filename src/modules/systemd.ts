@@ -159,7 +159,7 @@ export const systemd = defineModule({
   doc: {
     summary: "A systemd unit's run state, enablement and mask (system units), with daemon-reload when unit files changed on disk.",
     example: 'await h.systemd({ name: "nginx", state: "started", enabled: true });',
-    check: "Supported: reports the steps it would take. A unit systemd does not know fails the task, in check mode too: the package or unit file that brings it must be there first.",
+    check: "Supported: reports the steps it would take. A unit with no unit file on the host fails the task (unless it is only to be stopped or masked), in check mode too: the package or file that brings it must be there first.",
     diff: "The unit's ActiveState, UnitFileState and LoadState before and after the steps it would take.",
   },
   async probe(ctx, a: SystemdArgs): Promise<SystemdState> {
