@@ -22,6 +22,7 @@ import { ScheduleError } from "../schedule/errors.js";
 import { ImportError } from "../import/errors.js";
 import type { ImportPlaybookCommandOptions, ImportRoleCommandOptions } from "./import-command.js";
 import type { TemplateRenderer } from "../runner/options.js";
+import { UnknownModuleError } from "../doc/errors.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const count = (_: string, previous = 0) => previous + 1;
@@ -197,6 +198,14 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     });
   addHookCommands(program, setExit);
   program
+    .command("doc")
+    .description("the modules' reference: every module with its summary, or one module's arguments, check mode, diff and an example (as ansible-doc)")
+    .argument("[module]", "the module, as h.<module>() calls it")
+    .action(async (module: string | undefined) => {
+      const { docCommand } = await import("./doc-command.js");
+      out(docCommand(module));
+    });
+  program
     .command("init")
     .description("set up a site's DigitalOcean access: check the API token, pick regions and tags, write the inventory, the token file and the encrypted secrets")
     .argument("[dir]", "the site's directory", ".")
@@ -235,7 +244,8 @@ function isConfigError(err: unknown): err is Error {
     err instanceof WriteFileError ||
     err instanceof HookError ||
     err instanceof ScheduleError ||
-    err instanceof ImportError
+    err instanceof ImportError ||
+    err instanceof UnknownModuleError
   );
 }
 

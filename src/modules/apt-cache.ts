@@ -68,7 +68,12 @@ export function cacheStaleReason(c: CacheState, validTime: number | undefined): 
  * download (then retried). Not in Ansible: a mirror or proxy that stops answering mid-reply can
  * hold apt for ever, and with it the run lock every later scheduled run waits for.
  */
-export const UpdateCacheTimeout = z.number().int().min(10).default(300);
+export const UpdateCacheTimeout = z
+  .number()
+  .int()
+  .min(10)
+  .default(300)
+  .describe("Seconds one apt-get update attempt may take before it is stopped and counts as a failed download (then retried).");
 
 export interface UpdateOptions {
   /** Seconds to wait for another apt run's lists lock. */

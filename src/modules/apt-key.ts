@@ -30,36 +30,28 @@ const KeyId = z.string().regex(/^(?:0[xX])?(?:[0-9A-Fa-f]{8}|[0-9A-Fa-f]{16,})$/
 
 const KeyArgs = z
   .strictObject({
-    /** The keyring's file name in dir: <name>.asc (armored key) or .gpg (binary). */
-    name: BaseName.optional(),
-    /** The public key, ASCII-armored (Ansible's data). */
-    content: z.string().min(1).optional(),
-    /** A public key file of the site or role on the control node (armored or binary). */
-    src: z.string().min(1).optional(),
-    /** A public key file on the host. */
-    file: AbsPath.optional(),
-    /** Where the host downloads the key from. */
-    url: z
-      .string()
-      .regex(DOWNLOAD_URL, "an http://, https:// or ftp:// URL")
-      .optional(),
-    validate_certs: z.boolean().default(true),
-    /** The key's id or fingerprint: present in the keyring, nothing is downloaded; given a source, the key must be this one. */
-    id: KeyId.optional(),
-    /** A keyring file of its own path; its extension says its format. */
-    keyring: AbsPath.regex(/\.(asc|gpg)$/, "a keyring path ending in .asc (armored) or .gpg (binary): apt reads no other").optional(),
-    /**
-     * A key server (HKP, as apt-key and gpg ask one: a host name, hkp://, hkps://, http:// or
-     * https://) the host fetches the key named by id from; the key is taken only when its own
-     * fingerprint is that id, so the server is not trusted for anything.
-     */
+    name: BaseName.optional().describe("The keyring's file name in dir: NAME.asc (an armored key) or NAME.gpg (binary), for a repository's signed_by. Not with keyring."),
+    content: z.string().min(1).optional().describe("The public key, ASCII-armored (Ansible's data). One of content, src, file, url and keyserver."),
+    src: z.string().min(1).optional().describe("A public key file of the site or role (its files/ directory), armored or binary."),
+    file: AbsPath.optional().describe("A public key file on the host."),
+    url: z.string().regex(DOWNLOAD_URL, "an http://, https:// or ftp:// URL").optional().describe("Where the host downloads the key from (http, https or ftp)."),
+    validate_certs: z.boolean().default(true).describe("false: url's TLS certificate is not verified."),
+    id: KeyId.optional().describe(
+      "The key's fingerprint (or id): with a source, the key must be this one; when keyring (or, without name, its trusted.gpg.d file) already holds it, nothing is fetched; with state=absent, the key removed.",
+    ),
+    keyring: AbsPath.regex(/\.(asc|gpg)$/, "a keyring path ending in .asc (armored) or .gpg (binary): apt reads no other")
+      .optional()
+      .describe("A keyring file by path (.asc or .gpg, which says its format); it may hold other keys too. Not with name."),
     keyserver: z
       .string()
       .regex(/^(?:(?:hkps?|https?):\/\/)?[A-Za-z0-9.-]+(?::\d{1,5})?\/?$/i, "a key server: a host name (optionally :port), or hkp://, hkps://, http:// or https:// and one")
-      .optional(),
-    state: z.enum(["present", "absent"]).default("present"),
-    dir: AbsPath.default("/etc/apt/keyrings"),
-    mode: Mode.default("0644"),
+      .optional()
+      .describe(
+        "A key server (a host name, or hkp://, hkps://, http://, https://) the host fetches the key named by id from; the key is taken only when its fingerprint is that id, so the server is trusted for nothing.",
+      ),
+    state: z.enum(["present", "absent"]).default("present").describe("present: the key is in the keyring; absent: removed from it."),
+    dir: AbsPath.default("/etc/apt/keyrings").describe("The directory of name's file."),
+    mode: Mode.default("0644").describe("The keyring file's mode."),
   })
   .superRefine((a, ctx) => {
     const issue = (message: string, path: string) => ctx.addIssue({ code: "custom", message, path: [path] });
@@ -313,6 +305,14 @@ function keyResult(st: KeyState): KeyResult {
 export const apt_signing_key = defineModule({
   name: "apt_signing_key",
   args: KeyArgs,
+  doc: {
+    summary:
+      "An OpenPGP public key in a keyring file apt reads, without apt-key or gpg: NAME.asc/.gpg in dir for a repository's signed_by (name), a keyring path (keyring), or, with neither, /etc/apt/trusted.gpg.d (trusted for every repository, as apt-key add did).",
+    example: 'await h.apt_signing_key({ name: "nginx", url: "https://nginx.org/keys/nginx_signing.key", id: "573BFD6B3D8FBC641079A6ABABF5BD827BD9BF62" });',
+    check: "Supported: reports what would change. A key file on the host that is not there yet (an earlier task would put it there) makes the task skipped in check mode.",
+    diff: "The keyring file before and after: an armored key's text, or for a binary keyring its checksum and the fingerprints it holds.",
+    liveWhen: "url or keyserver is given (the probe downloads the key)",
+  },
   // A key fetched from a URL or a keyserver is downloaded by the probe itself, every time.
   probeScope: (a) => (a.url !== undefined || a.keyserver !== undefined ? "live" : "host"),
   probe: (ctx, a): Promise<KeyState> => (a.state === "present" ? probePresent(ctx, a) : probeAbsent(ctx, a)),

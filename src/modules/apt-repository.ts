@@ -32,30 +32,32 @@ function sourcesValidator(ext: "sources" | "list"): string {
 
 const RepoArgs = z
   .strictObject({
-    /** deb822 form: writes /etc/apt/sources.list.d/<name>.sources (Ansible's deb822_repository). */
-    name: BaseName.optional(),
+    name: BaseName.optional().describe(
+      "deb822 form: the repository's name; writes /etc/apt/sources.list.d/NAME.sources (as Ansible's deb822_repository). Exactly one of name and repo.",
+    ),
     types: z
       .union([z.enum(["deb", "deb-src"]), z.array(z.enum(["deb", "deb-src"])).min(1)])
       .transform((v) => (Array.isArray(v) ? v : [v]))
-      .default(["deb"]),
-    uris: Words.optional(),
-    suites: Words.optional(),
-    components: Words.optional(),
-    /** A keyring path on the host (see apt_signing_key), or an ASCII-armored key to embed. */
-    signed_by: z.string().min(1).optional(),
-    architectures: Words.optional(),
-    trusted: z.boolean().optional(),
-    enabled: z.boolean().optional(),
-    /** One-line form: a `deb [options] URI SUITE COMPONENT...` line in a .list file (Ansible's apt_repository). */
-    repo: z.string().min(1).optional(),
-    /** One-line form: the .list file's name without extension; derived from the URI when absent. */
-    filename: BaseName.optional(),
-    state: z.enum(["present", "absent"]).default("present"),
-    /** Run `apt-get update` after a change (Ansible's default); a failing update reverts the change. */
-    update_cache: z.boolean().default(true),
-    mode: Mode.default("0644"),
-    lock_timeout: z.number().int().min(0).default(60),
-    update_cache_retries: z.number().int().min(0).default(5),
+      .default(["deb"])
+      .describe("deb822 form: deb and/or deb-src."),
+    uris: Words.optional().describe("deb822 form: the repository's URIs (a list, or space-separated); needed with state=present."),
+    suites: Words.optional().describe("deb822 form: suites (bookworm, stable, ...), or a path ending in / for a flat repository; needed with state=present."),
+    components: Words.optional().describe("deb822 form: components (main, contrib, ...); needed unless the repository is flat."),
+    signed_by: z.string().min(1).optional().describe("deb822 form: a keyring path on the host (see apt_signing_key), or an ASCII-armored public key embedded in the file."),
+    architectures: Words.optional().describe("deb822 form: architectures to fetch (amd64, arm64, ...)."),
+    trusted: z.boolean().optional().describe("deb822 form: true: apt trusts the repository without a signature check."),
+    enabled: z.boolean().optional().describe("deb822 form: false: apt ignores the repository (Enabled: no)."),
+    repo: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("One-line form: a `deb [options] URI SUITE COMPONENT...` line in a .list file (as Ansible's apt_repository). Exactly one of name and repo."),
+    filename: BaseName.optional().describe("One-line form: the .list file's name without directory or extension; derived from the URI when omitted."),
+    state: z.enum(["present", "absent"]).default("present").describe("present: the file (or line) is there; absent: removed."),
+    update_cache: z.boolean().default(true).describe("Run apt-get update after a change; when the update fails the file is put back as it was and the task fails."),
+    mode: Mode.default("0644").describe("The file's mode."),
+    lock_timeout: z.number().int().min(0).default(60).describe("Seconds to wait for another apt run's lock before failing."),
+    update_cache_retries: z.number().int().min(0).default(5).describe("Further attempts when apt-get update fails to download."),
     update_cache_timeout: UpdateCacheTimeout,
   })
   .superRefine((a, ctx) => {
@@ -109,6 +111,13 @@ function repoPath(a: RepoArgs): string {
 export const apt_repository = defineModule({
   name: "apt_repository",
   args: RepoArgs,
+  doc: {
+    summary: "An apt source: a deb822 .sources file (name, uris, suites, ...) or a line in a one-line .list file (repo), checked by apt before it goes live; apt-get update after a change.",
+    example:
+      'await h.apt_repository({ name: "nginx", uris: "https://nginx.org/packages/debian", suites: "bookworm", components: "nginx", signed_by: "/etc/apt/keyrings/nginx.asc" });',
+    check: "Supported: reports what would change. A keyring named by signed_by that is not on the host yet fails the task in a normal run; in check mode it may be one an earlier task would write, so it is not an error.",
+    diff: "The sources file's content before and after (and its mode when it changes).",
+  },
   async probe(ctx, a): Promise<RepoState> {
     const path = repoPath(a);
     const keyPath = a.signed_by && !isArmoredKey(a.signed_by) && a.state === "present" ? a.signed_by : undefined;

@@ -37,46 +37,46 @@ const Names = z
 
 const AptArgs = z
   .strictObject({
-    /** Package names: `name`, `name:arch`, `name=version`; a list, or a comma-separated string. */
-    name: Names.optional(),
-    /** .deb files on the host (comma-separated absolute paths), or one http(s) URL downloaded on the host. */
+    name: Names.optional().describe("Packages: name, name:arch or name=version (a pinned version); a list, or a comma-separated string."),
     deb: z
       .string()
       .min(1)
       .refine((d) => (d.includes("://") ? /^https?:\/\/\S+$/i.test(d) : d.split(",").every((p) => p.trim().startsWith("/"))), {
         message: "an absolute path on the host (or several, comma-separated), or an http:// or https:// URL",
       })
-      .optional(),
-    state: z.enum(["present", "absent", "latest"]).default("present"),
-    /**
-     * Run `apt-get update` first: every time (and every time reported as a change, where Ansible
-     * says ok when packages are named), unless cache_valid_time says the lists are fresh.
-     */
-    update_cache: z.boolean().optional(),
-    /** Seconds the lists stay fresh; setting it implies update_cache. */
-    cache_valid_time: z.number().int().min(0).optional(),
-    /** With state=absent: remove configuration files too (also of packages already removed). */
-    purge: z.boolean().default(false),
-    install_recommends: z.boolean().default(false),
-    /** apt's -t: prefer versions from this release (e.g. bookworm-backports). */
+      .optional()
+      .describe(".deb files to install: absolute paths on the host (comma-separated), or one http(s) URL downloaded on the host. Not with name; state=present only."),
+    state: z.enum(["present", "absent", "latest"]).default("present").describe("present: installed (any version, or the pinned one); latest: upgraded to the candidate version; absent: removed."),
+    update_cache: z
+      .boolean()
+      .optional()
+      .describe("Run apt-get update first: every time, and reported as a change every time (Ansible says ok when packages are named), unless cache_valid_time says the lists are fresh."),
+    cache_valid_time: z.number().int().min(0).optional().describe("Seconds the package lists stay fresh: apt-get update runs only when they are older. Implies update_cache."),
+    purge: z.boolean().default(false).describe("state=absent: remove configuration files too (also of packages already removed)."),
+    install_recommends: z
+      .boolean()
+      .default(false)
+      .describe("Install recommended packages too. Default false whatever the host's apt configuration says (Ansible follows it), so every host gets exactly the packages named and their dependencies."),
     // "" is none, as Ansible's apt reads it (roles default it to "": geerlingguy.nginx).
-    default_release: z.string().optional().transform((r) => (r === "" ? undefined : r)),
-    allow_downgrade: z.boolean().default(false),
-    /** Install packages whose repository is not signed (apt-get --allow-unauthenticated), as Ansible's apt does. */
-    allow_unauthenticated: z.boolean().default(false),
-    allow_change_held_packages: z.boolean().default(false),
-    /** dpkg options, comma-separated, each passed as -o Dpkg::Options::=--OPTION. */
-    dpkg_options: z.string().default("force-confdef,force-confold"),
-    /** Seconds to wait for another apt/dpkg run's lock before failing. */
-    lock_timeout: z.number().int().min(0).default(60),
-    /** Further attempts when `apt-get update` fails to download. */
-    update_cache_retries: z.number().int().min(0).default(5),
+    default_release: z
+      .string()
+      .optional()
+      .transform((r) => (r === "" ? undefined : r))
+      .describe('apt-get -t: prefer versions from this release (e.g. bookworm-backports); "" is none.'),
+    allow_downgrade: z.boolean().default(false).describe("Allow a pinned version older than the installed one."),
+    allow_unauthenticated: z.boolean().default(false).describe("Install packages whose repository is not signed (apt-get --allow-unauthenticated)."),
+    allow_change_held_packages: z.boolean().default(false).describe("Allow changing packages held with apt-mark hold."),
+    dpkg_options: z.string().default("force-confdef,force-confold").describe("dpkg options, comma-separated, each passed as -o Dpkg::Options::=--OPTION."),
+    lock_timeout: z.number().int().min(0).default(60).describe("Seconds to wait for another apt or dpkg run's lock before failing."),
+    update_cache_retries: z.number().int().min(0).default(5).describe("Further attempts when apt-get update fails to download."),
     update_cache_timeout: UpdateCacheTimeout,
-    /**
-     * For the apt-get run, /usr/sbin/policy-rc.d exits with this code (101: the packages' services
-     * are not started); what was there is put back after it, as Ansible's apt does.
-     */
-    policy_rc_d: z.number().int().min(0).max(255).optional(),
+    policy_rc_d: z
+      .number()
+      .int()
+      .min(0)
+      .max(255)
+      .optional()
+      .describe("During the apt-get run, /usr/sbin/policy-rc.d exits with this code (101: the packages' services are not started); what was there is put back afterwards."),
   })
   .refine((a) => (a.name?.length ?? 0) > 0 || a.deb !== undefined || a.update_cache === true || a.cache_valid_time !== undefined, {
     message: "give name, deb, or update_cache / cache_valid_time",
@@ -248,6 +248,13 @@ const hasWork = (p: Plan) => p.install.length > 0 || p.remove.length > 0;
 export const apt = defineModule({
   name: "apt",
   args: AptArgs,
+  doc: {
+    summary: "Debian packages installed, upgraded or removed in one apt-get transaction per task; the package lists updated first when asked (or when older than cache_valid_time).",
+    example: 'await h.apt({ name: ["nginx", "php8.2-fpm"], state: "present", cache_valid_time: 3600 });',
+    check: "Supported: reports what would change, dependencies included (apt-get's simulation). A .deb file on the host that is not there yet (an earlier task would put it there) is not an error in check mode.",
+    diff: "The packages with their versions before and after, dependencies pulled in or removed included (from apt-get's simulation).",
+    liveWhen: "deb is given (the .deb is unpacked, or downloaded, to be read)",
+  },
   // A .deb is unpacked to a temporary directory (and a URL downloaded) to be read.
   probeScope: (a) => (a.deb !== undefined ? "live" : "host"),
   async probe(ctx, a): Promise<AptState> {

@@ -75,29 +75,23 @@ export function manifestFromListing(listing: string, strip: number): string[] {
 
 const Args = z
   .strictObject({
-    /** A file of the site or role (files/), or with remote_src a path on the host or a URL the host downloads. */
-    src: z.string().min(1),
-    /** An existing directory. */
-    dest: AbsPath,
-    remote_src: z.boolean().optional(),
-    /** Ansible's older spelling: copy: false is remote_src: true (the two exclude each other, as there). */
-    copy: z.boolean().optional(),
-    /** Skip entirely when this path exists. */
-    creates: AbsPath.optional(),
-    /** Drop this many leading path components of every member (tar --strip-components). */
-    strip_components: z.number().int().min(0).default(0),
-    owner: Owner.optional(),
-    group: Owner.optional(),
-    /** Mode of the extracted regular files (directories keep the archive's modes). */
-    mode: Mode.optional(),
-    /**
-     * Further tar or unzip options, one per element (Ansible's extra_opts: ["--strip-components=1"],
-     * ["--transform", "s/^app-1.0/app/"]); a string is split at commas, as Ansible reads a list.
-     */
+    src: z
+      .string()
+      .min(1)
+      .describe("The archive (.tar, .tar.gz/.tgz, .tar.xz, .tar.bz2, .zip): a file of the site or role (files/), or with remote_src a path on the host or a URL the host downloads."),
+    dest: AbsPath.describe("The directory to unpack into; it must exist."),
+    remote_src: z.boolean().optional().describe("src is on the host (a path or a URL), not on the control node."),
+    copy: z.boolean().optional().describe("Ansible's older spelling: copy: false is remote_src: true (not with remote_src)."),
+    creates: AbsPath.optional().describe("Nothing is done when this path exists."),
+    strip_components: z.number().int().min(0).default(0).describe("Drop this many leading path components of every member (tar --strip-components)."),
+    owner: Owner.optional().describe("The owner of every unpacked path."),
+    group: Owner.optional().describe("The group of every unpacked path."),
+    mode: Mode.optional().describe("The mode of the unpacked regular files (directories keep the archive's modes)."),
     extra_opts: z
       .union([z.array(z.string()), z.string()])
       .transform((o) => (typeof o === "string" ? o.split(",").map((x) => x.trim()).filter(Boolean) : o))
-      .default([]),
+      .default([])
+      .describe('Further tar or unzip options, one per element (["--transform", "s/^app-1.0/app/"]); a string is split at commas.'),
   })
   .refine((a) => a.copy === undefined || a.remote_src === undefined, { message: "copy and remote_src are mutually exclusive (copy: false is remote_src: true)", path: ["copy"] })
   .transform(({ copy, ...a }) => ({ ...a, remote_src: a.remote_src ?? (copy === undefined ? false : !copy) }))
@@ -278,6 +272,13 @@ function finishScript(args: Args, marker: readonly string[], newMarker: boolean,
 export const unarchive = defineModule({
   name: "unarchive",
   args: Args,
+  doc: {
+    summary:
+      "An archive unpacked into a directory, again only when the archive changed or a path it put there is gone (a marker in the state directory records its checksum and paths); owner, group and mode fixed in place. A member's content edited by hand is not noticed.",
+    example: 'await h.unarchive({ src: "https://wordpress.org/wordpress-6.5.tar.gz", remote_src: true, dest: "/var/www/html", strip_components: 1, owner: "www-data", group: "www-data" });',
+    check: "Supported: reports what would change. A dest or a src on the host that is not there yet is taken, in check mode, to come from an earlier task (reported as a change); in a normal run it fails the task.",
+    liveWhen: "remote_src is true and src is a URL (the probe downloads the archive every time, for its checksum)",
+  },
   // A URL is downloaded by the probe itself, every time.
   probeScope: (a) => (a.remote_src && isUrl(a.src) ? "live" : "host"),
   async probe(ctx: ModuleContext, args) {

@@ -36,9 +36,9 @@ export const Str = z.union([z.string(), z.number().int()]).transform(String);
 
 /** Attributes shared by every module that manages a file. */
 export const FileAttrs = {
-  mode: Mode.optional(),
-  owner: Owner.optional(),
-  group: Owner.optional(),
+  mode: Mode.optional().describe('Permissions in octal: "0644" (or the number 0o644); omitted: left as they are.'),
+  owner: Owner.optional().describe("The owning user (a name or a numeric id); omitted: left as it is."),
+  group: Owner.optional().describe("The owning group (a name or a numeric id); omitted: left as it is."),
 };
 
 /**

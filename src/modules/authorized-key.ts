@@ -12,21 +12,20 @@ import { AccountName } from "./users.js";
 
 const Args = z
   .strictObject({
-    user: AccountName,
-    /** One key or several, one per line, as in a .pub file or an authorized_keys file. */
-    key: z.string().min(1),
-    /** Default: ~user/.ssh/authorized_keys. */
-    path: AbsPath.optional(),
-    state: z.enum(["present", "absent"]).default("present"),
-    /** Remove every other key (and comment line) from the file. */
-    exclusive: z.boolean().default(false),
-    /** Options put before every given key, replacing theirs (`from="10.0.0.0/8",no-pty`). */
-    key_options: z.string().regex(/^[^\n]+$/, "one line").optional(),
-    /**
-     * Create the key file's directory and keep it 0700, owned by the user. Turn it off for a
-     * path in a shared directory (/etc/ssh/keys/...), as Ansible warns.
-     */
-    manage_dir: z.boolean().default(true),
+    user: AccountName.describe("Whose keys: the file is owned by this user (who must exist)."),
+    key: z.string().min(1).describe("One key or several, one per line, as in a .pub file or an authorized_keys file."),
+    path: AbsPath.optional().describe("The key file; default ~USER/.ssh/authorized_keys."),
+    state: z.enum(["present", "absent"]).default("present").describe("present: the keys are in the file; absent: removed from it."),
+    exclusive: z.boolean().default(false).describe("Remove every other key (and comment line) from the file."),
+    key_options: z
+      .string()
+      .regex(/^[^\n]+$/, "one line")
+      .optional()
+      .describe('Options put before every given key, replacing theirs (from="10.0.0.0/8",no-pty).'),
+    manage_dir: z
+      .boolean()
+      .default(true)
+      .describe("Create the key file's directory and keep it 0700, owned by the user. Turn it off for a path in a shared directory (/etc/ssh/keys/...)."),
   })
   .superRefine((a, ctx) => {
     try {
@@ -137,6 +136,12 @@ function plan(args: Args, st: AuthorizedKeyState, owner: { user: string; group: 
 export const authorized_key = defineModule({
   name: "authorized_key",
   args: Args,
+  doc: {
+    summary: "A user's SSH public keys in their authorized_keys file, edited as Ansible's authorized_key edits it; the file written whole, 0600 and owned by the user.",
+    example: 'await h.authorized_key({ user: "deploy", key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example.org" });',
+    check: "Supported: reports what would change. A user that does not exist yet is taken, in check mode, to come from an earlier task (reported as a change); in a normal run it fails the task.",
+    diff: "The key file's content before and after.",
+  },
   async probe(ctx, args) {
     const r = await ctx.sh.run(probeScript(args));
     if (r.rc === 3) throw new ModuleError(`cannot read the key file of ${args.user} (run the task with become): ${r.stderr.trim()}`, r);

@@ -16,14 +16,15 @@ export interface CommandResult {
 }
 
 const Guards = {
-  /** Skip when this path exists: the command already produced it. */
-  creates: AbsPath.optional(),
-  /** Skip when this path does not exist: nothing left to remove. */
-  removes: AbsPath.optional(),
-  chdir: AbsPath.optional(),
-  /** Bytes for the command's standard input. */
-  stdin: z.string().optional(),
+  creates: AbsPath.optional().describe("The command does not run when this path exists: it already produced it."),
+  removes: AbsPath.optional().describe("The command does not run when this path does not exist: nothing left to remove."),
+  chdir: AbsPath.optional().describe("The directory the command runs in."),
+  stdin: z.string().optional().describe("Text for the command's standard input."),
 };
+
+/** How check mode treats command and shell. */
+const COMMAND_CHECK =
+  "A command's effect cannot be predicted: in check mode the task is reported skipped, and nothing runs, unless creates or removes says it need not run (then ok). A task marked `readsOnly: true` runs in check mode too and is never reported changed.";
 
 export interface GuardState {
   /** Why the command need not run, or undefined when it must. */
@@ -67,14 +68,21 @@ function wordsOf(cmd: string): string[] {
   return split.ok ? split.words : [cmd];
 }
 
-/**
- * command: words run without a shell: `cmd` split as Ansible splits it, `$VAR` and a leading `~`
- * expanded as Ansible's run_command expands them; no globs, pipes or `$(...)` (command-line.ts).
- */
+/** command: `cmd` is split and expanded as Ansible's run_command does it (command-line.ts). */
 export const command = defineModule({
   name: "command",
+  doc: {
+    summary:
+      "Runs a program without a shell: argv as given, or cmd split into words as Ansible splits it, $VAR and a leading ~ expanded; no globs, pipes, redirections or $(...) (use shell). A non-zero exit fails the task.",
+    example: 'await h.command({ argv: ["systemctl", "daemon-reload"] });\nawait h.command({ cmd: "/usr/local/bin/setup --init", creates: "/var/lib/app/.initialized" });',
+    check: COMMAND_CHECK,
+  },
   args: z
-    .strictObject({ argv: z.array(z.string()).min(1).optional(), cmd: z.string().min(1).optional(), ...Guards })
+    .strictObject({
+      argv: z.array(z.string()).min(1).optional().describe("The program and its arguments, each word as it is, nothing expanded. Exactly one of argv and cmd."),
+      cmd: z.string().min(1).optional().describe("The command line, split into words as Python's shlex.split splits it. Exactly one of argv and cmd."),
+      ...Guards,
+    })
     .refine((a) => (a.argv === undefined) !== (a.cmd === undefined), { message: "give exactly one of argv and cmd" })
     .superRefine((a, ctx) => {
       const split = a.cmd === undefined ? undefined : commandWords(a.cmd);
@@ -87,10 +95,18 @@ export const command = defineModule({
   failure,
 });
 
-/** shell: a script run by /bin/sh (or `executable`), pipes and expansions included. */
 export const shell = defineModule({
   name: "shell",
-  args: z.strictObject({ cmd: z.string().min(1), executable: AbsPath.optional(), ...Guards }),
+  doc: {
+    summary: "Runs a script with /bin/sh (or executable): pipes, redirections, globs and expansions included. A non-zero exit fails the task.",
+    example: 'const r = await h.shell({ cmd: "ls /etc/nginx/sites-enabled | wc -l" }, { readsOnly: true });',
+    check: COMMAND_CHECK,
+  },
+  args: z.strictObject({
+    cmd: z.string().min(1).describe("The script, as /bin/sh -c runs it."),
+    executable: AbsPath.optional().describe("The shell to run it with instead of /bin/sh (absolute path), as EXECUTABLE -c CMD."),
+    ...Guards,
+  }),
   probe: (ctx, args) => probeGuards(ctx, args),
   diff: (args, st) => (st.satisfied ? undefined : run(args.cmd)),
   apply: (ctx, args) => execute(ctx, args.executable ? `${shellQuote(args.executable)} -c ${shellQuote(args.cmd)}` : args.cmd, args),

@@ -48,6 +48,23 @@ export interface ModuleContext {
 export type ProbeScope = "host" | "shared" | "live";
 
 /**
+ * What `do-converge doc` and docs/modules/ say of a module beyond its arguments (each argument's
+ * text is its schema's `.describe()`). Written once, in the module's definition, beside its code.
+ */
+export interface ModuleDoc {
+  /** What the module does, in one or two sentences, for the list of modules. */
+  readonly summary: string;
+  /** One task as a site writes it: `await h.copy({ ... });` (the unit tests type-check it). */
+  readonly example: string;
+  /** How --check treats the module, when not simply "the probe reads, the task reports what would change". */
+  readonly check?: string;
+  /** What --diff shows of a change; absent: no diff, only the change's one-line summary. */
+  readonly diff?: string;
+  /** For a probeScope that depends on the arguments ("live" for some, "host" for the rest): which arguments make the probe live. */
+  readonly liveWhen?: string;
+}
+
+/**
  * The module contract (docs/architecture.md, module contract): `probe` reads the host (cheap, read-only, batched), `diff`
  * decides from args and state alone whether anything must change, `apply` changes the host and
  * runs only when diff found a change and not in check mode. A second converge therefore reports
@@ -56,6 +73,8 @@ export type ProbeScope = "host" | "shared" | "live";
 export interface ModuleDef<S extends z.ZodType, State, R> {
   readonly name: string;
   readonly args: S;
+  /** The module's reference text; every module of the registry has one (a unit test says so). */
+  readonly doc?: ModuleDoc;
   /** What the probe reads (default "host"), or how that depends on the arguments: a probe must only read, never change anything. */
   readonly probeScope?: ProbeScope | ((args: z.output<S>) => ProbeScope);
   probe(ctx: ModuleContext, args: z.output<S>): Promise<State>;
@@ -89,15 +108,24 @@ export function defineModule<S extends z.ZodType, State, R>(def: ModuleDef<S, St
   return def;
 }
 
+const READ_MODULE_CHECK = "Runs in check mode as in a normal run: it only reads, and never reports a change.";
+
 /**
  * A module that only reads the host (find, getent, slurp, the facts modules, wait_for): its read
  * is the probe, so it runs in check mode too; there is never anything to change; its result is
  * what it read.
  */
-export function defineReadModule<S extends z.ZodType, R>(def: { name: string; args: S; probeScope?: ProbeScope | ((args: z.output<S>) => ProbeScope); read(ctx: ModuleContext, args: z.output<S>): Promise<R> }): ModuleDef<S, R, R> {
+export function defineReadModule<S extends z.ZodType, R>(def: {
+  name: string;
+  args: S;
+  doc: Omit<ModuleDoc, "check" | "diff">;
+  probeScope?: ProbeScope | ((args: z.output<S>) => ProbeScope);
+  read(ctx: ModuleContext, args: z.output<S>): Promise<R>;
+}): ModuleDef<S, R, R> {
   return {
     name: def.name,
     args: def.args,
+    doc: { ...def.doc, check: READ_MODULE_CHECK },
     ...(def.probeScope === undefined ? {} : { probeScope: def.probeScope }),
     probe: (ctx, args) => def.read(ctx, args),
     diff: () => undefined,

@@ -24,13 +24,13 @@ const CronArgs = z
     job: Str.optional().describe("The command (with env: the variable's value); required with state=present."),
     user: Owner.optional().describe("Whose crontab (default: the task's user); with cron_file, the user the job runs as."),
     cron_file: z.string().min(1).optional().describe("A file in /etc/cron.d (a relative name) or an absolute path, instead of a user's crontab."),
-    state: z.enum(["present", "absent"]).default("present"),
+    state: z.enum(["present", "absent"]).default("present").describe("present: the job (or variable) is there as described; absent: removed (an emptied cron_file is removed too)."),
     backup: z.boolean().default(false).describe("Keep the crontab as it was in a /tmp/crontab* file before changing it (result: backup_file)."),
-    minute: Field.default("*"),
-    hour: Field.default("*"),
-    day: Field.default("*"),
-    month: Field.default("*"),
-    weekday: Field.default("*"),
+    minute: Field.default("*").describe("The minute field (0-59, */5, ...)."),
+    hour: Field.default("*").describe("The hour field (0-23, ...)."),
+    day: Field.default("*").describe("The day-of-month field (1-31, ...)."),
+    month: Field.default("*").describe("The month field (1-12, ...)."),
+    weekday: Field.default("*").describe("The day-of-week field (0-6, Sunday is 0; mon-fri, ...)."),
     special_time: z.enum(SPECIAL).optional().describe("@reboot, @daily, ... instead of the five time fields."),
     disabled: z.boolean().default(false).describe("Write the job commented out."),
     env: z.boolean().default(false).describe("Manage a NAME=\"job\" variable line instead of a job."),
@@ -174,6 +174,11 @@ function result(args: CronArgs, lines: readonly string[], backup?: string): Cron
 export const cron = defineModule({
   name: "cron",
   args: CronArgs,
+  doc: {
+    summary: "One job or environment variable of a user's crontab (installed with crontab, so cron's own checks apply) or of a file in /etc/cron.d, as Ansible's cron manages them.",
+    example: 'await h.cron({ name: "database backup", user: "root", minute: "30", hour: "3", job: "/usr/local/bin/db-backup >/dev/null 2>&1" });',
+    diff: "The crontab (or cron.d file) before and after.",
+  },
   async probe(ctx, args): Promise<CronState> {
     if (args.cron_file === undefined) return probeUserCrontab(ctx, args.user);
     const path = cronFilePath(args.cron_file);

@@ -11,6 +11,9 @@ export class DatabaseError extends ModuleError {
   }
 }
 
+/** What check mode does when probeUnlessUnavailable finds no server, for the modules' reference. */
+export const NO_SERVER_CHECK = "In check mode, a server that cannot be reached yet (one an earlier task would install or start) makes the task skipped rather than failed.";
+
 /**
  * In check mode, a server that is not there yet (its install is an earlier, unapplied task) makes
  * the probe's answer unknown, not an error: undefined then, and the task is reported skipped.

@@ -28,7 +28,7 @@ const Deb822Args = z
       .pipe(z.array(z.enum(["deb", "deb-src"])))
       .default(["deb"])
       .describe("deb and/or deb-src."),
-    uris: List.optional().describe("The repository's URIs."),
+    uris: List.optional().describe("The repository's URIs (a list, or comma-separated)."),
     suites: List.optional().describe("Suites (bookworm, stable, ...), or a path for a flat repository."),
     components: List.optional().describe("Components (main, contrib, ...)."),
     architectures: List.optional().describe("Architectures to fetch (amd64, arm64, ...)."),
@@ -39,18 +39,18 @@ const Deb822Args = z
     signed_by: z.string().min(1).optional().describe("The key: a URL (downloaded to /etc/apt/keyrings/NAME.asc or .gpg), a key file on the host, or the key's text."),
     inrelease_path: z.string().optional().describe("Path of the InRelease file, relative to the suite."),
     date_max_future: z.number().int().optional().describe("Seconds a Release file's Date may lie in the future."),
-    allow_downgrade_to_insecure: z.boolean().optional(),
-    allow_insecure: z.boolean().optional(),
-    allow_weak: z.boolean().optional(),
-    by_hash: z.boolean().optional(),
-    check_date: z.boolean().optional(),
-    check_valid_until: z.boolean().optional(),
+    allow_downgrade_to_insecure: z.boolean().optional().describe("apt's Allow-Downgrade-To-Insecure: accept a repository that drops its signature."),
+    allow_insecure: z.boolean().optional().describe("apt's Allow-Insecure: accept an unsigned repository."),
+    allow_weak: z.boolean().optional().describe("apt's Allow-Weak: accept signatures made with weak algorithms."),
+    by_hash: z.boolean().optional().describe("apt's By-Hash: fetch index files by their hash."),
+    check_date: z.boolean().optional().describe("apt's Check-Date: false ignores a Release file's Date."),
+    check_valid_until: z.boolean().optional().describe("apt's Check-Valid-Until: false accepts an expired Release file."),
     enabled: z.boolean().optional().describe("false: apt ignores the repository (Enabled: no)."),
-    pdiffs: z.boolean().optional(),
+    pdiffs: z.boolean().optional().describe("apt's PDiffs: fetch index changes as patches."),
     trusted: z.boolean().optional().describe("true: apt trusts the repository without a signature check."),
     install_python_debian: z.boolean().default(false).describe("Accepted for Ansible's sake: no Python library is needed on the host."),
     mode: Mode.default("0644").describe("The .sources file's mode."),
-    state: z.enum(["present", "absent"]).default("present"),
+    state: z.enum(["present", "absent"]).default("present").describe("present: the file (and a downloaded key) is there; absent: both removed."),
   })
   .superRefine((a, ctx) => {
     if (a.include !== undefined && a.exclude !== undefined) ctx.addIssue({ code: "custom", path: ["exclude"], message: "parameters are mutually exclusive: exclude|include" });
@@ -148,10 +148,17 @@ function result(st: RepoState): Deb822Result {
   return { repo: st.want ?? null, dest: st.dest, key_filename: st.keyFilename };
 }
 
-/** deb822_repository: an apt repository in deb822 form, its key downloaded beside it. */
 export const deb822_repository = defineModule({
   name: "deb822_repository",
   args: Deb822Args,
+  doc: {
+    summary:
+      "An apt repository as /etc/apt/sources.list.d/NAME.sources, written as Ansible's deb822_repository writes it; a signed_by URL is downloaded into /etc/apt/keyrings. The package lists are not updated: notify a handler that runs apt with update_cache.",
+    example:
+      'await h.deb822_repository({ name: "docker", uris: "https://download.docker.com/linux/debian", suites: "bookworm", components: "stable", signed_by: "https://download.docker.com/linux/debian/gpg" });',
+    diff: "The .sources file's content before and after (and its mode when it changes), and the key file written or removed (an armored key's text; a binary key by its size).",
+    liveWhen: "signed_by is a URL (the probe downloads the key every time)",
+  },
   // A signed_by URL is downloaded by the probe itself, every time.
   probeScope: (a) => (a.signed_by !== undefined && isUrl(a.signed_by) ? "live" : "host"),
   probe,

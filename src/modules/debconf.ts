@@ -17,15 +17,18 @@ export const PASSWORD_OMITTED = "(password omitted)";
 
 const DebconfArgs = z
   .strictObject({
-    /** The package owning the question. */
-    name: z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/, "a Debian package name"),
-    /** The question, e.g. "tzdata/Areas"; without it the task only reports the package's current answers. */
-    question: z.string().regex(/^\S+$/, "a question name without spaces").optional(),
-    vtype: z.enum(VTYPES).optional(),
-    /** The answer; a list for multiselect (compared as a set). */
-    value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]).optional(),
-    /** Do not mark the question as seen (debconf-set-selections -u): the package may still ask it. */
-    unseen: z.boolean().default(false),
+    name: z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/, "a Debian package name").describe("The package owning the question."),
+    question: z
+      .string()
+      .regex(/^\S+$/, "a question name without spaces")
+      .optional()
+      .describe('The question, e.g. "tzdata/Areas"; omitted: the task only reports the package\'s current answers.'),
+    vtype: z.enum(VTYPES).optional().describe("The question's type; needed with question."),
+    value: z
+      .union([z.string(), z.number(), z.boolean(), z.array(z.string())])
+      .optional()
+      .describe("The answer (one line); a list for multiselect (compared as a set). A password is compared on the host and never shown."),
+    unseen: z.boolean().default(false).describe("Do not mark the question as seen (debconf-set-selections -u): the package may still ask it."),
   })
   .superRefine((a, ctx) => {
     if (a.question !== undefined && (a.vtype === undefined || a.value === undefined)) {
@@ -137,6 +140,11 @@ export interface DebconfResult {
 export const debconf = defineModule({
   name: "debconf",
   args: DebconfArgs,
+  doc: {
+    summary: "A package's configuration question pre-seeded (debconf-set-selections), as Ansible's debconf; without question, the package's current answers read.",
+    example: 'await h.debconf({ name: "tzdata", question: "tzdata/Areas", vtype: "select", value: "Europe" });',
+    diff: 'The question\'s answer before and after (a password as "(password omitted)").',
+  },
   async probe(ctx, args): Promise<DebconfState> {
     const q = withQuestion(args);
     if (q) {

@@ -30,16 +30,16 @@ const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "an HTTP he
 export const DOWNLOAD_URL = /^(https?|ftp):\/\/\S+$/i;
 
 const Args = z.strictObject({
-  url: z.string().regex(DOWNLOAD_URL, "an http://, https:// or ftp:// URL"),
-  /** A file path, or an existing directory: then the file is named after the URL's last path segment. */
-  dest: AbsPath,
-  checksum: Checksum.optional(),
-  /** Download even when dest exists (it is replaced only if the content differs). */
-  force: z.boolean().default(false),
-  /** Seconds to connect, and seconds a stalled transfer may last. */
-  timeout: z.number().int().positive().default(10),
-  headers: z.record(HeaderName, z.string().regex(/^[^\r\n]*$/, "one line")).optional(),
-  validate_certs: z.boolean().default(true),
+  url: z.string().regex(DOWNLOAD_URL, "an http://, https:// or ftp:// URL").describe("What the host downloads (http, https or ftp); a user:password in it is never shown."),
+  dest: AbsPath.describe("The file, or an existing directory: then the file is named after the URL's last path segment."),
+  checksum: Checksum.optional().describe('ALGORITHM:HEX (e.g. "sha256:9f86d0..."): the download must match it, and an existing dest that does not is downloaded again.'),
+  force: z.boolean().default(false).describe("Download even when dest exists (it is replaced only when the content differs)."),
+  timeout: z.number().int().positive().default(10).describe("Seconds to connect, and seconds a stalled transfer may last."),
+  headers: z
+    .record(HeaderName, z.string().regex(/^[^\r\n]*$/, "one line"))
+    .optional()
+    .describe("HTTP request headers, by name."),
+  validate_certs: z.boolean().default(true).describe("false: the server's TLS certificate is not verified."),
   ...FileAttrs,
 });
 type Args = z.output<typeof Args>;
@@ -160,6 +160,14 @@ function downloadScript(args: Args, target: string): string {
 export const get_url = defineModule({
   name: "get_url",
   args: Args,
+  doc: {
+    summary:
+      "A file downloaded by the host (curl) into a temporary file beside dest, its checksum verified, then renamed over dest. It downloads when dest is missing, when it does not match checksum, or with force; otherwise no request is made.",
+    example:
+      'await h.get_url({ url: "https://wordpress.org/wordpress-6.5.tar.gz", dest: "/opt/wordpress-6.5.tar.gz", checksum: "sha1:4b4a1e3b3d0c4dca27c8c05fbcd02c8ee6a8c4b8", mode: "0644" });',
+    check: "Supported: reports what would change. With force the download's outcome cannot be known beforehand: in check mode the task is reported skipped.",
+    diff: "A new file's or a changed file's owner, group and mode before and after (the downloaded content is not shown).",
+  },
   async probe(ctx, args) {
     const r = await ctx.sh.run(probeScript(args));
     if (r.rc !== 0) throw new ModuleError(`cannot inspect ${args.dest}: ${r.stderr.trim()}`, r);

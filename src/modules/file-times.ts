@@ -45,12 +45,19 @@ export function timeWant(value: string, format: string): TimeWant {
 
 /** The arguments, as the file module's schema takes them. */
 export const TimeArgs = {
-  /** "preserve" (the default, see wantedTimes), "now" or a time in modification_time_format. */
-  modification_time: z.string().min(1).optional(),
-  modification_time_format: z.string().min(1).default(DEFAULT_TIME_FORMAT),
-  /** "preserve" (the default, see wantedTimes), "now" or a time in access_time_format. */
-  access_time: z.string().min(1).optional(),
-  access_time_format: z.string().min(1).default(DEFAULT_TIME_FORMAT),
+  // Unset means "preserve", for state=touch too (see wantedTimes).
+  modification_time: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('"preserve" (the default: left as it is), "now" (a change on every run), or a time written in modification_time_format, in the host\'s local time.'),
+  modification_time_format: z.string().min(1).default(DEFAULT_TIME_FORMAT).describe("The strptime format of modification_time."),
+  access_time: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('"preserve" (the default: left as it is), "now" (a change on every run), or a time written in access_time_format, in the host\'s local time.'),
+  access_time_format: z.string().min(1).default(DEFAULT_TIME_FORMAT).describe("The strptime format of access_time."),
 };
 
 export interface Times {

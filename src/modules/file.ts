@@ -16,29 +16,29 @@ import { type TreeEntry, type TreePlan, applyTree, planTree, probeTree, resolved
 
 const FileArgs = z
   .strictObject({
-    path: AbsPath,
-    /** Default: directory with recurse, file otherwise. */
-    state: z.enum(["file", "directory", "absent", "touch", "link"]).optional(),
-    /** For state=link: the link's target. */
-    src: z.string().min(1).optional(),
-    /** With state=directory: owner, group and mode on everything under it too. */
-    recurse: z.boolean().default(false),
-    /** Symlinks stand for what they lead to (path itself, and links met by recurse). */
-    follow: z.boolean().default(true),
-    /**
-     * state=link: make the link even though src does not exist, and replace a file (or an empty
-     * directory) in the way. Without it, as in Ansible, both are refused.
-     */
-    force: z.boolean().default(false),
+    path: AbsPath.describe("The path to manage (absolute)."),
+    state: z
+      .enum(["file", "directory", "absent", "touch", "link"])
+      .optional()
+      .describe(
+        "file: an existing file's attributes only (a missing one fails); directory: created with its parents; touch: an empty file created when missing; link: a symlink to src; absent: removed, recursively. Default: directory with recurse, file otherwise.",
+      ),
+    src: z.string().min(1).optional().describe("state=link: the link's target (relative to the link's directory, or absolute)."),
+    recurse: z.boolean().default(false).describe("state=directory: owner, group and mode are set on everything under the directory too."),
+    follow: z.boolean().default(true).describe("A symlink stands for what it leads to: path itself, and the links recurse meets."),
+    force: z
+      .boolean()
+      .default(false)
+      .describe("state=link: make the link even though src does not exist, and replace a file (or an empty directory) in its way; without it, both are refused."),
     ...FileAttrs,
-    mode: FileMode.optional(),
+    mode: FileMode.optional().describe('Permissions: octal ("0644", or the number 0o644) or symbolic ("u=rw,g=r,o=r", "g+w", "u=rwX"); omitted: left as they are.'),
     ...TimeArgs,
     // SELinux contexts: ignored on a host without SELinux, as Ansible ignores them there; refused
     // on one with it (setting them is not supported).
-    setype: z.string().optional(),
-    seuser: z.string().optional(),
-    serole: z.string().optional(),
-    selevel: z.string().optional(),
+    setype: z.string().optional().describe("SELinux type: accepted and ignored on a host without SELinux; refused on one with it (contexts are not set)."),
+    seuser: z.string().optional().describe("SELinux user: as setype."),
+    serole: z.string().optional().describe("SELinux role: as setype."),
+    selevel: z.string().optional().describe("SELinux level: as setype."),
   })
   .superRefine((a, ctx) => {
     for (const k of ["modification_time", "access_time"] as const) {
@@ -275,6 +275,11 @@ function applyScript(args: FileArgs, st: FileProbe, plan: Plan): string {
 export const file = defineModule({
   name: "file",
   args: FileArgs,
+  doc: {
+    summary: "Directories, empty files, symlinks and absence, with owner, group, mode and times (recursively for a directory's contents).",
+    example: 'await h.file({ path: "/srv/app/releases", state: "directory", owner: "www-data", group: "www-data", mode: "0755" });',
+    diff: "The path's type, owner, group and mode before and after (its times, when set; with recurse, the paths under it that change).",
+  },
   async probe(ctx, args): Promise<FileProbe> {
     const named = await probeOne(ctx.sh, args.path);
     const target = await probeTarget(ctx.sh, args, named);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { type FileState, probeFiles, putFile, readTextFile, resolvedPath } from "../remote/files.js";
 import { AbsPath, FileAttrs } from "./args.js";
-import { type Change, type ModuleContext, ModuleError, type TextDiff, defineModule } from "./contract.js";
+import { type Change, type ModuleContext, ModuleError, type TextDiff, defineModule, defineReadModule } from "./contract.js";
 import { attrChanges, attrCommands, attrText, mergedAttrs } from "./file-attrs.js";
 import { encodeOutput, outputEncodingName, SUPPORTED_OUTPUT_ENCODINGS } from "./output-encoding.js";
 import { JinjaSyntaxOptions, type RenderOptions } from "../template/index.js";
@@ -25,17 +25,20 @@ export interface ContentResult {
 }
 
 const ContentAttrs = {
-  dest: AbsPath,
+  dest: AbsPath.describe("The file to write (absolute path); its directory must exist."),
   ...FileAttrs,
-  validate: z.string().includes("%s", { message: "validate must contain %s (the temporary file)" }).optional(),
-  backup: z.boolean().default(false),
-  /** false: leave an existing dest alone, whatever its content. */
-  force: z.boolean().default(true),
-  /**
-   * A symlink at dest is followed: the file it leads to is compared and written, the link stays.
-   * Not followed (Ansible's default), a link at dest is replaced by the file.
-   */
-  follow: z.boolean().default(false),
+  mode: FileAttrs.mode.describe('Permissions in octal: "0644" (or the number 0o644); omitted: an existing file keeps its mode, a new one gets 0644.'),
+  validate: z
+    .string()
+    .includes("%s", { message: "validate must contain %s (the temporary file)" })
+    .optional()
+    .describe("A command run on the new content before it replaces dest, %s standing for the temporary file; a non-zero exit fails the task and leaves dest as it was."),
+  backup: z.boolean().default(false).describe("Keep the previous content as DEST.<timestamp>~ before replacing it."),
+  force: z.boolean().default(true).describe("false: leave an existing dest alone, whatever its content."),
+  follow: z
+    .boolean()
+    .default(false)
+    .describe("A symlink at dest is followed: the file it leads to is compared and written, the link stays. Not followed (Ansible's default), the link is replaced by the file."),
 };
 
 async function probeContent(ctx: ModuleContext, args: { dest: string; follow: boolean }, content: Buffer): Promise<ContentState> {
@@ -95,12 +98,24 @@ async function applyContent(ctx: ModuleContext, args: z.output<z.ZodObject<typeo
 }
 
 const CopyArgs = z
-  .strictObject({ ...ContentAttrs, content: z.string().optional(), src: z.string().min(1).optional() })
+  .strictObject({
+    ...ContentAttrs,
+    content: z.string().optional().describe("The file's content, as text. Exactly one of content and src."),
+    src: z.string().min(1).optional().describe("A file of the site or role (under its files/ directory) whose bytes are copied. Exactly one of content and src."),
+  })
   .refine((a) => (a.content === undefined) !== (a.src === undefined), { message: "give exactly one of content and src" });
+
+/** The diff of copy and template, and of a file's attributes. */
+const CONTENT_DIFF = "The file's content before and after (binary content is named, not shown), and its owner, group and mode when they change.";
 
 export const copy = defineModule({
   name: "copy",
   args: CopyArgs,
+  doc: {
+    summary: "A file's whole content, from text or from a file of the site: sent only when its checksum differs; owner, group and mode too.",
+    example: 'await h.copy({ dest: "/etc/motd", content: "Managed by do-converge\\n", owner: "root", group: "root", mode: "0644" });',
+    diff: CONTENT_DIFF,
+  },
   probe: (ctx, args) => probeContent(ctx, args, args.content !== undefined ? Buffer.from(args.content) : ctx.readControlFile(args.src ?? "")),
   diff: (args, st) => contentDiff(args, st),
   apply: (ctx, args, st) => applyContent(ctx, args, st),
@@ -112,9 +127,8 @@ const NEWLINES: Readonly<Record<string, string>> = { "\n": "\n", "\r": "\r", "\r
 
 const TemplateArgs = z.strictObject({
   ...ContentAttrs,
-  src: z.string().min(1),
-  /** Variables for this rendering only, on top of the host's. */
-  vars: z.record(z.string(), z.unknown()).optional(),
+  src: z.string().min(1).describe("The template, a file of the site or role (under its templates/ directory), in Jinja2 as Ansible renders it."),
+  vars: z.record(z.string(), z.unknown()).optional().describe("Variables for this rendering only, on top of the host's."),
   // How the template reads, as Ansible's template options (the template's `#jinja2:` line goes on top).
   ...JinjaSyntaxOptions.pick({
     trim_blocks: true,
@@ -130,11 +144,13 @@ const TemplateArgs = z.strictObject({
     .string()
     .refine((v) => Object.hasOwn(NEWLINES, v), { message: "newline_sequence must be one of \\n, \\r or \\r\\n" })
     .transform((v) => NEWLINES[v] ?? "\n")
-    .optional(),
+    .optional()
+    .describe('The line break written for every line: "\\n" (the default), "\\r" or "\\r\\n".'),
   output_encoding: z
     .string()
     .refine((v) => outputEncodingName(v) !== undefined, { message: `output_encoding must be one of ${SUPPORTED_OUTPUT_ENCODINGS.join(", ")} (or a Python alias of one)` })
-    .default("utf-8"),
+    .default("utf-8")
+    .describe(`The encoding the rendering is written in: ${SUPPORTED_OUTPUT_ENCODINGS.join(", ")} (or a Python alias of one).`),
 });
 
 type TemplateArgs = z.output<typeof TemplateArgs>;
@@ -148,6 +164,11 @@ function renderOptions(args: TemplateArgs): RenderOptions {
 export const template = defineModule({
   name: "template",
   args: TemplateArgs,
+  doc: {
+    summary: "A file rendered from a Jinja2 template with the host's variables (as Ansible's template module renders it), written only when the rendering differs.",
+    example: 'await h.template({ src: "nginx.conf.j2", dest: "/etc/nginx/nginx.conf", mode: "0644", validate: "nginx -t -c %s" }, { notify: "reload nginx" });',
+    diff: CONTENT_DIFF,
+  },
   probe: (ctx, args) => probeContent(ctx, args, encodeOutput(ctx.renderTemplate(args.src, args.vars, renderOptions(args)), args.output_encoding)),
   diff: (args, st) => contentDiff(args, st),
   apply: (ctx, args, st) => applyContent(ctx, args, st),
@@ -171,16 +192,15 @@ export interface StatResult {
   lnk_target?: string;
 }
 
-export const stat = defineModule({
+export const stat = defineReadModule({
   name: "stat",
-  args: z.strictObject({ path: AbsPath }),
-  async probe(ctx, args) {
-    const [s] = await probeFiles(ctx.sh, [args.path]);
-    return s ?? { type: "absent" as const, path: args.path };
+  args: z.strictObject({ path: AbsPath.describe("The path to look at; a symlink is reported as a link, not followed.") }),
+  doc: {
+    summary: "Reads a path's type, owner, group, mode, size, sha256 checksum and link target (exists: false when there is nothing there).",
+    example: 'const motd = await h.stat({ path: "/etc/motd" });\nif (!motd.exists) await h.copy({ dest: "/etc/motd", content: "" });',
   },
-  diff: () => undefined,
-  apply: () => Promise.reject(new Error("stat never changes anything")),
-  unchanged(args, s): StatResult {
+  async read(ctx, args): Promise<StatResult> {
+    const [s = { type: "absent" as const, path: args.path }] = await probeFiles(ctx.sh, [args.path]);
     if (s.type === "absent") return { exists: false, path: args.path, isdir: false, isreg: false, islnk: false };
     return {
       exists: true,

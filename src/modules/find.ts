@@ -229,9 +229,12 @@ async function search(sh: RemoteShell, args: FindArgs): Promise<FindResult> {
   return { files, matched: files.length, examined, msg: complete ? "All paths examined" : "Not all paths examined, check warnings for details", skipped_paths: skipped };
 }
 
-/** find: the files under some directories that match; changes nothing. */
 export const find = defineReadModule({
   name: "find",
   args: FindArgs,
+  doc: {
+    summary: "Lists the files under some directories that match names, type, age, size or content, as Ansible's find (patterns are shell globs or Python regular expressions); changes nothing.",
+    example: 'const old = await h.find({ paths: "/var/backups/db", patterns: "*.sql.gz", age: "14d" });\nfor (const f of old.files) await h.file({ path: f.path, state: "absent" });',
+  },
   read: (ctx, args) => search(ctx.sh, args),
 });

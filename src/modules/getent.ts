@@ -84,9 +84,12 @@ async function lookup(ctx: ModuleContext, args: GetentArgs): Promise<GetentResul
   }
 }
 
-/** getent: entries of a name-service database (users, groups, hosts, ...); changes nothing. */
 export const getent = defineReadModule({
   name: "getent",
+  doc: {
+    summary: "Entries of a name-service database (passwd, group, hosts, services, ...) read with getent(1), under ansible_facts.getent_DATABASE as Ansible's getent sets them; changes nothing.",
+    example: 'const r = await h.getent({ database: "passwd", key: "www-data" });',
+  },
   // Name services (DNS, LDAP) answer with what other hosts' tasks may change.
   probeScope: "shared",
   args: GetentArgs,

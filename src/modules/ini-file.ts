@@ -3,7 +3,7 @@ import { type TextFileProbe, probeTextFile } from "../remote/text-file.js";
 import { AbsPath, FileAttrs, Str } from "./args.js";
 import { ModuleError, defineModule } from "./contract.js";
 import { editIni, iniText } from "./ini-edit.js";
-import { type EditPlan, applyEdit, fileText, planChange, planEdit, editMessage } from "./text-edit.js";
+import { EDIT_DIFF, type EditPlan, applyEdit, fileText, planChange, planEdit, editMessage } from "./text-edit.js";
 
 // ini_file: one option (or a whole section) of an INI file, as community.general.ini_file 6.6.2,
 // the version in Debian 12's `ansible` package (so no ignore_spaces, and no validate).
@@ -65,10 +65,14 @@ export interface IniResult {
   backup?: string;
 }
 
-/** ini_file: an option with its value(s) in a section of an INI file, or its removal. */
 export const ini_file = defineModule({
   name: "ini_file",
   args: IniArgs,
+  doc: {
+    summary: "An option with its value(s) in a section of an INI file, or a section or option removed, as community.general's ini_file.",
+    example: 'await h.ini_file({ path: "/etc/php/8.2/fpm/php.ini", section: "PHP", option: "upload_max_filesize", value: "64M" }, { notify: "restart php-fpm" });',
+    diff: EDIT_DIFF,
+  },
   probe: (ctx, args) => probeTextFile(ctx.sh, args.path),
   diff: (args, probe) => planChange(planIni(args, probe).plan, probe.file.type === "absent"),
   async apply(ctx, args, probe): Promise<IniResult> {

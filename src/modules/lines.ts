@@ -3,7 +3,7 @@ import { type TextFileProbe, asFileText, probeTextFile } from "../remote/text-fi
 import { AbsPath, FileAttrs, regexArg } from "./args.js";
 import { ModuleError, defineModule } from "./contract.js";
 import { DEFAULT_MARKER, type LineSpec, editBlock, editLine } from "./line-edit.js";
-import { type EditPlan, Validate, applyEdit, fileText, planChange, planEdit, editMessage } from "./text-edit.js";
+import { EDIT_DIFF, type EditPlan, Validate, applyEdit, fileText, planChange, planEdit, editMessage } from "./text-edit.js";
 
 /** Reports an invalid Python-style regular expression as an argument error, before any host is touched. */
 function checkRegex(ctx: z.RefinementCtx, pattern: string | undefined, key: string, skip: readonly string[] = []): void {
@@ -20,15 +20,13 @@ function exclusive(ctx: z.RefinementCtx, a: Record<string, unknown>, x: string, 
 }
 
 const FileEdit = {
-  path: AbsPath,
-  state: z.enum(["present", "absent"]).default("present"),
-  insertafter: z.string().optional(),
-  insertbefore: z.string().optional(),
-  /** Create the file (and its directory) when it does not exist. */
-  create: z.boolean().default(false),
-  validate: Validate.optional(),
-  /** Keep the previous content as PATH.<timestamp>~ before replacing it. */
-  backup: z.boolean().default(false),
+  path: AbsPath.describe("The file to edit; a symlink's target is edited."),
+  state: z.enum(["present", "absent"]).default("present").describe("present: in the file; absent: removed from it."),
+  insertafter: z.string().optional().describe("Where a new one goes: after the last line matching this Python regular expression, or EOF (the default: at the end). Not with insertbefore."),
+  insertbefore: z.string().optional().describe("Where a new one goes: before the last line matching this Python regular expression, or BOF (at the start). Not with insertafter."),
+  create: z.boolean().default(false).describe("Create the file (and its directory) when it does not exist; otherwise a missing file fails the task."),
+  validate: Validate.optional().describe("A command run on the new content before it replaces the file; %s is the temporary file."),
+  backup: z.boolean().default(false).describe("Keep the previous content as PATH.<timestamp>~ before replacing it."),
   ...FileAttrs,
 };
 
@@ -53,16 +51,15 @@ interface EditState {
 const LineArgs = z
   .strictObject({
     ...FileEdit,
-    /** The line to have in the file (with backrefs: a template using the regexp's groups). */
-    line: z.string().regex(/^[^\n]*$/, "one line (no newline); use blockinfile for several lines").optional(),
-    /** Python-style regular expression: the last matching line is replaced (removed with state=absent). */
-    regexp: z.string().optional(),
-    /** A plain substring instead of regexp. */
-    search_string: z.string().optional(),
-    /** With regexp: build the line from the match's groups (\1, \g<name>); no match, no change. */
-    backrefs: z.boolean().default(false),
-    /** The first match of regexp/insertafter/insertbefore counts instead of the last. */
-    firstmatch: z.boolean().default(false),
+    line: z
+      .string()
+      .regex(/^[^\n]*$/, "one line (no newline); use blockinfile for several lines")
+      .optional()
+      .describe("The line to have in the file (with backrefs: a template using regexp's groups); needed with state=present."),
+    regexp: z.string().optional().describe("A Python regular expression: the last matching line is replaced (with state=absent: every matching line removed)."),
+    search_string: z.string().optional().describe("A plain substring instead of regexp. Not with regexp."),
+    backrefs: z.boolean().default(false).describe("With regexp: build the line from the match's groups (\\1, \\g<name>); no match, no change."),
+    firstmatch: z.boolean().default(false).describe("The first match of regexp, insertafter or insertbefore counts instead of the last."),
   })
   .superRefine((a, ctx) => {
     exclusive(ctx, a, "insertafter", "insertbefore");
@@ -105,10 +102,14 @@ export interface LineResult extends EditResult {
   found?: number;
 }
 
-/** lineinfile: one line present (inserted or replacing a match) or absent, as Ansible's. */
 export const lineinfile = defineModule({
   name: "lineinfile",
   args: LineArgs,
+  doc: {
+    summary: "One line of a text file present (inserted, or replacing the line a regular expression matches) or absent, as Ansible's lineinfile.",
+    example: 'await h.lineinfile({ path: "/etc/ssh/sshd_config", regexp: "^#?PasswordAuthentication ", line: "PasswordAuthentication no", validate: "sshd -t -f %s" }, { notify: "reload ssh" });',
+    diff: EDIT_DIFF,
+  },
   probe: (ctx, args) => probeTextFile(ctx.sh, args.path),
   diff: (args, probe) => planChange(planLine(args, probe).plan, probe.file.type === "absent"),
   async apply(ctx, args, probe): Promise<LineResult> {
@@ -129,16 +130,18 @@ export const lineinfile = defineModule({
 const BlockArgs = z
   .strictObject({
     ...FileEdit,
-    /** The lines between the markers; empty: the block is removed. */
-    block: z.string().default(""),
-    /** "{mark}" becomes marker_begin / marker_end. Ansible's default, so blocks it wrote are recognised. */
-    marker: z.string().regex(/^[^\n]*$/, "one line").includes("{mark}", { message: "marker must contain {mark}" }).default(DEFAULT_MARKER),
-    marker_begin: z.string().regex(/^[^\n]*$/, "one line").default("BEGIN"),
-    marker_end: z.string().regex(/^[^\n]*$/, "one line").default("END"),
-    /** A blank line after the block, unless one is there or the block ends the file. */
-    append_newline: z.boolean().default(false),
-    /** A blank line before the block, unless one is there or the block starts the file. */
-    prepend_newline: z.boolean().default(false),
+    block: z.string().default("").describe('The lines between the markers; "": the block is removed.'),
+    // Ansible's default marker, so blocks it wrote are recognised.
+    marker: z
+      .string()
+      .regex(/^[^\n]*$/, "one line")
+      .includes("{mark}", { message: "marker must contain {mark}" })
+      .default(DEFAULT_MARKER)
+      .describe("The marker lines around the block: {mark} becomes marker_begin or marker_end. Each block of a file needs its own marker."),
+    marker_begin: z.string().regex(/^[^\n]*$/, "one line").default("BEGIN").describe("{mark} of the opening marker."),
+    marker_end: z.string().regex(/^[^\n]*$/, "one line").default("END").describe("{mark} of the closing marker."),
+    append_newline: z.boolean().default(false).describe("A blank line after the block, unless one is there or the block ends the file."),
+    prepend_newline: z.boolean().default(false).describe("A blank line before the block, unless one is there or the block starts the file."),
   })
   .superRefine((a, ctx) => {
     exclusive(ctx, a, "insertafter", "insertbefore");
@@ -168,10 +171,14 @@ function planBlock(args: BlockArgs, probe: TextFileProbe): EditState {
   return { probe, plan: planEdit(args.path, probe, edit.changed ? edit.content : undefined, edit.msg, args), msg: edit.msg };
 }
 
-/** blockinfile: lines between marker lines, inserted, replaced or removed as a whole, as Ansible's. */
 export const blockinfile = defineModule({
   name: "blockinfile",
   args: BlockArgs,
+  doc: {
+    summary: "Lines between two marker lines of a text file, inserted, replaced or removed as a whole, as Ansible's blockinfile.",
+    example: 'await h.blockinfile({ path: "/etc/hosts", marker: "# {mark} galera nodes", block: "10.0.0.11 db1\\n10.0.0.12 db2\\n" });',
+    diff: EDIT_DIFF,
+  },
   probe: (ctx, args) => probeTextFile(ctx.sh, args.path),
   diff: (args, probe) => planChange(planBlock(args, probe).plan, probe.file.type === "absent"),
   async apply(ctx, args, probe): Promise<EditResult> {

@@ -20,7 +20,7 @@ const LocaleGenArgs = z.strictObject({
     .union([Locale, z.array(Locale).min(1)])
     .transform((n) => (Array.isArray(n) ? n : [n]))
     .describe("The locale(s), as /etc/locale.gen names them: en_GB.UTF-8, de_CH.UTF-8."),
-  state: z.enum(["present", "absent"]).default("present"),
+  state: z.enum(["present", "absent"]).default("present").describe("present: generated, its /etc/locale.gen line enabled; absent: removed, its line commented out."),
 });
 
 type LocaleGenArgs = z.output<typeof LocaleGenArgs>;
@@ -82,10 +82,14 @@ export interface LocaleGenResult {
   name: string[];
 }
 
-/** locale_gen: locales enabled in /etc/locale.gen and built by locale-gen, or removed. */
 export const locale_gen = defineModule({
   name: "locale_gen",
   args: LocaleGenArgs,
+  doc: {
+    summary: "Locales generated or removed: their /etc/locale.gen lines enabled or commented out, then locale-gen.",
+    example: 'await h.locale_gen({ name: ["en_US.UTF-8", "de_CH.UTF-8"] });',
+    diff: "Which of the locales are generated before and after, and /etc/locale.gen before and after when it changes.",
+  },
   probe: (ctx) => probe(ctx.sh),
   diff(args, st): Change | undefined {
     const p = plan(args, st);

@@ -235,10 +235,14 @@ function result(args: MountArgs, p: MountPlan, backup = ""): MountResult {
   };
 }
 
-/** mount: a file system in fstab and mounted (or unmounted, or removed), as ansible.posix.mount. */
 export const mount = defineModule({
   name: "mount",
   args: MountArgs,
+  doc: {
+    summary: "A file system in fstab and mounted (or unmounted, or removed), as ansible.posix.mount.",
+    example: 'await h.mount({ path: "/mnt/data", src: "UUID=3f1c0a4e-8d2b-4c55-9a0e-7d5b2f9c1e42", fstype: "ext4", opts: "noatime", state: "mounted" });',
+    diff: "The fstab file before and after, and the mount before and after (a password= in the options masked).",
+  },
   async probe(ctx, args): Promise<MountState> {
     // One round trip: fstab (unless ephemeral), whether the mount point exists, and the mount table.
     const file = args.state === "ephemeral" ? "" : `( ${textFileScript(args.fstab)}\n); t=$?`;

@@ -15,19 +15,15 @@ export const NoNewline = z.string().regex(/^[^\n\0]*$/, "no newlines");
 
 /** Ansible's login options (community.mysql), shared by mysql_db, mysql_user and mysql_query. */
 export const MysqlLoginArgs = {
-  /** Default: the task's (become) user, which for root means socket authentication. */
-  login_user: NoNewline.min(1).optional(),
-  login_password: NoNewline.optional(),
-  /** Given: connect over TCP to this host; otherwise through login_unix_socket. */
-  login_host: NoNewline.min(1).optional(),
-  login_port: z.number().int().min(1).max(65535).default(3306),
-  login_unix_socket: AbsPath.pipe(NoNewline).default("/run/mysqld/mysqld.sock"),
-  /**
-   * An option file with [client] credentials (e.g. /root/.my.cnf), read instead of the default
-   * option files; ignored when missing, as in Ansible.
-   */
-  config_file: AbsPath.pipe(NoNewline).optional(),
-  connect_timeout: z.number().int().positive().default(30),
+  login_user: NoNewline.min(1).optional().describe("The account to connect as; default: the task's (become) user, which for root means socket authentication."),
+  login_password: NoNewline.optional().describe("Its password (given to the client in a temporary option file, never on a command line)."),
+  login_host: NoNewline.min(1).optional().describe("Connect over TCP to this host; omitted: through login_unix_socket."),
+  login_port: z.number().int().min(1).max(65535).default(3306).describe("The TCP port, with login_host."),
+  login_unix_socket: AbsPath.pipe(NoNewline).default("/run/mysqld/mysqld.sock").describe("The server's socket, without login_host."),
+  config_file: AbsPath.pipe(NoNewline)
+    .optional()
+    .describe("An option file with [client] credentials (e.g. /root/.my.cnf), read instead of the default option files; ignored when missing, as in Ansible."),
+  connect_timeout: z.number().int().positive().default(30).describe("Seconds to wait for the connection."),
 };
 
 const LoginObject = z.object(MysqlLoginArgs);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type Change, type ModuleContext, ModuleError, defineModule } from "./contract.js";
 import { MysqlError, MysqlLoginArgs, NoNewline, runSql } from "./mysql-client.js";
-import { probeUnlessUnavailable } from "./database-error.js";
+import { NO_SERVER_CHECK, probeUnlessUnavailable } from "./database-error.js";
 import { type Row, SESSION_PRELUDE, sqlString } from "./mysql-output.js";
 import {
   MODES,
@@ -29,35 +29,37 @@ const Count = z.number().int().min(0);
 
 const ReplicationArgs = z
   .strictObject({
-    /** The old names (getmaster, getslave, changemaster...) run the same statements. */
-    mode: z.enum([...MODES, ...(Object.keys(OLD_MODES) as OldMode[])]).default("getreplica"),
-    primary_host: Name.optional(),
-    primary_user: NoNewline.optional(),
-    /** Never shown: masked in the result's queries, the diff and errors. */
-    primary_password: NoNewline.optional(),
-    primary_port: z.number().int().min(1).max(65535).optional(),
-    primary_heartbeat_period: Count.optional(),
-    primary_connect_retry: Count.optional(),
-    primary_log_file: NoNewline.optional(),
-    primary_log_pos: Count.optional(),
-    /** Seconds the replica stays behind the primary. */
-    primary_delay: Count.optional(),
-    relay_log_file: NoNewline.optional(),
-    relay_log_pos: Count.optional(),
-    primary_ssl: z.boolean().optional(),
-    primary_ssl_ca: NoNewline.optional(),
-    primary_ssl_capath: NoNewline.optional(),
-    primary_ssl_cert: NoNewline.optional(),
-    primary_ssl_crl: NoNewline.optional(),
-    primary_ssl_crlpath: NoNewline.optional(),
-    primary_ssl_key: NoNewline.optional(),
-    primary_ssl_cipher: NoNewline.optional(),
-    /** disabled is MASTER_USE_GTID=no. */
-    primary_use_gtid: z.enum(["current_pos", "replica_pos", "disabled"]).optional(),
-    /** A named primary connection of multi-source replication. */
-    connection_name: Name.optional(),
-    /** start/stop/reset: fail when the statement fails, rather than report changed=false. */
-    fail_on_error: z.boolean().default(false),
+    mode: z
+      .enum([...MODES, ...(Object.keys(OLD_MODES) as OldMode[])])
+      .default("getreplica")
+      .describe(
+        "getprimary/getreplica: read the status; changeprimary: CHANGE MASTER TO the primary_* and relay_log_* settings; startreplica/stopreplica: the replica's threads; resetprimary/resetreplica/resetreplicaall: RESET. The old names (getmaster, getslave, changemaster, ...) do the same.",
+      ),
+    primary_host: Name.optional().describe("changeprimary: the primary's host (MASTER_HOST)."),
+    primary_user: NoNewline.optional().describe("changeprimary: the replication account (MASTER_USER)."),
+    primary_password: NoNewline.optional().describe("changeprimary: its password (MASTER_PASSWORD); masked in the result's queries, the diff and errors."),
+    primary_port: z.number().int().min(1).max(65535).optional().describe("changeprimary: the primary's port (MASTER_PORT)."),
+    primary_heartbeat_period: Count.optional().describe("changeprimary: seconds between heartbeats (MASTER_HEARTBEAT_PERIOD)."),
+    primary_connect_retry: Count.optional().describe("changeprimary: seconds between connection attempts (MASTER_CONNECT_RETRY)."),
+    primary_log_file: NoNewline.optional().describe("changeprimary: the primary's binary log to start from (MASTER_LOG_FILE)."),
+    primary_log_pos: Count.optional().describe("changeprimary: the position in it (MASTER_LOG_POS)."),
+    primary_delay: Count.optional().describe("changeprimary: seconds the replica stays behind the primary (MASTER_DELAY)."),
+    relay_log_file: NoNewline.optional().describe("changeprimary: RELAY_LOG_FILE."),
+    relay_log_pos: Count.optional().describe("changeprimary: RELAY_LOG_POS."),
+    primary_ssl: z.boolean().optional().describe("changeprimary: connect to the primary with TLS (MASTER_SSL)."),
+    primary_ssl_ca: NoNewline.optional().describe("changeprimary: MASTER_SSL_CA, the CA certificate file."),
+    primary_ssl_capath: NoNewline.optional().describe("changeprimary: MASTER_SSL_CAPATH, a directory of CA certificates."),
+    primary_ssl_cert: NoNewline.optional().describe("changeprimary: MASTER_SSL_CERT, the client certificate."),
+    primary_ssl_crl: NoNewline.optional().describe("changeprimary: MASTER_SSL_CRL, a revocation list file."),
+    primary_ssl_crlpath: NoNewline.optional().describe("changeprimary: MASTER_SSL_CRLPATH, a directory of revocation lists."),
+    primary_ssl_key: NoNewline.optional().describe("changeprimary: MASTER_SSL_KEY, the client key."),
+    primary_ssl_cipher: NoNewline.optional().describe("changeprimary: MASTER_SSL_CIPHER, the allowed ciphers."),
+    primary_use_gtid: z
+      .enum(["current_pos", "replica_pos", "disabled"])
+      .optional()
+      .describe("changeprimary: MASTER_USE_GTID; disabled is MASTER_USE_GTID=no."),
+    connection_name: Name.optional().describe("A named primary connection of multi-source replication."),
+    fail_on_error: z.boolean().default(false).describe("start/stop/reset: fail when the statement fails, rather than report no change (as community.mysql)."),
     ...MysqlLoginArgs,
   })
   .superRefine((a, ctx) => {
@@ -139,6 +141,13 @@ async function runControl(ctx: ModuleContext, args: ReplicationArgs, sql: string
 
 export const mysql_replication = defineModule({
   name: "mysql_replication",
+  doc: {
+    summary:
+      "MariaDB replication, as community.mysql's mysql_replication: the primary's or the replica's status read, CHANGE MASTER TO, and the replica's threads started, stopped or reset. changeprimary and the resets run every time; start and stop only when the threads are not so already.",
+    example: 'await h.mysql_replication({ mode: "changeprimary", primary_host: "10.0.0.11", primary_user: "repl", primary_password: v.repl_password, primary_use_gtid: "replica_pos" });',
+    check: `Supported: getprimary and getreplica read in check mode too; the others report what they would do. ${NO_SERVER_CHECK} startreplica/stopreplica on a server not configured as a replica yet (an earlier changeprimary would) is reported skipped in check mode.`,
+    diff: "changeprimary: the replication settings before and after; startreplica/stopreplica: the IO and SQL threads' state before and after. The other modes show none.",
+  },
   // Replication state moves with other hosts' writes, and on its own.
   probeScope: "live",
   args: ReplicationArgs,

@@ -4,7 +4,7 @@ import { type Change, type ModuleContext, ModuleError, type TextDiff, defineModu
 import { shellQuote } from "../remote/quote.js";
 import { AbsPath } from "./args.js";
 import { MysqlError, MysqlLoginArgs, clientFailure, loginStdin, runSql } from "./mysql-client.js";
-import { probeUnlessUnavailable } from "./database-error.js";
+import { NO_SERVER_CHECK, probeUnlessUnavailable } from "./database-error.js";
 import { type DumpOptions, type ImportOptions, RC_COMPRESS, RC_DECOMPRESS, RC_DUMP, RC_MISSING_TOOL, RC_NO_TARGET, RC_WRITE, dumpCommand, dumpScript, importCommand, importScript } from "./mysql-dump.js";
 import {
   PrivSyntaxError,
@@ -34,32 +34,27 @@ const CharsetName = z.string().regex(/^[A-Za-z0-9_]+$/, "a character set or coll
 
 const DbArgs = z
   .strictObject({
-    /**
-     * One database. With state=dump also several (a list, or "a,b" as Ansible splits it), or
-     * "all" (every database); "all" also with state=import (the file picks its databases).
-     */
-    name: z.union([z.string(), z.array(z.string()).min(1)]),
-    /** dump and import are not idempotent (as in Ansible): they run, and report changed, every time. */
-    state: z.enum(["present", "absent", "dump", "import"]).default("present"),
-    /** Default character set (Ansible's name); an existing database is ALTERed to it. Dump/import: the client's character set. */
-    encoding: CharsetName.optional(),
-    collation: CharsetName.optional(),
-    /** dump/import: the file on the host; .gz, .bz2, .xz and .zst are (de)compressed by extension. */
-    target: AbsPath.optional(),
-    /** dump: --single-transaction, a consistent InnoDB snapshot without locking. */
-    single_transaction: z.boolean().default(false),
-    /** dump: --quick, rows streamed rather than buffered. */
-    quick: z.boolean().default(true),
-    /** dump: tables left out, as database.table. */
-    ignore_tables: z.array(z.string().regex(/^[^.]+\..+$/, "database.table")).default([]),
-    hex_blob: z.boolean().default(false),
-    /** dump/import: go on after an SQL error. */
-    force: z.boolean().default(false),
-    skip_lock_tables: z.boolean().default(false),
-    /** dump: more mysqldump options, as shell words. */
-    dump_extra_args: z.string().regex(/^[^\n]*$/, "one line").optional(),
-    /** import: the directory the client runs in (a dump that SOURCEs relative paths). */
-    chdir: AbsPath.optional(),
+    name: z
+      .union([z.string(), z.array(z.string()).min(1)])
+      .describe('One database. With state=dump also several (a list, or "a,b"), or "all" (every database); "all" also with state=import (the file picks its databases).'),
+    state: z
+      .enum(["present", "absent", "dump", "import"])
+      .default("present")
+      .describe("present/absent: the database exists or not; dump: written to target; import: target loaded. dump and import run, and report a change, every time (as in Ansible)."),
+    encoding: CharsetName.optional().describe("The default character set; an existing database is altered to it. dump/import: the client's character set."),
+    collation: CharsetName.optional().describe("The default collation; an existing database is altered to it."),
+    target: AbsPath.optional().describe("dump/import: the file on the host; .gz, .bz2, .xz and .zst are compressed or decompressed by extension."),
+    single_transaction: z.boolean().default(false).describe("dump: --single-transaction, a consistent InnoDB snapshot without locking."),
+    quick: z.boolean().default(true).describe("dump: --quick, rows streamed rather than buffered."),
+    ignore_tables: z
+      .array(z.string().regex(/^[^.]+\..+$/, "database.table"))
+      .default([])
+      .describe("dump: tables left out, as database.table."),
+    hex_blob: z.boolean().default(false).describe("dump: --hex-blob, binary columns written in hexadecimal."),
+    force: z.boolean().default(false).describe("dump/import: go on after an SQL error."),
+    skip_lock_tables: z.boolean().default(false).describe("dump: --skip-lock-tables."),
+    dump_extra_args: z.string().regex(/^[^\n]*$/, "one line").optional().describe("dump: more mysqldump options, as shell words."),
+    chdir: AbsPath.optional().describe("import: the directory the client runs in (for a dump that SOURCEs relative paths)."),
     ...MysqlLoginArgs,
   })
   .superRefine((a, ctx) => {
@@ -177,6 +172,12 @@ const dbResult = (args: DbArgs, executed: string[]): DbResult => {
 
 export const mysql_db = defineModule({
   name: "mysql_db",
+  doc: {
+    summary: "A MariaDB/MySQL database's existence, default character set and collation; or databases dumped into a file on the host, or such a file imported.",
+    example: 'await h.mysql_db({ name: "wordpress", encoding: "utf8mb4", collation: "utf8mb4_unicode_ci" });',
+    check: `Supported: reports what would change (dump and import: that they would run). ${NO_SERVER_CHECK} A database to dump or a file to import that is not there is not an error in check mode (an earlier task may make it).`,
+    diff: "present/absent (and import creating the database): the database's existence, character set and collation before and after. dump and import show none.",
+  },
   // The database is the cluster's: other hosts' tasks change it (Galera, replication, login_host).
   probeScope: "shared",
   args: DbArgs,
@@ -258,41 +259,32 @@ function desiredPrivileges(priv: z.output<typeof PrivArg>): PrivMap {
 
 const UserArgs = z
   .strictObject({
-    /** "" is the anonymous account, as MariaDB names it (secure installations remove it). */
-    name: z.string().max(128),
-    host: z.string().min(1).max(255).default("localhost"),
-    /** Plain text (or, with encrypted, a mysql_native_password hash "*HEX"); never shown. */
-    password: z.string().optional(),
-    encrypted: z.boolean().default(false),
-    update_password: z.enum(["always", "on_create"]).default("always"),
-    /**
-     * The authentication plugin: unix_socket (the system user of the same name, no password),
-     * mysql_native_password, ed25519, pam... With neither password nor a plugin string, the
-     * account is identified by the plugin alone.
-     */
-    plugin: z.string().regex(/^[A-Za-z0-9_]+$/, "a plugin name").optional(),
-    /** The plugin's stored authentication string as is (IDENTIFIED VIA plugin USING '...'); never shown. */
-    plugin_hash_string: z.string().optional(),
-    /**
-     * What the plugin makes its authentication string from: a password for the hashing plugins
-     * (USING PASSWORD('...')), the service or principal name for pam and gssapi; never shown.
-     */
-    plugin_auth_string: z.string().optional(),
-    /** "db.*:SELECT,INSERT/otherdb.table:ALL,GRANT" or { "db.*": "SELECT,INSERT" }; unset: privileges untouched. */
-    priv: PrivArg.optional(),
-    append_privs: z.boolean().default(false),
-    /**
-     * Whether column names in priv keep their case (community.mysql upper-cases them without it).
-     * MariaDB compares column names without regard to case, in grants too: both settings grant the
-     * same, and privileges compare equal either way.
-     */
-    column_case_sensitive: z.boolean().default(false),
-    /**
-     * { ssl: null } / { x509: null } / { subject, issuer, cipher }. As in Ansible, leaving it out
-     * (or null, or {}) means no requirement: an existing REQUIRE is removed.
-     */
-    tls_requires: TlsRequiresArg.optional(),
-    state: z.enum(["present", "absent"]).default("present"),
+    name: z.string().max(128).describe('The account\'s user name; "" is the anonymous account (secure installations remove it).'),
+    host: z.string().min(1).max(255).default("localhost").describe("The host part of the account (user@host): localhost, %, 10.0.0.%, ..."),
+    password: z.string().optional().describe('The password, in plain text (or, with encrypted, a mysql_native_password hash "*HEX"); never shown.'),
+    encrypted: z.boolean().default(false).describe("password is already a mysql_native_password hash."),
+    update_password: z.enum(["always", "on_create"]).default("always").describe("always: an existing account's password is changed when it differs; on_create: only a new account gets it."),
+    plugin: z
+      .string()
+      .regex(/^[A-Za-z0-9_]+$/, "a plugin name")
+      .optional()
+      .describe(
+        "The authentication plugin: unix_socket (the system user of the same name, no password), mysql_native_password, ed25519, pam, ... With neither password nor a plugin string, the account is identified by the plugin alone.",
+      ),
+    plugin_hash_string: z.string().optional().describe("The plugin's stored authentication string as it is (IDENTIFIED VIA plugin USING '...'); never shown."),
+    plugin_auth_string: z
+      .string()
+      .optional()
+      .describe("What the plugin makes its authentication string from: a password for the hashing plugins, the service or principal name for pam and gssapi; never shown."),
+    priv: PrivArg.optional().describe('Privileges: "db.*:SELECT,INSERT/otherdb.table:ALL,GRANT", or { "db.*": "SELECT,INSERT" }; omitted: privileges left as they are.'),
+    append_privs: z.boolean().default(false).describe("Add priv to the account's privileges instead of making them exactly priv."),
+    // MariaDB compares column names without regard to case, in grants too: both settings grant
+    // the same, and privileges compare equal either way.
+    column_case_sensitive: z.boolean().default(false).describe("Column names in priv keep their case (community.mysql upper-cases them without it)."),
+    tls_requires: TlsRequiresArg.optional().describe(
+      "The account's TLS requirement: { ssl: null }, { x509: null }, or { subject, issuer, cipher }. Omitted (or null, or {}): none, and an existing REQUIRE is removed (as in Ansible).",
+    ),
+    state: z.enum(["present", "absent"]).default("present").describe("present: the account exists as described; absent: dropped."),
     ...MysqlLoginArgs,
   })
   .superRefine((a, ctx) => {
@@ -485,6 +477,12 @@ function userText(exists: boolean, auth: string, privileges: PrivMap, tls: strin
 
 export const mysql_user = defineModule({
   name: "mysql_user",
+  doc: {
+    summary: "A MariaDB/MySQL account: its authentication (password or plugin), privileges and TLS requirement.",
+    example: 'await h.mysql_user({ name: "wordpress", host: "10.0.0.%", password: v.wordpress_db_password, priv: "wordpress.*:ALL" });',
+    check: `Supported: reports what would change. ${NO_SERVER_CHECK}`,
+    diff: "The account before and after: how it authenticates (never a secret), its privileges, and its TLS requirement when either side has one.",
+  },
   // The database is the cluster's: other hosts' tasks change it (Galera, replication, login_host).
   probeScope: "shared",
   args: UserArgs,
@@ -551,11 +549,9 @@ function userResult(args: { name: string; host: string; state: "present" | "abse
 // mysql_query: arbitrary statements.
 
 const QueryArgs = z.strictObject({
-  /** One statement, or a list run in order (one statement per item). */
-  query: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  login_db: z.string().min(1).max(64).optional(),
-  /** Run the list in one transaction: a failure rolls back what ran before it. */
-  single_transaction: z.boolean().default(false),
+  query: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe("One statement, or a list run in order (one statement per item)."),
+  login_db: z.string().min(1).max(64).optional().describe("The database the queries run in."),
+  single_transaction: z.boolean().default(false).describe("Run the list in one transaction: a failure rolls back what ran before it."),
   ...MysqlLoginArgs,
 });
 
@@ -621,6 +617,12 @@ async function runQueries(ctx: ModuleContext, args: z.output<typeof QueryArgs>):
 
 export const mysql_query = defineModule({
   name: "mysql_query",
+  doc: {
+    summary:
+      "Runs SQL statements on a MariaDB/MySQL server and returns their rows. Queries that only read count as no change; a write counts as one when it affected rows (schema statements always do), as in Ansible.",
+    example: 'const r = await h.mysql_query({ query: "SELECT COUNT(*) AS n FROM wordpress.wp_users" });',
+    check: "Queries that only read (SELECT, SHOW, ...) run in check mode too and report ok; any other query cannot be predicted and is reported skipped, as is a read that fails in check mode.",
+  },
   // The probe runs the query itself.
   probeScope: "live",
   args: QueryArgs,

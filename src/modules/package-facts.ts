@@ -59,9 +59,12 @@ async function gather(ctx: ModuleContext): Promise<PackageFactsResult> {
   return { ansible_facts: { packages: parseDpkgQuery(r.stdout.slice(nl + 1), r.stdout.slice(0, nl).trim()) } };
 }
 
-/** package_facts: the installed packages (apt/dpkg) as the fact `packages`; changes nothing. */
 export const package_facts = defineReadModule({
   name: "package_facts",
   args: PackageFactsArgs,
+  doc: {
+    summary: "The installed packages (read from dpkg) as the fact packages (ansible_facts.packages): each name with its installed versions, as Ansible's package_facts gives them on Debian; changes nothing.",
+    example: 'const { ansible_facts } = await h.package_facts({});\nconst hasNginx = "nginx" in ansible_facts.packages;',
+  },
   read: (ctx) => gather(ctx),
 });

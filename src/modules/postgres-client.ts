@@ -13,25 +13,17 @@ const NoNewline = z.string().regex(/^[^\n\0]*$/, "no newlines");
 
 /** Ansible's connection options (community.postgresql), shared by the postgresql modules. */
 export const PgLoginArgs = {
-  login_user: NoNewline.min(1).default("postgres"),
-  login_password: NoNewline.optional(),
-  /**
-   * As in Ansible: unset, "" or "localhost" with login_unix_socket given means the socket
-   * (geerlingguy.postgresql passes both); otherwise TCP to this host.
-   */
-  login_host: NoNewline.optional(),
-  /** The socket's directory (e.g. /var/run/postgresql); unset: libpq's default. */
-  login_unix_socket: NoNewline.optional(),
-  port: z.number().int().min(1).max(65535).default(5432),
-  ssl_mode: z.enum(["allow", "disable", "prefer", "require", "verify-ca", "verify-full"]).default("prefer"),
-  ca_cert: NoNewline.min(1).optional(),
-  /** Switched to (SET ROLE) after connecting; checks then apply to that role. */
-  session_role: z.string().min(1).optional(),
-  /**
-   * Ansible's guard against SQL injection through names. Every value here is quoted as an
-   * identifier or literal, so none can inject: accepted for compatibility, nothing to check.
-   */
-  trust_input: z.boolean().default(true),
+  login_user: NoNewline.min(1).default("postgres").describe("The role to connect as (with become: postgres, peer authentication needs no password)."),
+  login_password: NoNewline.optional().describe("Its password (given to psql in its environment, never on a command line)."),
+  // geerlingguy.postgresql passes both login_host and login_unix_socket.
+  login_host: NoNewline.optional().describe('The server\'s host, over TCP; omitted, "" or "localhost" with login_unix_socket given: the socket (as in Ansible).'),
+  login_unix_socket: NoNewline.optional().describe("The socket's directory (e.g. /var/run/postgresql); omitted: libpq's default."),
+  port: z.number().int().min(1).max(65535).default(5432).describe("The server's port."),
+  ssl_mode: z.enum(["allow", "disable", "prefer", "require", "verify-ca", "verify-full"]).default("prefer").describe("libpq's sslmode."),
+  ca_cert: NoNewline.min(1).optional().describe("The CA certificate file that verifies the server (libpq's sslrootcert)."),
+  session_role: z.string().min(1).optional().describe("A role switched to (SET ROLE) after connecting; permissions are then that role's."),
+  // Every value is quoted as an identifier or literal here, so none can inject.
+  trust_input: z.boolean().default(true).describe("Accepted for Ansible's sake: every name is quoted, so there is nothing to check."),
 };
 
 const LoginObject = z.object(PgLoginArgs);

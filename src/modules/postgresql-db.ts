@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type Change, ModuleError, defineModule } from "./contract.js";
 import { PgError, PgLoginArgs, queryJson, runPsql } from "./postgres-client.js";
-import { probeUnlessUnavailable } from "./database-error.js";
+import { NO_SERVER_CHECK, probeUnlessUnavailable } from "./database-error.js";
 import { pgIdent, pgString } from "./postgres-sql.js";
 
 // postgresql_db (community.postgresql): a database's existence, owner, connection limit,
@@ -12,28 +12,23 @@ import { pgIdent, pgString } from "./postgres-sql.js";
 const Name = z.string().min(1).max(63);
 
 const DbArgs = z.strictObject({
-  name: Name,
-  state: z.enum(["present", "absent"]).default("present"),
-  /** Unset or "": left as the server makes it (the connecting user at creation). */
-  owner: z.string().default(""),
-  /** Only used to create the database. */
-  template: z.string().default(""),
-  encoding: z.string().default(""),
-  lc_collate: z.string().default(""),
-  lc_ctype: z.string().default(""),
-  /** Ansible takes it as a string: "100", "-1" (no limit). */
+  name: Name.describe("The database."),
+  state: z.enum(["present", "absent"]).default("present").describe("present: the database exists as described; absent: dropped."),
+  owner: z.string().default("").describe('The owning role; "": left as it is (at creation: the connecting role).'),
+  template: z.string().default("").describe("The template the database is created from (only at creation)."),
+  encoding: z.string().default("").describe("The encoding, set at creation; a different one on an existing database is an error (PostgreSQL cannot change it)."),
+  lc_collate: z.string().default("").describe("LC_COLLATE, set at creation; a difference on an existing database is an error."),
+  lc_ctype: z.string().default("").describe("LC_CTYPE, set at creation; a difference on an existing database is an error."),
   conn_limit: z
     .union([z.string(), z.number().int()])
     .transform(String)
     .pipe(z.string().regex(/^(-?\d+)?$/, "an integer (-1: no limit)"))
-    .default(""),
-  tablespace: z.string().default(""),
-  /** "" removes the comment; unset leaves it alone. */
-  comment: z.string().optional(),
-  /** absent: drop even with sessions connected (DROP DATABASE ... WITH (FORCE)). */
-  force: z.boolean().default(false),
-  /** The database the module connects to (never the one it creates or drops). */
-  maintenance_db: Name.default("postgres"),
+    .default("")
+    .describe('The connection limit ("100", or -1: no limit); "": left as it is.'),
+  tablespace: z.string().default("").describe('The default tablespace; "": left as it is.'),
+  comment: z.string().optional().describe('The database\'s comment; "" removes it; omitted: left as it is.'),
+  force: z.boolean().default(false).describe("absent: drop even with sessions connected (DROP DATABASE ... WITH (FORCE))."),
+  maintenance_db: Name.default("postgres").describe("The database the module connects to (never the one it creates or drops)."),
   ...PgLoginArgs,
 });
 type DbArgs = z.output<typeof DbArgs>;
@@ -150,6 +145,12 @@ function summary(args: DbArgs, info: DbInfo | null, stmts: readonly string[]): s
 
 export const postgresql_db = defineModule({
   name: "postgresql_db",
+  doc: {
+    summary: "A PostgreSQL database's existence, owner, connection limit, tablespace and comment; encoding and locale at creation (as community.postgresql's postgresql_db, without dump, restore and rename).",
+    example: 'await h.postgresql_db({ name: "app", owner: "app", encoding: "UTF8", template: "template0" }, { become: "postgres" });',
+    check: `Supported: reports what would change. ${NO_SERVER_CHECK}`,
+    diff: "The database's owner, encoding, locale, connection limit, tablespace and comment before and after.",
+  },
   // The server may be another host's (login_host) or a replica of one: other hosts' tasks change it.
   probeScope: "shared",
   args: DbArgs,

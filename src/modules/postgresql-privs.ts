@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type Change, ModuleError, defineModule } from "./contract.js";
 import { PgError, PgLoginArgs, queryJson, runPsql } from "./postgres-client.js";
-import { probeUnlessUnavailable } from "./database-error.js";
+import { NO_SERVER_CHECK, probeUnlessUnavailable } from "./database-error.js";
 import { pgString } from "./postgres-sql.js";
 import { type ObjAcl, type ObjType, type PrivsRequest, aclText, listArg, parsePrivs, planPrivs, textArray } from "./postgresql-privs-plan.js";
 
@@ -15,23 +15,16 @@ const NameList = z.union([z.string(), z.array(z.string())]);
 
 const PrivsArgs = z
   .strictObject({
-    /** The database to connect to (and, for type database without objs, the one granted on). */
-    database: z.string().min(1),
-    state: z.enum(["present", "absent"]).default("present"),
-    privs: z.string().optional(),
-    type: z.enum(["database", "schema", "table", "sequence", "group"]).default("table"),
-    /** Comma-separated; ALL_IN_SCHEMA for every table or sequence of the schema. */
-    objs: NameList.optional(),
-    /** Tables and sequences only; default public. */
-    schema: z.string().min(1).optional(),
-    /** Comma-separated role names; PUBLIC for everyone. */
-    roles: NameList,
-    /** false: a role that does not exist is skipped instead of failing the task. */
-    fail_on_role: z.boolean().default(true),
-    /** present only: true grants with grant (admin) option, false revokes it, unset leaves it. */
-    grant_option: z.boolean().optional(),
-    /** Only meaningful with type default_privs, which is not supported: refused when given. */
-    target_roles: z.string().optional(),
+    database: z.string().min(1).describe("The database to connect to (and, for type database without objs, the one granted on)."),
+    state: z.enum(["present", "absent"]).default("present").describe("present: GRANT; absent: REVOKE."),
+    privs: z.string().optional().describe("Privileges, comma-separated (SELECT,INSERT, ALL, CONNECT, ...); not for type group."),
+    type: z.enum(["database", "schema", "table", "sequence", "group"]).default("table").describe("What objs are; group: objs are roles whose membership is granted."),
+    objs: NameList.optional().describe("The objects (a list, or comma-separated); ALL_IN_SCHEMA: every table or sequence of the schema."),
+    schema: z.string().min(1).optional().describe("Tables and sequences only: their schema (default public)."),
+    roles: NameList.describe("The roles granted to (a list, or comma-separated); PUBLIC for everyone."),
+    fail_on_role: z.boolean().default(true).describe("false: a role that does not exist is skipped instead of failing the task."),
+    grant_option: z.boolean().optional().describe("present only: true grants WITH GRANT (or ADMIN) OPTION, false revokes that option; omitted: left as it is."),
+    target_roles: z.string().optional().describe("Only meaningful with type default_privs, which is not supported: refused when given."),
     ...PgLoginArgs,
   })
   .superRefine((a, ctx) => {
@@ -142,6 +135,13 @@ function missingError(a: PrivsArgs, st: PrivsState): string | undefined {
 
 export const postgresql_privs = defineModule({
   name: "postgresql_privs",
+  doc: {
+    summary:
+      "GRANT and REVOKE of privileges on PostgreSQL databases, schemas, tables and sequences (ALL_IN_SCHEMA included), and of group memberships, decided from the objects' ACLs (as community.postgresql's postgresql_privs, without default_privs, functions and types).",
+    example: 'await h.postgresql_privs({ database: "app", type: "table", objs: "ALL_IN_SCHEMA", privs: "SELECT,INSERT,UPDATE,DELETE", roles: "app" }, { become: "postgres" });',
+    check: `Supported: reports what would change. ${NO_SERVER_CHECK} A role, object or schema that does not exist yet (an earlier task would create it) makes the task skipped in check mode; in a normal run it fails the task.`,
+    diff: "The objects' privileges for the roles before and after.",
+  },
   // The server may be another host's (login_host) or a replica of one: other hosts' tasks change it.
   probeScope: "shared",
   args: PrivsArgs,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type Change, defineModule } from "./contract.js";
 import { PgError, PgLoginArgs, queryJson, runPsql } from "./postgres-client.js";
-import { probeUnlessUnavailable } from "./database-error.js";
+import { NO_SERVER_CHECK, probeUnlessUnavailable } from "./database-error.js";
 import { passwordMatches, pgIdent, pgString, storedPassword } from "./postgres-sql.js";
 
 // postgresql_user (community.postgresql): a role (LOGIN by default), its password, attribute
@@ -42,23 +42,23 @@ export function parseRoleAttrFlags(s: string): Partial<Record<Flag, boolean>> {
 
 const UserArgs = z
   .strictObject({
-    name: z.string().min(1).max(63),
-    /** Plain, or an md5/SCRAM hash (used as it is); "" removes the password; never shown. */
-    password: z.string().optional(),
-    /** PostgreSQL 10 and later store no plain passwords: false is refused. */
-    encrypted: z.boolean().default(true),
-    role_attr_flags: z.string().default(""),
-    /** A timestamp the server understands ("2030-01-01", "infinity"). */
-    expires: z.string().min(1).optional(),
-    conn_limit: z.number().int().min(-1).optional(),
-    /** The database to connect to; "" or unset: libpq's default (the login user's name). */
-    db: z.string().default(""),
-    /** Existing users: skip every password comparison and change. */
-    no_password_changes: z.boolean().default(false),
-    comment: z.string().optional(),
-    state: z.enum(["present", "absent"]).default("present"),
-    /** absent: a role that cannot be dropped (it owns objects) fails the task; false: reported, not failed. */
-    fail_on_user: z.boolean().default(true),
+    name: z.string().min(1).max(63).describe("The role (a user: LOGIN unless role_attr_flags says NOLOGIN)."),
+    password: z
+      .string()
+      .optional()
+      .describe('The password: plain (hashed here in the server\'s password_encryption, so its text never reaches the server\'s log), or an md5/SCRAM hash used as it is; "" removes it; never shown.'),
+    encrypted: z.boolean().default(true).describe("Accepted for Ansible's sake; false is refused (PostgreSQL 10 and later store no plain passwords)."),
+    role_attr_flags: z
+      .string()
+      .default("")
+      .describe("Attributes, comma-separated, each also with NO: SUPERUSER, CREATEROLE, CREATEDB, INHERIT, LOGIN, REPLICATION, BYPASSRLS (e.g. CREATEDB,NOSUPERUSER)."),
+    expires: z.string().min(1).optional().describe('When the password expires: a timestamp the server understands ("2030-01-01", "infinity").'),
+    conn_limit: z.number().int().min(-1).optional().describe("The role's connection limit; -1: none."),
+    db: z.string().default("").describe('The database to connect to; "": libpq\'s default (the login user\'s name).'),
+    no_password_changes: z.boolean().default(false).describe("An existing role's password is neither compared nor changed."),
+    comment: z.string().optional().describe("The role's comment; omitted: left as it is."),
+    state: z.enum(["present", "absent"]).default("present").describe("present: the role exists as described; absent: dropped."),
+    fail_on_user: z.boolean().default(true).describe("absent: a role that cannot be dropped (it owns objects) fails the task; false: reported, not failed."),
     ...PgLoginArgs,
   })
   .superRefine((a, ctx) => {
@@ -209,6 +209,13 @@ function passwordText(st: UserState): string {
 
 export const postgresql_user = defineModule({
   name: "postgresql_user",
+  doc: {
+    summary:
+      "A PostgreSQL role: its password (compared without being changed: md5 recomputed, SCRAM verified with its own salt), attribute flags, expiry, connection limit and comment.",
+    example: 'await h.postgresql_user({ name: "app", password: v.app_db_password, role_attr_flags: "CREATEDB,NOSUPERUSER" }, { become: "postgres" });',
+    check: `Supported: reports what would change. ${NO_SERVER_CHECK}`,
+    diff: 'The role before and after: its attributes, whether it has a password ("set", never the password), expiry, connection limit and comment.',
+  },
   // The server may be another host's (login_host) or a replica of one: other hosts' tasks change it.
   probeScope: "shared",
   args: UserArgs,

@@ -4,7 +4,7 @@ import { PyRegexError, compilePyRegex } from "../python/regex.js";
 import { AbsPath, FileAttrs } from "./args.js";
 import { ModuleError, defineModule } from "./contract.js";
 import { editReplace } from "./replace-edit.js";
-import { type EditPlan, Validate, applyEdit, fileText, planChange, planEdit, editMessage } from "./text-edit.js";
+import { EDIT_DIFF, type EditPlan, Validate, applyEdit, fileText, planChange, planEdit, editMessage } from "./text-edit.js";
 
 // replace: every match of a regular expression in a file replaced, as ansible.builtin.replace.
 
@@ -60,10 +60,14 @@ export interface ReplaceResult {
   backup?: string;
 }
 
-/** replace: all matches of regexp in a file (or between after and before) replaced. */
 export const replace = defineModule({
   name: "replace",
   args: ReplaceArgs,
+  doc: {
+    summary: "Every match of a regular expression in a file (or between after and before) replaced, as Ansible's replace.",
+    example: 'await h.replace({ path: "/etc/default/grub", regexp: "^GRUB_TIMEOUT=\\\\d+$", replace: "GRUB_TIMEOUT=1" });',
+    diff: EDIT_DIFF,
+  },
   probe: (ctx, args) => probeTextFile(ctx.sh, args.path),
   diff: (args, probe) => planChange(planReplace(args, probe).plan, false),
   async apply(ctx, args, probe): Promise<ReplaceResult> {

@@ -124,9 +124,12 @@ async function gather(ctx: ModuleContext): Promise<ServiceFactsResult> {
   return warnings.length > 0 ? { ...result, warnings } : result;
 }
 
-/** service_facts: the host's services (sysv scripts and systemd units) as the fact `services`; changes nothing. */
 export const service_facts = defineReadModule({
   name: "service_facts",
   args: ServiceFactsArgs,
+  doc: {
+    summary: "The host's services (sysv scripts and systemd units) with their state and status, as the fact services (ansible_facts.services), as Ansible's service_facts gives them; changes nothing.",
+    example: 'const { ansible_facts } = await h.service_facts({});\nconst nginxRunning = ansible_facts.services?.["nginx.service"]?.state === "running";',
+  },
   read: (ctx) => gather(ctx),
 });

@@ -23,10 +23,13 @@ const NOT_FOUND = 3;
 const IS_DIR = 4;
 const NOT_READABLE = 5;
 
-/** slurp: a file's content as base64; changes nothing. */
 export const slurp = defineReadModule({
   name: "slurp",
   args: SlurpArgs,
+  doc: {
+    summary: "A file of the host read whole, its content base64-encoded as Ansible's slurp returns it; changes nothing. With noLog the content is in no output or report.",
+    example: 'const key = await h.slurp({ src: "/etc/ssh/ssh_host_ed25519_key.pub" });\nconst text = Buffer.from(key.content, "base64").toString("utf8");',
+  },
   async read(ctx, args): Promise<SlurpResult> {
     const p = shellQuote(args.src);
     const r = await ctx.sh.run(`if [ ! -e ${p} ]; then exit ${NOT_FOUND}; elif [ -d ${p} ]; then exit ${IS_DIR}; elif [ ! -r ${p} ]; then exit ${NOT_READABLE}; fi; base64 -w0 -- ${p}`);

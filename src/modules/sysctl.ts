@@ -83,18 +83,15 @@ const Value = z.union([z.string(), z.number(), z.boolean()]).transform((v) => {
 
 const SysctlArgs = z
   .strictObject({
-    /** The key, e.g. net.ipv4.ip_nonlocal_bind. */
-    name: z.string().regex(/^[^\s=-][^\s=]*$/, "a sysctl key such as net.ipv4.ip_forward"),
-    value: Value.pipe(z.string().regex(/^[^\n]*$/, "one line")).optional(),
-    state: z.enum(["present", "absent"]).default("present"),
-    /** Where the setting is persisted (read by systemd-sysctl at boot). */
-    sysctl_file: AbsPath.default("/etc/sysctl.d/99-do-converge.conf"),
-    /** Apply the value live (sysctl -w) when the file changed. */
-    reload: z.boolean().default(true),
-    /** Also compare the live value on every run and set it when it differs, file changed or not. */
-    sysctl_set: z.boolean().default(false),
-    /** A key this kernel does not know is not an error: only the file is managed. */
-    ignoreerrors: z.boolean().default(false),
+    name: z.string().regex(/^[^\s=-][^\s=]*$/, "a sysctl key such as net.ipv4.ip_forward").describe("The key, e.g. net.ipv4.ip_nonlocal_bind (/ as well as . between its parts)."),
+    value: Value.pipe(z.string().regex(/^[^\n]*$/, "one line"))
+      .optional()
+      .describe("The value; true/false (and yes/no, on/off) are written 1/0. Needed with state=present."),
+    state: z.enum(["present", "absent"]).default("present").describe("present: the key is set in sysctl_file; absent: its lines are removed from it."),
+    sysctl_file: AbsPath.default("/etc/sysctl.d/99-do-converge.conf").describe("Where the setting is persisted (read by systemd-sysctl at boot)."),
+    reload: z.boolean().default(true).describe("Set the value live (sysctl -w) when the file changed."),
+    sysctl_set: z.boolean().default(false).describe("Compare the live value on every run and set it when it differs, file changed or not."),
+    ignoreerrors: z.boolean().default(false).describe("A key this kernel does not know is not an error: only the file is managed."),
   })
   .refine((a) => a.state === "absent" || a.value !== undefined, { message: "value is required with state=present", path: ["value"] });
 
@@ -149,10 +146,14 @@ export interface SysctlResult {
   live?: string;
 }
 
-/** sysctl: a kernel parameter in a sysctl.d file (idempotent line management) and, with reload/sysctl_set, live. */
 export const sysctl = defineModule({
   name: "sysctl",
   args: SysctlArgs,
+  doc: {
+    summary: "A kernel parameter persisted in a sysctl.d file and set live (sysctl -w), as ansible.posix.sysctl.",
+    example: 'await h.sysctl({ name: "net.ipv4.ip_nonlocal_bind", value: 1 });',
+    diff: "The sysctl.d file's content before and after, and the live value before and after when it is set.",
+  },
   async probe(ctx, args): Promise<SysctlState> {
     // One round trip: the file (stat + content) and the live value with its writability.
     const script = `( ${textFileScript(args.sysctl_file)}

@@ -13,27 +13,32 @@ import { SHOW_PROPS, type Step, type UnitExtra, type UnitProps, parseShow, planU
 
 const SystemdArgs = z
   .strictObject({
-    /** A unit name; without a type suffix it means NAME.service, as for systemctl. */
     name: z
       .string()
       .regex(/^[A-Za-z0-9:_.@\\-]+$/, "a unit name such as nginx, nginx.service or getty@tty1.service")
-      .optional(),
-    state: z.enum(["started", "stopped", "restarted", "reloaded"]).optional(),
-    enabled: z.boolean().optional(),
-    masked: z.boolean().optional(),
-    /** Reload systemd's configuration if any loaded unit's file changed on disk. */
-    daemon_reload: z.boolean().default(false),
-    /** Re-execute systemd (always acts). */
-    daemon_reexec: z.boolean().default(false),
-    /** Only the system manager: user units would need the user's own bus. */
-    scope: z.literal("system").default("system"),
-    /** Queue start/stop/restart/reload jobs without waiting for them. */
-    no_block: z.boolean().default(false),
-    /**
-     * Ansible's service sleep: with state=restarted, the restart is a stop, this many seconds'
-     * pause, then a start (for daemons whose stop returns before the old process is gone).
-     */
-    sleep: z.number().int().min(0).max(3600).optional(),
+      .optional()
+      .describe("The unit; without a type suffix it means NAME.service, as for systemctl."),
+    state: z
+      .enum(["started", "stopped", "restarted", "reloaded"])
+      .optional()
+      .describe("started/stopped: only when it is not so already; restarted/reloaded: every time (always a change). Omitted: the run state is left alone."),
+    enabled: z.boolean().optional().describe("Whether the unit starts at boot; omitted: left as it is."),
+    masked: z.boolean().optional().describe("Whether the unit is masked (cannot be started at all); omitted: left as it is."),
+    // Judged, not blind, so a second converge reports nothing.
+    daemon_reload: z
+      .boolean()
+      .default(false)
+      .describe("Reload systemd's configuration first when a loaded unit's file changed on disk (a unit's own changed file is always reloaded before it is acted on)."),
+    daemon_reexec: z.boolean().default(false).describe("Re-execute systemd first (every time: always a change)."),
+    scope: z.literal("system").default("system").describe("Only the system manager: user units would need the user's own bus."),
+    no_block: z.boolean().default(false).describe("Queue start, stop, restart and reload jobs without waiting for them to finish."),
+    sleep: z
+      .number()
+      .int()
+      .min(0)
+      .max(3600)
+      .optional()
+      .describe("state=restarted: restart as a stop, this many seconds' pause, then a start (for daemons whose stop returns before the old process is gone)."),
   })
   .refine((a) => a.name !== undefined || (a.state === undefined && a.enabled === undefined && a.masked === undefined), {
     message: "state, enabled and masked need name",
@@ -151,6 +156,12 @@ const sections = (text: string) => markedSections(text, MARK);
 export const systemd = defineModule({
   name: "systemd",
   args: SystemdArgs,
+  doc: {
+    summary: "A systemd unit's run state, enablement and mask (system units), with daemon-reload when unit files changed on disk.",
+    example: 'await h.systemd({ name: "nginx", state: "started", enabled: true });',
+    check: "Supported: reports the steps it would take. A unit with no unit file on the host fails the task (unless it is only to be stopped or masked), in check mode too: the package or file that brings it must be there first.",
+    diff: "The unit's ActiveState, UnitFileState and LoadState before and after the steps it would take.",
+  },
   async probe(ctx, a: SystemdArgs): Promise<SystemdState> {
     const unit = a.name !== undefined ? unitName(a.name) : undefined;
     const read = await readUnit(ctx.sh, a, unit);

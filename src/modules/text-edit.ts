@@ -10,6 +10,9 @@ import { type WantedAttrs, attrChanges, attrCommands, attrText, mergedAttrs } fr
 // text by a pure function, written back whole by putFile (atomic, validated) when it changed.
 
 /** `validate` as copy and template take it. */
+/** What --diff shows of the modules that edit a text file (lineinfile, blockinfile, ini_file, replace). */
+export const EDIT_DIFF = "The file's content before and after, and its owner, group and mode when they change.";
+
 export const Validate = z.string().includes("%s", { message: "validate must contain %s (the temporary file)" });
 
 /** A probed file's text; an absent file has none. */

@@ -153,6 +153,11 @@ export interface TimezoneResult {
 export const timezone = defineModule({
   name: "timezone",
   args: TimezoneArgs,
+  doc: {
+    summary: "The system's time zone, and whether the hardware clock keeps local time, set through timedatectl (or, without it, /etc/timezone, /etc/localtime and dpkg-reconfigure tzdata).",
+    example: 'await h.timezone({ name: "Etc/UTC" });',
+    diff: "The time zone (and hardware clock setting) before and after.",
+  },
   probe: (ctx, args) => probe(ctx.sh, args),
   diff(args, st): Change | undefined {
     const keys = toChange(args, st);

@@ -18,34 +18,34 @@ const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "an HTTP he
 
 const Args = z
   .strictObject({
-    url: z.string().regex(/^https?:\/\/\S+$/i, "an http:// or https:// URL"),
+    url: z
+      .string()
+      .regex(/^https?:\/\/\S+$/i, "an http:// or https:// URL")
+      .describe("The URL, requested from the control node (not from the host); a user:password in it is never shown."),
     method: z
       .string()
       .regex(/^[A-Za-z]+$/, "an HTTP method")
       .transform((m) => m.toUpperCase())
-      .default("GET"),
-    /** A string is sent as is; an object or array needs body_format json or form-urlencoded. */
-    body: z.union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional(),
-    body_format: z.enum(["raw", "json", "form-urlencoded"]).default("raw"),
-    headers: z.record(HeaderName, z.string()).optional(),
-    /** The status (or statuses) that count as success. */
+      .default("GET")
+      .describe("The HTTP method (any case)."),
+    body: z
+      .union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
+      .optional()
+      .describe("The request body: a string is sent as it is; an object or array needs body_format json or form-urlencoded."),
+    body_format: z.enum(["raw", "json", "form-urlencoded"]).default("raw").describe("How body is encoded (and its Content-Type)."),
+    headers: z.record(HeaderName, z.string()).optional().describe("HTTP request headers, by name."),
     status_code: z
       .union([z.number().int(), z.array(z.number().int()).min(1)])
       .default(200)
-      .transform((s) => (Array.isArray(s) ? s : [s])),
-    /** Put the body (as text) into the result's `content`; JSON bodies are always parsed into `json`. */
-    return_content: z.boolean().default(false),
-    /** Seconds for the whole request. */
-    timeout: z.number().positive().default(30),
-    /** safe: follow redirects of safe methods only (Ansible's default); all; none. */
-    follow_redirects: z.enum(["safe", "all", "none"]).default("safe"),
-    /** Credentials for Basic authentication (Ansible's aliases: user, password). */
-    url_username: z.string().optional(),
-    url_password: z.string().optional(),
-    /** Send the credentials with the first request; otherwise only after a 401 that asks for Basic. */
-    force_basic_auth: z.boolean().default(false),
-    /** false: do not check the server's TLS certificate (self-signed, expired, another name). */
-    validate_certs: z.boolean().default(true),
+      .transform((s) => (Array.isArray(s) ? s : [s]))
+      .describe("The status (or statuses) that count as success; any other, or no answer, fails the task."),
+    return_content: z.boolean().default(false).describe("Put the body (as text) into the result's content; a JSON body is always parsed into json."),
+    timeout: z.number().positive().default(30).describe("Seconds for the whole request."),
+    follow_redirects: z.enum(["safe", "all", "none"]).default("safe").describe("safe: follow redirects of GET, HEAD, OPTIONS and TRACE only (Ansible's default); all; none."),
+    url_username: z.string().optional().describe("The user for Basic authentication (Ansible's alias: user)."),
+    url_password: z.string().optional().describe("Its password (Ansible's alias: password); masked in the result."),
+    force_basic_auth: z.boolean().default(false).describe("Send the credentials with the first request; otherwise only after a 401 that asks for Basic."),
+    validate_certs: z.boolean().default(true).describe("false: the server's TLS certificate is not checked (self-signed, expired, another name)."),
   })
   .refine((a) => a.url_password === undefined || a.url_username !== undefined, { message: "url_password needs url_username", path: ["url_password"] })
   .refine((a) => typeof a.body === "string" || a.body === undefined || a.body_format !== "raw", {
@@ -167,6 +167,12 @@ const notSent = (args: Args): UriResult => ({ url: redactUrl(args.url), status: 
 
 export const uri = defineModule({
   name: "uri",
+  doc: {
+    summary:
+      "An HTTP request from the control node (not from the host). A status outside status_code, or no answer, fails the task (so until can wait for a site to answer). Like Ansible's uri it never reports a change: use changedWhen for a request that changes something.",
+    example: 'await h.uri({ url: "https://www.example.org/health", status_code: 200 }, { until: (r) => r.status === 200, retries: 10, delay: 3 });',
+    check: "GET, HEAD, OPTIONS and TRACE only read: they are sent in check mode too. Any other method is not sent in check mode: the task is reported skipped.",
+  },
   // The request is the probe.
   probeScope: "live",
   args: Args,

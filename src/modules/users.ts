@@ -33,11 +33,10 @@ const CryptHash = z
 // group
 
 const GroupArgs = z.strictObject({
-  name: AccountName,
-  gid: z.number().int().min(0).optional(),
-  /** Create it as a system group (a gid below 1000); not changed on an existing group. */
-  system: z.boolean().default(false),
-  state: z.enum(["present", "absent"]).default("present"),
+  name: AccountName.describe("The group's name."),
+  gid: z.number().int().min(0).optional().describe("Its numeric id; omitted: chosen at creation, left as it is afterwards."),
+  system: z.boolean().default(false).describe("Create it as a system group (a gid below 1000); not changed on an existing group."),
+  state: z.enum(["present", "absent"]).default("present").describe("present: the group exists; absent: removed."),
 });
 
 export interface GroupResult {
@@ -53,6 +52,11 @@ const groupText = (e: { gid?: number | undefined } | undefined) =>
 export const group = defineModule({
   name: "group",
   args: GroupArgs,
+  doc: {
+    summary: "A local group and its gid (groupadd, groupmod, groupdel).",
+    example: 'await h.group({ name: "deploy", gid: 1500 });',
+    diff: "The group's existence and gid before and after.",
+  },
   async probe(ctx, args): Promise<{ entry?: GroupEntry }> {
     const r = await ctx.sh.run(`getent group -- ${shellQuote(args.name)} || true`);
     const entry = parseGroupLine(r.stdout.split("\n")[0] ?? "");
@@ -91,32 +95,26 @@ export const group = defineModule({
 // user
 
 const UserArgs = z.strictObject({
-  name: AccountName,
-  state: z.enum(["present", "absent"]).default("present"),
-  uid: z.number().int().min(0).optional(),
-  /** The primary group (name or gid); it must exist. Default on creation: a group named after the user. */
-  group: GroupRef.optional(),
-  /**
-   * Supplementary groups; they must exist. With append: false (default) exactly these. Text is
-   * read as Ansible's user module reads it: names separated by commas ("docker, adm"; "" none).
-   */
-  groups: z.union([z.array(GroupRef), z.string().transform((s) => s.split(",").map((g) => g.trim()).filter((g) => g !== "")).pipe(z.array(AccountName))]).optional(),
-  append: z.boolean().default(false),
-  shell: AbsPath.optional(),
-  home: AbsPath.optional(),
-  /** Create the home directory (from /etc/skel) when the user is created or it is missing. */
-  create_home: z.boolean().default(true),
-  /** Create as a system account (uid below 1000); not changed on an existing user. */
-  system: z.boolean().default(false),
-  comment: PasswdField.optional(),
-  /** An already-hashed password; never printed, passed to chpasswd -e on stdin. */
-  password: CryptHash.optional(),
-  /** on_create: set the password only when creating the user. */
-  update_password: z.enum(["always", "on_create"]).default("always"),
-  /** state=absent: remove the home directory and mail spool too (userdel -r). */
-  remove: z.boolean().default(false),
-  /** state=absent: remove the user even while logged in (userdel -f). */
-  force: z.boolean().default(false),
+  name: AccountName.describe("The user's name."),
+  state: z.enum(["present", "absent"]).default("present").describe("present: the account exists as described; absent: removed."),
+  uid: z.number().int().min(0).optional().describe("Its numeric id; omitted: chosen at creation, left as it is afterwards."),
+  group: GroupRef.optional().describe("The primary group (a name or a gid); it must exist. Default at creation: a group named after the user."),
+  groups: z
+    .union([z.array(GroupRef), z.string().transform((s) => s.split(",").map((g) => g.trim()).filter((g) => g !== "")).pipe(z.array(AccountName))])
+    .optional()
+    .describe('Supplementary groups (a list, or comma-separated as Ansible reads it: "docker, adm"; "" none); they must exist. Without append: exactly these.'),
+  append: z.boolean().default(false).describe("Add groups to the user's groups instead of making them exactly groups."),
+  shell: AbsPath.optional().describe("The login shell."),
+  home: AbsPath.optional().describe("The home directory. A changed home is not moved: the account's entry changes, and with create_home a missing directory is created."),
+  create_home: z.boolean().default(true).describe("Create the home directory (from /etc/skel) when the user is created or it is missing."),
+  system: z.boolean().default(false).describe("Create it as a system account (a uid below 1000); not changed on an existing user."),
+  comment: PasswdField.optional().describe("The GECOS field (the full name)."),
+  password: CryptHash.optional().describe(
+    "An already-hashed crypt(3) password ($6$..., $y$...), or \"!\" to lock; a cleartext password is refused. Never shown; given to chpasswd -e on its standard input.",
+  ),
+  update_password: z.enum(["always", "on_create"]).default("always").describe("always: the password is set when it differs; on_create: only when the user is created."),
+  remove: z.boolean().default(false).describe("state=absent: remove the home directory and mail spool too (userdel -r)."),
+  force: z.boolean().default(false).describe("state=absent: remove the user even while logged in (userdel -f)."),
 });
 type UserArgs = z.output<typeof UserArgs>;
 
@@ -341,6 +339,12 @@ function userCommands(args: UserArgs, st: UserState, plan: UserPlan): string[] {
 export const user = defineModule({
   name: "user",
   args: UserArgs,
+  doc: {
+    summary: "A local user account: uid, primary and supplementary groups, shell, home, comment and password hash (useradd, usermod, chpasswd, userdel).",
+    example: 'await h.user({ name: "deploy", group: "deploy", groups: ["www-data"], append: true, shell: "/bin/bash" });',
+    check: "Supported: reports what would change. A group that does not exist yet is taken, in check mode, to come from an earlier task; in a normal run it fails the task.",
+    diff: "The account before and after: uid, groups, home, shell and comment (never the password).",
+  },
   async probe(ctx: ModuleContext, args) {
     const r = await ctx.sh.run(userProbeScript(args));
     // Not the output in the error: it may hold the password hash.

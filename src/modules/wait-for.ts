@@ -16,24 +16,23 @@ const Seconds = z.number().nonnegative();
 
 const WaitArgs = z
   .strictObject({
-    /** Where to connect from the host: the host itself by default. */
-    host: z.string().regex(/^[A-Za-z0-9._:-]+$/, "a host name or address").default("127.0.0.1"),
-    port: z.number().int().min(1).max(65535).optional(),
-    path: AbsPath.optional(),
-    /** started/present: open port or existing path (containing search_regex); stopped/absent: closed port or no path. */
-    state: z.enum(["started", "stopped", "present", "absent"]).default("started"),
-    /** Python-style regex (multiline): in the file, or in what the port sends first (a banner). */
-    search_regex: z.string().optional(),
-    /** Seconds to wait in all (the delay included). */
-    timeout: Seconds.default(300),
-    /** Seconds before the first check. */
-    delay: Seconds.default(0),
-    /** Seconds between checks. */
-    sleep: z.number().positive().default(1),
-    /** Seconds one connection attempt may take. */
-    connect_timeout: z.number().positive().default(5),
-    /** The failure message instead of the default one. */
-    msg: z.string().optional(),
+    host: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]+$/, "a host name or address")
+      .default("127.0.0.1")
+      .describe("Where the host connects to, for port: the host itself by default."),
+    port: z.number().int().min(1).max(65535).optional().describe("A TCP port to wait for. Not with path."),
+    path: AbsPath.optional().describe("A file to wait for. Not with port."),
+    state: z
+      .enum(["started", "stopped", "present", "absent"])
+      .default("started")
+      .describe("started/present: the port open, or the path there (containing search_regex); stopped: the port closed; absent: the path gone."),
+    search_regex: z.string().optional().describe("A Python regular expression (multiline) to find in the file, or in what the port sends first (a banner)."),
+    timeout: Seconds.default(300).describe("Seconds to wait in all (delay included) before the task fails."),
+    delay: Seconds.default(0).describe("Seconds before the first check."),
+    sleep: z.number().positive().default(1).describe("Seconds between checks."),
+    connect_timeout: z.number().positive().default(5).describe("Seconds one connection attempt may take."),
+    msg: z.string().optional().describe("The failure message instead of the default one."),
   })
   .superRefine((a, ctx) => {
     if (a.port !== undefined && a.path !== undefined) ctx.addIssue({ code: "custom", path: ["path"], message: "port and path are mutually exclusive" });
@@ -138,9 +137,12 @@ function timeoutMessage(a: WaitArgs): string {
   return `Timeout when waiting for file ${a.path}`;
 }
 
-/** wait_for: blocks until the condition holds on the host; fails after timeout seconds. Never changed. */
 export const wait_for = defineReadModule({
   name: "wait_for",
+  doc: {
+    summary: "Waits until a TCP port opens or closes, or a file appears (with some text in it) or goes, on the host; fails after timeout seconds. With neither port nor path it sleeps for timeout seconds. Never a change.",
+    example: 'await h.wait_for({ port: 3306, timeout: 60 });',
+  },
   // It waits for the host to change.
   probeScope: "live",
   args: WaitArgs,

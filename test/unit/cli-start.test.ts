@@ -33,7 +33,7 @@ async function loaded(cwd: string, args: string[]): Promise<{ code: number; outp
 
 /** Modules of the commands' implementations and the engine (error classes are not among them). */
 const implementation =
-  /\/src\/(cli\/(run|inventory|template|import|init|secrets|schedule)-command|runner\/run-site|template\/engine|modules\/loaders|transport\/ssh|inventory\/load|hook\/install|hook\/run)\.ts$|\/node_modules\/(ssh2|typescript|nunjucks)\//;
+  /\/src\/(cli\/(run|inventory|template|import|init|secrets|schedule|doc)-command|runner\/run-site|template\/engine|modules\/(loaders|registry)|doc\/generate|transport\/ssh|inventory\/load|hook\/install|hook\/run)\.ts$|\/node_modules\/(ssh2|typescript|nunjucks)\//;
 
 describe("the CLI's start", { timeout: 120_000 }, () => {
   it("--version and --help load no command's implementation", async () => {
@@ -44,6 +44,13 @@ describe("the CLI's start", { timeout: 120_000 }, () => {
       expect(r.urls.some((u) => u.endsWith("/src/cli/main.ts"))).toBe(true);
       expect(r.urls.filter((u) => implementation.test(u))).toEqual([]);
     }
+  });
+
+  it("doc loads the modules' definitions, not a converge's engine", async () => {
+    const r = await loaded(dir, ["doc", "copy"]);
+    expect(r.code, r.output).toBe(0);
+    expect(r.urls.some((u) => u.endsWith("/src/cli/doc-command.ts"))).toBe(true);
+    expect(r.urls.filter((u) => /\/src\/(runner\/run-site|transport\/ssh|inventory\/load)\.ts$|\/node_modules\/(ssh2|typescript)\//.test(u))).toEqual([]);
   });
 
   it("a converge loads the modules its tasks use, and the compiler only for a changed site", async () => {

@@ -9,16 +9,16 @@ import { z } from "zod";
 const Delimiter = z.string().min(1, { message: "a delimiter cannot be empty" });
 
 export const JinjaSyntaxOptions = z.strictObject({
-  trim_blocks: z.boolean().optional(),
-  lstrip_blocks: z.boolean().optional(),
-  keep_trailing_newline: z.boolean().optional(),
-  newline_sequence: z.string().min(1).optional(),
-  block_start_string: Delimiter.optional(),
-  block_end_string: Delimiter.optional(),
-  variable_start_string: Delimiter.optional(),
-  variable_end_string: Delimiter.optional(),
-  comment_start_string: Delimiter.optional(),
-  comment_end_string: Delimiter.optional(),
+  trim_blocks: z.boolean().optional().describe("Drop the first newline after a block tag (default true, as Ansible's template module)."),
+  lstrip_blocks: z.boolean().optional().describe("Strip spaces and tabs from the start of a line up to a block tag (default false)."),
+  keep_trailing_newline: z.boolean().optional().describe("Keep a template's final newline as Jinja2 would drop it (default false; Ansible puts it back)."),
+  newline_sequence: z.string().min(1).optional().describe("The line break written for every line (default \"\\n\")."),
+  block_start_string: Delimiter.optional().describe('The block tag\'s opening delimiter (default "{%").'),
+  block_end_string: Delimiter.optional().describe('The block tag\'s closing delimiter (default "%}").'),
+  variable_start_string: Delimiter.optional().describe('The expression\'s opening delimiter (default "{{").'),
+  variable_end_string: Delimiter.optional().describe('The expression\'s closing delimiter (default "}}").'),
+  comment_start_string: Delimiter.optional().describe('The comment\'s opening delimiter (default "{#").'),
+  comment_end_string: Delimiter.optional().describe('The comment\'s closing delimiter (default "#}").'),
 });
 export type JinjaSyntaxOptions = z.infer<typeof JinjaSyntaxOptions>;
 export type JinjaSyntax = Required<JinjaSyntaxOptions>;
