@@ -21,7 +21,7 @@ export interface AdversarialCase {
   readonly argv: readonly string[];
   /** Extra environment (placeholders substituted); the rest is a clean, fixed environment. */
   readonly env?: Readonly<Record<string, string>>;
-  /** The exit code the README promises for this input. */
+  /** The exit code docs/reference/exit-codes.md promises for this input. */
   readonly exit: number;
   /** The message must name where the problem is: file:line, key, option, host or task. */
   readonly message: RegExp;

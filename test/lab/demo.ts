@@ -8,7 +8,7 @@ import { prepareLabSite, runCli } from "./reference-site.js";
 const repo = new URL("../..", import.meta.url).pathname;
 const say = (line: string) => process.stdout.write(`demo: ${line}\n`);
 
-// The phases' times are printed so that the README's figures can be checked on any machine.
+// The phases' times are printed so that the figures in docs/guides/reference-site.md can be checked on any machine.
 const started = performance.now();
 const seconds = (from: number) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
 
