@@ -22,6 +22,7 @@ describe("the lab's set-up step: what it reads", () => {
       "curl",
       "unzip",
       "procps",
+      "time",
     ]);
     for (const p of all) {
       expect(p.why.length, p.name).toBeGreaterThan(10);
