@@ -16,6 +16,7 @@ import { isRoot } from "../lab/prereqs/system.js";
 import { DEFAULT_BRIDGE } from "../lab/topology.js";
 import { thisMachineMemoryProblem } from "./capacity.js";
 import { delayProblem } from "./delay.js";
+import { hostNameProblem } from "./links.js";
 import { endLines, startLines } from "./machine.js";
 import { type BenchOptions, BenchUsageError, DEFAULT_HOSTS, commandLine, parseBenchArgs, ratioLabel } from "./options.js";
 import { referenceBench } from "./reference-bench.js";
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
   if (lab.topology.bridge === DEFAULT_BRIDGE) throw new BenchUsageError(`--topology ${o.topology}: the bench never runs on the default lab's bridge (${DEFAULT_BRIDGE}), which others' tests use; give the topology a bridge of its own`);
   const memory = thisMachineMemoryProblem(lab.topology.hosts.length);
   if (memory) throw new LabError(memory);
+  const names = await hostNameProblem(lab.topology);
+  if (names) throw new LabError(names);
   const delay = o.delay && (await delayProblem(o.delay.via));
   if (delay) throw new LabError(delay);
   for (const line of startLines(commandLine(o.argv))) console.log(line);

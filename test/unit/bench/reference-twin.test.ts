@@ -23,27 +23,27 @@ describe("the twin's inventory", () => {
   it("puts the droplets in the seed playbook's groups by their tags, with what DigitalOcean's inventory gave each", () => {
     const inv = parse(twinInventory(lab, { vault, site, founding: true })) as Inv;
     const groups = Object.fromEntries(Object.entries(inv.all.children).map(([g, v]) => [g, Object.keys(v.hosts)]));
-    expect(groups).toEqual({ galera_cluster_node: ["db1", "db2", "db3"], galera_loadbalancer: ["lb1", "lb2"], wp_node: ["web1", "web2", "web3"], ha_db_fip: ["db-fip"] });
-    expect(inv.all.hosts["web2"]).toEqual({ ansible_host: "10.79.0.16", name: "web2", ipv4_address_private: "10.79.0.16" });
+    expect(groups).toEqual({ galera_cluster_node: ["bench-db1", "bench-db2", "bench-db3"], galera_loadbalancer: ["bench-lb1", "bench-lb2"], wp_node: ["bench-web1", "bench-web2", "bench-web3"], ha_db_fip: ["db-fip"] });
+    expect(inv.all.hosts["bench-web2"]).toEqual({ ansible_host: "10.79.0.16", name: "bench-web2", ipv4_address_private: "10.79.0.16" });
     expect(inv.all.children["ha_db_fip"]?.hosts["db-fip"]).toEqual({ ansible_host: "10.80.0.250", ip_address: "10.80.0.250" });
     expect(inv.all.vars).toMatchObject({
       vault_sys_user: "wpadmin",
       wp_download_url: site.artifacts.wordpress.url,
       wp_plugin_list: [site.artifacts.plugin.url],
-      primary_name: "lb1",
+      primary_name: "bench-lb1",
       primary_address: "10.80.0.13",
-      secondary_name: "lb2",
+      secondary_name: "bench-lb2",
       secondary_address: "10.80.0.14",
     });
   });
 
-  it("founds the Galera cluster on db1 in the first run only; every node knows the cluster's addresses", () => {
+  it("founds the Galera cluster on its first node in the first run only; every node knows the cluster's addresses", () => {
     const nodes = (founding: boolean) => (parse(twinInventory(lab, { vault, site, founding })) as Inv).all.children["galera_cluster_node"]?.hosts ?? {};
     const gcomm = "10.79.0.10,10.79.0.11,10.79.0.12";
     expect(nodes(true)).toEqual({
-      db1: { galera_node_ip: "10.79.0.10", galera_gcomm_address: gcomm, galera_bootstrap: true },
-      db2: { galera_node_ip: "10.79.0.11", galera_gcomm_address: gcomm },
-      db3: { galera_node_ip: "10.79.0.12", galera_gcomm_address: gcomm },
+      "bench-db1": { galera_node_ip: "10.79.0.10", galera_gcomm_address: gcomm, galera_bootstrap: true },
+      "bench-db2": { galera_node_ip: "10.79.0.11", galera_gcomm_address: gcomm },
+      "bench-db3": { galera_node_ip: "10.79.0.12", galera_gcomm_address: gcomm },
     });
     expect(Object.values(nodes(false)).some((v) => "galera_bootstrap" in v)).toBe(false);
   });
