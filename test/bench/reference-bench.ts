@@ -159,15 +159,19 @@ async function siteCopy(): Promise<{ dir: string; passwordFile: string }> {
   return { dir, passwordFile };
 }
 
-export async function referenceBench(lab: Lab, o: BenchOptions, work: string, label: string): Promise<WorkloadFigures> {
+/** Runs the workload. `undo` holds what must be undone if the run is stopped (the site's scratch copy). */
+export async function referenceBench(lab: Lab, o: BenchOptions, work: string, label: string, undo: Set<() => Promise<void>>): Promise<WorkloadFigures> {
   const ansibleRelease = await ansibleVersion();
   const built = await timed("npm", ["run", "-s", "build"], process.env, repo);
   if (built.code !== 0) throw new Error(`npm run build failed:\n${built.output.slice(-3000)}`);
   const site = await siteCopy();
+  const removeSite = async () => rmSync(site.dir, { recursive: true, force: true });
+  undo.add(removeSite);
   try {
     return await rounds(lab, o, work, label, ansibleRelease, site);
   } finally {
-    rmSync(site.dir, { recursive: true, force: true });
+    await removeSite();
+    undo.delete(removeSite);
   }
 }
 

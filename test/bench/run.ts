@@ -32,7 +32,7 @@ function benchLab(o: BenchOptions): Lab {
   return new Lab(benchTopology(o.hosts ?? DEFAULT_HOSTS));
 }
 
-/** What must be undone when the run is stopped by a signal (the added delay), then the process ends and the guard takes the hosts down. */
+/** What must be undone when the run is stopped by a signal (the added delay, the scratch directory), then the process ends and the guard takes the hosts down. */
 function onStop(undo: Set<() => Promise<void>>): void {
   let stopping = false;
   for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
@@ -63,15 +63,17 @@ async function main(): Promise<void> {
   // Armed before up(): a run stopped while booting leaves no hosts either.
   const guard = o.keep ? undefined : await guardLab(lab, "npm run bench");
   const work = mkdtempSync(join(tmpdir(), "dcv-bench-"));
+  const removeWork = async () => rmSync(work, { recursive: true, force: true });
+  if (!o.keep) undo.add(removeWork);
   let figures: WorkloadFigures;
   try {
     const label = ratioLabel(o);
-    figures = o.workload === "reference-site" ? await referenceBench(lab, o, work, label) : await siteBench(lab, o, work, label, undo);
+    figures = o.workload === "reference-site" ? await referenceBench(lab, o, work, label, undo) : await siteBench(lab, o, work, label, undo);
     for (const line of [...figures.lines, ...endLines()]) console.log(line);
   } finally {
     if (!o.keep) {
       await lab.down(log);
-      rmSync(work, { recursive: true, force: true });
+      await removeWork();
     } else log(`kept the hosts and ${work}`);
     guard?.release();
   }
