@@ -1,12 +1,12 @@
 // The lab's DigitalOcean: the fake API on the lab bridge (reachable from lab hosts, as
-// api.digitalocean.com is from droplets) and the metadata service on 169.254.169.254:80, with
-// reserved-IP actions moving the address between lab hosts for real. Started detached by
+// api.digitalocean.com is from droplets) and the metadata service (on 169.254.169.254:80, or on
+// the gateway for a second lab: topology.ts), with reserved-IP actions moving the address between
+// lab hosts for real. Started detached by
 // `lab up` (see api.ts) and stopped by `lab down`; argv[2] is the lab's state directory.
 import { readFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { dropletsFromTopology, reservedIpsFromTopology, startFakeDigitalOcean } from "../fake-do/index.js";
 import { API_PORT, apiStateFiles } from "./api.js";
-import { METADATA_IPV4 } from "./bridge.js";
 import { Lab } from "./lab.js";
 import { labPaths } from "./paths.js";
 import type { Topology } from "./topology.js";
@@ -24,7 +24,7 @@ const fake = await startFakeDigitalOcean({
   token: readFileSync(files.token, "utf8").trim(),
   droplets: dropletsFromTopology(topology),
   reservedIps: reservedIpsFromTopology(topology),
-  metadata: { host: METADATA_IPV4, port: 80 },
+  metadata: { host: topology.metadata.host, port: topology.metadata.port },
   onReservedIpMove: async ({ ip, to }) => {
     await lab.moveAddress(ip, nameOf(to));
   },

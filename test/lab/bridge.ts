@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { run } from "./exec.js";
-import type { Topology } from "./topology.js";
+import { METADATA_IPV4, type Topology } from "./topology.js";
 
-/** The metadata service's address; lab hosts reach it over the bridge, as droplets reach theirs. */
-export const METADATA_IPV4 = "169.254.169.254";
+export { METADATA_IPV4 };
 
 async function linkExists(name: string): Promise<boolean> {
   return (await run("ip", ["link", "show", "dev", name], { allowFailure: true })).code === 0;
@@ -26,13 +25,21 @@ export function bridgeMac(name: string): string {
 }
 
 /**
- * The lab's bridge carries both lab networks and the metadata address. There is no NAT and no
- * forwarding: lab hosts reach the lab machine's bridge addresses and each other, nothing else.
+ * The bridge's addresses: the gateway on both lab networks, and the metadata address when the
+ * lab's metadata service is DigitalOcean's link-local one (only one bridge on a machine may hold it).
+ */
+export function bridgeAddresses(t: Topology): string[] {
+  return [`${t.gatewayPrivate}/24`, `${t.gatewayPublic}/24`, ...(t.digitalocean && t.metadata.host === METADATA_IPV4 ? [`${METADATA_IPV4}/32`] : [])];
+}
+
+/**
+ * The lab's bridge carries both lab networks and maybe the metadata address. There is no NAT and
+ * no forwarding: lab hosts reach the lab machine's bridge addresses and each other, nothing else.
  */
 export async function ensureBridge(t: Topology): Promise<void> {
   if (!(await linkExists(t.bridge))) await run("ip", ["link", "add", t.bridge, "address", bridgeMac(t.bridge), "type", "bridge"]);
   else await run("ip", ["link", "set", t.bridge, "address", bridgeMac(t.bridge)]);
-  const want = [`${t.gatewayPrivate}/24`, `${t.gatewayPublic}/24`, ...(t.digitalocean ? [`${METADATA_IPV4}/32`] : [])];
+  const want = bridgeAddresses(t);
   const have = await addressesOf(t.bridge);
   for (const a of want) if (!have.includes(a)) await run("ip", ["addr", "add", a, "dev", t.bridge]);
   await run("ip", ["link", "set", t.bridge, "up"]);

@@ -126,7 +126,7 @@ export class Lab {
       this.writeKnownHosts();
       if (this.topology.digitalocean) {
         this.apiInfo = await ensureApi(this.paths.stateDir, this.topology);
-        log(`fake DigitalOcean API ${this.apiInfo.url}, metadata service http://169.254.169.254`);
+        log(`fake DigitalOcean API ${this.apiInfo.url}, metadata service ${this.topology.metadata.url}`);
       }
     });
   }

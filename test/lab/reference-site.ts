@@ -6,6 +6,7 @@ import { DEPLOY_USER } from "./base.js";
 import { LabError } from "./errors.js";
 import type { Lab } from "./lab.js";
 import { type SiteArtifacts, ensureSiteArtifacts } from "./site-artifacts.js";
+import { METADATA_IPV4 } from "./topology.js";
 
 // The reference site (site.ts, roles/, templates/, inventory/) run against the lab as if the lab
 // were a DigitalOcean project: hosts come from the lab's fake API by tag, exactly as
@@ -48,6 +49,8 @@ export async function prepareLabSite(lab: Lab, log: (line: string) => void = () 
     reserved_ip: reservedIp,
     do_api_url: lab.api.url,
     do_api_token: lab.api.token,
+    // A second lab's metadata service is on its gateway, not at DigitalOcean's address (topology.ts).
+    ...(lab.topology.metadata.host === METADATA_IPV4 ? {} : { do_metadata_url: lab.topology.metadata.url }),
     // The lab's index update takes seconds; one stalled by apt-cacher-ng's refresh race (seen
     // rarely with 8 hosts at once) is cut short and retried instead of costing the default 300 s.
     common_apt_update_timeout: 60,

@@ -20,6 +20,11 @@ const HostSpec = z.strictObject({
 /** The default lab's bridge; the bridge names a lab on this machine (see labStateName). */
 export const DEFAULT_BRIDGE = "dclab0";
 
+/** DigitalOcean's metadata address; lab hosts reach it over the bridge, as droplets reach theirs. */
+export const METADATA_IPV4 = "169.254.169.254";
+/** Port of a lab's metadata service on its gateway (metadata: gateway). */
+export const GATEWAY_METADATA_PORT = 8169;
+
 const TopologySchema = z.strictObject({
   /** Name of the Linux bridge; 15 characters at most (IFNAMSIZ). */
   bridge: z.string().regex(/^[a-z][a-z0-9-]{0,14}$/).default(DEFAULT_BRIDGE),
@@ -34,6 +39,13 @@ const TopologySchema = z.strictObject({
    * a machine can hold the metadata address; a second lab (the benchmark's) turns this off.
    */
   digitalocean: z.boolean().default(true),
+  /**
+   * Where that metadata service listens: "link-local" is DigitalOcean's own address (169.254.169.254,
+   * port 80); "gateway" is the lab gateway's private address, port 8169, which any number of labs
+   * can hold, so a second lab (the benchmark's reference site) runs a DigitalOcean of its own beside
+   * the default lab. Sites on such a lab are told the service's URL (do_metadata_url).
+   */
+  metadata: z.enum(["link-local", "gateway"]).default("link-local"),
   hosts: z.array(HostSpec).min(1),
 });
 
@@ -61,6 +73,8 @@ export interface Topology {
   vpcUuid: string;
   reservedIps: { ip: string; region: string }[];
   digitalocean: boolean;
+  /** Where the metadata service listens (when digitalocean), and its base URL for sites. */
+  metadata: { host: string; port: number; url: string };
   hosts: LabHost[];
 }
 
@@ -100,6 +114,10 @@ export function buildTopology(input: unknown, source = "<topology>"): Topology {
     vpcUuid: t.vpcUuid,
     reservedIps: t.reservedIps,
     digitalocean: t.digitalocean,
+    metadata:
+      t.metadata === "gateway"
+        ? { host: `${t.privateNet}.1`, port: GATEWAY_METADATA_PORT, url: `http://${t.privateNet}.1:${GATEWAY_METADATA_PORT}` }
+        : { host: METADATA_IPV4, port: 80, url: `http://${METADATA_IPV4}` },
     hosts,
   };
 }

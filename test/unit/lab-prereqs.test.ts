@@ -23,6 +23,7 @@ describe("the lab's set-up step: what it reads", () => {
       "unzip",
       "procps",
       "chromium",
+      "time",
     ]);
     for (const p of all) {
       expect(p.why.length, p.name).toBeGreaterThan(10);

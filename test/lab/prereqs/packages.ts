@@ -14,7 +14,7 @@ export const LAB_PACKAGES: readonly LabPackage[] = [
   { name: "debootstrap", why: "builds their Debian 12 base image", commands: ["debootstrap"] },
   { name: "apt-cacher-ng", why: "their apt proxy on the lab bridge", commands: ["apt-cacher-ng"] },
   { name: "openssh-client", why: "ssh-keygen for the lab key and host keys, ssh for `lab ssh`", commands: ["ssh-keygen", "ssh"] },
-  { name: "iproute2", why: "ip for the bridge and reserved-IP moves", commands: ["ip"] },
+  { name: "iproute2", why: "ip for the bridge and reserved-IP moves, tc for the benchmark's netem delay", commands: ["ip"] },
   { name: "util-linux", why: "nsenter into a host's namespaces", commands: ["nsenter"] },
 ];
 
@@ -30,6 +30,7 @@ export const SUITE_PACKAGES: readonly LabPackage[] = [
   { name: "unzip", why: "unarchive of zip files in the adversarial suite's local runs", commands: ["unzip"] },
   { name: "procps", why: "sysctl in the adversarial suite's local runs", commands: ["sysctl"] },
   { name: "chromium", why: "a headless browser that opens the --html report in its unit test", commands: ["chromium"] },
+  { name: "time", why: "GNU time: the benchmark's CPU seconds and peak memory of each do-converge run", commands: ["/usr/bin/time"] },
 ];
 
 /**
