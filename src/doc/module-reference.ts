@@ -13,7 +13,7 @@ export interface ModuleReference {
   example: string;
 }
 
-/** What the reference reads of a module (a ModuleDef of any arguments, state and result). */
+/** What the reference reads of a module (a ModuleDef whatever its arguments, state and result). */
 export interface DocumentedModule {
   readonly name: string;
   readonly args: z.ZodType;
@@ -39,7 +39,7 @@ const NO_DIFF = "No diff: a change is reported by its one-line summary only.";
 const SCOPES = {
   host: "The probe reads only this host's own state: with the fast path, it is answered from the play's snapshot until something is applied on this host.",
   shared:
-    "The probe reads state that tasks on other hosts change too: with the fast path, it is answered from the play's snapshot until anything is applied on any host in the run.",
+    "The probe reads state that tasks on other hosts change too: with the fast path, it is answered from the play's snapshot until something is applied on one of the run's hosts.",
   live: "The probe is live: never answered from the play's snapshot, always read from the host.",
 } as const;
 

@@ -4,7 +4,7 @@ import { type CommandResult, type ReadCommand, type RemoteShell, subshellLine } 
  * Many reads in one round trip: each command runs exactly as RemoteShell.run would run it alone
  * (its own subshell, its environment, stdin from /dev/null), its output kept in files of a private
  * temporary directory, then printed as one line: `rc base64(stdout) base64(stderr)`. Base64 keeps
- * any byte a command prints (newlines, invalid UTF-8) from being read as the next answer.
+ * whatever bytes a command prints (newlines, invalid UTF-8) from being read as the next answer.
  */
 export function batchScript(reads: readonly ReadCommand[]): string {
   const lines = ['d=$(mktemp -d) || exit 97', `trap 'rm -rf -- "$d"' EXIT`];

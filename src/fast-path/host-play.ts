@@ -26,7 +26,7 @@ export class FastPath {
     private readonly mask: (text: string) => string,
   ) {}
 
-  /** `host` is about to change: its snapshot's answers no longer hold, nor any host's answers of shared state. */
+  /** `host` is about to change: its snapshot's answers no longer hold, nor the answers of shared state of every host. */
   applying(host: string): void {
     this.applies++;
     this.hostApplies.set(host, (this.hostApplies.get(host) ?? 0) + 1);

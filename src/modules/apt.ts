@@ -46,7 +46,7 @@ const AptArgs = z
       })
       .optional()
       .describe(".deb files to install: absolute paths on the host (comma-separated), or one http(s) URL downloaded on the host. Not with name; state=present only."),
-    state: z.enum(["present", "absent", "latest"]).default("present").describe("present: installed (any version, or the pinned one); latest: upgraded to the candidate version; absent: removed."),
+    state: z.enum(["present", "absent", "latest"]).default("present").describe("present: installed (whichever version, or the pinned one); latest: upgraded to the candidate version; absent: removed."),
     update_cache: z
       .boolean()
       .optional()

@@ -195,7 +195,7 @@ export const git = defineModule({
     summary:
       "A checkout of a git repository at a branch, tag or commit, as Ansible's git: it changes only when the commit it should be at differs, force must discard local changes, or the remote's URL must change.",
     example: 'await h.git({ repo: "https://github.com/example/app.git", dest: "/srv/app", version: "v2.3.1" });',
-    diff: "The checkout's remote URL, version and commit before and after (and local modifications when there are any).",
+    diff: "The checkout's remote URL, version and commit before and after (and local modifications, if the checkout has some).",
   },
   // ls-remote asks the remote, and `git status` may rewrite the index.
   probeScope: "live",

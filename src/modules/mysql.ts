@@ -621,7 +621,7 @@ export const mysql_query = defineModule({
     summary:
       "Runs SQL statements on a MariaDB/MySQL server and returns their rows. Queries that only read count as no change; a write counts as one when it affected rows (schema statements always do), as in Ansible.",
     example: 'const r = await h.mysql_query({ query: "SELECT COUNT(*) AS n FROM wordpress.wp_users" });',
-    check: "Queries that only read (SELECT, SHOW, ...) run in check mode too and report ok; any other query cannot be predicted and is reported skipped, as is a read that fails in check mode.",
+    check: "Queries that only read (SELECT, SHOW, ...) run in check mode too and report ok; every other query cannot be predicted and is reported skipped, as is a read that fails in check mode.",
   },
   // The probe runs the query itself.
   probeScope: "live",

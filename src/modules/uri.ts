@@ -27,7 +27,7 @@ const Args = z
       .regex(/^[A-Za-z]+$/, "an HTTP method")
       .transform((m) => m.toUpperCase())
       .default("GET")
-      .describe("The HTTP method (any case)."),
+      .describe("The HTTP method (upper or lower case)."),
     body: z
       .union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
       .optional()
@@ -38,7 +38,7 @@ const Args = z
       .union([z.number().int(), z.array(z.number().int()).min(1)])
       .default(200)
       .transform((s) => (Array.isArray(s) ? s : [s]))
-      .describe("The status (or statuses) that count as success; any other, or no answer, fails the task."),
+      .describe("The status (or statuses) that count as success; another status, or no answer, fails the task."),
     return_content: z.boolean().default(false).describe("Put the body (as text) into the result's content; a JSON body is always parsed into json."),
     timeout: z.number().positive().default(30).describe("Seconds for the whole request."),
     follow_redirects: z.enum(["safe", "all", "none"]).default("safe").describe("safe: follow redirects of GET, HEAD, OPTIONS and TRACE only (Ansible's default); all; none."),

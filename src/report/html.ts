@@ -61,7 +61,7 @@ export class HtmlReporter {
         break;
       case "host-failed":
         // Only a host stopped by another's failure (anyErrorsFatal) has no failed task of its own
-        // in the play; any other host-failed repeats a failure listed already, and may carry a
+        // in the play; every other host-failed repeats a failure listed already, and may carry a
         // noLog task's hidden message.
         if (!this.tasks.some((t) => t.play === e.play && t.host === e.host && (t.status === "failed" || t.status === "unreachable"))) {
           this.aborted.push({ play: e.play, host: e.host, msg: e.msg });

@@ -252,7 +252,7 @@ async function runHost(
       : new PendingHandlers(
           {
             shell: () => {
-              // Only the record's writes take this shell: a change to the host like any other.
+              // Only the record's writes take this shell: a change to the host like every other.
               fastPath?.applying(host);
               return state.pool.get(spec).acquire(inheritedBecome);
             },

@@ -34,7 +34,7 @@ export interface TaskMeta<R> {
    * The task only reads (a command that reports state): it runs in check mode too and is never
    * changed (unless checkMode or changedWhen say otherwise), and running it does not make the
    * play's snapshot of the host stale (docs/fast-path.md). Promise it only of a command that
-   * writes nothing on any host: a later task would then be answered from what it wrote over.
+   * writes nothing on the hosts: a later task would then be answered from what it wrote over.
    */
   readsOnly?: boolean;
 }
