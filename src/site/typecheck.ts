@@ -12,6 +12,19 @@ const OWN_ROOT = new URL("../../", import.meta.url).pathname;
  * result is remembered (keyed by the content of every source file under the site's directory),
  * so an unchanged site costs nothing on the next run.
  */
+/** How a site is compiled for its check (the compiler module is passed in: it is loaded only when a check runs). */
+export function siteCompilerOptions(ts: typeof import("typescript")): import("typescript").CompilerOptions {
+  return {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2023,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    allowImportingTsExtensions: true,
+    skipLibCheck: true,
+  };
+}
+
 export async function typecheckSite(siteFile: string, version: string): Promise<void> {
   const file = resolve(siteFile);
   if (!isTypeScriptSource(file)) return;
@@ -20,15 +33,7 @@ export async function typecheckSite(siteFile: string, version: string): Promise<
   if (cache.read() !== undefined) return;
   // The compiler is loaded only when a check runs: an unchanged site never pays for it.
   const { default: ts } = await import("typescript");
-  const program = ts.createProgram([file], {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2023,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    allowImportingTsExtensions: true,
-    skipLibCheck: true,
-  });
+  const program = ts.createProgram([file], siteCompilerOptions(ts));
   // do-converge's own sources are checked by its own CI; the operator hears about theirs only.
   const own = (f: string) => f.startsWith(`${OWN_ROOT}src/`) || f.startsWith(`${OWN_ROOT}dist/`);
   const problems = ts

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { modules } from "../../../src/modules/registry.js";
+import { siteCompilerOptions } from "../../../src/site/typecheck.js";
 import { DSL, scratchDir } from "../safety/cli-helpers.js";
 
 // Each module's example is type-checked as a site's task: the examples are written into one
@@ -38,13 +39,7 @@ describe("the modules' examples", { timeout: 180_000 }, () => {
     const file = join(dir, "site.ts");
     writeFileSync(file, source);
     const program = ts.createProgram([file], {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2023,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      allowImportingTsExtensions: true,
-      skipLibCheck: true,
+      ...siteCompilerOptions(ts),
       types: ["node"],
       typeRoots: [join(repo, "node_modules/@types")],
     });
