@@ -60,9 +60,9 @@ export class FastPath {
         learnt.set(k, r);
         list.push(r);
       },
-      // A play the host did not finish (it failed, or was lost) keeps, after what it read, what the
-      // last run read beyond: the next run reaches those tasks again.
-      unfinished: () => {
+      // A play the host ran only in part (it failed or was lost, or tags chose some of its tasks)
+      // keeps, after what it read, what the last run read beyond: the next run reaches those again.
+      keepUnseen: () => {
         for (const r of expected) {
           const k = readKey(r);
           if (learnt.has(k) || learnt.size >= MAX_READS_PER_PLAY) continue;
@@ -89,12 +89,12 @@ export class HostPlayReads {
     private readonly host: string,
     private readonly expected: readonly ReadCommand[],
     private readonly acquire: (user: string | undefined) => Promise<ShellLease>,
-    private readonly learnt: { learn(r: ReadCommand): void; unfinished(): void },
+    private readonly learnt: { learn(r: ReadCommand): void; keepUnseen(): void },
   ) {}
 
-  /** The host ended the play without finishing it. */
-  unfinished(): void {
-    this.learnt.unfinished();
+  /** The host ran only part of the play (it failed or was lost, or tags chose some of its tasks). */
+  ranInPart(): void {
+    this.learnt.keepUnseen();
   }
 
   /** Takes the snapshot, once, before the play's first read. */
@@ -124,7 +124,7 @@ export class HostPlayReads {
           // wrong (unreachable, a become user that no longer works) as the task that needs it.
           return;
         }
-        this.run.counts.snapshots++;
+        if (results !== undefined) this.run.counts.snapshots++;
         results?.forEach((res, i) => {
           const r = reads[i];
           if (r !== undefined) this.answers.set(readKey(r), res);

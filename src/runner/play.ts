@@ -529,8 +529,9 @@ async function runHost(
       await play.postTasks(playEnv());
       await flush();
     }
+    if (state.options.tags.length > 0 || state.options.skipTags.length > 0) fastPath?.ranInPart();
   } catch (err) {
-    fastPath?.unfinished();
+    fastPath?.ranInPart();
     if (err instanceof PlayAbortedError) {
       state.emit({ type: "host-failed", play: play.name, host, msg: err.message });
       rec.dead = "failed";

@@ -21,7 +21,7 @@ async function setup() {
   const dir = await tempTree({ "inventory.yml": "all:\n  vars: { ansible_connection: local }\n  hosts: { a: {}, b: {} }\n", "work/": "" });
   const inventory = await loadInventory({ sources: [new YamlInventorySource(join(dir, "inventory.yml"))], siteDirs: [dir] });
   const probesFile = join(dir, "cache", "probes.json");
-  const converge = async (tasks: Tasks, o: { check?: boolean; diff?: boolean; fastPath?: boolean; secrets?: SecretMasker } = {}) => {
+  const converge = async (tasks: Tasks, o: { check?: boolean; diff?: boolean; fastPath?: boolean; secrets?: SecretMasker; tags?: string[] } = {}) => {
     const events: RunEvent[] = [];
     const result = await runSite(
       site({ name: "fast", plays: [play({ name: "p", hosts: "all", gatherFacts: false, tasks: (h) => tasks(h, join(dir, "work", h.name)) })] }),
@@ -30,7 +30,7 @@ async function setup() {
         check: o.check ?? false,
         diff: o.diff ?? false,
         forks: 5,
-        tags: [],
+        tags: o.tags ?? [],
         skipTags: [],
         extraVars: {},
         verbosity: 0,
@@ -190,6 +190,22 @@ describe("the fast path", { timeout: 120_000 }, () => {
     expect(other.changed).toEqual([]);
     // After the command, each host's copy and lineinfile read the host: 2 reads of each on 2 hosts at least.
     expect(other.counts?.live).toBeGreaterThanOrEqual(4);
+  });
+
+  it("a run that tags cut short keeps what the last run read beyond it: the next full run is answered whole", async () => {
+    const t = await setup();
+    const tagged: Tasks = async (h, dir) => {
+      await h.file({ path: dir, state: "directory" }, { tags: ["dir"] });
+      await h.copy({ content: "a\n", dest: `${dir}/x.conf` });
+      await h.lineinfile({ path: `${dir}/y.ini`, line: "k=v", create: true });
+    };
+    await t.converge(tagged);
+    const some = await t.converge(tagged, { tags: ["dir"] });
+    expect(some.changed).toEqual([]);
+    const whole = await t.converge(tagged);
+    expect(whole.changed).toEqual([]);
+    expect(whole.counts?.live).toBe(0);
+    expect(whole.counts?.answered).toBeGreaterThanOrEqual(6);
   });
 
   it("a recording that is not ours is ignored: every read is made live", async () => {
