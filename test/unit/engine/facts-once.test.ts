@@ -7,8 +7,8 @@ import type { RunEvent, TaskEnd } from "../../../src/runner/events.js";
 import { factsHold } from "../../../src/runner/host-facts.js";
 import { runSite } from "../../../src/runner/run-site.js";
 import { createTemplateRenderer } from "../../../src/runner/templates.js";
-import { defaultSshOptions } from "../../../src/transport/ssh.js";
 import { tempTree } from "../inventory/helpers.js";
+import { localRunOptions } from "./local-run-options.js";
 
 // A host's facts are gathered once in a run: later plays with gatherFacts take them as they are,
 // h.gatherFacts() (Ansible's setup task) gathers them again for the rest of the run. Two hosts
@@ -24,16 +24,7 @@ async function converge(plays: Play[], o: { check?: boolean; tags?: string[] } =
   const result = await runSite(
     site({ plays }),
     inventory,
-    {
-      check: o.check ?? false,
-      diff: false,
-      forks: 5,
-      tags: o.tags ?? [],
-      skipTags: [],
-      extraVars: {},
-      verbosity: 0,
-      ssh: { ...defaultSshOptions(), useAgent: false, retries: 0, knownHostsFiles: [join(dir, "known_hosts")] },
-    },
+    localRunOptions(dir, { check: o.check ?? false, tags: o.tags ?? [] }),
     { siteDir: dir, emit: (e) => events.push(e), templates: createTemplateRenderer() },
   );
   const gathers = events.filter((e): e is TaskEnd => e.type === "task-end" && e.module === "facts").map((e) => `${e.play} ${e.host} ${e.task} ${e.status}`);

@@ -7,7 +7,7 @@ import type { RunEvent, TaskEnd } from "../../../src/runner/events.js";
 import { runSite } from "../../../src/runner/run-site.js";
 import { createTemplateRenderer } from "../../../src/runner/templates.js";
 import { SecretMasker } from "../../../src/secrets/masker.js";
-import { defaultSshOptions } from "../../../src/transport/ssh.js";
+import { localRunOptions } from "../engine/local-run-options.js";
 import { tempTree } from "../inventory/helpers.js";
 
 // The fast path over the local connection (real shells, real files): what the probes of a run
@@ -26,17 +26,7 @@ async function setup() {
     const result = await runSite(
       site({ name: "fast", plays: [play({ name: "p", hosts: "all", gatherFacts: false, tasks: (h) => tasks(h, join(dir, "work", h.name)) })] }),
       inventory,
-      {
-        check: o.check ?? false,
-        diff: o.diff ?? false,
-        forks: 5,
-        tags: o.tags ?? [],
-        skipTags: [],
-        extraVars: {},
-        verbosity: 0,
-        ssh: { ...defaultSshOptions(), useAgent: false, retries: 0, knownHostsFiles: [join(dir, "known_hosts")] },
-        ...(o.fastPath === false ? { noFastPath: true } : {}),
-      },
+      localRunOptions(dir, { check: o.check ?? false, diff: o.diff ?? false, tags: o.tags ?? [], ...(o.fastPath === false ? { noFastPath: true } : {}) }),
       { siteDir: dir, emit: (e) => events.push(e), templates: createTemplateRenderer(), probesFile, ...(o.secrets ? { secrets: o.secrets } : {}) },
     );
     const tasks_ = events.filter((e): e is TaskEnd => e.type === "task-end");
