@@ -11,7 +11,7 @@ import { JunitReporter } from "../../../src/report/junit.js";
 import type { RunEvent } from "../../../src/runner/events.js";
 import { runSite } from "../../../src/runner/run-site.js";
 import { createTemplateRenderer } from "../../../src/runner/templates.js";
-import { defaultSshOptions } from "../../../src/transport/ssh.js";
+import { localRunOptions } from "./local-run-options.js";
 import { tempTree } from "../inventory/helpers.js";
 
 // --retry-unreachable's bookkeeping with a host that never answers (an SSH host with no usable
@@ -35,17 +35,7 @@ async function converge(plays: (dir: string) => ReturnType<typeof play>[], retry
   const result = await runSite(
     site({ plays: plays(dir) }),
     inventory,
-    {
-      check: false,
-      diff: false,
-      forks: 5,
-      tags: [],
-      skipTags: [],
-      extraVars: {},
-      verbosity: 0,
-      retryUnreachable,
-      ssh: { ...defaultSshOptions(), useAgent: false, retries: 0, knownHostsFiles: [join(dir, "known_hosts")] },
-    },
+    localRunOptions(dir, { retryUnreachable }),
     {
       siteDir: dir,
       emit: (e) => {
