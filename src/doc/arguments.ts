@@ -84,16 +84,9 @@ function plainType(s: z.ZodType, def: Def, depth: number): string {
       const format = (s as z.ZodNumber).format;
       return format !== null && /int/.test(format) ? "integer" : "number";
     }
-    case "boolean":
-    case "bigint":
-    case "null":
-    case "undefined":
-    case "unknown":
-    case "any":
-    case "never":
-    case "symbol":
+    // Other scalars (boolean, null, unknown, ...) are named by their kind: the default below.
     case "date":
-      return def.type === "date" ? "Date" : def.type;
+      return "Date";
     case "enum":
     case "literal":
       return join((literalsOf(s) ?? []).map(literalType));

@@ -42,7 +42,7 @@ const SearchPath = z
 const FindArgs = z
   .strictObject({
     paths: StrList.pipe(z.array(SearchPath).min(1)).describe("Directories to search (a list, or comma-separated)."),
-    patterns: StrList.default([]).describe("Basename patterns, any of which must match: shell globs, or Python regular expressions (re.match) with use_regex. Default: everything."),
+    patterns: StrList.default([]).describe("Basename patterns, one of which must match: shell globs, or Python regular expressions (re.match) with use_regex. Default: everything."),
     excludes: StrList.optional().describe("Basename patterns (of the same kind as patterns) that drop a match."),
     contains: z.string().optional().describe("file_type=file only: a Python regular expression matched at the start of some line (or searched in the whole text with read_whole_file)."),
     read_whole_file: z.boolean().default(false).describe("contains searches the whole text instead of matching line starts."),
