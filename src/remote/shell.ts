@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Connection, ProcessChannel } from "../transport/types.js";
 import { RemoteShellError } from "./errors.js";
+import { Inbox } from "./inbox.js";
 import { shellQuote } from "./quote.js";
 
 export interface CommandResult {
@@ -99,8 +100,8 @@ export interface ShellReads {
  * (a random nonce and a sequence number) ends the command's output on both streams.
  */
 export class RemoteShell {
-  private stdoutBuf = Buffer.alloc(0);
-  private stderrBuf = Buffer.alloc(0);
+  private readonly stdoutBuf = new Inbox();
+  private readonly stderrBuf = new Inbox();
   private seq = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private dead: RemoteShellError | undefined;
@@ -124,15 +125,15 @@ export class RemoteShell {
     private readonly proc: ProcessChannel,
   ) {
     proc.stdout.on("data", (d: Buffer) => {
-      this.stdoutBuf = Buffer.concat([this.stdoutBuf, d]);
+      this.stdoutBuf.push(d);
       this.wake();
     });
     proc.stderr.on("data", (d: Buffer) => {
-      this.stderrBuf = Buffer.concat([this.stderrBuf, d]);
+      this.stderrBuf.push(d);
       this.wake();
     });
     void proc.exited.then((code) => {
-      const tail = this.stderrBuf.toString("utf8").trim().split("\n").slice(-3).join(" | ");
+      const tail = this.stderrBuf.view().toString("utf8").trim().split("\n").slice(-3).join(" | ");
       this.dead = new RemoteShellError(host, `remote shell${user ? ` (become ${user})` : ""} ended (exit ${code ?? "?"})${tail ? `: ${tail}` : ""}`);
       this.wake();
     });
@@ -190,20 +191,21 @@ export class RemoteShell {
 
   private async handshake(ready: string, prompt: string, password: string | undefined): Promise<void> {
     const readyLine = Buffer.from(`${ready}\n`);
-    const seen = () => this.stdoutBuf.includes(readyLine) || (password !== undefined && this.stderrBuf.includes(prompt));
+    const promptBytes = Buffer.from(prompt);
+    const seen = () => this.stdoutBuf.indexOf(readyLine) >= 0 || (password !== undefined && this.stderrBuf.indexOf(promptBytes) >= 0);
     if (!(await this.waitFor(seen, 30_000))) throw this.dead ?? new RemoteShellError(this.host, "the remote shell did not start within 30 s");
-    if (!this.stdoutBuf.includes(readyLine) && password !== undefined) {
-      this.stderrBuf = Buffer.alloc(0);
+    if (this.stdoutBuf.indexOf(readyLine) < 0 && password !== undefined) {
+      this.stderrBuf.clear();
       this.proc.stdin.write(`${password}\n`);
       // A wrong password makes sudo ask again: fail at once rather than wait out its retries.
-      await this.waitFor(() => this.stdoutBuf.includes(readyLine) || this.stderrBuf.includes(prompt), 30_000);
-      if (!this.stdoutBuf.includes(readyLine)) {
+      await this.waitFor(() => this.stdoutBuf.indexOf(readyLine) >= 0 || this.stderrBuf.indexOf(promptBytes) >= 0, 30_000);
+      if (this.stdoutBuf.indexOf(readyLine) < 0) {
         this.close();
         throw new RemoteShellError(this.host, "sudo did not accept the become password");
       }
     }
-    this.stdoutBuf = this.stdoutBuf.subarray(this.stdoutBuf.indexOf(readyLine) + readyLine.length);
-    this.stderrBuf = Buffer.alloc(0);
+    this.stdoutBuf.drop(this.stdoutBuf.indexOf(readyLine) + readyLine.length);
+    this.stderrBuf.clear();
     // Runs in the long-lived shell itself (not a framed subshell), so it holds for every command.
     this.proc.stdin.write(`${PRELUDE}\n`);
   }
@@ -224,14 +226,15 @@ export class RemoteShell {
     const done = () => {
       const o = this.stdoutBuf.indexOf(outEnd);
       if (o < 0) return false;
-      const nl = this.stdoutBuf.indexOf(0x0a, o + outEnd.length);
+      const nl = this.stdoutBuf.view().indexOf(0x0a, o + outEnd.length);
       const e = this.stderrBuf.indexOf(errEnd);
       if (nl < 0 || e < 0) return false;
-      rc = Number.parseInt(this.stdoutBuf.subarray(o + outEnd.length, nl).toString("latin1"), 10);
-      stdout = this.stdoutBuf.subarray(0, o).toString("utf8");
-      stderr = this.stderrBuf.subarray(0, e).toString("utf8");
-      this.stdoutBuf = this.stdoutBuf.subarray(nl + 1);
-      this.stderrBuf = this.stderrBuf.subarray(e + errEnd.length);
+      const out = this.stdoutBuf.view();
+      rc = Number.parseInt(out.subarray(o + outEnd.length, nl).toString("latin1"), 10);
+      stdout = out.subarray(0, o).toString("utf8");
+      stderr = this.stderrBuf.view().subarray(0, e).toString("utf8");
+      this.stdoutBuf.drop(nl + 1);
+      this.stderrBuf.drop(e + errEnd.length);
       return true;
     };
     await this.waitFor(done);
