@@ -63,9 +63,19 @@ export async function onEveryHost(lab: Lab, script: string, what: string, hosts 
 /**
  * Ansible needs Python on its targets (do-converge does not): python3, and python3-apt for its apt
  * module (which would otherwise install it itself, inside the timed run), plus `extra` packages.
+ * apt-cacher-ng's refresh of an index races when several hosts fetch it at once (seen: an
+ * `apt-get update` hung for 10 minutes on "Failure to move file ... File exists"), so the first
+ * host installs alone (the proxy then holds fresh indexes), and every apt-get is bounded by
+ * `timeout` and tried again.
  */
-export function ensurePython(lab: Lab, extra: readonly string[] = []): Promise<void> {
+export async function ensurePython(lab: Lab, extra: readonly string[] = []): Promise<void> {
   const pkgs = ["python3", "python3-apt", ...extra];
   const check = pkgs.map((p) => `dpkg-query -W -f='\${Status}' ${p} 2>/dev/null | grep -q 'ok installed'`).join(" && ");
-  return onEveryHost(lab, `${check} || { apt-get -q update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get -q install -y ${pkgs.join(" ")} >/dev/null; }`, `installing ${pkgs.join(", ")}`);
+  const attempt = `timeout 180 apt-get -q update >/dev/null && DEBIAN_FRONTEND=noninteractive timeout 300 apt-get -q install -y ${pkgs.join(" ")} >/dev/null`;
+  const script = `${check} || { for i in 1 2 3; do ${attempt} && exit 0; sleep 5; done; exit 1; }`;
+  const what = `installing ${pkgs.join(", ")}`;
+  const [first, ...rest] = lab.topology.hosts;
+  if (first === undefined) return;
+  await onEveryHost(lab, script, what, [first]);
+  await onEveryHost(lab, script, what, rest);
 }
