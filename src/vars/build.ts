@@ -22,10 +22,14 @@ export function dataVars(values: Readonly<Record<string, unknown>>): [string, Sc
  * `hostvars` for templates: a mapping of host name to that host's variables, each evaluated in
  * its own host's scope when read (scopes are made on first use: most templates read few hosts).
  */
+// A host's hostvars view, by scope rather than host (a host's scope is replaced when its variables
+// change: facts gathered), shared by every host's mapping: each host of a play has a mapping of its
+// own, and a template looping over all hosts' hostvars made n² views (and n² evaluations of the
+// same values) when each mapping kept its own.
+const views = new WeakMap<VarScope, Record<string, unknown>>();
+
 export function hostvarsMapping(hosts: readonly string[], scopeOf: (host: string) => VarScope): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  // By scope, not host: a host's scope is replaced when its variables change (facts gathered).
-  const views = new WeakMap<VarScope, Record<string, unknown>>();
   for (const host of hosts) {
     Object.defineProperty(out, host, {
       enumerable: true,
