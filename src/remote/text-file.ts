@@ -1,5 +1,5 @@
 import { RemoteCommandError } from "./errors.js";
-import { FileState } from "./files.js";
+import type { FileState } from "./files.js";
 import { shellQuote } from "./quote.js";
 import type { RemoteShell } from "./shell.js";
 
@@ -58,7 +58,11 @@ export function parseTextFile(host: string, path: string, r: { stdout: string; s
     default:
       throw new RemoteCommandError(host, `cannot read ${path}: unexpected answer ${JSON.stringify(head.slice(0, 80))}`);
   }
-  const file = FileState.parse({ type: "file", path: realPath, owner: f[2], group: f[3], mode: f[4], size: Number(f[5]), sha256: "", target: "" });
+  const [, , owner, group, mode, size] = f;
+  if (owner === undefined || group === undefined || mode === undefined || size === undefined) {
+    throw new RemoteCommandError(host, `cannot read ${path}: unexpected answer ${JSON.stringify(head.slice(0, 80))}`);
+  }
+  const file: FileState = { type: "file", path: realPath, owner, group, mode, size: Number(size), sha256: "", target: "" };
   if (marker !== "content") throw new RemoteCommandError(host, `${path} is larger than ${maxBytes} bytes: too large to edit line by line`);
   return { realPath, file, content: Buffer.from(b64, "base64"), parentExists: true };
 }

@@ -52,9 +52,18 @@ export function lookupName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, "i");
+// Every host is looked up against every line of the file, so a pattern's RegExp is built once.
+const globs = new Map<string, RegExp>();
+
+function globMatches(glob: string, name: string): boolean {
+  if (!glob.includes("*") && !glob.includes("?")) return glob.toLowerCase() === name.toLowerCase();
+  let re = globs.get(glob);
+  if (re === undefined) {
+    const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    re = new RegExp(`^${body}$`, "i");
+    globs.set(glob, re);
+  }
+  return re.test(name);
 }
 
 /** Does an entry's name list match? Hashed names, globs and `!negation` as in sshd(8). */
@@ -70,8 +79,7 @@ export function entryMatches(entry: KnownHostEntry, name: string): boolean {
       continue;
     }
     const negated = pattern.startsWith("!");
-    const re = globToRegExp(negated ? pattern.slice(1) : pattern);
-    if (re.test(name)) {
+    if (globMatches(negated ? pattern.slice(1) : pattern, name)) {
       if (negated) return false;
       matched = true;
     }
