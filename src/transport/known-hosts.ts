@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { makeDirectories } from "../control-node/make-directories.js";
 
@@ -87,14 +87,32 @@ export function entryMatches(entry: KnownHostEntry, name: string): boolean {
   return matched;
 }
 
+const parsed = new Map<string, { stamp: string; entries: KnownHostEntry[] }>();
+
 export class KnownHosts {
   private constructor(readonly entries: KnownHostEntry[]) {}
 
+  /**
+   * Each connection loads the files afresh (another run, or this one's trust on first use, may
+   * have added a line), but a file whose size and mtime are unchanged is not parsed again: at
+   * 100 hosts that was 100 parses of the same file.
+   */
   static load(files: readonly string[]): KnownHosts {
     const entries: KnownHostEntry[] = [];
     for (const f of files) {
-      if (!existsSync(f)) continue;
-      entries.push(...parseKnownHosts(readFileSync(f, "utf8"), f));
+      const st = statSync(f, { throwIfNoEntry: false });
+      if (st === undefined) continue;
+      if (!st.isFile()) {
+        entries.push(...parseKnownHosts(readFileSync(f, "utf8"), f));
+        continue;
+      }
+      const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
+      let cached = parsed.get(f);
+      if (cached?.stamp !== stamp) {
+        cached = { stamp, entries: parseKnownHosts(readFileSync(f, "utf8"), f) };
+        parsed.set(f, cached);
+      }
+      entries.push(...cached.entries);
     }
     return new KnownHosts(entries);
   }

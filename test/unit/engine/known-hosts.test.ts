@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -352,6 +352,28 @@ describe("KnownHosts.verify", () => {
     // rebuilt.example.com: the *.example.com ECDSA line (6), then its two ED25519 lines (9, 10), in file order.
     expect(kh.knownTypes(["rebuilt.example.com"])).toEqual(["ecdsa-sha2-nistp256", "ssh-ed25519"]);
     expect(kh.knownTypes(["rebuilt.example.org"])).toEqual([]);
+  });
+});
+
+describe("KnownHosts.load", () => {
+  it("sees a file changed between loads (each connection loads it; unchanged files are not parsed again)", () => {
+    const file = write("reloaded", `a.example ${ed.line}\n`);
+    expect(KnownHosts.load([file]).verify(["a.example"], ed.blob).kind).toBe("match");
+    expect(KnownHosts.load([file]).verify(["b.example"], ec.blob).kind).toBe("unknown");
+    writeFileSync(file, `a.example ${ed.line}\nb.example ${ec.line}\n`);
+    expect(KnownHosts.load([file]).verify(["b.example"], ec.blob).kind).toBe("match");
+    // The same size and a rewritten key: still seen (the stamp holds the mtime too; set apart
+    // here, since two writes within one clock tick of the kernel share an mtime).
+    writeFileSync(file, `a.example ${ed2.line}\nb.example ${ec.line}\n`);
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(KnownHosts.load([file]).verify(["a.example"], ed.blob).kind).toBe("changed");
+  });
+
+  it("does not let one load's recorded entry leak into another load of the same file", () => {
+    const file = write("isolated", `a.example ${ed.line}\n`);
+    const first = KnownHosts.load([file]);
+    first.entries.push({ file, line: 0, names: ["x.example"], keyType: keyTypeOf(ec.blob), key: ec.blob });
+    expect(KnownHosts.load([file]).verify(["x.example"], ec.blob).kind).toBe("unknown");
   });
 });
 
