@@ -46,6 +46,16 @@ export default defineConfig({
         },
       },
       {
+        // The package packed and installed for real (into a project, and globally) by npm, which
+        // may fetch dependencies: one pack and two installs shared by the file's cases.
+        test: {
+          name: "install",
+          include: ["test/install/**/*.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
         test: {
           name: "lab",
           include: ["test/lab/**/*.test.ts"],

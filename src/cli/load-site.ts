@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Site } from "../site/dsl.js";
 import { SiteError } from "../site/errors.js";
+import { resolveOwnPackageForSites } from "../site/own-package-resolution.js";
 
 // Whether the next site load may share this process's modules (see shareEngineWithSite).
 let shareNext = false;
@@ -21,6 +22,7 @@ export function shareEngineWithSite(): void {
 }
 
 async function importSite(url: string): Promise<unknown> {
+  resolveOwnPackageForSites();
   if (shareNext) {
     shareNext = false;
     // The CommonJS hooks too: a site outside an ESM package is compiled to CommonJS, and its own

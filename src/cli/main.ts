@@ -23,6 +23,7 @@ import { ImportError } from "../import/errors.js";
 import type { ImportPlaybookCommandOptions, ImportRoleCommandOptions } from "./import-command.js";
 import type { TemplateRenderer } from "../runner/options.js";
 import { UnknownModuleError } from "../doc/errors.js";
+import { HandedOver, siteNamedBy, takeHandedOverMark } from "./handed-over.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const count = (_: string, previous = 0) => previous + 1;
@@ -253,11 +254,19 @@ function isConfigError(err: unknown): err is Error {
 export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
   let code = 0;
   const program = buildProgram(deps, (c) => (code = c));
+  // A process that was handed a command line runs it itself, whatever it finds.
+  if (!takeHandedOverMark()) {
+    program.hook("preAction", async (_, action) => {
+      const site = siteNamedBy(action);
+      if (site !== undefined) await (await import("./hand-over.js")).handOverToSiteInstall(site, argv.slice(2), packageInfo().version);
+    });
+  }
   try {
     await program.parseAsync([...argv]);
     return code;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof HandedOver) return err.exitCode;
     if (isConfigError(err)) {
       process.stderr.write(`ERROR: ${err.message}\n`);
       return 1;

@@ -5,7 +5,7 @@ import { formatInventoryWarning } from "../inventory/warnings.js";
 import { JsonReporter } from "../report/json.js";
 import { JunitReporter } from "../report/junit.js";
 import { TaskProfile } from "../report/profile.js";
-import { ProgressLine } from "../report/progress.js";
+import { ProgressLine, TypecheckLine } from "../report/progress.js";
 import { TerminalReporter } from "../report/terminal.js";
 import type { RunEvent } from "../runner/events.js";
 import type { HostStats } from "../runner/stats.js";
@@ -111,7 +111,9 @@ async function converge(
 ): Promise<{ exitCode: number; recap: ReadonlyMap<string, HostStats> }> {
   checkRunOptions(o);
   runSecretsOfEnvironment(secrets, process.env);
-  if (o.typecheck) await typecheckSite(siteFile, packageInfo().version);
+  // Shown on a terminal only, as the run's progress line is: the first run after a change
+  // waits seconds for the compiler, and should say so.
+  if (o.typecheck) await typecheckSite(siteFile, packageInfo().version, process.stderr.isTTY ? new TypecheckLine((s) => process.stderr.write(s)) : undefined);
   const site = await loadSite(siteFile);
   const siteDir = dirname(resolve(siteFile));
   checkTemplates(site, siteDir);

@@ -41,3 +41,19 @@ export class ProgressLine {
     this.shown = false;
   }
 }
+
+/**
+ * The site's type-check on a terminal (stderr): "type-checking..." while it runs, replaced by
+ * how long it took, or erased when it failed (the error follows).
+ */
+export class TypecheckLine {
+  constructor(private readonly write: (s: string) => void) {}
+
+  started(line: string): void {
+    this.write(`\r\x1b[K${line}`);
+  }
+
+  ended(line: string | undefined): void {
+    this.write(`\r\x1b[K${line === undefined ? "" : `${line}\n`}`);
+  }
+}

@@ -44,18 +44,18 @@ export function readSource(file: string): Buffer {
     // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new SiteError(`${shown(file)}: cannot read the site's source: ${st.isDirectory() ? "is a directory" : "not a regular file"}`);
+    if (!st.isFile()) throw new SiteError(`${shownPath(file)}: cannot read the site's source: ${st.isDirectory() ? "is a directory" : "not a regular file"}`);
     return readFileSync(fd);
   } catch (err) {
     if (err instanceof SiteError) throw err;
-    throw new SiteError(`${shown(file)}: cannot read the site's source: ${errorReason(err)}`);
+    throw new SiteError(`${shownPath(file)}: cannot read the site's source: ${errorReason(err)}`);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
 /** A path as the type-checker's messages show one: relative to the working directory when below it. */
-function shown(file: string): string {
+export function shownPath(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel === "" || rel.startsWith("..") ? file : rel;
 }
