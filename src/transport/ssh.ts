@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -95,12 +95,30 @@ function authStrategies(t: ResolvedTarget, opts: SshOptions): (AgentAuthMethod |
   const agent = opts.useAgent ? process.env.SSH_AUTH_SOCK : undefined;
   if (agent) out.push({ type: "agent", username: t.user, agent });
   for (const file of t.keyFiles) {
-    const parsed = utils.parseKey(readFileSync(file));
+    const key = privateKey(file);
     // An encrypted key without a passphrase cannot be used; the agent may hold it instead.
-    if (parsed instanceof Error) continue;
-    out.push({ type: "publickey", username: t.user, key: readFileSync(file) });
+    if (key !== undefined) out.push({ type: "publickey", username: t.user, key });
   }
   return out;
+}
+
+type ParsedKey = Exclude<ReturnType<typeof utils.parseKey>, Error | unknown[]>;
+const privateKeys = new Map<string, { stamp: string; key: ParsedKey | undefined }>();
+
+/**
+ * A private key file parsed once per process (while its size and mtime stand): every host's
+ * connection offers the same key, and ssh2 takes a parsed key as it is instead of parsing the
+ * file's text again.
+ */
+function privateKey(file: string): ParsedKey | undefined {
+  const st = statSync(file);
+  const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
+  const known = privateKeys.get(file);
+  if (known?.stamp === stamp) return known.key;
+  const parsed = utils.parseKey(readFileSync(file));
+  const key = parsed instanceof Error ? undefined : Array.isArray(parsed) ? parsed[0] : parsed;
+  privateKeys.set(file, { stamp, key });
+  return key;
 }
 
 export class SshConnection implements Connection {
