@@ -48,6 +48,13 @@ export interface ModuleContext {
 export type ProbeScope = "host" | "shared" | "live";
 
 /**
+ * A probeScope decided by the arguments. Typed as a method's (its argument checked both ways, as
+ * probe's and apply's are), so that any module is a ModuleDef of unknown arguments: what a
+ * play's or role's `modules` list holds, however the module object was written.
+ */
+type ScopeOfArgs<A> = { scopeOf(args: A): ProbeScope }["scopeOf"];
+
+/**
  * What `do-converge doc` and docs/modules/ say of a module beyond its arguments (each argument's
  * text is its schema's `.describe()`). Written once, in the module's definition, beside its code.
  */
@@ -77,7 +84,7 @@ export interface ModuleDef<S extends z.ZodType, State, R, N extends string = str
   /** The module's reference text; every module of the registry has one (a unit test says so). */
   readonly doc?: ModuleDoc;
   /** What the probe reads (default "host"), or how that depends on the arguments: a probe must only read, never change anything. */
-  readonly probeScope?: ProbeScope | ((args: z.output<S>) => ProbeScope);
+  readonly probeScope?: ProbeScope | ScopeOfArgs<z.output<S>>;
   probe(ctx: ModuleContext, args: z.output<S>): Promise<State>;
   diff(args: z.output<S>, state: State, ctx: ModuleContext): Change | undefined;
   apply(ctx: ModuleContext, args: z.output<S>, state: State, change: Change): Promise<R>;
@@ -120,7 +127,7 @@ export function defineReadModule<S extends z.ZodType, R, const N extends string>
   name: N;
   args: S;
   doc: Omit<ModuleDoc, "check" | "diff">;
-  probeScope?: ProbeScope | ((args: z.output<S>) => ProbeScope);
+  probeScope?: ProbeScope | ScopeOfArgs<z.output<S>>;
   read(ctx: ModuleContext, args: z.output<S>): Promise<R>;
 }): ModuleDef<S, R, R, N> {
   return {
