@@ -1,8 +1,12 @@
 // A site's own module: one ufw rule, present or absent. List it where the code that calls it is
 // (`role({ modules: [ufwRule], ... })`), then `await h.ufw_rule({ port: 22, proto: "tcp" })`.
 // The guide docs/guides/writing-modules.md walks through it.
-import { isIPv4 } from "node:net";
 import { ModuleError, defineModule, shellJoin, z } from "do-converge/module";
+
+/** Four decimal octets, 0 to 255, without leading zeros. */
+function isIPv4(s: string): boolean {
+  return /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(s) && s.split(".").every((octet) => Number(octet) <= 255);
+}
 
 /** "any", an IPv4 address, or an IPv4 network written as ufw lists it (10.0.0.0/8); else what is wrong. */
 export function sourceProblem(from: string): string | undefined {
