@@ -93,4 +93,26 @@ export default site({ inventory: ["hosts.yml"], plays: [play({ name: "p", hosts:
     expect(r.stderr).toBe('ERROR: site.ts: role app: modules[1]: "file" is a built-in module\'s name (h.file): give yours another\n');
     expect(existsSync(join(dir, "app.conf"))).toBe(false);
   });
+
+  it("doc --site lists and documents the site's own modules beside the built-in ones", async () => {
+    const noDoc = 'const bare = { ...keyValue, name: "bare_kv" as const, doc: undefined };';
+    const dir = siteDir('    await h.key_value({ path: out, key: "port", value: "1" });', noDoc);
+    writeFileSync(join(dir, "site.ts"), readFileSync(join(dir, "site.ts"), "utf8").replace("modules: [keyValue]", "modules: [keyValue, bare]"));
+    const list = await cli(dir, ["doc", "--site", "site.ts"]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/^copy +A file's whole content/m);
+    expect(list.stdout).toMatch(/^key_value +One key=value line of a file\.$/m);
+    expect(list.stdout).toMatch(/^bare_kv +\(its definition gives no doc\)$/m);
+    const one = await cli(dir, ["doc", "key_value", "--site", "site.ts"]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/^key_value: h\.key_value\(args, meta\?\)\n {2}One key=value line of a file\.\n\nARGUMENTS\n {2}path: string; required\n {6}The file\.\n/);
+    expect(one.stdout).toContain("DIFF (--diff)\n  The file before and after.");
+    expect(one.stdout).toContain('EXAMPLE\n  await h.key_value({ path: "/etc/app.conf", key: "port", value: "8080" });');
+    const without = await cli(dir, ["doc", "key_value"]);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toMatch(/^ERROR: no module named "key_value"/);
+    const missing = await cli(dir, ["doc", "--site", "nowhere.ts"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe("ERROR: nowhere.ts: no such site file\n");
+  });
 });
