@@ -11,7 +11,7 @@ describe("npm pack", () => {
   const dir = mkdtempSync(join(tmpdir(), "do-converge-pack-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("yields a package whose do-converge bin runs when installed elsewhere", () => {
+  it("yields a package whose do-converge bin runs when installed elsewhere, and whose do-converge/module imports", () => {
     execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
     const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"));
     expect(tgz).toBeDefined();
@@ -20,5 +20,8 @@ describe("npm pack", () => {
     execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefix", app, join(dir, tgz ?? "")], { stdio: ["ignore", "ignore", "inherit"] });
     const out = execFileSync(join(app, "node_modules/.bin/do-converge"), ["--version"], { encoding: "utf8", cwd: app });
     expect(out.trim()).toBe(pkg.version);
+    // The module contract's entry, as a site's own module imports it.
+    const entry = execFileSync(process.execPath, ["--input-type=module", "-e", 'const m = await import("do-converge/module"); console.log(Object.keys(m).sort().join(" "))'], { encoding: "utf8", cwd: app });
+    expect(entry.trim()).toBe("ModuleError defineModule defineReadModule shellJoin shellQuote z");
   }, 180_000);
 });
