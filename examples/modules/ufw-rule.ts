@@ -15,7 +15,7 @@ export function sourceProblem(from: string): string | undefined {
   if (!isIPv4(address) || rest.length > 0) return "an IPv4 address or network (10.0.0.0/8), or any";
   if (bits === undefined) return undefined;
   const prefix = /^\d+$/.test(bits) ? Number(bits) : -1;
-  // ufw lists /32 as the address alone and /0 as any: the rule would never match its listing.
+  // ufw lists a /32 by its address alone, and 0.0.0.0/0 like a rule from anywhere: neither would match its listing.
   if (prefix < 1 || prefix > 31) return "a prefix length from 1 to 31 (an address alone for /32, any for /0)";
   const value = address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
   const size = 2 ** (32 - prefix);
