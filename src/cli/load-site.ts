@@ -47,7 +47,10 @@ export async function loadSite(file: string): Promise<Site> {
   try {
     mod = (await importSite(pathToFileURL(path).href)) as { default?: unknown };
   } catch (err) {
-    if (err instanceof SiteError) throw new SiteError(`${file}: ${err.message}`);
+    // By name, not instanceof: the site may have built its plays with another copy of do-converge
+    // (its own install, or the engine's sources compiled again as CommonJS for a site outside an
+    // ESM package), whose SiteError is another class of the same name.
+    if (err instanceof Error && err.name === "SiteError") throw new SiteError(`${file}: ${err.message}`);
     throw new SiteError(`${file}: cannot load: ${err instanceof Error ? err.message : String(err)}`);
   }
   // Outside an ESM package (no "type": "module" beside it) tsx compiles the file as CommonJS,

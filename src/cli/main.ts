@@ -202,9 +202,13 @@ export function buildProgram(deps: CliDeps, setExit: (code: number) => void): Co
     .command("doc")
     .description("the modules' reference: every module with its summary, or one module's arguments, check mode, diff and an example (as ansible-doc)")
     .argument("[module]", "the module, as h.<module>() calls it")
-    .action(async (module: string | undefined) => {
+    .option("--site <file>", "also the site's own modules (those its plays and roles list in `modules`)")
+    .action(async (module: string | undefined, opts: { site?: string }) => {
       const { docCommand } = await import("./doc-command.js");
-      out(docCommand(module));
+      if (opts.site === undefined) return out(docCommand(module));
+      const [{ loadSite }, { moduleOwners }, { siteModules }] = await Promise.all([import("./load-site.js"), import("../site/dsl.js"), import("../site/site-modules.js")]);
+      const site = await loadSite(opts.site);
+      out(docCommand(module, [...siteModules(moduleOwners(site.plays)).values()].map((m) => m.module)));
     });
   program
     .command("init")

@@ -1,10 +1,14 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { buildProgram } from "../cli/main.js";
 import { modules } from "../modules/registry.js";
 import { cliMarkdown } from "./cli-reference.js";
+import { GUIDES_WITH_INCLUDES, withIncludes } from "./includes.js";
 import { moduleReference } from "./module-reference.js";
 import { moduleIndexMarkdown, moduleMarkdown } from "./render-markdown.js";
+
+/** The repository (this file is src/doc/ or dist/doc/ below it): where the guides that include files are read. */
+const REPO = new URL("../../", import.meta.url).pathname;
 
 /** Where the module pages go, under the repository. */
 export const MODULES_DIR = "docs/modules";
@@ -18,6 +22,8 @@ export function generatedDocs(): Map<string, string> {
   // The program is only read, never run: no command's action (nor the templates they ask for) is reached.
   const program = buildProgram({ templates: () => Promise.reject(new Error("the CLI reference runs no command")) }, () => undefined);
   files.set("docs/cli.md", cliMarkdown(program));
+  const read = (path: string) => readFileSync(join(REPO, path), "utf8");
+  for (const guide of GUIDES_WITH_INCLUDES) files.set(guide, withIncludes(read(guide), read));
   return files;
 }
 

@@ -48,6 +48,13 @@ export interface ModuleContext {
 export type ProbeScope = "host" | "shared" | "live";
 
 /**
+ * A probeScope decided by the arguments. Typed as a method's (its argument checked both ways, as
+ * probe's and apply's are), so that any module is a ModuleDef of unknown arguments: what a
+ * play's or role's `modules` list holds, however the module object was written.
+ */
+type ScopeOfArgs<A> = { scopeOf(args: A): ProbeScope }["scopeOf"];
+
+/**
  * What `do-converge doc` and docs/modules/ say of a module beyond its arguments (each argument's
  * text is its schema's `.describe()`). Written once, in the module's definition, beside its code.
  */
@@ -70,13 +77,14 @@ export interface ModuleDoc {
  * runs only when diff found a change and not in check mode. A second converge therefore reports
  * changed=0 by construction when probe and diff are honest.
  */
-export interface ModuleDef<S extends z.ZodType, State, R> {
-  readonly name: string;
+export interface ModuleDef<S extends z.ZodType, State, R, N extends string = string> {
+  /** The method's name on `h` (`h.<name>(args)`), as written: a site's typed methods are keyed by it. */
+  readonly name: N;
   readonly args: S;
   /** The module's reference text; every module of the registry has one (a unit test says so). */
   readonly doc?: ModuleDoc;
   /** What the probe reads (default "host"), or how that depends on the arguments: a probe must only read, never change anything. */
-  readonly probeScope?: ProbeScope | ((args: z.output<S>) => ProbeScope);
+  readonly probeScope?: ProbeScope | ScopeOfArgs<z.output<S>>;
   probe(ctx: ModuleContext, args: z.output<S>): Promise<State>;
   diff(args: z.output<S>, state: State, ctx: ModuleContext): Change | undefined;
   apply(ctx: ModuleContext, args: z.output<S>, state: State, change: Change): Promise<R>;
@@ -104,7 +112,7 @@ export function probeScopeOf<S extends z.ZodType>(mod: Pick<ModuleDef<S, unknown
 }
 
 /** Declares a module with its types inferred from the schema. */
-export function defineModule<S extends z.ZodType, State, R>(def: ModuleDef<S, State, R>): ModuleDef<S, State, R> {
+export function defineModule<S extends z.ZodType, State, R, const N extends string>(def: ModuleDef<S, State, R, N>): ModuleDef<S, State, R, N> {
   return def;
 }
 
@@ -115,13 +123,13 @@ const READ_MODULE_CHECK = "Runs in check mode as in a normal run: it only reads,
  * is the probe, so it runs in check mode too; there is never anything to change; its result is
  * what it read.
  */
-export function defineReadModule<S extends z.ZodType, R>(def: {
-  name: string;
+export function defineReadModule<S extends z.ZodType, R, const N extends string>(def: {
+  name: N;
   args: S;
   doc: Omit<ModuleDoc, "check" | "diff">;
-  probeScope?: ProbeScope | ((args: z.output<S>) => ProbeScope);
+  probeScope?: ProbeScope | ScopeOfArgs<z.output<S>>;
   read(ctx: ModuleContext, args: z.output<S>): Promise<R>;
-}): ModuleDef<S, R, R> {
+}): ModuleDef<S, R, R, N> {
   return {
     name: def.name,
     args: def.args,

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { factsAsVars } from "../facts/as-vars.js";
 import type { Facts } from "../facts/gather.js";
-import { moduleNames } from "../modules/loaders.js";
+import { loadModule, moduleNames } from "../modules/loaders.js";
+import type { AnyModule } from "../modules/registry.js";
 import type { BlockOptions, Host, ModuleMethods, Vars } from "../site/host.js";
+import type { SiteModule } from "../site/site-modules.js";
 import { type Jinja, type JinjaMethods, isJinja } from "../site/jinja.js";
 import type { TaskMeta } from "../site/task-meta.js";
 import { RemoteCommandError } from "../remote/errors.js";
@@ -38,16 +40,28 @@ export interface HostScope {
   hasVarsFile(files: readonly string[]): boolean;
   /** Templates a value as Ansible templates a task argument, in the host's variables with `locals` on top. */
   templateValue(raw: unknown, locals: Vars): unknown;
+  /** The site's own modules this code may call: its play's or role's list, and every one of the site's. */
+  readonly modules: ScopeModules;
+}
+
+/** The site's own modules as one play's or role's code sees them. */
+export interface ScopeModules {
+  /** Who runs the code ("role firewall", "play \"web\""), for the error of a module it does not list. */
+  readonly owner: string;
+  /** The modules its `modules` list names: h's methods beside the built-in ones. */
+  readonly own: readonly AnyModule[];
+  /** Every module of the site, by name. */
+  readonly site: ReadonlyMap<string, SiteModule>;
 }
 
 /** Builds the `h` that role and play code receive. */
 export function createHost(scope: HostScope): Host {
   const env = scope.env;
-  // One method per registered module; the mapped type ModuleMethods gives each its own types.
+  // One method per built-in module; the mapped type ModuleMethods gives each its own types.
   const methods = Object.fromEntries(
     moduleNames.map((name) => [
       name,
-      (args: unknown, meta?: TaskMeta<unknown>) => runTask(env, name, args, meta),
+      (args: unknown, meta?: TaskMeta<unknown>) => runTask(env, name, () => loadModule(name), args, meta),
     ]),
   ) as unknown as ModuleMethods;
 
@@ -55,9 +69,26 @@ export function createHost(scope: HostScope): Host {
     env.emit({ type: "task-end", play: env.play, host: env.host, task, module: task, status, msg, startedAt: Date.now(), durationMs: 0 });
   };
 
+  // The site's own modules: the play's or role's list (Host<V, L> types them from it). A module
+  // of the site this code does not list fails its task saying so, rather than "not a function".
+  const { owner, own, site } = scope.modules;
+  const ownMethods = Object.fromEntries([
+    ...[...site.values()].map(({ module: m, listedBy }) => [
+      m.name,
+      () => {
+        const msg = `h.${m.name}(): ${owner} does not list module ${m.name} in its modules (${listedBy.join(", ")} ${listedBy.length > 1 ? "list" : "lists"} it): add it to ${owner}'s modules`;
+        env.stats.failed++;
+        emitSimple(m.name, "failed", msg);
+        return Promise.reject(new TaskFailedError(env.host, m.name, msg));
+      },
+    ]),
+    ...own.map((m) => [m.name, (args: unknown, meta?: TaskMeta<unknown>) => runTask(env, m.name, () => Promise.resolve(m), args, meta)]),
+  ]) as Record<string, unknown>;
+
   const jinja = jinjaMethods(scope, emitSimple);
   return {
     ...methods,
+    ...ownMethods,
     name: env.host,
     vars: scope.vars,
     get facts(): Facts {

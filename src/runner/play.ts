@@ -31,6 +31,7 @@ import type { ScopeVar, VarScope } from "../vars/scope.js";
 import { parseRoleVars } from "./prepare.js";
 import { runMagicVars } from "./magic-vars.js";
 import type { FastPath } from "../fast-path/host-play.js";
+import type { SiteModule } from "../site/site-modules.js";
 import type { ShellLease } from "./connections.js";
 
 /** What the run keeps about a host across plays. */
@@ -102,6 +103,8 @@ export interface RunState {
   readonly catalogue: HandlerCatalogue;
   /** The run's fast path (docs/fast-path.md); undefined with --no-fast-path. */
   readonly fastPath?: FastPath;
+  /** The site's own modules, by name (plays and roles list them). */
+  readonly modules: ReadonlyMap<string, SiteModule>;
   /**
    * With --retry-unreachable: retries the unreachable hosts lost in plays up to `upTo`, before a
    * batch that only lost hosts (none failed) would end the run. False: a retried host failed.
@@ -390,10 +393,16 @@ async function runHost(
     return facts;
   };
 
-  const scope = (env: TaskEnv, scopeVars: Vars, parsed: Vars | undefined, roleName: string) =>
-    createHost({
+  const scope = (env: TaskEnv, scopeVars: Vars, parsed: Vars | undefined, role: Role | undefined) => {
+    const roleName = role?.name ?? "";
+    return createHost({
       env,
       vars: scopeVars,
+      modules: {
+        owner: role ? `role ${role.name}` : `play ${JSON.stringify(play.name)}`,
+        own: (role ? role.modules : play.modules) ?? [],
+        site: state.modules,
+      },
       // Read when used: a setup task (h.gatherFacts()) replaces them while the play runs.
       get facts() {
         return rec.facts;
@@ -445,6 +454,7 @@ async function runHost(
         return plainOf(withLocals.templateValue(raw, { name: "<task argument>", provenance: { file: env.play } }));
       },
     });
+  };
 
   /**
    * A role's parsed variables. Those whose values need facts were left out before the run: the
@@ -483,7 +493,7 @@ async function runHost(
       const hv = codeVars(runScope, parsed ?? {});
       const tags = [...play.tags, ...(h.role?.tags ?? [])];
       let unselected = 0;
-      await h.run(scope(makeEnv(tags, h.role, true, parsed, () => unselected++), hv, parsed, h.role?.name ?? ""));
+      await h.run(scope(makeEnv(tags, h.role, true, parsed, () => unselected++), hv, parsed, h.role));
       // A handler whose tasks --tags left out has not done its job: it stays pending.
       if (unselected === 0) await pending?.ran(h.name, h.role?.name ?? null);
     }
@@ -511,7 +521,7 @@ async function runHost(
     }
     await pending?.load();
     notifyEarlier(null);
-    const playEnv = () => scope(makeEnv(play.tags, undefined, false, undefined), codeVars(runScope), undefined, "");
+    const playEnv = () => scope(makeEnv(play.tags, undefined, false, undefined), codeVars(runScope), undefined, undefined);
     // Ansible's sections: pre_tasks, roles and tasks, post_tasks, each followed by the handlers it notified.
     if (play.preTasks) {
       await play.preTasks(playEnv());
@@ -521,7 +531,7 @@ async function runHost(
       notifyEarlier(role.name);
       const parsed = roleParsedOf(role);
       const rv = codeVars(runScope, parsed);
-      await role.runTasks(scope(makeEnv([...play.tags, ...role.tags], role, false, parsed), rv, parsed, role.name));
+      await role.runTasks(scope(makeEnv([...play.tags, ...role.tags], role, false, parsed), rv, parsed, role));
     }
     if (play.tasks) await play.tasks(playEnv());
     await flush();

@@ -1,7 +1,8 @@
 import type { Decrypt } from "../inventory/vault-values.js";
 import type { Inventory } from "../inventory/model.js";
 import type { SecretMasker } from "../secrets/masker.js";
-import type { Site } from "../site/dsl.js";
+import { type Site, moduleOwners } from "../site/dsl.js";
+import { siteModules } from "../site/site-modules.js";
 import { ConnectionPool } from "./connections.js";
 import type { Emit } from "./events.js";
 import type { RunOptions, TemplateRenderer } from "./options.js";
@@ -40,6 +41,8 @@ export interface RunResult {
  * connection per host, closed at the end.
  */
 export async function runSite(site: Site, inventory: Inventory, options: RunOptions, io: { siteDir: string; emit: Emit; templates: TemplateRenderer; secrets?: SecretMasker; decrypt?: Decrypt; probesFile?: string }): Promise<RunResult> {
+  // site() checked them already; again here for a site another copy of do-converge made.
+  const modules = siteModules(moduleOwners(site.plays));
   // The masker learns the site's secret values here; masking itself is the sinks' job (the CLI's emit).
   // Names the site's code sets (setFact keys): a variable whose value uses one is evaluated at run time.
   const code = await siteCode(site, io.siteDir);
@@ -73,6 +76,7 @@ export async function runSite(site: Site, inventory: Inventory, options: RunOpti
     mask,
     ...(fastPath ? { fastPath } : {}),
     siteName: site.name,
+    modules,
     catalogue: handlerCatalogue(prepared.plays.map((p) => ({ key: p.key, handlers: playHandlers(p.play) }))),
     ...(tries > 0 ? { retryBeforeAbort: (upTo: number) => retries?.run(upTo) ?? Promise.resolve(false) } : {}),
   };

@@ -2,8 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { z } from "zod";
 import { type Change, type ModuleContext, ModuleError, type ProbeScope, probeScopeOf } from "../modules/contract.js";
 import { redactUrl } from "../modules/downloads.js";
-import { loadModule } from "../modules/loaders.js";
-import type { AnyModule, ModuleName } from "../modules/registry.js";
+import type { AnyModule } from "../modules/registry.js";
 import { RemoteCommandError, RemoteShellError } from "../remote/errors.js";
 import { ENV_NAME, type ShellReads } from "../remote/shell.js";
 import type { TaskMeta, TaskResult } from "../site/task-meta.js";
@@ -125,15 +124,15 @@ async function attempt(mod: AnyModule, ctx: ModuleContext, args: unknown, failed
 }
 
 /**
- * Runs one module call as a task: tags, args validation, become and delegation, probe → diff →
- * apply (never in check mode), retries/until, changedWhen/failedWhen, ignoreErrors, notify,
- * then one task-end event and the recap counters. A failure throws TaskFailedError (the host
+ * Runs one module call as a task, a built-in module's and a site's own alike: tags, args
+ * validation, become and delegation, probe → diff → apply (never in check mode), retries/until,
+ * changedWhen/failedWhen, ignoreErrors, notify, then one task-end event and the recap counters. A failure throws TaskFailedError (the host
  * stops) unless ignored; a lost connection throws HostUnreachableError.
  */
-export async function runTask<R>(env: TaskEnv, name: ModuleName, rawArgs: unknown, meta: TaskMeta<R> = {}): Promise<TaskResult<R>> {
+export async function runTask<R>(env: TaskEnv, name: string, load: () => Promise<AnyModule>, rawArgs: unknown, meta: TaskMeta<R> = {}): Promise<TaskResult<R>> {
   // Loaded before the abort check: a first use waits for the import, and a play aborted meanwhile
   // must not start the task.
-  const mod: AnyModule = await loadModule(name);
+  const mod = await load();
   env.checkAborted();
   const argsRecord = (typeof rawArgs === "object" && rawArgs !== null ? rawArgs : {}) as Record<string, unknown>;
   const task = meta.name ?? (meta.noLog ? name : defaultName(name, argsRecord, (t) => env.mask(t)));

@@ -1,17 +1,26 @@
 import { z } from "zod";
+import type { AnyModule } from "../modules/registry.js";
 import { SiteError, VarsValidationError } from "./errors.js";
 import type { Host, Vars } from "./host.js";
+import { type ModuleOwner, checkModules, isModuleDef, siteModules } from "./site-modules.js";
 
 type Shape = z.ZodRawShape;
-type Handler<V extends Vars> = (h: Host<V>) => Promise<unknown>;
+/** The type of a `modules` list: the site's own modules a play's or role's code calls. */
+type ModuleList = readonly AnyModule[];
+type Handler<V extends Vars, L extends ModuleList = []> = (h: Host<V, L>) => Promise<unknown>;
 
-export interface RoleDef<S extends Shape> {
+export interface RoleDef<S extends Shape, L extends ModuleList = []> {
   name: string;
   /** The role's variables: types, defaults (the lowest precedence) and validation. */
   vars?: z.ZodObject<S>;
+  /**
+   * The site's own modules the role's tasks and handlers call, made with defineModule() from
+   * "do-converge/module": each is `h.<its name>()`, typed from its argument schema.
+   */
+  modules?: L;
   /** Handlers by name, run once at the end of the play when a task notified them. */
-  handlers?: Record<string, Handler<z.output<z.ZodObject<S>> & Vars>>;
-  tasks(h: Host<z.output<z.ZodObject<S>> & Vars>, v: z.output<z.ZodObject<S>>): Promise<void>;
+  handlers?: Record<string, Handler<z.output<z.ZodObject<S>> & Vars, L>>;
+  tasks(h: Host<z.output<z.ZodObject<S>> & Vars, L>, v: z.output<z.ZodObject<S>>): Promise<void>;
   /** The role's directory (templates/, files/); default: roles/<name> beside the site file. */
   dir?: string;
   tags?: string[];
@@ -31,6 +40,8 @@ export interface Role {
   readonly tags: readonly string[];
   readonly handlerNames: readonly string[];
   readonly dependencies: readonly Role[];
+  /** The site's own modules the role's code calls (`h.<name>()` in its tasks and handlers). */
+  readonly modules: readonly AnyModule[];
   /**
    * Parameters given where a play lists the role (`{ role, vars }`, Ansible's role params): they
    * override the role's variables for this role only, and their templates are evaluated as the
@@ -48,9 +59,10 @@ export interface Role {
   runHandler(name: string, h: Host): Promise<unknown>;
 }
 
-export function role<S extends Shape = Record<never, never>>(def: RoleDef<S>): Role {
+export function role<S extends Shape = Record<never, never>, const L extends ModuleList = []>(def: RoleDef<S, L>): Role {
   const schema = def.vars ?? z.object({});
   type V = z.output<z.ZodObject<S>> & Vars;
+  const modules = checkModules(`role ${def.name}`, def.modules);
   return {
     kind: "role",
     name: def.name,
@@ -58,6 +70,7 @@ export function role<S extends Shape = Record<never, never>>(def: RoleDef<S>): R
     tags: def.tags ?? [],
     handlerNames: Object.keys(def.handlers ?? {}),
     dependencies: (def.dependencies ?? []).map((d) => ("kind" in d ? d : withParams(d.role, d.vars))),
+    modules,
     params: {},
     varsSchema: schema,
     parseVars(host, vars, source, skip) {
@@ -78,11 +91,12 @@ export function role<S extends Shape = Record<never, never>>(def: RoleDef<S>): R
       return { ...vars, ...parsed.data };
     },
     // parseVars produced h.vars from this role's schema, which is what makes these views sound.
-    runTasks: (h) => def.tasks(h as Host<V>, h.vars as V),
+    // The run gives the role's h a method for each module of its list (host-context.ts).
+    runTasks: (h) => def.tasks(h as Host<V, L>, h.vars as V),
     runHandler(name, h) {
       const handler = def.handlers?.[name];
       if (!handler) throw new SiteError(`role ${def.name} has no handler ${JSON.stringify(name)}`);
-      return handler(h as Host<V>);
+      return handler(h as Host<V, L>);
     },
   };
 }
@@ -107,6 +121,11 @@ const PlaySchema = z.strictObject({
       ]),
     )
     .default([]),
+  /**
+   * The site's own modules the play's tasks and handlers call, made with defineModule() from
+   * "do-converge/module" (checked by play(): names, one module per name).
+   */
+  modules: z.array(z.custom<AnyModule>(isModuleDef, 'a module made with defineModule() from "do-converge/module"')).default([]),
   /** Before the roles, their notified handlers run right after (Ansible's pre_tasks). */
   preTasks: z.custom<(h: Host) => Promise<void>>((f) => typeof f === "function", "an async function (h) => ...").optional(),
   tasks: z.custom<(h: Host) => Promise<void>>((f) => typeof f === "function", "an async function (h) => ...").optional(),
@@ -129,22 +148,41 @@ const PlaySchema = z.strictObject({
   become: z.union([z.boolean(), z.string().min(1)]).default(false),
   tags: z.array(z.string()).default([]),
 });
-export type PlayDef = z.input<typeof PlaySchema>;
+type PlayCode = "modules" | "preTasks" | "tasks" | "postTasks" | "handlers";
+/**
+ * A play as a site writes it. Its code's `h` has a method for each module of its `modules` list
+ * (`L`), which the schema cannot say: those keys are typed here, the rest come from the schema.
+ */
+export type PlayDef<L extends ModuleList = []> = Omit<z.input<typeof PlaySchema>, PlayCode> & {
+  modules?: L;
+  preTasks?: (h: Host<Vars, L>) => Promise<void>;
+  tasks?: (h: Host<Vars, L>) => Promise<void>;
+  postTasks?: (h: Host<Vars, L>) => Promise<void>;
+  handlers?: Record<string, Handler<Vars, L>>;
+};
 export type Play = Omit<z.output<typeof PlaySchema>, "roles"> & { readonly roles: Role[]; readonly kind: "play" };
 
-export function play(def: PlayDef): Play {
+export function play<const L extends ModuleList = []>(def: PlayDef<L>): Play {
   const parsed = PlaySchema.safeParse(def);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new SiteError(`play ${JSON.stringify(def.name ?? "?")}: ${i?.path.join(".") || "(play)"}: ${i?.message ?? "invalid"}`);
   }
   const roles = withDependencies(parsed.data.roles.map((r) => ("kind" in r ? r : withParams(r.role, r.vars))), def.name);
+  const modules = checkModules(`play ${JSON.stringify(def.name)}`, parsed.data.modules);
   // Records of a role's variables are kept by its name: one role with two sets of parameters in a play would mix them.
   for (const r of roles) {
     const other = roles.find((o) => o.name === r.name && JSON.stringify(o.params) !== JSON.stringify(r.params));
     if (other) throw new SiteError(`play ${JSON.stringify(def.name)}: role ${r.name} is listed with different parameters (as a dependency too): give it one set per play`);
   }
-  return { ...parsed.data, roles, kind: "play" };
+  const done: Play = { ...parsed.data, modules, roles, kind: "play" };
+  siteModules(moduleOwners([done]));
+  return done;
+}
+
+/** Who lists modules in these plays: each play, and each of its roles (dependencies included). */
+export function moduleOwners(plays: readonly Play[]): ModuleOwner[] {
+  return plays.flatMap((p) => [{ owner: `play ${JSON.stringify(p.name)}`, modules: p.modules }, ...p.roles.map((r) => ({ owner: `role ${r.name}`, modules: r.modules }))]);
 }
 
 /** A role with parameters: the same role, its variables given these values on top. */
@@ -201,5 +239,6 @@ export function site(def: SiteDef): Site {
     const i = parsed.error.issues[0];
     throw new SiteError(`site: ${i?.path.join(".") || "(site)"}: ${i?.message ?? "invalid"}`);
   }
+  siteModules(moduleOwners(parsed.data.plays));
   return { ...parsed.data, kind: "site" };
 }

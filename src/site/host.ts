@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Facts } from "../facts/gather.js";
 import type { ModuleDef } from "../modules/contract.js";
-import type { ModuleName, Modules } from "../modules/registry.js";
+import type { AnyModule, ModuleName, Modules } from "../modules/registry.js";
 import type { Jinja, JinjaMethods } from "./jinja.js";
 import type { TaskMeta, TaskResult } from "./task-meta.js";
 
@@ -11,9 +11,21 @@ export type Vars = Record<string, unknown>;
 type ArgsOf<M> = M extends ModuleDef<infer S, infer _State, infer _R> ? z.input<S> : never;
 type ResultOf<M> = M extends ModuleDef<infer _S, infer _State, infer R> ? R : never;
 
-/** `h.file(...)`, `h.template(...)`, ...: one typed method per registered module. */
-export type ModuleMethods = {
-  [K in ModuleName]: (args: ArgsOf<Modules[K]>, meta?: TaskMeta<ResultOf<Modules[K]>>) => Promise<TaskResult<ResultOf<Modules[K]>>>;
+/** One typed method per module of `T` (method name → module): arguments as its schema takes them, its result. */
+type MethodsOf<T> = {
+  [K in keyof T]: (args: ArgsOf<T[K]>, meta?: TaskMeta<ResultOf<T[K]>>) => Promise<TaskResult<ResultOf<T[K]>>>;
+};
+
+/** `h.file(...)`, `h.template(...)`, ...: one typed method per built-in module. */
+export type ModuleMethods = MethodsOf<Modules>;
+
+/**
+ * A site's own modules (a play's or role's `modules` list) by the name `h` offers each under. A
+ * name a built-in module or `h` itself has is left out (the run refuses such a module), and so is
+ * a module whose name is not a literal: it could not be told apart from any other property.
+ */
+export type ModulesByName<L extends readonly AnyModule[]> = {
+  [D in L[number] as D["name"] extends ModuleName | keyof HostContext ? never : string extends D["name"] ? never : D["name"]]: D;
 };
 
 export interface BlockOptions {
@@ -26,9 +38,13 @@ export interface BlockOptions {
 
 /**
  * The host context of a role's or play's tasks: `when` is `if`, loops are `for`, `register` is
- * the value a module call returns.
+ * the value a module call returns. One method per built-in module, and one per module of the site
+ * the play or role lists in its `modules` (`L`: that list's type).
  */
-export interface Host<V extends Vars = Vars> extends ModuleMethods {
+export type Host<V extends Vars = Vars, L extends readonly AnyModule[] = []> = HostContext<V> & ModuleMethods & MethodsOf<ModulesByName<L>>;
+
+/** What `h` offers besides the modules' methods. */
+export interface HostContext<V extends Vars = Vars> {
   readonly name: string;
   /** The host's variables (inventory, play, extra vars) with the role's parsed vars on top. */
   readonly vars: V & Vars;
@@ -87,3 +103,28 @@ export interface Host<V extends Vars = Vars> extends ModuleMethods {
   /** Ansible's templating at run time: what roles imported from Ansible use for `{{ }}` and `when`. */
   readonly jinja: JinjaMethods;
 }
+
+/**
+ * The names of `h`'s own members, which no module may take (a module named `debug` would hide
+ * h.debug). `satisfies` keeps the list whole: a member added to HostContext must be added here.
+ */
+export const HOST_MEMBERS = {
+  name: true,
+  vars: true,
+  facts: true,
+  groups: true,
+  hostvars: true,
+  check: true,
+  flushHandlers: true,
+  runOnce: true,
+  throttle: true,
+  resetConnection: true,
+  sleep: true,
+  block: true,
+  fail: true,
+  debug: true,
+  gatherFacts: true,
+  setFact: true,
+  includeVars: true,
+  jinja: true,
+} as const satisfies Record<keyof HostContext, true>;

@@ -142,6 +142,50 @@ describe("installed globally (npm i -g), the site's directory without node_modul
     expect(readFileSync(join(out, "esm", `${pkg.name}.txt`), "utf8")).toBe("converged\n");
   });
 
+  it("runs a site's own module made with do-converge/module: typed, converged, then unchanged", async () => {
+    const own = join(dir, "global-own-module");
+    mkdirSync(own, { recursive: true });
+    writeFileSync(join(own, "hosts.yml"), "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n");
+    const target = join(out, "own-module.txt");
+    const siteText = (arg: string) => `import { play, site } from "do-converge";
+import { defineModule, shellQuote, z } from "do-converge/module";
+
+const note = defineModule({
+  name: "note_file",
+  args: z.object({ path: z.string(), text: z.string() }),
+  async probe(ctx, a) {
+    const r = await ctx.sh.run(\`cat -- \${shellQuote(a.path)} 2>/dev/null\`);
+    return r.rc === 0 ? r.stdout : undefined;
+  },
+  diff(a, before) {
+    const after = \`\${a.text}\\n\`;
+    return before === after ? undefined : { summary: \`write \${a.path}\`, diffs: [{ label: a.path, before: before ?? "", after }] };
+  },
+  async apply(ctx, a) {
+    await ctx.sh.run(\`printf '%s\\n' \${shellQuote(a.text)} > \${shellQuote(a.path)}\`);
+    return {};
+  },
+  unchanged: () => ({}),
+});
+
+export default site({
+  inventory: ["hosts.yml"],
+  plays: [play({ name: "own", hosts: "all", gatherFacts: false, modules: [note], tasks: async (h) => { await h.note_file(${arg}); } })],
+});
+`;
+    writeFileSync(join(own, "site.ts"), siteText(`{ path: ${JSON.stringify(target)}, text: 42 }`));
+    const bad = await converge(globalBin, ["site.ts"], own);
+    expect(bad.code, bad.stdout + bad.stderr).toBe(1);
+    expect(bad.stderr).toMatch(/site\.ts:\d+:\d+: Type 'number' is not assignable to type 'string'/);
+    writeFileSync(join(own, "site.ts"), siteText(`{ path: ${JSON.stringify(target)}, text: "noted" }`));
+    const first = await converge(globalBin, ["site.ts"], own);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(recap(first).changed).toBe(1);
+    expect(readFileSync(target, "utf8")).toBe("noted\n");
+    const second = await converge(globalBin, ["site.ts"], own);
+    expect(recap(second).changed).toBe(0);
+  });
+
   it("hands a site with its own do-converge over to that one, saying so", async () => {
     const r = await converge(globalBin, ["site.ts"], infra);
     expect(r.code, r.stdout + r.stderr).toBe(0);

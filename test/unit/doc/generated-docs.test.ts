@@ -2,17 +2,19 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MODULES_DIR, writeDocs } from "../../../src/doc/generate.js";
+import { GUIDES_WITH_INCLUDES } from "../../../src/doc/includes.js";
 import { modules } from "../../../src/modules/registry.js";
 import { scratchDir } from "../safety/cli-helpers.js";
 
-// docs/modules/ and docs/cli.md are generated from the code: regenerated into a scratch
-// directory, they must be what the repository holds, or the reference says what the code no
+// docs/modules/ and docs/cli.md are generated from the code, and the guides' included files
+// (docs/guides/writing-modules.md's example) written into them: regenerated into a scratch
+// directory, they must be what the repository holds, or the documentation says what the code no
 // longer does.
 
 const repo = new URL("../../../", import.meta.url).pathname;
 const FIX = "run `npm run docs` and commit the result";
 
-describe("the generated reference (docs/modules/, docs/cli.md)", () => {
+describe("the generated reference (docs/modules/, docs/cli.md) and the guides' includes", () => {
   const dir = scratchDir("generated-docs");
   const written = writeDocs(dir);
 
@@ -28,7 +30,7 @@ describe("the generated reference (docs/modules/, docs/cli.md)", () => {
   });
 
   it("has a page per module, an index, and the CLI reference", () => {
-    expect(written.sort()).toEqual([...Object.keys(modules).map((n) => `${MODULES_DIR}/${n}.md`), `${MODULES_DIR}/README.md`, "docs/cli.md"].sort());
+    expect(written.sort()).toEqual([...Object.keys(modules).map((n) => `${MODULES_DIR}/${n}.md`), `${MODULES_DIR}/README.md`, "docs/cli.md", ...GUIDES_WITH_INCLUDES].sort());
     const cli = readFileSync(join(dir, "docs/cli.md"), "utf8");
     // Built from the program: its subcommands and their options are there.
     expect(cli).toContain("#### do-converge template render\n");
