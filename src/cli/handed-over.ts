@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 
-// What main needs of a hand-over before any command runs (hand-over.ts, which does it, is loaded
+// What main needs of a hand-over before a command runs (hand-over.ts, which does it, is loaded
 // only for a command that names a site).
 
 /** Set for the process a command line is handed over to: it never hands over again, whatever it finds. */

@@ -49,7 +49,7 @@ export type ProbeScope = "host" | "shared" | "live";
 
 /**
  * A probeScope decided by the arguments. Typed as a method's (its argument checked both ways, as
- * probe's and apply's are), so that any module is a ModuleDef of unknown arguments: what a
+ * probe's and apply's are), so that every module is a ModuleDef of unknown arguments: what a
  * play's or role's `modules` list holds, however the module object was written.
  */
 type ScopeOfArgs<A> = { scopeOf(args: A): ProbeScope }["scopeOf"];

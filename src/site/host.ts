@@ -22,7 +22,7 @@ export type ModuleMethods = MethodsOf<Modules>;
 /**
  * A site's own modules (a play's or role's `modules` list) by the name `h` offers each under. A
  * name a built-in module or `h` itself has is left out (the run refuses such a module), and so is
- * a module whose name is not a literal: it could not be told apart from any other property.
+ * a module whose name is not a literal: it could not be told apart from the other properties.
  */
 export type ModulesByName<L extends readonly AnyModule[]> = {
   [D in L[number] as D["name"] extends ModuleName | keyof HostContext ? never : string extends D["name"] ? never : D["name"]]: D;

@@ -24,7 +24,7 @@ export function resolveOwnPackageForSites(): void {
   if (installed) return;
   installed = true;
   // Compiled, the hooks are dist/site/own-package-hooks.js; from source they are loaded through
-  // the TypeScript loader the process runs under (tsx, registered before any site is loaded).
+  // the TypeScript loader the process runs under (tsx, registered before a site is loaded).
   const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
   register(new URL(`./own-package-hooks.${ext}`, import.meta.url));
   const original = cjs._resolveFilename;

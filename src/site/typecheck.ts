@@ -17,7 +17,7 @@ export function siteCompilerOptions(ts: typeof import("typescript")): import("ty
 }
 
 /**
- * Type-checks the site file and what it imports from its own directory before any host is
+ * Type-checks the site file and what it imports from its own directory before a host is
  * touched: module arguments are zod-derived types, so an unknown or mistyped argument, a wrong
  * variable type in a role, or a typo in a method name fails here with file:line:col. A clean
  * result is remembered (keyed by the content of every source file under the site's directory),

@@ -127,7 +127,7 @@ describe("installed globally (npm i -g), the site's directory without node_modul
     expect(r.stderr).not.toMatch(/Cannot find module/);
   });
 
-  it("resolves any subpath the package exports, in the type-check and the load (an ESM site)", async () => {
+  it("resolves each subpath the package exports, in the type-check and the load (an ESM site)", async () => {
     // A subpath added to the installed package's exports: what decides is the package's own
     // "exports", not a list in do-converge.
     const manifestFile = join(globalPackage, "package.json");

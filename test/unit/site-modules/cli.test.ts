@@ -5,7 +5,7 @@ import { DSL, LOCAL_INVENTORY, STACK_TRACE, cli, scratchDir } from "../safety/cl
 
 // A site's own module through the CLI, as an operator runs it: the site is type-checked with the
 // module's argument types, secrets are masked in its diffs and reports, and a module the run
-// must refuse is refused before any host is touched (exit 1, one line, no stack trace).
+// must refuse is refused before a host is touched (exit 1, one line, no stack trace).
 
 const root = scratchDir("site-modules");
 const MODULE = new URL("./key-value.ts", import.meta.url).pathname;

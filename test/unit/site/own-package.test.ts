@@ -40,7 +40,7 @@ ${typeof body === "string" ? body : body(dir)}
 const touch = (dir: string, name: string) => `await h.file({ path: ${JSON.stringify(join(dir, name))}, state: "touch" });`;
 
 describe("a site's import of do-converge, with no do-converge beside it", () => {
-  it("is type-checked against the running package: its types, not an unresolved any", async () => {
+  it("is type-checked against the running package: its types, not an unresolved module", async () => {
     const dir = siteDir(`await h.file({ path: 42, state: "touch" });`);
     const err = await typecheckSite(join(dir, "site.ts"), "test").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SiteError);
