@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { type CronPlace, cronFile, installCron, installedCron, removeCron } from "../schedule/cron-backend.js";
 import { cronTimes } from "../schedule/cron.js";
 import { humanDuration } from "../schedule/duration.js";
+import { ScheduleError } from "../schedule/errors.js";
 import { type InstallOptions, buildSpec, scheduleName } from "../schedule/build-spec.js";
 import { lastReportSummary } from "../schedule/last-report.js";
 import { ensureReportDir } from "../schedule/report-dir.js";
@@ -22,9 +23,20 @@ export interface PlaceOptions {
   name?: string;
 }
 
-/** systemd where it runs the machine (/run/systemd/system: sd_booted(3)'s test), else cron. */
+/**
+ * The backend asked for, or implied by a directory given for one of them (--unit-dir is where
+ * systemd units go, --cron-dir where a cron file goes), else systemd where it runs the machine
+ * (/run/systemd/system: sd_booted(3)'s test), else cron. A directory of the other backend is
+ * refused rather than ignored: the files would not be where the operator looks.
+ */
 function backendOf(o: PlaceOptions): Backend {
-  return o.backend ?? (existsSync("/run/systemd/system") ? "systemd" : "cron");
+  if (o.unitDir !== undefined && o.cronDir !== undefined) throw new ScheduleError("--unit-dir is systemd's and --cron-dir is cron's: give one of them");
+  if (o.backend === "cron" && o.unitDir !== undefined) throw new ScheduleError("--unit-dir is where systemd units go: not with --backend cron (use --cron-dir)");
+  if (o.backend === "systemd" && o.cronDir !== undefined) throw new ScheduleError("--cron-dir is where a cron file goes: not with --backend systemd (use --unit-dir)");
+  if (o.backend !== undefined) return o.backend;
+  if (o.unitDir !== undefined) return "systemd";
+  if (o.cronDir !== undefined) return "cron";
+  return existsSync("/run/systemd/system") ? "systemd" : "cron";
 }
 
 const systemdPlace = (o: PlaceOptions): SystemdPlace => ({ unitDir: o.unitDir ?? SYSTEM_UNIT_DIR, manage: o.manage });

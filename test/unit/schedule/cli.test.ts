@@ -93,6 +93,27 @@ describe("schedule install|status|remove with systemd units (files only: no syst
     expect(readFileSync(join(units, "do-converge-theirs.timer"), "utf8")).toBe("[Timer]\nOnCalendar=daily\n");
   }, 60_000);
 
+  it("takes --unit-dir for systemd and --cron-dir for cron without --backend, and refuses a directory of the other backend", async () => {
+    const own = join(dir, "implied-units");
+    const implied = await cli(["schedule", "install", site, "--name", "implied", "--every", "1h", "--unit-dir", own, "--no-manage", "--report-dir", join(dir, "implied-reports")]);
+    expect(implied.code, implied.stderr).toBe(0);
+    expect(existsSync(join(own, "do-converge-implied.timer"))).toBe(true);
+    expect((await cli(["schedule", "remove", site, "--name", "implied", "--unit-dir", own, "--no-manage"])).code).toBe(0);
+    const cronDir = join(dir, "implied-cron");
+    const wrong = [
+      [["--backend", "cron", "--unit-dir", own], "ERROR: --unit-dir is where systemd units go: not with --backend cron (use --cron-dir)\n"],
+      [["--backend", "systemd", "--cron-dir", cronDir], "ERROR: --cron-dir is where a cron file goes: not with --backend systemd (use --unit-dir)\n"],
+      [["--unit-dir", own, "--cron-dir", cronDir], "ERROR: --unit-dir is systemd's and --cron-dir is cron's: give one of them\n"],
+    ] as const;
+    for (const [opts, msg] of wrong) {
+      const r = await cli(["schedule", "install", site, "--name", "wrong", "--every", "1h", "--no-manage", "--report-dir", join(dir, "wrong-reports"), ...opts]);
+      expect([r.code, r.stderr]).toEqual([1, msg]);
+    }
+    expect(existsSync(cronDir)).toBe(false);
+    expect(existsSync(join(own, "do-converge-wrong.timer"))).toBe(false);
+    expect(existsSync(join(dir, "wrong-reports"))).toBe(false);
+  }, 60_000);
+
   it("says what is wrong with an interval", async () => {
     const r = await cli(["schedule", "install", site, "--every", "20s", ...place]);
     expect(r.code).toBe(1);
