@@ -1,5 +1,6 @@
-import Module, { createRequire, register } from "node:module";
+import Module, { createRequire } from "node:module";
 import { join } from "node:path";
+import { registerOwnPackageHooks } from "./own-package-hooks.js";
 import { OWN_ANCHOR, isOwnFile, isOwnSpecifier } from "./own-package.js";
 
 type ResolveFilename = (this: unknown, request: string, parent: { filename?: string | null } | null | undefined, isMain: boolean, options?: object) => string;
@@ -23,10 +24,7 @@ let asNodeWould = false;
 export function resolveOwnPackageForSites(): void {
   if (installed) return;
   installed = true;
-  // Compiled, the hooks are dist/site/own-package-hooks.js; from source they are loaded through
-  // the TypeScript loader the process runs under (tsx, registered before a site is loaded).
-  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
-  register(new URL(`./own-package-hooks.${ext}`, import.meta.url));
+  registerOwnPackageHooks();
   const original = cjs._resolveFilename;
   const ownRequire = createRequire(OWN_ANCHOR);
   cjs._resolveFilename = function (request, parent, isMain, options) {
