@@ -126,8 +126,9 @@ async function attempt(mod: AnyModule, ctx: ModuleContext, args: unknown, failed
 /**
  * Runs one module call as a task, a built-in module's and a site's own alike: tags, args
  * validation, become and delegation, probe → diff → apply (never in check mode), retries/until,
- * changedWhen/failedWhen, ignoreErrors, notify, then one task-end event and the recap counters. A failure throws TaskFailedError (the host
- * stops) unless ignored; a lost connection throws HostUnreachableError.
+ * changedWhen/failedWhen, ignoreErrors, notify, then one task-end event and the recap counters.
+ * A failure throws TaskFailedError (the host stops) unless ignored; a lost connection throws
+ * HostUnreachableError.
  */
 export async function runTask<R>(env: TaskEnv, name: string, load: () => Promise<AnyModule>, rawArgs: unknown, meta: TaskMeta<R> = {}): Promise<TaskResult<R>> {
   // Loaded before the abort check: a first use waits for the import, and a play aborted meanwhile
