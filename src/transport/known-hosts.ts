@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { appendFileSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { makeDirectories } from "../control-node/make-directories.js";
+import { UnchangedFileCache } from "../control-node/unchanged-file-cache.js";
 
 /** One usable line of a known_hosts file. */
 export interface KnownHostEntry {
@@ -87,7 +88,7 @@ export function entryMatches(entry: KnownHostEntry, name: string): boolean {
   return matched;
 }
 
-const parsed = new Map<string, { stamp: string; entries: KnownHostEntry[] }>();
+const parsedFiles = new UnchangedFileCache((content, file) => parseKnownHosts(content.toString("utf8"), file));
 
 export class KnownHosts {
   private constructor(readonly entries: KnownHostEntry[]) {}
@@ -101,18 +102,7 @@ export class KnownHosts {
     const entries: KnownHostEntry[] = [];
     for (const f of files) {
       const st = statSync(f, { throwIfNoEntry: false });
-      if (st === undefined) continue;
-      if (!st.isFile()) {
-        entries.push(...parseKnownHosts(readFileSync(f, "utf8"), f));
-        continue;
-      }
-      const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
-      let cached = parsed.get(f);
-      if (cached?.stamp !== stamp) {
-        cached = { stamp, entries: parseKnownHosts(readFileSync(f, "utf8"), f) };
-        parsed.set(f, cached);
-      }
-      entries.push(...cached.entries);
+      if (st !== undefined) entries.push(...parsedFiles.get(f, st));
     }
     return new KnownHosts(entries);
   }

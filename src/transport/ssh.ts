@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import ssh2 from "ssh2";
 import type { AgentAuthMethod, ClientChannel, PublicKeyAuthMethod, Client as Ssh2Client, ConnectConfig } from "ssh2";
+import { UnchangedFileCache } from "../control-node/unchanged-file-cache.js";
 import { ConnectError, HostKeyError } from "./errors.js";
 import { KnownHosts, keyTypeOf, lookupName, sha256Fingerprint } from "./known-hosts.js";
 import { parseJumpSpec, resolveSshConfig } from "./ssh-config.js";
@@ -103,22 +104,17 @@ function authStrategies(t: ResolvedTarget, opts: SshOptions): (AgentAuthMethod |
 }
 
 type ParsedKey = Exclude<ReturnType<typeof utils.parseKey>, Error | unknown[]>;
-const privateKeys = new Map<string, { stamp: string; key: ParsedKey | undefined }>();
 
-/**
- * A private key file parsed once per process (while its size and mtime stand): every host's
- * connection offers the same key, and ssh2 takes a parsed key as it is instead of parsing the
- * file's text again.
- */
+// Every host's connection offers the same key: parsed once while the file is unchanged, and
+// handed to ssh2 parsed (it takes a parsed key as it is instead of parsing the text again).
+// An encrypted key without a passphrase is undefined: unusable here.
+const privateKeys = new UnchangedFileCache((content): ParsedKey | undefined => {
+  const parsed = utils.parseKey(content);
+  return parsed instanceof Error ? undefined : Array.isArray(parsed) ? parsed[0] : parsed;
+});
+
 function privateKey(file: string): ParsedKey | undefined {
-  const st = statSync(file);
-  const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
-  const known = privateKeys.get(file);
-  if (known?.stamp === stamp) return known.key;
-  const parsed = utils.parseKey(readFileSync(file));
-  const key = parsed instanceof Error ? undefined : Array.isArray(parsed) ? parsed[0] : parsed;
-  privateKeys.set(file, { stamp, key });
-  return key;
+  return privateKeys.get(file, statSync(file));
 }
 
 export class SshConnection implements Connection {
