@@ -5,10 +5,13 @@ import { RemoteCommandError } from "./errors.js";
 import { shellQuote } from "./quote.js";
 import type { RemoteShell } from "./shell.js";
 
+/** What a present path is, as the probe reports it. */
+const StatType = z.enum(["file", "directory", "link", "other"]);
+
 export const FileState = z.discriminatedUnion("type", [
   z.object({ type: z.literal("absent"), path: z.string() }),
   z.object({
-    type: z.enum(["file", "directory", "link", "other"]),
+    type: StatType,
     path: z.string(),
     owner: z.string(),
     group: z.string(),
@@ -61,9 +64,9 @@ done`;
   });
 }
 
-const STAT_TYPES = new Set<string>(["file", "directory", "link", "other"]);
+const STAT_TYPES: ReadonlySet<string> = new Set(StatType.options);
 
-function isStatType(t: string | undefined): t is "file" | "directory" | "link" | "other" {
+function isStatType(t: string | undefined): t is z.infer<typeof StatType> {
   return t !== undefined && STAT_TYPES.has(t);
 }
 
