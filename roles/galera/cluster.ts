@@ -135,7 +135,7 @@ export function decideCluster(members: readonly MemberState[], opts: DecideOptio
     return { kind: "exists", primary: primary.map((m) => m.name), uuid: uuids[0] ?? "" };
   }
 
-  // A running node outside any primary component (quorum lost) still holds writes that the
+  // A running node outside every primary component (quorum lost) still holds writes that the
   // others may lack; restarting or bootstrapping around it could throw them away.
   const stranded = members.filter((m) => m.status.wsrep_cluster_status === "non-Primary");
   if (stranded.length > 0) {

@@ -1,7 +1,7 @@
 import type { GaleraVars } from "./vars.js";
 
 // What templates/galera.cnf.njk renders for one node: everything it needs in one object, so the
-// config of any member can be written from any host's tasks (the bootstrap node's may be
+// config of each member can be written from another host's tasks as well (the bootstrap node's may be
 // written from another host's batch, see index.ts) and come out the same as from its own.
 
 export interface GaleraNodeConfig {

@@ -91,7 +91,7 @@ async function writeConfig(h: GaleraHost, node: string, members: readonly Member
 }
 
 
-/** Founds the cluster on plan.node: never called while any member is Primary. */
+/** Founds the cluster on plan.node: never called while a member is Primary. */
 async function bootstrap(h: GaleraHost, v: GaleraVars, plan: Extract<ClusterPlan, { kind: "bootstrap" }>, members: readonly Member[]): Promise<void> {
   const b = plan.node;
   await h.debug(`galera: no member is Primary: bootstrapping ${plan.reason}`);
@@ -234,7 +234,7 @@ export const galera = role({
       }
     }
 
-    // The SST account must exist before any joiner needs a donor: created on the primary
+    // The SST account must exist before the first joiner needs a donor: created on the primary
     // component (right after a bootstrap), replication carries it to every node.
     if (v.galera_sst_method === "mariabackup") {
       await h.mysql_user(

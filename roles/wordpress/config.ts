@@ -16,7 +16,7 @@ export const SALT_KEYS = [
 export type SaltKey = (typeof SALT_KEYS)[number];
 
 /**
- * A PHP single-quoted string literal: only `\` and `'` are special there, so any value (a
+ * A PHP single-quoted string literal: only `\` and `'` are special there, so every value (a
  * password with `$`, quotes or backslashes) reaches PHP unchanged.
  */
 export function phpString(value: string): string {
