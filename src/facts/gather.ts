@@ -1,4 +1,6 @@
 import { RemoteCommandError } from "../remote/errors.js";
+import { shellQuote } from "../remote/quote.js";
+import { KnownPython, type PythonMemo } from "./known-python.js";
 import type { RemoteShell } from "../remote/shell.js";
 import { cpuFacts, dmiFacts, lvmFacts, memoryFacts, uptimeSeconds } from "./parse/hardware.js";
 import { localFacts } from "./parse/local.js";
@@ -15,6 +17,7 @@ import {
   loadavgFacts,
   pkgMgr,
   pythonFacts,
+  pythonProbe,
   selinuxFacts,
   serviceMgr,
   sshKeyFacts,
@@ -29,14 +32,14 @@ export { AnsibleFacts, AnsibleInterface, Facts } from "./schema.js";
 
 const FactsView = Facts.omit({ ansible: true });
 
-/** Everything the setup module would report, from the probe script's output. */
-function ansibleFacts(s: Sections): { facts: AnsibleFacts; interfaces: Facts["ansible"]["interfaces"] } {
+/** Everything the setup module would report, from the probe script's output and what python3 reported. */
+function ansibleFacts(s: Sections, python: string | undefined): { facts: AnsibleFacts; interfaces: Facts["ansible"]["interfaces"] } {
   const exists = new Set(s.lines("exists"));
   const bins = new Set(s.lines("bins"));
   const platform = platformFacts(s);
   const lsb = lsbFacts(s);
   const distribution = distributionFacts(s, lsb);
-  const xen = exists.has("/proc/xen") || s.lines("hypervisor_type")[0]?.trim() === "xen";
+  const xen = exists.has("/proc/xen") || s.lines("/sys/hypervisor/type")[0]?.trim() === "xen";
   const network = networkFacts(s);
   const facts = AnsibleFacts.parse({
     ...platform,
@@ -46,7 +49,7 @@ function ansibleFacts(s: Sections): { facts: AnsibleFacts; interfaces: Facts["an
     date_time: dateTimeFacts(s),
     env: envFacts(s),
     dns: dnsFacts(s),
-    fips: s.content("fips") === "1",
+    fips: s.content("/proc/sys/crypto/fips_enabled") === "1",
     apparmor: { status: exists.has("/sys/kernel/security/apparmor") ? "enabled" : "disabled" },
     ...selinuxFacts(s, exists),
     ...capsFacts(s),
@@ -56,7 +59,7 @@ function ansibleFacts(s: Sections): { facts: AnsibleFacts; interfaces: Facts["an
     ...userFacts(s),
     ...sshKeyFacts(s),
     local: localFacts(s),
-    ...pythonFacts(s),
+    ...pythonFacts(python),
     loadavg: loadavgFacts(s),
     uptime_seconds: uptimeSeconds(s),
     ...memoryFacts(s),
@@ -67,8 +70,8 @@ function ansibleFacts(s: Sections): { facts: AnsibleFacts; interfaces: Facts["an
     ...virtualFacts(s, exists),
     ...network.facts,
     iscsi_iqn: iscsiIqn(s),
-    hostnqn: s.lines("nvme").find((l) => l.startsWith("nqn.")) ?? "",
-    fibre_channel_wwn: s.lines("fc_wwn").map((l) => l.trimEnd().slice(2)),
+    hostnqn: s.lines("/etc/nvme/hostnqn").find((l) => l.startsWith("nqn.")) ?? "",
+    fibre_channel_wwn: s.files.filter((f) => /^\/sys\/class\/fc_host\/[^/]+\/port_name$/.test(f)).flatMap((f) => s.lines(f).map((l) => l.trimEnd().slice(2))),
     gather_subset: ["all"],
     module_setup: true,
   });
@@ -77,18 +80,23 @@ function ansibleFacts(s: Sections): { facts: AnsibleFacts; interfaces: Facts["an
 
 /** network/iscsi.py: the InitiatorName line of open-iscsi's configuration. */
 function iscsiIqn(s: Sections): string {
-  for (const line of s.lines("iscsi")) {
+  for (const line of s.lines("/etc/iscsi/initiatorname.iscsi")) {
     if (line.startsWith("#") || line.startsWith(";") || line.trim() === "") continue;
     if (line.startsWith("InitiatorName=")) return line.slice("InitiatorName=".length);
   }
   return "";
 }
 
-export function parseFacts(out: string): Facts {
+/** The facts in the probe script's output; `known`, the host's python facts from an earlier gather (known-python.ts). */
+export function parseFacts(out: string, known?: KnownPython): Facts {
   const s = new Sections(out);
-  const ansible = ansibleFacts(s);
+  return factsOf(s, pythonProbe(s, known)?.probe);
+}
+
+function factsOf(s: Sections, python: string | undefined): Facts {
+  const ansible = ansibleFacts(s, python);
   const a = ansible.facts;
-  const os = osRelease(s.raw("os_release") ?? "");
+  const os = osRelease(s.raw("/etc/os-release") ?? "");
   // The TypeScript-side view: every interface by its kernel name with numeric prefixes.
   const interfaces = s.lines("net_devices").map((name) => {
     const f = ansible.interfaces[name.replace(/:/g, "_")] ?? {};
@@ -123,8 +131,17 @@ export function parseFacts(out: string): Facts {
   return { ...view, ansible };
 }
 
-export async function gatherFacts(sh: RemoteShell): Promise<Facts> {
-  const r = await sh.run(PROBE_SCRIPT);
+/**
+ * Gathers the host's facts in one round trip. With `python`, the host's python3 runs only when it
+ * is not the binary whose report is known, and what it reported is left there for the next gather.
+ */
+export async function gatherFacts(sh: RemoteShell, python?: PythonMemo): Promise<Facts> {
+  const known = python?.known;
+  const r = await sh.run(known === undefined ? PROBE_SCRIPT : `DCV_PYTHON=${shellQuote(known.stamp)}\n${PROBE_SCRIPT}`);
   if (!r.stdout.includes("\n@@dcv@@ end\n")) throw new RemoteCommandError(sh.host, `gathering facts failed (exit ${r.rc}): ${r.stderr.trim()}`);
-  return parseFacts(r.stdout);
+  const s = new Sections(r.stdout);
+  const probe = pythonProbe(s, known);
+  const learnt = KnownPython.safeParse(probe);
+  if (python && learnt.success) python.learn(learnt.data);
+  return factsOf(s, probe?.probe);
 }

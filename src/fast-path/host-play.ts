@@ -2,7 +2,8 @@ import type { ProbeScope } from "../modules/contract.js";
 import type { CommandResult, ReadCommand, ShellReads } from "../remote/shell.js";
 import type { ShellLease } from "../runner/connections.js";
 import { runBatch } from "./batch.js";
-import { MAX_READ_BYTES, MAX_READS_PER_PLAY, type Recording, readKey } from "./recording.js";
+import type { KnownPython, PythonMemo } from "../facts/known-python.js";
+import { MAX_READ_BYTES, MAX_READS_PER_PLAY, type Recording, emptyRecording, readKey } from "./recording.js";
 
 /** What the run counts of the fast path, for --profile and the JSON report. */
 export interface FastPathCounts {
@@ -18,13 +19,23 @@ export interface FastPathCounts {
 export class FastPath {
   private applies = 0;
   private readonly hostApplies = new Map<string, number>();
-  readonly learnt: Recording = new Map();
+  readonly learnt: Recording = emptyRecording();
   readonly counts: FastPathCounts = { answered: 0, live: 0, snapshots: 0 };
 
   constructor(
     readonly last: Recording,
     private readonly mask: (text: string) => string,
   ) {}
+
+  /** The host's python facts as the last gather learnt them, and where this run's gather leaves them. */
+  python(host: string): PythonMemo {
+    return {
+      known: this.learnt.python.get(host) ?? this.last.python.get(host),
+      learn: (k: KnownPython) => {
+        this.learnt.python.set(host, k);
+      },
+    };
+  }
 
   /** `host` is about to change: its snapshot's answers no longer hold, nor the answers of shared state of every host. */
   applying(host: string): void {
@@ -45,14 +56,14 @@ export class FastPath {
 
   hostPlay(play: string, host: string, acquire: (user: string | undefined) => Promise<ShellLease>): HostPlayReads {
     const learnt = new Map<string, ReadCommand>();
-    let hosts = this.learnt.get(play);
+    let hosts = this.learnt.plays.get(play);
     if (!hosts) {
       hosts = new Map();
-      this.learnt.set(play, hosts);
+      this.learnt.plays.set(play, hosts);
     }
     const list: ReadCommand[] = [];
     hosts.set(host, list);
-    const expected = this.last.get(play)?.get(host) ?? [];
+    const expected = this.last.plays.get(play)?.get(host) ?? [];
     return new HostPlayReads(this, host, expected, acquire, {
       learn: (r) => {
         const k = readKey(r);

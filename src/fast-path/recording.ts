@@ -4,12 +4,15 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../control-node/write-file.js";
+import { KnownPython } from "../facts/known-python.js";
 import type { ReadCommand } from "../remote/shell.js";
 
 // What each host's probes read in each play on the last run, kept on the control node: the
 // commands only, never their answers (those are fetched fresh from the host when its play starts).
 // It is a cache: a missing, unreadable or foreign file only means the reads are made one by one.
 // No secret enters it: reads naming one of the run's secrets, and a noLog task's, are not learnt.
+// Beside the reads, each host's python facts with the stamp of the python3 that gave them
+// (facts/known-python.ts): the facts script runs python3 again only when the binary changed.
 
 const Read = z.object({ user: z.string().nullable(), env: z.record(z.string(), z.string()).nullable(), command: z.string() });
 
@@ -19,10 +22,19 @@ const RecordingFile = z.object({
   reads: z.array(Read),
   /** Play key → inventory host → indexes into `reads`, in the order the probes made them. */
   plays: z.record(z.string(), z.record(z.string(), z.array(z.number().int().nonnegative()))),
+  /** Inventory host → its python facts and the stamp of the binary; absent in a record older than it. */
+  python: z.record(z.string(), KnownPython).optional(),
 });
 
-/** Play key → host → reads, as the last run made them. */
-export type Recording = Map<string, Map<string, ReadCommand[]>>;
+/** What the last run read: play key → host → reads; and each host's known python facts. */
+export interface Recording {
+  plays: Map<string, Map<string, ReadCommand[]>>;
+  python: Map<string, KnownPython>;
+}
+
+export function emptyRecording(): Recording {
+  return { plays: new Map(), python: new Map() };
+}
 
 /** Beyond these a host's play is learnt only in part: a probe that loops over thousands of paths costs the snapshot nothing more. */
 export const MAX_READS_PER_PLAY = 2000;
@@ -41,7 +53,7 @@ export function recordingFile(siteDir: string, siteName: string, env: Readonly<R
 }
 
 export function readRecording(file: string): Recording {
-  const out: Recording = new Map();
+  const out = emptyRecording();
   let parsed: z.infer<typeof RecordingFile>;
   try {
     const r = RecordingFile.safeParse(JSON.parse(readFileSync(file, "utf8")));
@@ -57,8 +69,9 @@ export function readRecording(file: string): Recording {
       const list = idx.flatMap((i) => (reads[i] === undefined ? [] : [reads[i]]));
       m.set(host, list);
     }
-    out.set(play, m);
+    out.plays.set(play, m);
   }
+  for (const [host, known] of Object.entries(parsed.python ?? {})) out.python.set(host, known);
   return out;
 }
 
@@ -68,8 +81,8 @@ export function readRecording(file: string): Recording {
  * commands name paths and users of the hosts.
  */
 export function writeRecording(file: string, last: Recording, learnt: Recording): void {
-  const merged: Recording = new Map([...last].map(([play, hosts]) => [play, new Map(hosts)]));
-  for (const [play, hosts] of learnt) {
+  const merged = new Map([...last.plays].map(([play, hosts]) => [play, new Map(hosts)]));
+  for (const [play, hosts] of learnt.plays) {
     const m = merged.get(play) ?? new Map<string, ReadCommand[]>();
     for (const [host, reads] of hosts) m.set(host, reads);
     merged.set(play, m);
@@ -93,7 +106,8 @@ export function writeRecording(file: string, last: Recording, learnt: Recording)
     }
     plays[play] = ph;
   }
-  writeFileAtomic(file, `${JSON.stringify({ version: 1, reads, plays })}\n`, 0o600);
+  const python = Object.fromEntries([...last.python, ...learnt.python]);
+  writeFileAtomic(file, `${JSON.stringify({ version: 1, reads, plays, python })}\n`, 0o600);
   forgetOld(dirname(file), Date.now());
 }
 

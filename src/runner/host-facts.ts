@@ -1,5 +1,6 @@
 import { factsAsVars } from "../facts/as-vars.js";
 import { type Facts, gatherFacts } from "../facts/gather.js";
+import type { PythonMemo } from "../facts/known-python.js";
 import { dropSuperseded } from "../facts/module-facts.js";
 import type { RemoteShell } from "../remote/shell.js";
 import type { HostRecord } from "./play.js";
@@ -17,9 +18,12 @@ export function factsHold(rec: FactsOf, user: string | undefined): boolean {
   return rec.facts !== undefined && rec.gatheredAs !== undefined && rec.gatheredAs.user === user;
 }
 
-/** Gathers the host's facts on `sh` (a shell of `user`): they replace the earlier ones for the rest of the run. */
-export async function gatherInto(rec: FactsOf, sh: RemoteShell, user: string | undefined): Promise<Facts> {
-  const facts = await gatherFacts(sh);
+/**
+ * Gathers the host's facts on `sh` (a shell of `user`): they replace the earlier ones for the rest
+ * of the run. `python`: the host's python facts as known from an earlier run (the fast path's).
+ */
+export async function gatherInto(rec: FactsOf, sh: RemoteShell, user: string | undefined, python?: PythonMemo): Promise<Facts> {
+  const facts = await gatherFacts(sh, python);
   rec.facts = facts;
   rec.gatheredAs = { user };
   dropSuperseded(rec.moduleFacts, new Set(Object.keys(factsAsVars(facts).ansible_facts as Record<string, unknown>)));

@@ -385,7 +385,7 @@ async function runHost(
     const lease = await readingShell(user);
     let facts: Facts;
     try {
-      facts = await gatherInto(rec, lease.sh, user);
+      facts = await gatherInto(rec, lease.sh, user, state.fastPath?.python(host));
     } finally {
       lease.release();
     }

@@ -6,7 +6,7 @@ type Memory = Pick<AnsibleFacts, "memtotal_mb" | "memfree_mb" | "swaptotal_mb" |
 /** hardware/linux.py get_memory_facts: /proc/meminfo in MiB, rounded down. */
 export function memoryFacts(s: Sections): Memory {
   const mb = new Map<string, number>();
-  for (const line of s.lines("meminfo")) {
+  for (const line of s.lines("/proc/meminfo")) {
     const colon = line.indexOf(":");
     if (colon < 0) continue;
     const v = Number.parseInt(line.slice(colon + 1).trim().split(" ")[0] ?? "", 10);
@@ -28,6 +28,32 @@ export function memoryFacts(s: Sections): Memory {
   };
 }
 
+/** A kernel CPU list ("0-3,6") as the set of CPU numbers; undefined when it does not parse. */
+export function cpuList(text: string): Set<number> | undefined {
+  const cpus = new Set<number>();
+  for (const part of text.trim().split(",")) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) return undefined;
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    for (let c = from; c <= to; c++) cpus.add(c);
+  }
+  return cpus;
+}
+
+/**
+ * len(os.sched_getaffinity(0)), which Ansible reports as processor_nproc: the CPUs the login
+ * shell may run on (Cpus_allowed_list of a program it started) that are online, as the kernel
+ * answers sched_getaffinity. NaN when the host does not say.
+ */
+function allowedCpus(s: Sections): number {
+  const line = s.lines("/proc/self/status").find((l) => l.startsWith("Cpus_allowed_list:"));
+  const allowed = line === undefined ? undefined : cpuList(line.slice("Cpus_allowed_list:".length));
+  if (allowed === undefined) return Number.NaN;
+  const online = cpuList(s.content("/sys/devices/system/cpu/online") ?? "");
+  return online === undefined ? allowed.size : [...allowed].filter((c) => online.has(c)).length;
+}
+
 type Cpu = Pick<AnsibleFacts, "processor" | "processor_count" | "processor_cores" | "processor_threads_per_core" | "processor_vcpus" | "processor_nproc">;
 
 /**
@@ -46,7 +72,7 @@ export function cpuFacts(s: Sections, architecture: string, xen: boolean): Cpu {
   let xenParavirt = false;
   const sockets = new Map<string, number>();
   const coreTable = new Map<string, number>();
-  for (const line of s.lines("cpuinfo")) {
+  for (const line of s.lines("/proc/cpuinfo")) {
     const colon = line.indexOf(":");
     const key = (colon < 0 ? line : line.slice(0, colon)).trim();
     const val = colon < 0 ? "" : line.slice(colon + 1).trim();
@@ -69,7 +95,7 @@ export function cpuFacts(s: Sections, architecture: string, xen: boolean): Cpu {
   }
   if (vendorIds > 0 && vendorIds === modelNames) i = vendorIds;
   if (/^(armv|aarch|ppc)/.test(architecture)) i = processors;
-  const nproc = Number.parseInt(s.content("nproc") ?? "", 10);
+  const nproc = allowedCpus(s);
   if (xenParavirt) return { processor, processor_count: i, processor_cores: i, processor_threads_per_core: 1, processor_vcpus: i, processor_nproc: Number.isNaN(nproc) ? processors : nproc };
   const count = sockets.size > 0 ? sockets.size : i;
   const firstSocket = [...sockets.values()][0];
@@ -117,20 +143,15 @@ const DMI: Record<string, [string, string]> = {
 
 type Dmi = Pick<AnsibleFacts, "bios_date" | "bios_vendor" | "bios_version" | "board_asset_tag" | "board_name" | "board_serial" | "board_vendor" | "board_version" | "chassis_asset_tag" | "chassis_serial" | "chassis_vendor" | "chassis_version" | "form_factor" | "product_name" | "product_serial" | "product_uuid" | "product_version" | "system_vendor">;
 
-/** The readable DMI files (`grep -H ''` lines "name:value"), each stripped; unreadable or empty ones are absent. */
+const DMI_DIR = "/sys/devices/virtual/dmi/id/";
+
+/** The readable DMI files by name, each stripped; unreadable or empty ones are absent. */
 export function dmiFiles(s: Sections): Map<string, string> {
   const files = new Map<string, string>();
-  for (const line of s.lines("dmi")) {
-    const colon = line.indexOf(":");
-    if (colon < 0) continue;
-    const name = line.slice(0, colon);
-    const prev = files.get(name);
-    files.set(name, prev === undefined ? line.slice(colon + 1) : `${prev}\n${line.slice(colon + 1)}`);
-  }
-  for (const [k, v] of files) {
-    const t = v.trim();
-    if (t === "") files.delete(k);
-    else files.set(k, t);
+  for (const path of s.files) {
+    if (!path.startsWith(DMI_DIR)) continue;
+    const text = s.content(path);
+    if (text !== undefined) files.set(path.slice(DMI_DIR.length), text);
   }
   return files;
 }
@@ -155,7 +176,7 @@ export function dmiFacts(s: Sections, exists: ReadonlySet<string>): Dmi {
 
 /** /proc/uptime's first figure, truncated. */
 export function uptimeSeconds(s: Sections): number | undefined {
-  const v = Number.parseFloat(s.content("uptime")?.split(" ")[0] ?? "");
+  const v = Number.parseFloat(s.content("/proc/uptime")?.split(" ")[0] ?? "");
   return Number.isNaN(v) ? undefined : Math.trunc(v);
 }
 

@@ -30,16 +30,21 @@ export function mountFacts(s: Sections, bins: ReadonlySet<string>): Mount[] {
       if (m?.[1] !== undefined && m[2] !== undefined && !uuids.has(m[1])) uuids.set(m[1], m[2]);
     }
   }
+  // `stat -f -c '%S %s %b %a %f %c %d %n'`: seven figures, then the mount point.
+  const statvfs = new Map<string, number[]>();
+  for (const line of s.lines("statvfs")) {
+    const f = line.split(" ");
+    statvfs.set(f.slice(7).join(" "), f.slice(0, 7).map(Number));
+  }
   const results = new Map<string, Mount>();
-  let index = 0;
-  for (const line of s.lines("mtab")) {
+  // get_mtab_entries: /etc/mtab when it exists, else /proc/mounts (the script read only that one).
+  for (const line of s.lines("/etc/mtab").concat(s.has("/etc/mtab") ? [] : s.lines("/proc/mounts"))) {
     const raw = line.trim().split(/\s+/);
     if (raw.length < 4) continue;
-    index++;
     const [device = "", mount = "", fstype = "", options = ""] = raw.map(unescapeOctal);
     if ((!(device.startsWith("/") || device.startsWith("\\")) && !device.includes(":/")) || fstype === "none") continue;
     const info: Mount = { mount, device, fstype, options: bind.has(mount) && !/bind.*"/.test(options) ? `${options},bind` : options, uuid: "N/A" };
-    const st = s.content(`statvfs ${index}`)?.split(" ").map(Number);
+    const st = statvfs.get(mount);
     if (st && st.length === 7 && st.every((n) => Number.isFinite(n))) {
       const [frsize = 0, bsize = 0, blocks = 0, bavail = 0, , files = 0, ffree = 0] = st;
       Object.assign(info, {
@@ -54,7 +59,7 @@ export function mountFacts(s: Sections, bins: ReadonlySet<string>): Mount[] {
         inode_used: files - ffree,
       });
     }
-    const udev = bins.has("udevadm") ? /^ID_FS_UUID=(.*)$/m.exec(s.raw(`udev ${index}`) ?? "")?.[1] : undefined;
+    const udev = bins.has("udevadm") ? /^ID_FS_UUID=(.*)$/m.exec(s.raw(`udev ${device}`) ?? "")?.[1] : undefined;
     info.uuid = uuids.get(device) ?? udev ?? "N/A";
     if (info.uuid === "") info.uuid = "N/A";
     // Python's dict keeps a replaced key where it first stood.

@@ -29,15 +29,34 @@ function ipv4Of(address: string, prefix: string, broadcast: string): Ipv4 {
   return { address, broadcast, netmask: quad(mask), network: quad(bits <= 0 ? 0 : network), prefix };
 }
 
-/** /sys/class/net/DEV's files as `grep -H ''` printed them: name → stripped content. */
-function sysFiles(lines: readonly string[]): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const l of lines) {
-    const colon = l.indexOf(":");
-    if (colon > 0) files.set(l.slice(0, colon), files.has(l.slice(0, colon)) ? `${files.get(l.slice(0, colon))}\n${l.slice(colon + 1)}` : l.slice(colon + 1));
+/**
+ * `ip addr show` of every device, split as `ip addr show primary dev D` and `… secondary dev D`
+ * would list it: a device's block starts at its `N: NAME[@LINK]:` line; an address flagged
+ * secondary (IPv4) or temporary (IPv6, the same kernel flag) goes to the secondary listing.
+ */
+export function addressListings(out: string, devices: readonly string[]): Map<string, { primary: string[]; secondary: string[] }> {
+  const listings = new Map<string, { primary: string[]; secondary: string[] }>();
+  const byLength = [...devices].sort((a, b) => b.length - a.length);
+  let current: { primary: string[]; secondary: string[] } | undefined;
+  let target: string[] = [];
+  for (const line of out.split("\n")) {
+    const header = /^\d+: (.*)$/.exec(line)?.[1];
+    if (header !== undefined) {
+      const device = byLength.find((d) => header.startsWith(`${d}:`) || header.startsWith(`${d}@`));
+      current = device === undefined ? undefined : { primary: [line], secondary: [line] };
+      if (device !== undefined && current) listings.set(device, current);
+      target = current?.primary ?? [];
+      continue;
+    }
+    if (!current) continue;
+    const words = line.trim().split(/\s+/);
+    // An IPv4 line ends with its label, which may be any name beginning with the device's.
+    if (words[0] === "inet") target = words.slice(0, -1).includes("secondary") ? current.secondary : current.primary;
+    else if (words[0] === "inet6") target = words.includes("temporary") ? current.secondary : current.primary;
+    else if (!line.startsWith("       ")) target = current.primary;
+    target.push(line);
   }
-  for (const [k, v] of files) files.set(k, v.trim());
-  return files;
+  return listings;
 }
 
 /**
@@ -54,44 +73,43 @@ export function networkFacts(s: Sections): { facts: Network; interfaces: Record<
   const interfaces = new Map<string, AnsibleInterface>();
   const all4: string[] = [];
   const all6: string[] = [];
-  const devices = s.lines("net_devices").filter((d) => s.has(`net_sys ${d}`));
+  const devices = s.lines("net_devices").filter((d) => s.has(`net_is ${d}`));
+  const listings = s.rc("ip_addr") === 0 ? addressListings(s.raw("ip_addr") ?? "", devices) : new Map<string, { primary: string[]; secondary: string[] }>();
 
   for (const device of devices) {
     const iface: AnsibleInterface = { device };
     interfaces.set(device, iface);
     const present = new Set(s.lines(`net_is ${device}`));
-    const files = sysFiles(s.lines(`net_sys ${device}`));
-    const file = (name: string) => {
-      const v = files.get(name);
-      return v === "" ? undefined : v;
-    };
+    // get_file_content of the device's sysfs files: stripped, undefined when unreadable or empty.
+    const file = (name: string) => s.content(`/sys/class/net/${device}/${name}`);
+    const has = (name: string) => s.has(`/sys/class/net/${device}/${name}`);
     const macaddress = present.has("address") ? (file("address") ?? "") : "";
     if (macaddress && macaddress !== "00:00:00:00:00:00") iface.macaddress = macaddress;
     if (present.has("mtu")) iface.mtu = Number.parseInt(file("mtu") ?? "", 10);
     if (present.has("operstate")) iface.active = file("operstate") !== "down";
-    const module = s.content(`net_module ${device}`);
+    const module = s.content(`net_module ${device}`)?.split("/").pop();
     if (module !== undefined) iface.module = module;
     if (present.has("type")) iface.type = INTERFACE_TYPE[file("type") ?? ""] ?? "unknown";
     if (present.has("bridge")) {
       iface.type = "bridge";
       iface.interfaces = s.lines(`net_brif ${device}`);
-      if (files.has("bridge/bridge_id")) iface.id = files.get("bridge/bridge_id") ?? "";
-      if (files.has("bridge/stp_state")) iface.stp = file("bridge/stp_state") === "1";
+      iface.id = file("bridge/bridge_id") ?? "";
+      iface.stp = file("bridge/stp_state") === "1";
     }
     if (present.has("bonding")) {
       iface.type = "bonding";
-      iface.slaves = (files.get("bonding/slaves") ?? "").split(/\s+/).filter(Boolean);
-      iface.mode = (files.get("bonding/mode") ?? "").split(/\s+/)[0] ?? "";
-      iface.miimon = (files.get("bonding/miimon") ?? "").split(/\s+/)[0] ?? "";
-      iface.lacp_rate = (files.get("bonding/lacp_rate") ?? "").split(/\s+/)[0] ?? "";
+      iface.slaves = (file("bonding/slaves") ?? "").split(/\s+/).filter(Boolean);
+      iface.mode = (file("bonding/mode") ?? "").split(/\s+/)[0] ?? "";
+      iface.miimon = (file("bonding/miimon") ?? "").split(/\s+/)[0] ?? "";
+      iface.lacp_rate = (file("bonding/lacp_rate") ?? "").split(/\s+/)[0] ?? "";
       const primary = file("bonding/primary");
       if (primary) {
         iface.primary = primary;
-        if (files.has("bonding/all_slaves_active")) iface.all_slaves_active = file("bonding/all_slaves_active") === "1";
+        if (has("bonding/all_slaves_active")) iface.all_slaves_active = file("bonding/all_slaves_active") === "1";
       }
     }
-    if (present.has("bonding_slave")) iface.perm_macaddress = files.get("bonding_slave/perm_hwaddr") ?? "";
-    const pciid = s.content(`net_pciid ${device}`);
+    if (present.has("bonding_slave")) iface.perm_macaddress = file("bonding_slave/perm_hwaddr") ?? "";
+    const pciid = s.content(`net_pciid ${device}`)?.split("/").pop();
     if (present.has("device") && pciid !== undefined) iface.pciid = pciid;
     const speed = file("speed");
     if (present.has("speed") && speed !== undefined) iface.speed = Number.parseInt(speed, 10);
@@ -132,9 +150,11 @@ export function networkFacts(s: Sections): { facts: Network; interfaces: Record<
         }
       }
     };
-    if (s.rc(`ip_primary ${device}`) === 0) parse(s.raw(`ip_primary ${device}`) ?? "", false);
-    else if (s.rc(`ip_all ${device}`) === 0) parse(s.raw(`ip_all ${device}`) ?? "", false);
-    if (s.rc(`ip_secondary ${device}`) === 0) parse(s.raw(`ip_secondary ${device}`) ?? "", true);
+    const listing = listings.get(device);
+    if (listing) {
+      parse(listing.primary.join("\n"), false);
+      parse(listing.secondary.join("\n"), true);
+    }
     Object.assign(iface, ethtoolData(s, device));
   }
 

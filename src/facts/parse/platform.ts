@@ -20,10 +20,14 @@ export function fqdnOf(nodename: string, hostsLine: string | undefined): string 
 
 /** Ansible's platform collector (system/platform.py). */
 export function platformFacts(s: Sections): Platform {
-  const [system = "", nodename = "", kernel = "", kernelVersion = "", machine = ""] = (s.raw("uname") ?? "").split("\n");
+  // `uname -snrvm`: the version alone may hold spaces, and it stands between the release and the machine.
+  const words = (s.lines("uname")[0] ?? "").split(" ");
+  const [system = "", nodename = "", kernel = ""] = words;
+  const machine = words.length > 4 ? (words.at(-1) ?? "") : "";
+  const kernelVersion = words.slice(3, -1).join(" ");
   const bits = s.content("long_bit") ?? "";
   const fqdn = fqdnOf(nodename, s.lines("hosts_self")[0]);
-  const machineId = s.content("machine_id")?.split("\n")[0];
+  const machineId = (s.content("/var/lib/dbus/machine-id") ?? s.content("/etc/machine-id"))?.split("\n")[0];
   let userspaceArchitecture: string | undefined;
   let architecture = machine;
   if (machine === "x86_64") {
@@ -88,7 +92,7 @@ export function lsbFacts(s: Sections): AnsibleFacts["lsb"] {
     }
   }
   if (Object.keys(lsb).length === 0) {
-    for (const line of s.lines("lsb_file")) {
+    for (const line of s.lines("/etc/lsb-release")) {
       const value = line.slice(line.indexOf("=") + 1).trim();
       if (line.includes("DISTRIB_ID")) lsb.id = value;
       else if (line.includes("DISTRIB_RELEASE")) lsb.release = value;
@@ -126,7 +130,7 @@ function versionInName(name: string | undefined): string {
  * other keeps the guess and reads NAME/VERSION as Ansible's last resort does.
  */
 export function distributionFacts(s: Sections, lsb: AnsibleFacts["lsb"]): Distribution {
-  const osText = s.raw("os_release") ?? "";
+  const osText = s.raw("/etc/os-release") ?? "";
   const os = osRelease(osText);
   const id = os.ID ?? "";
   const guessName = id ? id.charAt(0).toUpperCase() + id.slice(1).toLowerCase() : "OtherLinux";
@@ -156,7 +160,7 @@ function parseDebianFamily(data: string, s: Sections): Partial<Distribution> | u
     const out: Partial<Distribution> = { distribution: "Debian", distribution_file_variety: "Debian" };
     const release = /PRETTY_NAME=[^(]+ \(?([^)]+?)\)/.exec(data)?.[1];
     if (release !== undefined) out.distribution_release = release;
-    for (const line of (s.raw("debian_version") ?? "").split("\n")) {
+    for (const line of (s.raw("/etc/debian_version") ?? "").split("\n")) {
       const m = /(\d+)\.(\d+)/.exec(line.trim());
       if (m?.[2]) out.distribution_minor_version = m[2];
     }

@@ -1,4 +1,5 @@
 import type { AnsibleFacts } from "../schema.js";
+import type { KnownPython } from "../known-python.js";
 import type { Sections } from "../sections.js";
 
 /**
@@ -29,7 +30,7 @@ export function shlexSplitNonPosix(s: string): string[] | undefined {
 
 /** cmdline (last value of a key wins) and proc_cmdline (repeated keys become lists), system/cmdline.py. */
 export function cmdlineFacts(s: Sections): Pick<AnsibleFacts, "cmdline" | "proc_cmdline"> {
-  const data = s.content("cmdline");
+  const data = s.content("/proc/cmdline");
   if (data === undefined) return {};
   const cmdline: Record<string, string | true> = {};
   const proc: Record<string, string | true | string[]> = {};
@@ -48,13 +49,18 @@ export function cmdlineFacts(s: Sections): Pick<AnsibleFacts, "cmdline" | "proc_
   return { cmdline, proc_cmdline: proc };
 }
 
-/** date_time (system/date_time.py), every field from one instant; the local zone's DST name as Python's time.tzname[1]. */
+/**
+ * date_time (system/date_time.py), every field from one instant; the local zone's DST name as
+ * Python's time.tzname[1]. The section's lines: now, then noon on the year's 1 January and 1 July.
+ */
 export function dateTimeFacts(s: Sections): AnsibleFacts["date_time"] {
-  const [year = "", month = "", weekday = "", wday = "", week = "", day = "", hour = "", minute = "", second = "", epoch = "", nanos = "", tz = "", tzOffset = ""] = (s.content("date_local") ?? "").split("|");
-  const utc = s.content("date_utc") ?? "";
+  const [now = "", ...seasons] = s.lines("date");
+  const [year = "", month = "", weekday = "", wday = "", week = "", day = "", hour = "", minute = "", second = "", epoch = "", nanos = "", tz = "", tzOffset = ""] = now.split("|");
+  const seconds = Number.parseInt(epoch, 10);
+  const utc = Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString().slice(0, 19) : "";
   const micro = nanos.padEnd(9, "0").slice(0, 6);
-  const zones = s.lines("date_zones").map((l) => {
-    const [name = "", off = "+0000"] = l.split("|");
+  const zones = seasons.map((l) => {
+    const [name = "", off = "+0000"] = l.split("|").slice(11);
     return { name, minutes: (off.startsWith("-") ? -1 : 1) * (Number(off.slice(1, 3)) * 60 + Number(off.slice(3, 5))) };
   });
   const [jan, jul] = zones;
@@ -84,10 +90,10 @@ export function dateTimeFacts(s: Sections): AnsibleFacts["date_time"] {
   };
 }
 
-/** The environment the user's processes start with (NUL-separated, base64 in the section). */
+/** The environment the user's processes start with: the login shell's /proc/PID/environ, NUL-separated. */
 export function envFacts(s: Sections): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const entry of Buffer.from(s.content("environ") ?? "", "base64").toString("utf8").split("\0")) {
+  for (const entry of (s.raw(`/proc/${s.content("shell_pid") ?? ""}/environ`) ?? "").split("\0")) {
     const eq = entry.indexOf("=");
     if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
@@ -97,7 +103,7 @@ export function envFacts(s: Sections): Record<string, string> {
 /** /etc/resolv.conf as system/dns.py reads it. */
 export function dnsFacts(s: Sections): AnsibleFacts["dns"] {
   const dns: AnsibleFacts["dns"] = {};
-  for (const line of (s.raw("resolv") ?? "").split("\n")) {
+  for (const line of (s.raw("/etc/resolv.conf") ?? "").split("\n")) {
     if (line.startsWith("#") || line.startsWith(";") || line.trim() === "") continue;
     const [key, ...rest] = line.trim().split(/\s+/);
     if (key === "nameserver") dns.nameservers = [...(dns.nameservers ?? []), ...rest];
@@ -124,7 +130,9 @@ const SELINUX_MODE: Record<string, string> = { "1": "enforcing", "0": "permissiv
 export function selinuxFacts(s: Sections, exists: ReadonlySet<string>): Pick<AnsibleFacts, "selinux" | "selinux_python_present"> {
   if (s.content("selinux_lib") !== "present") return { selinux: { status: "Missing selinux Python library" }, selinux_python_present: false };
   if (!exists.has("/sys/fs/selinux/enforce")) return { selinux: { status: "disabled" }, selinux_python_present: true };
-  const [enforce = "", policyvers = "", ...config] = (s.raw("selinux") ?? "").split("\n").map((l) => l.trim());
+  const enforce = s.content("/sys/fs/selinux/enforce") ?? "";
+  const policyvers = s.content("/sys/fs/selinux/policyvers") ?? "";
+  const config = s.lines("/etc/selinux/config").filter((l) => /^SELINUX(TYPE)?=/.test(l)).map((l) => l.trim());
   const conf = Object.fromEntries(config.filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
   const configMode = conf.SELINUX === "enforcing" ? "1" : conf.SELINUX === "permissive" ? "0" : conf.SELINUX === "disabled" ? "-1" : undefined;
   return {
@@ -159,11 +167,12 @@ export function capsFacts(s: Sections): Pick<AnsibleFacts, "system_capabilities"
 export function isChroot(s: Sections): boolean {
   const lines = s.lines("chroot");
   if ((lines.find((l) => l.startsWith("debian_chroot="))?.slice("debian_chroot=".length) ?? "") !== "") return true;
-  const stat = (tag: string) => lines.find((l) => l.startsWith(`${tag} `))?.split(" ").slice(1);
-  const root = stat("root");
-  const proc1 = stat("proc1");
+  // `stat -c '%n %d %i'` lines: the path, its device and inode.
+  const stat = (path: string) => lines.find((l) => l.startsWith(`${path} `))?.slice(path.length + 1).split(" ");
+  const root = stat("/");
+  const proc1 = stat("/proc/1/root/.");
   if (root && proc1) return root[1] !== proc1[1] || root[0] !== proc1[0];
-  const fstype = stat("fstype")?.join(" ") ?? "";
+  const fstype = s.content("chroot_fstype") ?? "";
   const expected = fstype.includes("btrfs") ? "256" : fstype.includes("xfs") ? "128" : "2";
   return root?.[1] !== expected;
 }
@@ -240,7 +249,10 @@ type UserFacts = Pick<AnsibleFacts, "user_id" | "user_uid" | "user_gid" | "user_
 export function userFacts(s: Sections): UserFacts {
   const [name = "", passwd = ""] = s.lines("user");
   const [, , uid = "0", gid = "0", gecos = "", dir = "", shell = ""] = passwd.split(":");
-  const [ruid = "0", euid = "0", rgid = "0"] = s.lines("ids");
+  // /proc/self/status of a program this shell started: `Uid: real effective saved fs`, Gid alike.
+  const ids = (name: string) => s.lines("/proc/self/status").find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim().split(/\s+/) ?? [];
+  const [ruid = "0", euid = "0"] = ids("Uid");
+  const [rgid = "0"] = ids("Gid");
   return {
     user_id: name,
     user_uid: Number(uid),
@@ -262,7 +274,7 @@ export function sshKeyFacts(s: Sections): Record<string, string> {
     for (const algo of ["dsa", "rsa", "ecdsa", "ed25519"]) {
       const name = `ssh_host_key_${algo}_public`;
       if (name in facts) return facts;
-      const data = s.content(`sshkey ${dir} ${algo}`);
+      const data = s.content(`${dir}/ssh_host_${algo}_key.pub`);
       if (data === undefined) continue;
       const [keytype = "", key = ""] = data.split(/\s+/);
       facts[name] = key;
@@ -272,9 +284,21 @@ export function sshKeyFacts(s: Sections): Record<string, string> {
   return facts;
 }
 
-/** system/python.py, from the host's /usr/bin/python3 when it has one. */
-export function pythonFacts(s: Sections): Pick<AnsibleFacts, "python" | "python_version"> {
-  const text = s.content("python");
+/**
+ * What /usr/bin/python3 reported for the python facts, with its stamp (the last line of the
+ * chroot section): this gather's report, or the known one when the host's python3 is still the
+ * binary that gave it (the script did not run it then). Undefined without a python3.
+ */
+export function pythonProbe(s: Sections, known: KnownPython | undefined): KnownPython | undefined {
+  const prefix = "/usr/bin/python3 ";
+  const stamp = s.lines("chroot").find((l) => l.startsWith(prefix))?.slice(prefix.length);
+  if (stamp === undefined) return undefined;
+  const probe = s.content("python") ?? (known?.stamp === stamp ? known.probe : undefined);
+  return probe === undefined ? undefined : { stamp, probe };
+}
+
+/** system/python.py, from what the host's /usr/bin/python3 reported (pythonProbe). */
+export function pythonFacts(text: string | undefined): Pick<AnsibleFacts, "python" | "python_version"> {
   if (text === undefined) return {};
   let probe: { version_info: (number | string)[]; executable: string; has_sslcontext: boolean; type: string };
   try {
@@ -297,7 +321,7 @@ export function pythonFacts(s: Sections): Pick<AnsibleFacts, "python" | "python_
 
 /** os.getloadavg(), which /proc/loadavg gives to two decimals. */
 export function loadavgFacts(s: Sections): AnsibleFacts["loadavg"] {
-  const [a, b, c] = (s.content("loadavg") ?? "").split(/\s+/).map(Number);
+  const [a, b, c] = (s.content("/proc/loadavg") ?? "").split(/\s+/).map(Number);
   if (a === undefined || b === undefined || c === undefined || [a, b, c].some(Number.isNaN)) return undefined;
   return { "1m": a, "5m": b, "15m": c };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { factsAsVars } from "../../../src/facts/as-vars.js";
 import { parseFacts } from "../../../src/facts/gather.js";
-import { DROPLET, probe } from "./facts-samples.js";
+import { DROPLET, files, probe } from "./facts-samples.js";
 
 describe("factsAsVars (Ansible setup-module names)", () => {
   const v = factsAsVars(parseFacts(DROPLET));
@@ -27,10 +27,16 @@ describe("factsAsVars (Ansible setup-module names)", () => {
   it("a - in an interface name becomes _ in its fact name, as Ansible's namespace does; the interface list keeps the name", () => {
     const out = probe({
       net_devices: "vb-db1\n",
-      "net_sys vb-db1": "address:52:d6:5b:9c:cc:38\nmtu:1500\noperstate:up\ntype:1\nflags:0x1003\n",
       "net_is vb-db1": "address\nmtu\noperstate\ntype\nflags\n",
-      "ip_primary vb-db1": "",
-      "rc:ip_primary vb-db1": "0\n",
+      ip_addr: "5: vb-db1@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n    link/ether 52:d6:5b:9c:cc:38 brd ff:ff:ff:ff:ff:ff link-netns db1\n",
+      "rc:ip_addr": "0\n",
+      ...files({
+        "/sys/class/net/vb-db1/address": "52:d6:5b:9c:cc:38\n",
+        "/sys/class/net/vb-db1/mtu": "1500\n",
+        "/sys/class/net/vb-db1/operstate": "up\n",
+        "/sys/class/net/vb-db1/type": "1\n",
+        "/sys/class/net/vb-db1/flags": "0x1003\n",
+      }),
     });
     const w = factsAsVars(parseFacts(out));
     expect(w.ansible_interfaces).toEqual(["vb-db1"]);

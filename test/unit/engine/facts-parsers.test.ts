@@ -5,13 +5,13 @@ import { unescapeOctal } from "../../../src/facts/parse/mounts.js";
 import { fqdnOf } from "../../../src/facts/parse/platform.js";
 import { shlexSplitNonPosix } from "../../../src/facts/parse/system.js";
 import { compareFacts, shapeOf } from "../../lab/facts-parity/compare.js";
-import { probe } from "./facts-samples.js";
+import { files, probe } from "./facts-samples.js";
 
 describe("the facts parsers' building blocks", () => {
   it("splits a kernel command line as Python's shlex.split(posix=False)", () => {
     expect(shlexSplitNonPosix('a=1 "b c"d e="f g" h')).toEqual(["a=1", '"b c"', "d", 'e="f', 'g"', "h"]);
     expect(shlexSplitNonPosix('quiet "unclosed')).toBeUndefined();
-    expect(parseFacts(probe({ cmdline: 'quiet "unclosed\n' })).ansible.facts.cmdline).toEqual({});
+    expect(parseFacts(probe(files({ "/proc/cmdline": 'quiet "unclosed\n' }))).ansible.facts.cmdline).toEqual({});
   });
 
   it("socket.getfqdn(): the first dotted name of the host's address, else its canonical name, else the node name", () => {

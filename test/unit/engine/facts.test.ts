@@ -5,7 +5,7 @@ import { factsAsVars } from "../../../src/facts/as-vars.js";
 import { parseFacts } from "../../../src/facts/gather.js";
 import { compareFacts } from "../../lab/facts-parity/compare.js";
 import { COMPARISONS, KNOWN_DIFFERENCES } from "../../lab/facts-parity/differences.js";
-import { CAPTURED, DROPLET, OS_RELEASE_BOOKWORM, probe } from "./facts-samples.js";
+import { CAPTURED, DROPLET, OS_RELEASE_BOOKWORM, environ, files, probe } from "./facts-samples.js";
 
 describe("parseFacts on outputs captured on a lab host, against what Ansible's setup module reported there", () => {
   for (const who of ["deploy", "root"]) {
@@ -184,24 +184,28 @@ describe("parseFacts on a droplet", () => {
 describe("parseFacts edge cases", () => {
   it("Ubuntu: distribution from os-release, family Debian, no Debian minor version", () => {
     const os = OS_RELEASE_BOOKWORM.replace(/Debian GNU\/Linux 12 \(bookworm\)/, "Ubuntu 24.04.1 LTS").replace('NAME="Debian GNU/Linux"', 'NAME="Ubuntu"').replace('VERSION_ID="12"', 'VERSION_ID="24.04"').replace("VERSION_CODENAME=bookworm", "VERSION_CODENAME=noble").replace("ID=debian", "ID=ubuntu\nID_LIKE=debian").replace(/debian\.org/g, "ubuntu.com");
-    const v = factsAsVars(parseFacts(probe({ uname: "Linux\nu1\n6.8.0\n#1\nx86_64\n", dist_files: "/etc/os-release\n", os_release: os, debian_version: "trixie/sid\n" })));
+    const v = factsAsVars(parseFacts(probe({ uname: "Linux u1 6.8.0 #1 x86_64\n", dist_files: "/etc/os-release\n", ...files({ "/etc/os-release": os, "/etc/debian_version": "trixie/sid\n" }) })));
     expect(v).toMatchObject({ ansible_distribution: "Ubuntu", ansible_distribution_version: "24.04", ansible_distribution_major_version: "24", ansible_distribution_release: "noble", ansible_os_family: "Debian", ansible_distribution_file_variety: "Debian" });
     expect("ansible_distribution_minor_version" in v).toBe(false);
   });
 
   it("a systemd-nspawn container as root: container first, then the nspawn technology", () => {
-    const v = factsAsVars(parseFacts(probe({ v_environ: "container=systemd-nspawn\nTERM=vt220\n", v_container: "systemd-nspawn\n" })));
+    const v = factsAsVars(parseFacts(probe(files({ "/proc/1/environ": environ({ container: "systemd-nspawn", TERM: "vt220" }), "/run/systemd/container": "systemd-nspawn\n" }))));
     expect(v).toMatchObject({ ansible_virtualization_type: "container", ansible_virtualization_role: "guest", ansible_virtualization_tech_guest: ["container", "systemd-nspawn"], ansible_virtualization_tech_host: [] });
   });
 
   it("no virtualization found: NA", () => {
-    expect(factsAsVars(parseFacts(probe({ v_cgroup: "0::/\n" })))).toMatchObject({ ansible_virtualization_type: "NA", ansible_virtualization_role: "NA" });
+    expect(factsAsVars(parseFacts(probe(files({ "/proc/1/cgroup": "0::/\n" }))))).toMatchObject({ ansible_virtualization_type: "NA", ansible_virtualization_role: "NA" });
   });
 
   it("is_chroot without access to PID 1's root: / is not the file system's root inode", () => {
-    expect(parseFacts(probe({ chroot: "debian_chroot=\nroot 223 1638427\nfstype overlayfs\n" })).ansible.facts.is_chroot).toBe(true);
-    expect(parseFacts(probe({ chroot: "debian_chroot=\nroot 66 256\nfstype btrfs\n" })).ansible.facts.is_chroot).toBe(false);
-    expect(parseFacts(probe({ chroot: "debian_chroot=jail\nroot 1 2\nproc1 1 2\n" })).ansible.facts.is_chroot).toBe(true);
+    const chroot = (stat: string, fstype?: string) => parseFacts(probe({ chroot: stat, ...(fstype === undefined ? {} : { chroot_fstype: fstype }) })).ansible.facts.is_chroot;
+    expect(chroot("debian_chroot=\n/ 223 1638427 4096 1 1\n", "overlayfs\n")).toBe(true);
+    expect(chroot("debian_chroot=\n/ 66 256 4096 1 1\n", "btrfs\n")).toBe(false);
+    expect(chroot("debian_chroot=\n/ 66 2 4096 1 1\n", "ext2/ext3\n")).toBe(false);
+    expect(chroot("debian_chroot=\n/ 66 2 4096 1 1\n/proc/1/root/. 66 5 4096 1 1\n")).toBe(true);
+    expect(chroot("debian_chroot=\n/ 66 2 4096 1 1\n/proc/1/root/. 66 2 4096 1 1\n/usr/bin/python3 66 9 6831736 1 1\n")).toBe(false);
+    expect(chroot("debian_chroot=jail\n/ 1 2 4096 1 1\n/proc/1/root/. 1 2 4096 1 1\n")).toBe(true);
   });
 
   it("capsh as a user without capabilities: enforced, one empty entry", () => {
@@ -218,7 +222,7 @@ describe("parseFacts edge cases", () => {
   });
 
   it("tolerates missing sections with empty values rather than failing", () => {
-    const f = parseFacts(probe({ uname: "Linux\nsolo\n6.1\n#1\nx86_64\n" }));
+    const f = parseFacts(probe({ uname: "Linux solo 6.1 #1 x86_64\n" }));
     expect(f.hostname).toBe("solo");
     expect(f.ansible.facts.fqdn).toBe("solo");
     expect(f.os).toEqual({ id: "", version_id: "", codename: "", pretty_name: "" });
