@@ -38,7 +38,9 @@ const SEP = "\x1f";
 export async function probeFiles(sh: RemoteShell, paths: readonly string[], opts: { hash?: boolean } = {}): Promise<FileState[]> {
   if (paths.length === 0) return [];
   // Without hash, a file's content is not read: reading it would move its access time (relatime).
-  const hash = opts.hash === false ? "" : `[ "$t" = file ] && s=$(sha256sum < "$p" | cut -d' ' -f1)`;
+  // The digest cut from sha256sum's line by the shell, not by a cut: a program's start is most of
+  // what a probe costs the host, and every file of every task is probed on every run.
+  const hash = opts.hash === false ? "" : `[ "$t" = file ] && s=$(sha256sum < "$p") && s=\${s%% *}`;
   const script = `for p in ${paths.map(shellQuote).join(" ")}; do
   if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else printf 'absent\\n'; continue; fi
   s=''; l=''; ld=0
