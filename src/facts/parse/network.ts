@@ -43,14 +43,17 @@ export function addressListings(out: string, devices: readonly string[]): Map<st
     const header = /^\d+: (.*)$/.exec(line)?.[1];
     if (header !== undefined) {
       const device = byLength.find((d) => header.startsWith(`${d}:`) || header.startsWith(`${d}@`));
-      current = device === undefined ? undefined : { primary: [line], secondary: [line] };
-      if (device !== undefined && current) listings.set(device, current);
-      target = current?.primary ?? [];
+      current = undefined;
+      if (device !== undefined) {
+        current = { primary: [line], secondary: [line] };
+        listings.set(device, current);
+        target = current.primary;
+      }
       continue;
     }
     if (!current) continue;
     const words = line.trim().split(/\s+/);
-    // An IPv4 line ends with its label, which may be any name beginning with the device's.
+    // An IPv4 line ends with its label, a name of its own that begins with the device's.
     if (words[0] === "inet") target = words.slice(0, -1).includes("secondary") ? current.secondary : current.primary;
     else if (words[0] === "inet6") target = words.includes("temporary") ? current.secondary : current.primary;
     else if (!line.startsWith("       ")) target = current.primary;
