@@ -5,7 +5,7 @@
  * facts ansible-core's setup module gives, reading what its collectors read.
  *
  * Facts are gathered on every host in every run, so the script is written for few programs (a
- * program's start costs a host ~1 ms of CPU; docs/variables.md, "What a gather costs a host"):
+ * program's start costs a host 1–7 ms of CPU; docs/variables.md, "What a gather costs a host"):
  * shell builtins where they do the job, and every file a collector reads listed by `F`
  * and printed at the end by one `head -v -c -0` (all of each file; unlike tail, head goes on past
  * a file whose read fails, as sysfs's speed of a down link does), whose `==> PATH <==` headers
