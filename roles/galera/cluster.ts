@@ -122,7 +122,7 @@ function grastateLine(m: MemberState): string {
  * is Primary; then nothing is ever bootstrapped. Otherwise exactly one node founds it: on a fresh
  * install (no member has a history) galera_bootstrap_node or the group's first host; after a
  * full-cluster stop the node grastate.dat marks safe_to_bootstrap, else the one with the highest
- * seqno when every node's seqno is known. Anything less certain is refused with what to do.
+ * seqno when every node's seqno is known. A less certain state is refused with what to do.
  */
 export function decideCluster(members: readonly MemberState[], opts: DecideOptions): ClusterPlan {
   const primary = members.filter(isPrimary);

@@ -25,7 +25,7 @@ export interface Member {
   address: string;
 }
 
-/** An option-file value: quoted when it holds anything the option parser would take apart. */
+/** An option-file value: quoted when it holds a character the option parser would take apart. */
 export function optionValue(v: string | number | boolean): string {
   const s = typeof v === "boolean" ? (v ? "ON" : "OFF") : String(v);
   if (/^[A-Za-z0-9_./:,@+-]+$/.test(s)) return s;

@@ -136,7 +136,7 @@ export function parseInstallResult(stdout: string): InstallResult | undefined {
   }
 }
 
-/** Whether the installer changed anything: a fresh installation, a new password, a plugin newly activated. */
+/** Whether the installer changed something: a fresh installation, a new password, a plugin newly activated. */
 export function installChanged(stdout: string): boolean {
   const r = parseInstallResult(stdout);
   return r !== undefined && (r.installed || r.password_set || r.activated.length > 0);

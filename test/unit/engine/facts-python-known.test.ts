@@ -11,7 +11,7 @@ import { localRunOptions } from "./local-run-options.js";
 // The python facts of a host whose /usr/bin/python3 is unchanged come from the fast path's record
 // (src/facts/known-python.ts): a run learns the report with the binary's stamp, the next run's
 // gather does not run python3 while the stamp is the same. Over the local connection, on this
-// machine's own /usr/bin/python3 (ansible-core's, which the test suites need anyway); which
+// machine's own /usr/bin/python3 (ansible-core's, which the test suites need in every case); which
 // report a run used shows in the facts, because the test edits the recorded one.
 
 async function converge(dir: string, probesFile: string) {
