@@ -82,7 +82,7 @@ have findmnt && R findmnt findmnt --list --noheadings --notruncate
 have lsblk && R lsblk lsblk --list --noheadings --paths --output NAME,UUID --exclude 2
 # statvfs of every mount point of a device, a path or a share (the mount table's octal escapes
 # undone), in one stat; each line ends with the mount point it is for.
-{ if [ -r $m ]; then cat $m 2>/dev/null; fi; } | awk 'NF >= 4 { print $1; print $2 }' | {
+awk 'NF >= 4 { print $1; print $2 }' $m 2>/dev/null | {
   mp=
   while IFS= read -r dev && IFS= read -r mnt; do
     case $mnt in *\\*) mnt=$(printf '%b' "$(printf '%s' "$mnt" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')") ;; esac

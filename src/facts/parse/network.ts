@@ -29,15 +29,21 @@ function ipv4Of(address: string, prefix: string, broadcast: string): Ipv4 {
   return { address, broadcast, netmask: quad(mask), network: quad(bits <= 0 ? 0 : network), prefix };
 }
 
+/** A device's lines of `ip addr show primary dev D`, and of `… secondary dev D`. */
+interface AddressListing {
+  primary: string[];
+  secondary: string[];
+}
+
 /**
  * `ip addr show` of every device, split as `ip addr show primary dev D` and `… secondary dev D`
  * would list it: a device's block starts at its `N: NAME[@LINK]:` line; an address flagged
  * secondary (IPv4) or temporary (IPv6, the same kernel flag) goes to the secondary listing.
  */
-export function addressListings(out: string, devices: readonly string[]): Map<string, { primary: string[]; secondary: string[] }> {
-  const listings = new Map<string, { primary: string[]; secondary: string[] }>();
+export function addressListings(out: string, devices: readonly string[]): Map<string, AddressListing> {
+  const listings = new Map<string, AddressListing>();
   const byLength = [...devices].sort((a, b) => b.length - a.length);
-  let current: { primary: string[]; secondary: string[] } | undefined;
+  let current: AddressListing | undefined;
   let target: string[] = [];
   for (const line of out.split("\n")) {
     const header = /^\d+: (.*)$/.exec(line)?.[1];
@@ -77,7 +83,7 @@ export function networkFacts(s: Sections): { facts: Network; interfaces: Record<
   const all4: string[] = [];
   const all6: string[] = [];
   const devices = s.lines("net_devices").filter((d) => s.has(`net_is ${d}`));
-  const listings = s.rc("ip_addr") === 0 ? addressListings(s.raw("ip_addr") ?? "", devices) : new Map<string, { primary: string[]; secondary: string[] }>();
+  const listings = s.rc("ip_addr") === 0 ? addressListings(s.raw("ip_addr") ?? "", devices) : new Map<string, AddressListing>();
 
   for (const device of devices) {
     const iface: AnsibleInterface = { device };
