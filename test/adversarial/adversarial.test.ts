@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeDigitalOcean } from "../fake-do/index.js";
 import type { AdversarialCase } from "./case.js";
 import { CASES } from "./cases/index.js";
-import { ENTRY } from "./harness/cli-entry.js";
+import { ENTRY } from "../cli-entry.js";
 import { type CaseOutcome, type Workspace, createWorkspace, runCase } from "./harness/run-case.js";
 import { DO_TOKEN, type RawServer, startDigitalOcean, startRawServer } from "./harness/servers.js";
 import { localSite } from "./harness/site-source.js";

@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packCheckout } from "../cli-entry.js";
 import { type RunResult, run } from "../lab/exec.js";
 
-// The package as operators get it: `npm pack` of this checkout (prepack builds it), installed
+// The package as operators get it: `npm pack` of this checkout (its dist/, test/cli-entry.ts), installed
 // for real, once into an infrastructure repository (`npm i -D`) and once globally
 // (`npm i -g --prefix`), each converging a site of one host over the local connection. npm
 // fetches the dependencies (from its cache when it has them): these installs take minutes.
@@ -70,13 +71,11 @@ function filesUnder(root: string, sub = ""): string[] {
 }
 
 beforeAll(async () => {
-  await run("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: repo, env: env() });
-  const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"));
-  if (tgz === undefined) throw new Error(`npm pack left no .tgz in ${dir}`);
+  const tgz = packCheckout(dir, env());
   mkdirSync(infra);
   // `npm init -y`'s package.json: no "type", so tsx compiles the site to CommonJS.
   writeFileSync(join(infra, "package.json"), `${JSON.stringify({ name: "infra", version: "1.0.0", private: true }, null, 2)}\n`);
-  await Promise.all([npm(["install", "-D", join(dir, tgz)], infra), npm(["install", "-g", "--prefix", prefix, join(dir, tgz)], dir)]);
+  await Promise.all([npm(["install", "-D", tgz], infra), npm(["install", "-g", "--prefix", prefix, tgz], dir)]);
 }, 900_000);
 
 describe("the package", () => {

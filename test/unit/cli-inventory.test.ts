@@ -1,20 +1,18 @@
 import { type RunResult, run as exec } from "../lab/exec.js";
-import { createRequire } from "node:module";
 import { mkdtemp, rm, writeFile, mkdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { inventoryCommand } from "../../src/cli/inventory-command.js";
 import { ConfigError } from "../../src/runner/errors.js";
 import { startFakeDigitalOcean, type DropletSeed, type FakeDigitalOcean } from "../fake-do/index.js";
 import { TOKEN } from "../fake-do/test-helpers.js";
+import { ENTRY } from "../cli-entry.js";
 
 // `do-converge inventory` against the fake DigitalOcean API: in process for the views, and as a
 // real process for what an operator sees when the API refuses the token or is down.
 
 const repo = new URL("../..", import.meta.url).pathname;
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 const DROPLETS: DropletSeed[] = [
   { name: "db1", tags: ["database"], size: "s-2vcpu-4gb", privateIpv4: "10.77.0.11", publicIpv4: "10.78.0.11" },
@@ -140,7 +138,7 @@ describe("do-converge inventory", () => {
 });
 
 function cli(args: string[], extraEnv: Record<string, string>): Promise<RunResult> {
-  return exec(process.execPath, ["--import", TSX, join(repo, "src/cli/bin.ts"), ...args], {
+  return exec(process.execPath, [...ENTRY.node, ...args], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: "1", XDG_CACHE_HOME: join(dir, "xdg"), ...extraEnv },
     allowFailure: true,

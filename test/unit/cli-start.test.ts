@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ENTRY } from "../cli-entry.js";
 import { DSL, LOCAL_INVENTORY, cli, scratchDir, siteSource } from "./safety/cli-helpers.js";
 
 // What the CLI loads, read from a resolve hook that lists every module the process resolves (no
@@ -31,9 +32,16 @@ async function loaded(cwd: string, args: string[]): Promise<{ code: number; outp
   return { code: r.code, output: r.stdout + r.stderr, urls: readFileSync(log, "utf8").split("\n").filter(Boolean) };
 }
 
+/** The CLI's own modules as the build under test names them: src/X.ts, or dist/X.js (test/cli-entry.ts). */
+const [ROOT, EXT] = ENTRY.kind === "dist" ? ["dist", "js"] : ["src", "ts"];
+const own = (modules: string, others = ""): RegExp => new RegExp(`/${ROOT}/(${modules})\\.${EXT}$${others}`);
+const ownFile = (path: string): string => `/${ROOT}/${path}.${EXT}`;
+
 /** Modules of the commands' implementations and the engine (error classes are not among them). */
-const implementation =
-  /\/src\/(cli\/(run|inventory|template|import|init|secrets|schedule|doc)-command|runner\/run-site|template\/engine|modules\/(loaders|registry)|doc\/generate|transport\/ssh|inventory\/load|hook\/install|hook\/run)\.ts$|\/node_modules\/(ssh2|typescript|nunjucks)\//;
+const implementation = own(
+  "cli/(run|inventory|template|import|init|secrets|schedule|doc)-command|runner/run-site|template/engine|modules/(loaders|registry)|doc/generate|transport/ssh|inventory/load|hook/install|hook/run",
+  "|/node_modules/(ssh2|typescript|nunjucks)/",
+);
 
 describe("the CLI's start", { timeout: 120_000 }, () => {
   it("--version and --help load no command's implementation", async () => {
@@ -41,7 +49,7 @@ describe("the CLI's start", { timeout: 120_000 }, () => {
       const r = await loaded(dir, [flag]);
       expect(r.code, r.output).toBe(0);
       // The hook saw the CLI itself: an empty list would prove nothing.
-      expect(r.urls.some((u) => u.endsWith("/src/cli/main.ts"))).toBe(true);
+      expect(r.urls.some((u) => u.endsWith(ownFile("cli/main")))).toBe(true);
       expect(r.urls.filter((u) => implementation.test(u))).toEqual([]);
     }
   });
@@ -49,8 +57,8 @@ describe("the CLI's start", { timeout: 120_000 }, () => {
   it("doc loads the modules' definitions, not a converge's engine", async () => {
     const r = await loaded(dir, ["doc", "copy"]);
     expect(r.code, r.output).toBe(0);
-    expect(r.urls.some((u) => u.endsWith("/src/cli/doc-command.ts"))).toBe(true);
-    expect(r.urls.filter((u) => /\/src\/(runner\/run-site|transport\/ssh|inventory\/load)\.ts$|\/node_modules\/(ssh2|typescript)\//.test(u))).toEqual([]);
+    expect(r.urls.some((u) => u.endsWith(ownFile("cli/doc-command")))).toBe(true);
+    expect(r.urls.filter((u) => own("runner/run-site|transport/ssh|inventory/load", "|/node_modules/(ssh2|typescript)/").test(u))).toEqual([]);
   });
 
   it("a converge loads the modules its tasks use, and the compiler only for a changed site", async () => {
@@ -65,8 +73,8 @@ describe("the CLI's start", { timeout: 120_000 }, () => {
     expect(again.code, again.output).toBe(0);
     expect(again.output).toContain("ok=1");
     expect(again.urls.filter((u) => u.includes("/node_modules/typescript/"))).toEqual([]);
-    expect(again.urls.some((u) => u.endsWith("/src/modules/file.ts"))).toBe(true);
-    expect(again.urls.filter((u) => /\/src\/modules\/(mysql|postgresql-db|apt|git|uri)\.ts$/.test(u))).toEqual([]);
+    expect(again.urls.some((u) => u.endsWith(ownFile("modules/file")))).toBe(true);
+    expect(again.urls.filter((u) => own("modules/(mysql|postgresql-db|apt|git|uri)").test(u))).toEqual([]);
   });
 
   it("an ESM site shares the engine's modules: the DSL's own errors are told as such", async () => {

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ENTRY } from "./cli-entry.js";
+import { ENTRY } from "../../cli-entry.js";
 
 export interface Bounds {
   /** The child is killed past this wall time (a hang is a finding, not a stuck suite). */
@@ -59,7 +59,7 @@ function nodePid(pid: number): number | undefined {
 let runs = 0;
 
 /**
- * Runs `do-converge ARGV` in cwd (see cli-entry.ts for which build), in its own process group
+ * Runs `do-converge ARGV` in cwd (see test/cli-entry.ts for which build), in its own process group
  * so that a kill also ends the shells it started. Never rejects.
  */
 export function runCli(argv: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; bounds: Bounds }): Promise<CliRun> {

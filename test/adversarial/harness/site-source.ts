@@ -1,4 +1,4 @@
-import { ENTRY } from "./cli-entry.js";
+import { ENTRY } from "../../cli-entry.js";
 import { DIR } from "./scratch.js";
 
 /** The DSL by absolute path (of the build the CLI runs): scratch sites live outside the repository. */

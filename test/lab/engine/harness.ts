@@ -1,20 +1,16 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { shellQuote } from "../../../src/remote/quote.js";
+import { ENTRY } from "../../cli-entry.js";
 import { DEPLOY_USER } from "../base.js";
 import { labInventory } from "../inventory.js";
 import type { Lab } from "../lab.js";
 import { type LabSsh, knownKeys, labSsh } from "../ssh.js";
 
-const repo = new URL("../../..", import.meta.url).pathname;
-// The CLI runs from the site's directory, where "tsx" would not resolve: name the loader by path.
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 /** What site files in tests import: the library entry, as `import ... from "do-converge"`. */
-export const DSL = join(repo, "src/index.ts");
+export const DSL = ENTRY.dsl;
 
 export interface Converge {
   code: number | null;
@@ -63,7 +59,7 @@ export class TestSite {
     opts: { onStdout?: (chunk: string) => void; onSpawn?: (child: ChildProcess) => void; site?: string; env?: Record<string, string> } = {},
   ): Promise<Converge> {
     const json = join(this.dir, `${REPORT_PREFIX}${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
-    const argv = ["--import", TSX, join(repo, "src/cli/bin.ts"), join(this.dir, opts.site ?? "site.ts"), "--known-hosts", this.lab.knownHostsFile, "--json", json, ...args];
+    const argv = [...ENTRY.node, join(this.dir, opts.site ?? "site.ts"), "--known-hosts", this.lab.knownHostsFile, "--json", json, ...args];
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, argv, { cwd: this.dir, env: { ...process.env, NO_COLOR: "1", ...opts.env } });
       opts.onSpawn?.(child);

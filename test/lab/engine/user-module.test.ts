@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENTRY } from "../../cli-entry.js";
 import { labSkipReason } from "../availability.js";
 import { Lab } from "../lab.js";
 import { type Converge, RootShells, TestSite, changedTasks, explain, total } from "./harness.js";
@@ -61,7 +62,7 @@ describe.skipIf(skip !== undefined)("a site's own module (ufw_rule) on a lab hos
     await lab.up();
     await clean();
     // The example as a site beside it would have it, its contract imported from these sources.
-    const example = readFileSync(join(repo, "examples/modules/ufw-rule.ts"), "utf8").replace('from "do-converge/module"', `from ${JSON.stringify(join(repo, "src/module.ts"))}`);
+    const example = readFileSync(join(repo, "examples/modules/ufw-rule.ts"), "utf8").replace('from "do-converge/module"', `from ${JSON.stringify(ENTRY.module)}`);
     site = new TestSite(
       lab,
       {

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { packCheckout } from "../../cli-entry.js";
 
 const repo = new URL("../../..", import.meta.url).pathname;
 
@@ -10,13 +11,11 @@ const repo = new URL("../../..", import.meta.url).pathname;
  * dependencies copied from this checkout's node_modules, the site's files, and this machine's node binary beside it as `node`.
  */
 export function makeBundle(dir: string, files: Record<string, string>): { app: string; node: string } {
-  execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: repo, stdio: ["ignore", "ignore", "inherit"] });
-  const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"));
-  if (!tgz) throw new Error(`npm pack left no .tgz in ${dir}`);
+  const tgz = packCheckout(dir);
   const app = join(dir, "app");
   const modules = join(app, "node_modules");
   mkdirSync(modules, { recursive: true });
-  execFileSync("tar", ["-xzf", join(dir, tgz), "-C", modules]);
+  execFileSync("tar", ["-xzf", tgz, "-C", modules]);
   renameSync(join(modules, "package"), join(modules, "do-converge"));
   const own = join(repo, "node_modules");
   for (const p of productionTree(repo)) cpSync(p, join(modules, relative(own, p)), { recursive: true, dereference: true });

@@ -4,14 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll } from "vitest";
+import { ENTRY } from "../../cli-entry.js";
 import { type RunResult, run } from "../../lab/exec.js";
 
-const repo = new URL("../../../", import.meta.url).pathname;
 /** tsx's loader, for `node --import` of TypeScript. */
 export const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /** The DSL's entry point, for site files written by a test (they import it by absolute path). */
-export const DSL = join(repo, "src/index.ts");
+export const DSL = ENTRY.dsl;
 
 /** A scratch directory removed after the file's tests. */
 export function scratchDir(prefix: string): string {
@@ -20,9 +20,9 @@ export function scratchDir(prefix: string): string {
   return dir;
 }
 
-/** The CLI from source, as an operator runs it, in `cwd`; resolves with its exit code and output. */
+/** The CLI as an operator runs it (test/cli-entry.ts: which build), in `cwd`; resolves with its exit code and output. */
 export function cli(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<RunResult> {
-  return run(process.execPath, ["--import", TSX, join(repo, "src/cli/bin.ts"), ...args], {
+  return run(process.execPath, [...ENTRY.node, ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: "1", XDG_CACHE_HOME: join(cwd, ".xdg-cache"), ...env },
     allowFailure: true,

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ENTRY } from "../../cli-entry.js";
 import { DSL, LOCAL_INVENTORY, STACK_TRACE, cli, scratchDir } from "../safety/cli-helpers.js";
 
 // A site's own module through the CLI, as an operator runs it: the site is type-checked with the
@@ -8,7 +9,9 @@ import { DSL, LOCAL_INVENTORY, STACK_TRACE, cli, scratchDir } from "../safety/cl
 // must refuse is refused before a host is touched (exit 1, one line, no stack trace).
 
 const root = scratchDir("site-modules");
-const MODULE = new URL("./key-value.ts", import.meta.url).pathname;
+/** key-value.ts where a site would have it, importing the contract from the build the CLI runs. */
+const MODULE = join(root, "key-value.ts");
+writeFileSync(MODULE, readFileSync(new URL("./key-value.ts", import.meta.url), "utf8").replace('"../../../src/module.js"', JSON.stringify(ENTRY.module)));
 const SECRET = "Zq8vT3xKp9LmW2rN";
 let n = 0;
 

@@ -4,6 +4,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { parseAdded, ruleWords, sourceProblem, ufwRule } from "../../../examples/modules/ufw-rule.js";
 import { siteCompilerOptions } from "../../../src/site/typecheck.js";
+import { ENTRY } from "../../cli-entry.js";
 import { DSL, scratchDir } from "../safety/cli-helpers.js";
 
 // The guide's example module (examples/modules/ufw-rule.ts): its arguments, how it writes a rule
@@ -54,8 +55,8 @@ describe("the ufw_rule example", () => {
 
   it("type-checks as a site's module: its doc's example, and a wrong argument refused", () => {
     const dir = scratchDir("ufw-rule");
-    // The example as a site beside it would have it, importing the contract from these sources.
-    writeFileSync(join(dir, "ufw-rule.ts"), readFileSync(join(repo, "examples/modules/ufw-rule.ts"), "utf8").replace('from "do-converge/module"', `from ${JSON.stringify(join(repo, "src/module.ts"))}`));
+    // The example as a site beside it would have it, importing the contract from the build DSL is of.
+    writeFileSync(join(dir, "ufw-rule.ts"), readFileSync(join(repo, "examples/modules/ufw-rule.ts"), "utf8").replace('from "do-converge/module"', `from ${JSON.stringify(ENTRY.module)}`));
     const site = join(dir, "site.ts");
     writeFileSync(
       site,
