@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { shellQuote } from "../../src/remote/quote.js";
@@ -33,6 +33,15 @@ export function ansibleCfg(o: { forks: number; knownHostsFile: string; controlPa
     `control_path_dir = ${o.controlPathDir}`,
     "",
   ].join("\n");
+}
+
+/**
+ * Ends the SSH master connections ControlPersist keeps in `dir` (ansibleCfg's controlPathDir),
+ * which would otherwise outlive the run by ControlPersist's time.
+ */
+export async function stopControlMasters(dir: string): Promise<void> {
+  const sockets = existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : [];
+  await Promise.all(sockets.map((s) => run("ssh", ["-o", `ControlPath=${s}`, "-O", "exit", "control-master"], { allowFailure: true })));
 }
 
 /** Writes `dir/ansible.cfg` and returns the environment ansible-playbook runs in. */

@@ -280,7 +280,7 @@ describe.skipIf(skip !== undefined)("the seed's roles: ansible-playbook on host 
 
     writeFileSync(join(work, "inventory.yml"), inventory("a", base));
     // The ported role runs as it is, found by its directory's name.
-    writeAnsibleCfg(join(work, "ansible.cfg"), { rolesPath: PORTED_DIR, knownHostsFile: lab.knownHostsFile });
+    writeAnsibleCfg(work, { rolesPath: PORTED_DIR, knownHostsFile: lab.knownHostsFile, forks: lab.topology.hosts.length });
     for (const c of CASES) {
       writeFileSync(join(siteOf(c), "inventory.yml"), inventory("b", base));
       // Into roles/<the role's name> (ansible-welp, as the importer names it from the directory):
@@ -294,7 +294,7 @@ describe.skipIf(skip !== undefined)("the seed's roles: ansible-playbook on host 
 
   afterAll(async () => {
     server?.close();
-    await endTwins({ lab, shells, guard, dirs: [work, ...sites.values()] });
+    await endTwins({ lab, shells, guard, work, dirs: [...sites.values()] });
   }, 120_000);
 
   const runAnsible = (c: SeedCase) =>

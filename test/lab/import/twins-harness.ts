@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect } from "vitest";
 import { shellQuote } from "../../../src/remote/quote.js";
 import { ansibleEnv } from "../../ansible-core/env.js";
+import { ansibleCfg, stopControlMasters } from "../../bench/ansible.js";
 import { DEPLOY_USER } from "../base.js";
 import type { Report } from "../engine/harness.js";
 import type { LabGuard } from "../guard.js";
@@ -33,14 +34,15 @@ export function stopRuns(): void {
  * sessions closed, the lab down; then, whatever happened, the lab's guard released and the
  * scratch directories removed.
  */
-export async function endTwins(o: { lab: Lab; shells: TwinShells | undefined; guard: LabGuard | undefined; dirs: readonly string[] }): Promise<void> {
+export async function endTwins(o: { lab: Lab; shells: TwinShells | undefined; guard: LabGuard | undefined; work: string; dirs: readonly string[] }): Promise<void> {
   try {
     stopRuns();
+    await stopControlMasters(join(o.work, "cp"));
     o.shells?.close();
     await o.lab.down();
   } finally {
     o.guard?.release();
-    for (const dir of o.dirs) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [o.work, ...o.dirs]) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -84,22 +86,16 @@ export class TwinShells {
 }
 
 /**
- * ansible.cfg for the Ansible twin: host keys checked against the lab's known_hosts, python3 on
- * the host, vendored roles found by their directory's name under `rolesPath`.
+ * work/ansible.cfg for the Ansible twin, tuned as the bench tunes it (test/bench/ansible.ts: a
+ * fork for every host, pipelining, ControlPersist with its sockets in work/cp; docs/testing.md:
+ * CI's time): host keys checked against the lab's known_hosts, python3 on the host, vendored
+ * roles found by their directory's name under `rolesPath`. Ansible's connection settings change
+ * how it reaches a host, not what its modules leave there (its working directory is under /home,
+ * which the snapshots leave out).
  */
-export function writeAnsibleCfg(file: string, o: { rolesPath: string; knownHostsFile: string }): void {
-  writeFileSync(
-    file,
-    [
-      "[defaults]",
-      "host_key_checking = True",
-      "interpreter_python = /usr/bin/python3",
-      `roles_path = ${o.rolesPath}`,
-      "[ssh_connection]",
-      `ssh_args = -o ControlMaster=no -o UserKnownHostsFile=${o.knownHostsFile} -o StrictHostKeyChecking=yes`,
-      "",
-    ].join("\n"),
-  );
+export function writeAnsibleCfg(work: string, o: { rolesPath: string; knownHostsFile: string; forks: number }): void {
+  mkdirSync(join(work, "cp"), { recursive: true });
+  writeFileSync(join(work, "ansible.cfg"), ansibleCfg({ forks: o.forks, knownHostsFile: o.knownHostsFile, controlPathDir: join(work, "cp"), rolesPath: o.rolesPath }));
 }
 
 export interface AnsibleRun {

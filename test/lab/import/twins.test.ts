@@ -140,7 +140,7 @@ describe.skipIf(skip !== undefined)("imported roles: ansible-playbook on twin1 a
     });
     writeFileSync(join(work, "inventory.yml"), inventory);
     // The vendored role runs as it is, found by its directory's name.
-    writeAnsibleCfg(join(work, "ansible.cfg"), { rolesPath: ROLES_DIR, knownHostsFile: lab.knownHostsFile });
+    writeAnsibleCfg(work, { rolesPath: ROLES_DIR, knownHostsFile: lab.knownHostsFile, forks: lab.topology.hosts.length });
     for (const c of CASES) {
       writeFileSync(join(siteOf(c), "inventory.yml"), inventory);
       const imported = importRole(join(ROLES_DIR, c.vendored), { out: join(siteOf(c), "roles", c.name) });
@@ -150,7 +150,7 @@ describe.skipIf(skip !== undefined)("imported roles: ansible-playbook on twin1 a
     }
   }, 900_000);
 
-  afterAll(() => endTwins({ lab, shells, guard, dirs: [work, ...sites.values()] }), 120_000);
+  afterAll(() => endTwins({ lab, shells, guard, work, dirs: [...sites.values()] }), 120_000);
 
   const ansiblePlaybook = (c: RoleCase) => runAnsible({ work, inventory: join(work, "inventory.yml"), playbook: join(work, `${c.name}.yml`) });
   const doConverge = (c: RoleCase, n: number) => runOurs({ siteDir: siteOf(c), knownHostsFile: lab.knownHostsFile, n });
