@@ -3,30 +3,42 @@ import { type CommandResult, type ReadCommand, type RemoteShell, subshellLine } 
 /**
  * Many reads in one round trip: each command runs exactly as RemoteShell.run would run it alone
  * (its own subshell, its environment, stdin from /dev/null), its output kept in files of a private
- * temporary directory, then printed as one line: `rc base64(stdout) base64(stderr)`. Base64 keeps
- * whatever bytes a command prints (newlines, invalid UTF-8) from being read as the next answer.
+ * temporary directory. Then three lines: the exit codes; the files' sizes in bytes (stdout, stderr
+ * of each read, one a line); every file's bytes, one after another, in one base64 line. Base64
+ * keeps whatever bytes a command prints (newlines, invalid UTF-8) from being read as framing, and
+ * one `stat`, `cat` and `base64` for the whole batch cost the host three programs where a base64
+ * for each output cost one per read (docs/fast-path.md: Its cost).
  */
 export function batchScript(reads: readonly ReadCommand[]): string {
   const lines = ['d=$(mktemp -d) || exit 97', `trap 'rm -rf -- "$d"' EXIT`];
-  for (const r of reads) {
-    lines.push(
-      `${subshellLine(r.command, r.env)} >"$d/o" 2>"$d/e"; printf '%d ' "$?"; [ -s "$d/o" ] && base64 -w0 "$d/o"; printf ' '; [ -s "$d/e" ] && base64 -w0 "$d/e"; printf '\\n'`,
-    );
-  }
+  reads.forEach((r, i) => lines.push(`${subshellLine(r.command, r.env)} >"$d/${i}o" 2>"$d/${i}e"; printf '%d ' "$?"`));
+  const files = reads.flatMap((_, i) => [`"$d/${i}o"`, `"$d/${i}e"`]).join(" ");
+  lines.push("printf '\\n'", `stat -c %s ${files} || exit 97`, `cat ${files} | base64 -w0 || exit 97`, "printf '\\n'");
   return lines.join("\n");
 }
 
 /** The batch's answers, one per read, in order; undefined when the output is not the batch's (then nothing is answered). */
 export function parseBatch(stdout: string, count: number): CommandResult[] | undefined {
   const lines = stdout.split("\n");
-  if (lines.length !== count + 1 || lines[count] !== "") return undefined;
-  const out: CommandResult[] = [];
-  for (const line of lines.slice(0, count)) {
-    const m = /^(\d+) ([A-Za-z0-9+/=]*) ([A-Za-z0-9+/=]*)$/.exec(line);
-    if (!m) return undefined;
-    out.push({ rc: Number(m[1]), stdout: Buffer.from(m[2] ?? "", "base64").toString("utf8"), stderr: Buffer.from(m[3] ?? "", "base64").toString("utf8") });
-  }
-  return out;
+  if (lines.length !== 2 * count + 3 || lines[2 * count + 2] !== "") return undefined;
+  const codes = lines[0]?.split(" ") ?? [];
+  if (codes.length !== count + 1 || codes[count] !== "" || !codes.slice(0, count).every((c) => /^\d+$/.test(c))) return undefined;
+  const sizes = lines.slice(1, 2 * count + 1);
+  if (!sizes.every((s) => /^\d+$/.test(s))) return undefined;
+  const blob = lines[2 * count + 1] ?? "";
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(blob)) return undefined;
+  const bytes = Buffer.from(blob, "base64");
+  if (sizes.reduce((n, s) => n + Number(s), 0) !== bytes.length) return undefined;
+  let at = 0;
+  const next = (size: string): string => {
+    const text = bytes.subarray(at, at + Number(size)).toString("utf8");
+    at += Number(size);
+    return text;
+  };
+  return codes.slice(0, count).map((rc, i) => {
+    const stdout = next(sizes[2 * i] ?? "0");
+    return { rc: Number(rc), stdout, stderr: next(sizes[2 * i + 1] ?? "0") };
+  });
 }
 
 /**

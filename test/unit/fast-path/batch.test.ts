@@ -51,13 +51,30 @@ describe("a batch of reads", () => {
 
   it("an output that is not the batch's answers nothing", () => {
     const script = batchScript(reads.slice(0, 2));
-    expect(script.split("\n")).toHaveLength(4);
-    expect(parseBatch("0  \n", 2)).toBeUndefined();
-    expect(parseBatch("0  \n0  \nextra\n", 2)).toBeUndefined();
-    expect(parseBatch("0 !! \n0  \n", 2)).toBeUndefined();
-    expect(parseBatch("0 YQ== \n1  Yg==\n", 2)).toEqual([
+    expect(script.split("\n")).toHaveLength(8);
+    // Exit codes, then stdout's and stderr's sizes of each read, then their bytes in base64.
+    const two = (blob: string, sizes = ["1", "0", "0", "1"]) => ["0 1 ", ...sizes, blob, ""].join("\n");
+    expect(parseBatch(two("YWI="), 2)).toEqual([
       { rc: 0, stdout: "a", stderr: "" },
       { rc: 1, stdout: "", stderr: "b" },
+    ]);
+    expect(parseBatch(two("YWI="), 3)).toBeUndefined();
+    expect(parseBatch(`${two("YWI=")}extra\n`, 2)).toBeUndefined();
+    expect(parseBatch(two("YWI=", ["1", "0", "0", "2"]), 2)).toBeUndefined(); // the sizes add up to more than the bytes
+    expect(parseBatch(two("YWI=", ["1", "0", "0", "x"]), 2)).toBeUndefined();
+    expect(parseBatch(two("!!"), 2)).toBeUndefined();
+    expect(parseBatch(two("YWI=").replace("0 1 ", "0 1"), 2)).toBeUndefined();
+    expect(parseBatch(two("YWI=").replace("0 1 ", "0 - "), 2)).toBeUndefined();
+  });
+
+  it("a read's output that looks like the batch's framing is only its output", async () => {
+    const framing: ReadCommand[] = [
+      { user: undefined, env: undefined, command: "printf '0 0 \\n5\\n0\\nYWI=\\n'" },
+      { user: undefined, env: undefined, command: "printf '%s\\n' 1 2 3 >&2; exit 4" },
+    ];
+    expect(await runBatch(sh, framing)).toEqual([
+      { rc: 0, stdout: "0 0 \n5\n0\nYWI=\n", stderr: "" },
+      { rc: 4, stdout: "", stderr: "1\n2\n3\n" },
     ]);
   });
 });
