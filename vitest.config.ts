@@ -5,9 +5,10 @@ import { defineConfig } from "vitest/config";
 // to them, so they run in one fork, one file at a time, with long timeouts; e2e converges the
 // whole reference site.
 //
-// Two files at a time (vitest's default on 2 cores is one): the lab project still runs its files
-// one after another, but beside them the other projects' files run, and a lab test spends most of
-// its time waiting on its hosts (about a third of the machine busy while one runs alone).
+// Two files at a time (vitest's default on 2 cores is one): most files wait on processes they
+// start (the CLI, ansible-playbook), so one file at a time leaves a core idle. The lab's files
+// still run one after another (they share the lab's hosts): vitest runs the files of a project
+// with fileParallelism: false as a group of their own, after the other projects' files.
 export default defineConfig({
   test: {
     maxWorkers: 2,
@@ -27,7 +28,7 @@ export default defineConfig({
           name: "templates",
           include: ["test/templates/**/*.test.ts"],
           testTimeout: 60_000,
-          // Their ansible-playbook runs share the cores with a lab test's hosts: seen past 600 s.
+          // Their ansible-playbook runs share the cores with another file's (two files at a time): seen past 600 s.
           hookTimeout: 1_800_000,
         },
       },

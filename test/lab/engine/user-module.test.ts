@@ -61,7 +61,7 @@ describe.skipIf(skip !== undefined)("a site's own module (ufw_rule) on a lab hos
   beforeAll(async () => {
     await lab.up();
     await clean();
-    // The example as a site beside it would have it, its contract imported from these sources.
+    // The example as a site beside it would have it, its contract imported from the build the CLI runs.
     const example = readFileSync(join(repo, "examples/modules/ufw-rule.ts"), "utf8").replace('from "do-converge/module"', `from ${JSON.stringify(ENTRY.module)}`);
     site = new TestSite(
       lab,
