@@ -21,9 +21,8 @@ function distIsFresh(): boolean {
  * compiled CLI runs (what operators run, and it starts in about half the time, which matters over
  * the suite's thousand-odd processes). `dsl` and `module` stand for "do-converge" and
  * "do-converge/module" in those sites: of the same build, or their types would not match.
- * When dist/ is missing or older than any source file
- * (the suite run on its own during development), the sources run through tsx, so the suite
- * never tests stale code.
+ * When dist/ is missing or older than one of the source files (a test file run on its own during
+ * development), the sources run through tsx, so a test never runs stale code.
  */
 export const ENTRY = distIsFresh()
   ? { kind: "dist" as const, node: [join(ROOT, "bin/do-converge.js")], dsl: join(ROOT, "dist/index.js"), module: join(ROOT, "dist/module.js") }
