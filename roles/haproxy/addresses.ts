@@ -49,7 +49,7 @@ const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1
 
 /**
  * The anchor address from `curl -s -w '\n%{http_code}' .../anchor_ipv4/address`: the address on
- * 200, undefined on 404 (a droplet without one, or the lab). Anything else is an error rather than
+ * 200, undefined on 404 (a droplet without one, or the lab). Every other status is an error rather than
  * "no anchor": a metadata hiccup must not silently drop a listener from the configuration.
  */
 export function parseAnchorProbe(stdout: string): string | undefined {

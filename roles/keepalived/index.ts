@@ -130,7 +130,7 @@ export const keepalived = role({
         { cmd: `for i in $(seq 90); do [ "$(cat ${STATE_FILE} 2>/dev/null)" = master ] && exit 0; sleep 1; done; exit 1` },
         { name: `wait for ${plan.primary} to be VRRP MASTER`, delegateTo: plan.primary, changedWhen: false, failedWhen: false, ignoreErrors: true },
       );
-      if (wait.rc !== 0) await h.debug(`${plan.primary} did not become VRRP MASTER within 90 s; starting keepalived on ${h.name} anyway`);
+      if (wait.rc !== 0) await h.debug(`${plan.primary} did not become VRRP MASTER within 90 s; starting keepalived on ${h.name} all the same`);
     }
     await h.systemd({ name: "keepalived", state: "started" }, { name: "keepalived running" });
   },

@@ -177,7 +177,7 @@ export const wordpress = role({
     await h.file({ path: LIB, state: "directory", owner: "root", group: "root", mode: "0755" });
     await h.copy({ src: "wordpress-ownership.sh", dest: `${LIB}/wordpress-ownership.sh`, owner: "root", group: "root", mode: "0755" });
     // In check mode on a new host there is no tree to count yet (the unpack did not run): the fix
-    // is then what check mode reports, and a real run's fix says what is wrong if anything is.
+    // is then what check mode reports, and a real run's fix says what is wrong, if something is.
     const ownership = await h.command(
       { argv: [`${LIB}/wordpress-ownership.sh`, "--list", root] },
       { name: "ownership: paths to give to root, to www-data", readsOnly: true, failedWhen: false },
